@@ -1,0 +1,241 @@
+//! Argument definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Lore: the team's knowledge base — FAQs, reply scripts, SOPs and training — local-first.
+#[derive(Debug, Parser)]
+#[command(name = "lore", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// The data directory holding the library [default: the platform data directory + /lore]
+    #[arg(long, global = true, env = "LORE_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print machine-readable output: one JSON object per line
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Your display name in the team (remembered for this data directory)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add an entry and print its id
+    Add(AddArgs),
+    /// Change fields of an entry
+    Edit(EditArgs),
+    /// Show one entry with all its fields
+    Show(IdArg),
+    /// List entries (archived ones only with --status archived)
+    List(ListArgs),
+    /// Who changed an entry, when, and what
+    History(IdArg),
+    /// Archive an entry (it stays in history and can be restored with `edit --status published`)
+    Delete(IdArg),
+    /// Read every document and report damaged ones
+    Check,
+    /// Import entries from .jsonl, .csv or .md files, or folders of .md files
+    Import(ImportArgs),
+    /// Export every entry as JSON Lines (a file) or Markdown (a folder)
+    Export(ExportArgs),
+    /// Load the built-in demo library (a bilingual support team's knowledge base)
+    Demo,
+    /// Run a benchmark and print its figures beside their budgets
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Faq,
+    Script,
+    Sop,
+    Training,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusArg {
+    Draft,
+    Published,
+    Archived,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// What the entry is
+    #[arg(long, value_enum)]
+    pub kind: KindArg,
+    /// The title (a question for FAQs, the purpose for scripts)
+    #[arg(long)]
+    pub title: String,
+    /// The body, Markdown; `-` reads it from standard input
+    #[arg(long, default_value = "")]
+    pub body: String,
+    /// An alternative question, as customers phrase it (repeatable)
+    #[arg(long = "question", value_name = "Q")]
+    pub questions: Vec<String>,
+    /// A tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    #[arg(long, default_value = "")]
+    pub category: String,
+    /// Scripts only: a unique shortcode such as #2
+    #[arg(long, default_value = "")]
+    pub shortcode: String,
+    #[arg(long, value_enum, default_value = "published")]
+    pub status: StatusArg,
+    /// Internal only: not to be sent to customers
+    #[arg(long)]
+    pub internal: bool,
+    /// Training: who the customer is
+    #[arg(long, default_value = "")]
+    pub persona: String,
+    /// Training: the customer's first message
+    #[arg(long, default_value = "")]
+    pub opening: String,
+    /// Training: a further customer turn (repeatable, in order)
+    #[arg(long = "turn", value_name = "TEXT")]
+    pub turns: Vec<String>,
+    /// Training: a point the agent must hit (repeatable)
+    #[arg(long = "key-point", value_name = "TEXT")]
+    pub key_points: Vec<String>,
+    /// The id of a related entry (repeatable)
+    #[arg(long = "link", value_name = "ID")]
+    pub links: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The entry: id, unique id prefix, or shortcode
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// New body, Markdown; `-` reads it from standard input
+    #[arg(long)]
+    pub body: Option<String>,
+    #[arg(long, value_name = "Q")]
+    pub add_question: Vec<String>,
+    #[arg(long, value_name = "Q")]
+    pub remove_question: Vec<String>,
+    #[arg(long, value_name = "TAG")]
+    pub add_tag: Vec<String>,
+    #[arg(long, value_name = "TAG")]
+    pub remove_tag: Vec<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// New shortcode (scripts); an empty string removes it
+    #[arg(long)]
+    pub shortcode: Option<String>,
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Mark internal (true) or public (false)
+    #[arg(long)]
+    pub internal: Option<bool>,
+    #[arg(long)]
+    pub persona: Option<String>,
+    #[arg(long)]
+    pub opening: Option<String>,
+    /// Append a customer turn (training)
+    #[arg(long, value_name = "TEXT")]
+    pub add_turn: Vec<String>,
+    /// Remove every customer turn first (training)
+    #[arg(long)]
+    pub clear_turns: bool,
+    #[arg(long, value_name = "TEXT")]
+    pub add_key_point: Vec<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub remove_key_point: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub add_link: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    pub remove_link: Vec<String>,
+    /// Contribute an answer of yours to this entry
+    #[arg(long, value_name = "TEXT")]
+    pub answer: Option<String>,
+    /// Adopt a contributed answer (by its id, see `lore show`) as the team's best practice
+    #[arg(long, value_name = "ANSWER")]
+    pub adopt: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArg {
+    /// The entry: id, unique id prefix, or shortcode (#2)
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only entries with this status (archived entries are hidden otherwise)
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files (.jsonl, .csv, .md) or folders of .md files; all are checked before anything is written
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Jsonl,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: FormatArg,
+    /// The output file (jsonl) or folder (markdown)
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure
+    #[arg(value_enum, default_value = "storage")]
+    pub suite: BenchSuite,
+    /// Entries in the generated library
+    #[arg(long, default_value_t = 10_000)]
+    pub entries: usize,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BenchSuite {
+    /// Open-to-list, add latency, import throughput, size on disk
+    Storage,
+}
+
+impl From<KindArg> for lore_core::Kind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Faq => Self::Faq,
+            KindArg::Script => Self::Script,
+            KindArg::Sop => Self::Sop,
+            KindArg::Training => Self::Training,
+        }
+    }
+}
+
+impl From<StatusArg> for lore_core::Status {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Draft => Self::Draft,
+            StatusArg::Published => Self::Published,
+            StatusArg::Archived => Self::Archived,
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Commands on single entries: add, edit, show, list, history, delete, check.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use lore_core::exchange::Record;
+use lore_core::model::{Answer, new_token, now_millis};
+use lore_core::{Entry, Kind, ListFilter};
+use serde::Serialize;
+
+use super::Context;
+use super::args::{AddArgs, EditArgs, IdArg, ListArgs};
+use super::output::{entry_text, json_line, local_time, text_arg};
+
+pub fn add(ctx: &Context, a: AddArgs) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let mut entry = Entry::new(Kind::from(a.kind), a.title);
+    entry.body = text_arg(a.body)?;
+    entry.questions = a.questions;
+    entry.tags = a.tags;
+    entry.category = a.category;
+    entry.shortcode = a.shortcode;
+    entry.status = a.status.into();
+    entry.internal = a.internal;
+    entry.persona = a.persona;
+    entry.opening = a.opening;
+    entry.turns = a.turns;
+    entry.key_points = a.key_points;
+    for link in a.links {
+        entry.links.push(library.resolve(&link)?);
+    }
+    let id = library.add(entry)?;
+    if ctx.json {
+        json_line(&serde_json::json!({ "id": id }))?;
+    } else {
+        println!("{id}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let id = library.resolve(&a.id)?;
+    let body = a.body.map(text_arg).transpose()?;
+    let mut links_to_add = Vec::new();
+    for link in &a.add_link {
+        links_to_add.push(library.resolve(link)?);
+    }
+    let me = library.writer().member.clone();
+    let before = library.get(&id)?;
+    if let Some(answer) = &a.adopt {
+        if !before.answers.iter().any(|x| &x.id == answer) {
+            bail!("entry {id} has no answer {answer}; `lore show {id}` lists its answers");
+        }
+    }
+    let entry = library.edit(&id, |e| {
+        if let Some(t) = a.title {
+            e.title = t;
+        }
+        if let Some(b) = body {
+            e.body = b;
+        }
+        e.questions.extend(a.add_question);
+        e.questions.retain(|q| !a.remove_question.contains(q));
+        e.tags.extend(a.add_tag);
+        e.tags.retain(|t| !a.remove_tag.contains(t));
+        if let Some(c) = a.category {
+            e.category = c;
+        }
+        if let Some(s) = a.shortcode {
+            e.shortcode = s;
+        }
+        if let Some(s) = a.status {
+            e.status = s.into();
+        }
+        if let Some(i) = a.internal {
+            e.internal = i;
+        }
+        if let Some(p) = a.persona {
+            e.persona = p;
+        }
+        if let Some(o) = a.opening {
+            e.opening = o;
+        }
+        if a.clear_turns {
+            e.turns.clear();
+        }
+        e.turns.extend(a.add_turn);
+        e.key_points.extend(a.add_key_point);
+        e.key_points.retain(|k| !a.remove_key_point.contains(k));
+        for link in links_to_add {
+            if !e.links.contains(&link) {
+                e.links.push(link);
+            }
+        }
+        e.links.retain(|l| !a.remove_link.contains(l));
+        if let Some(text) = a.answer {
+            e.answers.push(Answer {
+                id: new_token(8),
+                author: me,
+                text,
+                time: now_millis(),
+                adopted: false,
+            });
+        }
+        if let Some(adopt) = a.adopt {
+            for answer in &mut e.answers {
+                answer.adopted = answer.id == adopt;
+            }
+        }
+        Ok(())
+    })?;
+    if ctx.json {
+        json_line(&Record::from_entry(&entry))?;
+    } else if entry == before {
+        println!("{id}: nothing changed");
+    } else {
+        println!("{id}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(ctx: &Context, a: IdArg) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let id = library.resolve(&a.id)?;
+    let entry = library.get(&id)?;
+    if ctx.json {
+        json_line(&Record::from_entry(&entry))?;
+    } else {
+        let team = library.team()?;
+        println!("{}", entry_text(&entry, &team));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
+    let library = ctx.open()?;
+    let filter = ListFilter {
+        kind: a.kind.map(Into::into),
+        tag: a.tag,
+        category: a.category,
+        status: a.status.map(Into::into),
+    };
+    let rows = library.list(&filter);
+    if ctx.json {
+        for row in rows {
+            json_line(row)?;
+        }
+    } else if rows.is_empty() {
+        if library.is_empty() {
+            eprintln!(
+                "the library is empty; add entries with `lore add`, `lore import` or `lore demo`"
+            );
+        } else {
+            eprintln!("no entries match");
+        }
+    } else {
+        for row in rows {
+            let flag = match row.status {
+                lore_core::Status::Published => "",
+                lore_core::Status::Draft => " (draft)",
+                lore_core::Status::Archived => " (archived)",
+            };
+            println!(
+                "{:<14} {:<8} {:<5} {}{}",
+                row.id, row.kind, row.shortcode, row.title, flag
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct HistoryLine {
+    time: String,
+    member: String,
+    name: String,
+    summary: String,
+    hash: String,
+}
+
+pub fn history(ctx: &Context, a: IdArg) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let id = library.resolve(&a.id)?;
+    let changes = library.history(&id)?;
+    let team = library.team()?;
+    for c in changes.iter().rev() {
+        let name = team.member_name(&c.member);
+        if ctx.json {
+            json_line(&HistoryLine {
+                time: lore_core::exchange::format_time(c.time),
+                member: c.member.clone(),
+                name,
+                summary: c.summary.clone(),
+                hash: c.hash.clone(),
+            })?;
+        } else {
+            println!("{}  {:<12} {}", local_time(c.time), name, c.summary);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn delete(ctx: &Context, a: IdArg) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let id = library.resolve(&a.id)?;
+    library.archive(&id)?;
+    if ctx.json {
+        json_line(&serde_json::json!({ "id": id, "status": "archived" }))?;
+    } else {
+        println!("{id} archived (restore with `lore edit {id} --status published`)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check(ctx: &Context) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let damaged = library.check()?;
+    for e in &damaged {
+        if ctx.json {
+            json_line(&serde_json::json!({ "damaged": e.to_string() }))?;
+        } else {
+            println!("{e}");
+        }
+    }
+    if damaged.is_empty() {
+        if !ctx.json {
+            println!(
+                "all {} entries and the team document read cleanly",
+                library.len()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} damaged document(s)", damaged.len());
+        Ok(ExitCode::FAILURE)
+    }
+}

@@ -1,0 +1,107 @@
+//! Import, export and the demo library.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use lore_core::exchange::{ExportFormat, read_source};
+use lore_core::{ImportItem, ImportReport};
+
+use super::Context;
+use super::args::{ExportArgs, FormatArg, ImportArgs};
+use super::output::json_line;
+
+/// Imports above this size compact the database file afterwards.
+const COMPACT_ABOVE: usize = 1000;
+
+/// A progress line on stderr, only when it is a terminal and the batch is large.
+pub fn progress(label: &'static str) -> impl FnMut(usize, usize) {
+    let show = std::io::stderr().is_terminal();
+    let mut last = Instant::now();
+    move |done, total| {
+        if !show || total < 500 {
+            return;
+        }
+        if done == total || last.elapsed().as_millis() > 100 {
+            last = Instant::now();
+            eprint!("\r{label} {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+pub fn import(ctx: &Context, a: ImportArgs) -> Result<ExitCode> {
+    // Read and check every file before opening the library for writing.
+    let mut items: Vec<ImportItem> = Vec::new();
+    for path in &a.files {
+        items.extend(read_source(path)?);
+    }
+    if items.is_empty() {
+        bail!("no entries found in {}", names(&a.files));
+    }
+    let mut library = ctx.open()?;
+    let large = items.len() > COMPACT_ABOVE;
+    let report = library.import(items, &mut progress("importing"))?;
+    if large {
+        library.compact()?;
+    }
+    print_report(ctx, &report)
+}
+
+fn names(files: &[std::path::PathBuf]) -> String {
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn print_report(ctx: &Context, r: &ImportReport) -> Result<ExitCode> {
+    if ctx.json {
+        json_line(r)?;
+    } else {
+        println!(
+            "{} created, {} updated, {} unchanged",
+            r.created, r.updated, r.unchanged
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let format = match a.format {
+        FormatArg::Jsonl => ExportFormat::Jsonl,
+        FormatArg::Markdown => ExportFormat::Markdown,
+    };
+    let report = lore_core::exchange::export(&mut library, format, &a.out)?;
+    for damaged in &report.damaged {
+        eprintln!("skipped: {damaged}");
+    }
+    if ctx.json {
+        json_line(&serde_json::json!({
+            "written": report.written,
+            "skipped": report.damaged.len(),
+            "out": a.out.display().to_string(),
+        }))?;
+    } else {
+        println!("{} entries written to {}", report.written, a.out.display());
+    }
+    Ok(if report.damaged.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub fn demo(ctx: &Context) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let report = lore_core::demo::load(&mut library, &mut progress("loading demo"))?;
+    if !ctx.json {
+        println!("demo library loaded into {}", ctx.data_dir.display());
+    }
+    print_report(ctx, &report)
+}

@@ -1,0 +1,103 @@
+//! Printing: JSON lines for scripts, plain text for people.
+
+use std::io::Read;
+
+use anyhow::{Context as _, Result};
+use chrono::TimeZone;
+use lore_core::{Entry, Team};
+use serde::Serialize;
+
+/// Prints one JSON object on its own line.
+pub fn json_line(value: &impl Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+/// Milliseconds since the epoch as local date and time.
+pub fn local_time(ms: i64) -> String {
+    match chrono::Local.timestamp_millis_opt(ms).single() {
+        Some(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+        None => "-".to_string(),
+    }
+}
+
+/// `-` means standard input; anything else is the text itself.
+pub fn text_arg(value: String) -> Result<String> {
+    if value == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the text from standard input")?;
+        Ok(text.trim_end().to_string())
+    } else {
+        Ok(value)
+    }
+}
+
+/// An entry for a person to read.
+pub fn entry_text(e: &Entry, team: &Team) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(e.title.clone());
+    let mut facts = vec![format!("{}", e.kind), e.status.to_string()];
+    if e.internal {
+        facts.push("internal".into());
+    }
+    line(format!("[{}]  id: {}", facts.join(" · "), e.id));
+    if !e.shortcode.is_empty() {
+        line(format!("shortcode: {}", e.shortcode));
+    }
+    if !e.category.is_empty() {
+        line(format!("category: {}", e.category));
+    }
+    if !e.tags.is_empty() {
+        line(format!("tags: {}", e.tags.join(", ")));
+    }
+    if !e.body.is_empty() {
+        line(String::new());
+        line(e.body.clone());
+    }
+    let list = |title: &str, items: &[String]| -> String {
+        let mut s = format!("\n{title}:\n");
+        for item in items {
+            s.push_str(&format!("  - {item}\n"));
+        }
+        s.trim_end().to_string()
+    };
+    if !e.questions.is_empty() {
+        line(list("Also asked as", &e.questions));
+    }
+    if !e.persona.is_empty() {
+        line(format!("\nPersona: {}", e.persona));
+    }
+    if !e.opening.is_empty() {
+        line(format!("Opening: {}", e.opening));
+    }
+    if !e.turns.is_empty() {
+        line(list("Customer turns", &e.turns));
+    }
+    if !e.key_points.is_empty() {
+        line(list("Key points", &e.key_points));
+    }
+    if !e.links.is_empty() {
+        line(list("Linked entries", &e.links));
+    }
+    if !e.answers.is_empty() {
+        line("\nContributed answers:".into());
+        for a in &e.answers {
+            let mark = if a.adopted { "★ adopted" } else { " " };
+            line(format!(
+                "  [{}] {} — {} {}\n      {}",
+                a.id,
+                team.member_name(&a.author),
+                local_time(a.time),
+                mark,
+                a.text.replace('\n', "\n      ")
+            ));
+        }
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,123 @@
+//! The demo library: a bilingual knowledge base of a team selling home goods online and
+//! running a small SaaS product. Built into the binary so it works offline at once.
+
+use serde::Deserialize;
+
+use crate::exchange::Record;
+use crate::library::{ImportItem, ImportReport, Library};
+use crate::model::{Member, Role, now_millis};
+use crate::{Error, Result};
+
+/// The demo entry files, by name, as JSON Lines.
+pub const ENTRY_FILES: [(&str, &str); 5] = [
+    (
+        "faq-shop.jsonl",
+        include_str!("../../fixtures/demo/faq-shop.jsonl"),
+    ),
+    (
+        "faq-saas.jsonl",
+        include_str!("../../fixtures/demo/faq-saas.jsonl"),
+    ),
+    (
+        "scripts.jsonl",
+        include_str!("../../fixtures/demo/scripts.jsonl"),
+    ),
+    ("sops.jsonl", include_str!("../../fixtures/demo/sops.jsonl")),
+    (
+        "training.jsonl",
+        include_str!("../../fixtures/demo/training.jsonl"),
+    ),
+];
+
+/// The demo team: name, members, taxonomy and synonym groups.
+pub const TEAM_FILE: &str = include_str!("../../fixtures/demo/team.json");
+
+/// The demo team file's shape.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoTeam {
+    pub name: String,
+    pub members: Vec<DemoMember>,
+    pub categories: Vec<String>,
+    pub tags: Vec<String>,
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// A fictional member of the demo team.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoMember {
+    pub handle: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// The member id a demo handle stands for. Demo members are fictional: they have no
+/// device key, so they can never connect.
+pub fn member_id(handle: &str) -> String {
+    format!("demo-{handle}")
+}
+
+/// Parses the built-in demo team.
+pub fn team() -> Result<DemoTeam> {
+    serde_json::from_str(TEAM_FILE).map_err(|e| Error::import("demo/team.json", e.to_string()))
+}
+
+/// Every demo entry as an import item; answer authors are mapped to demo member ids.
+pub fn items() -> Result<Vec<ImportItem>> {
+    let mut items = Vec::new();
+    for (name, text) in ENTRY_FILES {
+        for (location, mut record) in crate::exchange::read_jsonl(&format!("demo/{name}"), text)? {
+            for answer in &mut record.answers {
+                answer.author = member_id(&answer.author);
+            }
+            let entry = Record::into_entry(record).map_err(|m| Error::import(&location, m))?;
+            items.push(ImportItem { location, entry });
+        }
+    }
+    Ok(items)
+}
+
+/// Loads the demo library into `library`: the team's name, members, taxonomy and synonyms,
+/// then every entry. Loading it again changes nothing.
+pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Result<ImportReport> {
+    let demo = team()?;
+    let items = items()?;
+    let me = library.writer().member.clone();
+    let now = now_millis();
+    library.my_role()?;
+    library.update_team("loaded the demo team", |team| {
+        if team.name.is_empty() {
+            team.name = demo.name.clone();
+        }
+        for m in &demo.members {
+            let id = member_id(&m.handle);
+            team.members.entry(id.clone()).or_insert_with(|| Member {
+                id,
+                name: m.name.clone(),
+                role: m.role.parse().unwrap_or(Role::Agent),
+                added_by: me.clone(),
+                added_at: now,
+                removed: false,
+            });
+        }
+        for c in &demo.categories {
+            if !team.categories.contains(c) {
+                team.categories.push(c.clone());
+            }
+        }
+        for t in &demo.tags {
+            if !team.tags.contains(t) {
+                team.tags.push(t.clone());
+            }
+        }
+        team.tags.sort();
+        for group in &demo.synonyms {
+            if !team.synonyms.contains(group) {
+                team.synonyms.push(group.clone());
+            }
+        }
+        Ok(())
+    })?;
+    library.import(items, progress)
+}

@@ -1,0 +1,39 @@
+//! Who changed a document, when, and what: read from the changes themselves, so the
+//! history is the same on every replica.
+
+use automerge::AutoCommit;
+use serde::Serialize;
+
+use crate::model::{MemberId, Millis};
+
+/// One change to a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The member who made it (empty if the change carries no author).
+    pub member: MemberId,
+    pub time: Millis,
+    /// A one-line summary of what changed.
+    pub summary: String,
+    /// The automerge change hash, hex.
+    pub hash: String,
+}
+
+/// Every change of `doc`, oldest first.
+pub(crate) fn changes_of(doc: &mut AutoCommit) -> Vec<Change> {
+    let mut changes: Vec<Change> = doc
+        .get_changes_meta(&[])
+        .into_iter()
+        .map(|meta| Change {
+            member: meta
+                .author
+                .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned())
+                .unwrap_or_default(),
+            time: meta.timestamp * 1000,
+            summary: meta.message.map(|m| m.into_owned()).unwrap_or_default(),
+            hash: meta.hash.to_string(),
+        })
+        .collect();
+    // Changes come in causal order; a stable sort by time keeps causal order among equals.
+    changes.sort_by_key(|c| c.time);
+    changes
+}

@@ -1,0 +1,74 @@
+//! Automerge documents: how entries, the team and ledgers are laid out as CRDTs, and how
+//! edits become minimal operations. Nothing here touches disk.
+
+mod entry;
+mod history;
+mod ledger;
+mod team;
+
+pub(crate) use entry::{EntryDoc, read_entry};
+pub use history::Change;
+pub(crate) use history::changes_of;
+pub(crate) use ledger::{read_ledger, write_ledger};
+pub(crate) use team::{read_team, write_team};
+
+use automerge::{ActorId, Author, AutoCommit, transaction::CommitOptions};
+
+use crate::{Error, Result, model::MemberId};
+
+/// Who is writing: the member (for attribution) and this process's actor id.
+/// A fresh actor per process: automerge actor ids must never be reused across processes.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    pub member: MemberId,
+    pub name: String,
+    pub(crate) actor: ActorId,
+}
+
+impl Writer {
+    /// A writer for `member` with a fresh actor id.
+    pub fn new(member: impl Into<MemberId>, name: impl Into<String>) -> Writer {
+        Writer {
+            member: member.into(),
+            name: name.into(),
+            actor: ActorId::random(),
+        }
+    }
+
+    /// Makes `doc` record changes as this writer; the actor → member binding travels inside
+    /// the document (automerge authors), so history shows members on every replica.
+    pub(crate) fn attach(&self, doc: &mut AutoCommit) {
+        doc.set_actor(self.actor.clone());
+        doc.set_author(Some(Author::from(self.member.as_bytes().to_vec())));
+    }
+
+    /// A new empty document written by this writer.
+    pub(crate) fn new_doc(&self) -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        self.attach(&mut doc);
+        doc
+    }
+}
+
+/// Commits pending operations with a one-line summary; returns whether a change was made.
+pub(crate) fn commit(doc: &mut AutoCommit, summary: &str, time_ms: i64) -> bool {
+    doc.commit_with(
+        CommitOptions::default()
+            .with_message(summary)
+            .with_time(time_ms / 1000),
+    )
+    .is_some()
+}
+
+/// Loads a document from stored chunks (a snapshot followed by incremental changes).
+pub(crate) fn load(chunks: &[Vec<u8>], what: &str) -> Result<AutoCommit> {
+    let mut bytes = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        bytes.extend_from_slice(chunk);
+    }
+    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    AutoCommit::load_with_options(&bytes, options).map_err(|e| Error::CorruptDocument {
+        what: what.to_string(),
+        detail: e.to_string(),
+    })
+}

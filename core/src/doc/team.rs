@@ -1,0 +1,89 @@
+//! The layout of the team document: roster, taxonomy, synonym groups, settings.
+
+use std::collections::BTreeMap;
+
+use automerge::AutoCommit;
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::Result;
+use crate::model::{Member, Team};
+
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+struct TeamDoc {
+    schema: u64,
+    id: String,
+    name: String,
+    members: BTreeMap<String, MemberDoc>,
+    categories: Vec<String>,
+    tags: BTreeMap<String, bool>,
+    synonyms: Vec<Vec<String>>,
+    settings: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+struct MemberDoc {
+    name: String,
+    role: String,
+    added_by: String,
+    added_at: i64,
+    removed: bool,
+}
+
+/// Reads the team out of its document.
+pub(crate) fn read_team(doc: &AutoCommit) -> Result<Team> {
+    let d: TeamDoc = autosurgeon::hydrate(doc)?;
+    let mut members = BTreeMap::new();
+    for (id, m) in d.members {
+        members.insert(
+            id.clone(),
+            Member {
+                id,
+                name: m.name,
+                role: m.role.parse()?,
+                added_by: m.added_by,
+                added_at: m.added_at,
+                removed: m.removed,
+            },
+        );
+    }
+    Ok(Team {
+        id: d.id,
+        name: d.name,
+        members,
+        categories: d.categories,
+        tags: d.tags.into_keys().collect(),
+        synonyms: d.synonyms,
+        settings: d.settings,
+    })
+}
+
+/// Writes `team` into its document as minimal operations.
+pub(crate) fn write_team(doc: &mut AutoCommit, team: &Team) -> Result<()> {
+    let d = TeamDoc {
+        schema: 1,
+        id: team.id.clone(),
+        name: team.name.clone(),
+        members: team
+            .members
+            .iter()
+            .map(|(id, m)| {
+                (
+                    id.clone(),
+                    MemberDoc {
+                        name: m.name.clone(),
+                        role: m.role.as_str().to_string(),
+                        added_by: m.added_by.clone(),
+                        added_at: m.added_at,
+                        removed: m.removed,
+                    },
+                )
+            })
+            .collect(),
+        categories: team.categories.clone(),
+        tags: team.tags.iter().map(|t| (t.clone(), true)).collect(),
+        synonyms: team.synonyms.clone(),
+        settings: team.settings.clone(),
+    };
+    autosurgeon::reconcile(doc, &d)?;
+    Ok(())
+}

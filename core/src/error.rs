@@ -1,0 +1,127 @@
+//! The one error type of lore-core.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library. Messages name the problem and, where
+/// there is one, the fix; they are shown to users as they are.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "the library in {dir} is in use by another Lore process{pid}; close it (or stop `lore serve`) and try again",
+        pid = pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    LibraryBusy { dir: PathBuf, pid: Option<u32> },
+
+    #[error("cannot use the data directory {dir}: {source}")]
+    DataDir {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("the library database could not be opened or written: {0}")]
+    Database(String),
+
+    #[error("no entry matches `{0}`; `lore list` shows the ids")]
+    NotFound(String),
+
+    #[error("`{prefix}` matches several entries ({candidates}); type more of the id")]
+    AmbiguousId { prefix: String, candidates: String },
+
+    #[error(
+        "entry {id} is damaged on disk and cannot be read ({detail}); the rest of the library is intact"
+    )]
+    CorruptEntry { id: String, detail: String },
+
+    #[error("the {what} document is damaged on disk and cannot be read ({detail})")]
+    CorruptDocument { what: String, detail: String },
+
+    #[error("{0}")]
+    Invalid(String),
+
+    #[error("shortcode {shortcode} is already used by entry {id}; choose another shortcode")]
+    ShortcodeTaken { shortcode: String, id: String },
+
+    #[error("{location}: {message}")]
+    Import { location: String, message: String },
+
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("document error: {0}")]
+    Document(String),
+}
+
+/// Result with lore-core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid(message.into())
+    }
+
+    pub(crate) fn import(location: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Import {
+            location: location.into(),
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! from_redb {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for Error {
+            fn from(e: $ty) -> Self {
+                Error::Database(disk_hint(e.to_string()))
+            }
+        }
+    )*};
+}
+from_redb!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::CompactionError
+);
+
+/// Adds the likely fix to storage errors a user can act on.
+fn disk_hint(message: String) -> String {
+    let lower = message.to_lowercase();
+    if lower.contains("no space") || lower.contains("disk full") || lower.contains("os error 28") {
+        format!("{message} — the disk is full; free some space and try again (nothing was changed)")
+    } else {
+        message
+    }
+}
+
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::Document(e.to_string())
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for Error {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Error::Document(e.to_string())
+    }
+}
+
+impl From<autosurgeon::HydrateError> for Error {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Error::Document(e.to_string())
+    }
+}

@@ -1,0 +1,112 @@
+//! Markdown files with YAML front matter carrying the record fields; the text after the
+//! front matter is the body. Without a `title`, the first `# ` heading is the title.
+
+use std::path::Path;
+
+use super::record::Record;
+use crate::{Error, Result};
+
+/// Reads every `.md` file of a folder, in name order.
+pub(crate) fn read_folder(dir: &Path) -> Result<Vec<(String, Record)>> {
+    let read_dir = std::fs::read_dir(dir).map_err(|source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut paths: Vec<_> = read_dir
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+                })
+        })
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Error::import(
+            dir.display().to_string(),
+            "the folder holds no .md files",
+        ));
+    }
+    let mut records = Vec::with_capacity(paths.len());
+    for path in paths {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let text = super::decode::decode(&name, &bytes)?;
+        records.push(read_file(&name, &text)?);
+    }
+    Ok(records)
+}
+
+/// Reads one Markdown file.
+pub(crate) fn read_file(name: &str, text: &str) -> Result<(String, Record)> {
+    let location = format!("{name}:1");
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    let (mut record, body) = if first.trim_end() == "---" {
+        let mut front = String::new();
+        let mut closed = false;
+        let mut consumed = first.len();
+        for line in lines.by_ref() {
+            consumed += line.len();
+            if line.trim_end() == "---" {
+                closed = true;
+                break;
+            }
+            front.push_str(line);
+        }
+        if !closed {
+            return Err(Error::import(
+                location,
+                "the front matter starts with `---` but is never closed by a second `---` line",
+            ));
+        }
+        let record: Record = if front.trim().is_empty() {
+            Record::default()
+        } else {
+            serde_yaml::from_str(&front).map_err(|e| {
+                let line = e.location().map(|l| l.line() + 1).unwrap_or(1);
+                Error::import(
+                    format!("{name}:{line}"),
+                    format!("invalid front matter: {e}"),
+                )
+            })?
+        };
+        (record, &text[consumed..])
+    } else {
+        (Record::default(), text)
+    };
+    let mut body = body.trim_start_matches(['\n', '\r']).trim_end().to_string();
+    if record.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        if let Some((title, rest)) = take_heading(&body) {
+            record.title = Some(title);
+            body = rest;
+        }
+    }
+    record.body = body;
+    Ok((location, record))
+}
+
+/// Takes the first `# ` heading out of a body.
+fn take_heading(body: &str) -> Option<(String, String)> {
+    let mut offset = 0;
+    for line in body.split_inclusive('\n') {
+        if let Some(title) = line.trim_end().strip_prefix("# ") {
+            let rest = format!("{}{}", &body[..offset], &body[offset + line.len()..]);
+            return Some((title.trim().to_string(), rest.trim().to_string()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Writes a record as a Markdown file's text.
+pub(crate) fn write_file(record: &Record) -> Result<String> {
+    let mut front = record.clone();
+    let body = std::mem::take(&mut front.body);
+    let yaml = serde_yaml::to_string(&front).map_err(|e| Error::Document(e.to_string()))?;
+    Ok(format!("---\n{yaml}---\n{body}\n"))
+}

@@ -1,0 +1,22 @@
+//! lore-core: Lore's knowledge model, automerge documents, durable storage and
+//! import/export. It knows nothing of sockets or pixels.
+//!
+//! Start at [`Library`]: it opens a data directory and is the one API for entries,
+//! the team document and ledgers.
+
+pub mod corpus;
+pub mod demo;
+pub mod doc;
+mod error;
+pub mod exchange;
+mod library;
+pub mod model;
+mod store;
+
+pub use doc::{Change, Writer};
+pub use error::{Error, Result};
+pub use library::{
+    DB_FILE, ImportItem, ImportReport, Library, ListFilter, create_private_dir as create_data_dir,
+};
+pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
+pub use store::{COMPACT_AFTER, CatalogRow};

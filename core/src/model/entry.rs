@@ -1,0 +1,226 @@
+//! A knowledge entry: FAQ, reply script, SOP or training item.
+
+use serde::{Deserialize, Serialize};
+
+use super::{EntryId, MemberId, Millis};
+use crate::{Error, Result};
+
+/// What an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Faq,
+    Script,
+    Sop,
+    Training,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Faq, Kind::Script, Kind::Sop, Kind::Training];
+
+    /// The word used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Faq => "faq",
+            Kind::Script => "script",
+            Kind::Sop => "sop",
+            Kind::Training => "training",
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown kind `{s}`: use faq, script, sop or training"
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where an entry is in its life. Deletion is `Archived`, so it replicates like any edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Draft, Status::Published, Status::Archived];
+
+    /// The word used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Status::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown status `{s}`: use draft, published or archived"
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An answer a member contributed to an entry; one may be adopted as the team's best practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub id: String,
+    pub author: MemberId,
+    pub text: String,
+    pub time: Millis,
+    pub adopted: bool,
+}
+
+/// One knowledge entry with every field of every kind; fields a kind does not use stay empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// Alternative questions: how customers phrase it.
+    pub questions: Vec<String>,
+    /// Sorted, without duplicates.
+    pub tags: Vec<String>,
+    pub category: String,
+    /// Scripts only, unique within a library (e.g. `#2`).
+    pub shortcode: String,
+    pub status: Status,
+    /// Internal entries are not to be sent to customers.
+    pub internal: bool,
+    pub answers: Vec<Answer>,
+    /// Training: who the customer is in the role-play.
+    pub persona: String,
+    /// Training: the customer's first message.
+    pub opening: String,
+    /// Training: the customer's further turns, in order.
+    pub turns: Vec<String>,
+    /// Training: what the agent must hit.
+    pub key_points: Vec<String>,
+    /// Ids of related entries (training items link what they teach).
+    pub links: Vec<EntryId>,
+    pub created_at: Millis,
+    pub created_by: MemberId,
+}
+
+impl Entry {
+    /// A new, empty published entry of `kind`; the library fills id and creation fields.
+    pub fn new(kind: Kind, title: impl Into<String>) -> Entry {
+        Entry {
+            id: String::new(),
+            kind,
+            title: title.into(),
+            body: String::new(),
+            questions: Vec::new(),
+            tags: Vec::new(),
+            category: String::new(),
+            shortcode: String::new(),
+            status: Status::Published,
+            internal: false,
+            answers: Vec::new(),
+            persona: String::new(),
+            opening: String::new(),
+            turns: Vec::new(),
+            key_points: Vec::new(),
+            links: Vec::new(),
+            created_at: 0,
+            created_by: String::new(),
+        }
+    }
+
+    /// Puts fields in canonical form: trimmed title, sorted unique tags, no empty list items.
+    pub fn normalise(&mut self) {
+        self.title = self.title.trim().to_string();
+        self.category = self.category.trim().to_string();
+        self.shortcode = self.shortcode.trim().to_string();
+        for list in [
+            &mut self.questions,
+            &mut self.turns,
+            &mut self.key_points,
+            &mut self.links,
+        ] {
+            list.iter_mut().for_each(|s| *s = s.trim().to_string());
+            list.retain(|s| !s.is_empty());
+        }
+        self.tags.iter_mut().for_each(|t| *t = t.trim().to_string());
+        self.tags.retain(|t| !t.is_empty());
+        self.tags.sort();
+        self.tags.dedup();
+    }
+
+    /// Checks the rules every stored entry keeps (an empty id is allowed: one is assigned).
+    pub fn validate(&self) -> Result<()> {
+        if self.title.trim().is_empty() {
+            return Err(Error::invalid(
+                "the title is empty; every entry needs a title",
+            ));
+        }
+        if !self.shortcode.is_empty() {
+            if self.kind != Kind::Script {
+                return Err(Error::invalid(format!(
+                    "only scripts have shortcodes, but this entry is a {}",
+                    self.kind
+                )));
+            }
+            if self.shortcode.chars().any(char::is_whitespace) {
+                return Err(Error::invalid(format!(
+                    "shortcode `{}` contains spaces; use one word such as #2",
+                    self.shortcode
+                )));
+            }
+        }
+        if self.answers.iter().filter(|a| a.adopted).count() > 1 {
+            return Err(Error::invalid(
+                "more than one answer is adopted; adopt at most one answer per entry",
+            ));
+        }
+        if self.id.is_empty() {
+            Ok(())
+        } else {
+            super::id::validate_entry_id(&self.id)
+        }
+    }
+
+    /// The adopted answer, if the team chose one.
+    pub fn adopted_answer(&self) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.adopted)
+    }
+
+    /// The text an agent sends: the adopted answer if there is one, else the body.
+    pub fn reply_text(&self) -> &str {
+        self.adopted_answer()
+            .map(|a| a.text.as_str())
+            .unwrap_or(&self.body)
+    }
+}

@@ -1,0 +1,20 @@
+//! The knowledge model as plain data: entries, the team, ledgers. Documents (`crate::doc`)
+//! map these to automerge; everything else in Lore speaks in these types.
+
+mod entry;
+mod id;
+mod ledger;
+mod team;
+
+pub use entry::{Answer, Entry, Kind, Status};
+pub use id::{EntryId, MemberId, new_entry_id, new_token, validate_entry_id};
+pub use ledger::Ledger;
+pub use team::{Member, Role, Team};
+
+/// Milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+/// The current time in milliseconds since the Unix epoch.
+pub fn now_millis() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}

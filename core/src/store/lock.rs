@@ -1,0 +1,48 @@
+//! One process owns a library. The lock file holds the owner's pid so that a second
+//! process can say who has it.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use crate::{Error, Result};
+
+/// Held for as long as the library is open; the OS releases it if the process dies.
+#[derive(Debug)]
+pub(crate) struct LibraryLock {
+    _file: File,
+}
+
+impl LibraryLock {
+    /// Takes the lock of the library in `dir`, or says which process has it.
+    pub(crate) fn acquire(dir: &Path) -> Result<LibraryLock> {
+        let path = dir.join("lore.lock");
+        let io = |source| Error::DataDir {
+            dir: dir.to_path_buf(),
+            source,
+        };
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(Error::LibraryBusy {
+                    dir: dir.to_path_buf(),
+                    pid: text.trim().parse().ok(),
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(io(e)),
+        }
+        file.set_len(0).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        write!(file, "{}", std::process::id()).map_err(io)?;
+        Ok(LibraryLock { _file: file })
+    }
+}

@@ -1,0 +1,204 @@
+//! Durable storage: one redb database per library.
+//!
+//! Tables:
+//! - `chunks`  (doc key, seq) → automerge bytes: a snapshot followed by incremental changes;
+//!   after [`COMPACT_AFTER`] incrementals the document is rewritten as one snapshot, in the
+//!   same transaction that deletes exactly the chunks it supersedes.
+//! - `docs`    doc key → (next seq, incrementals since the snapshot).
+//! - `catalog` entry id → [`CatalogRow`] (JSON), so lists never load documents.
+//! - `meta`    small named values (schema version, ...).
+//!
+//! Every write is one redb transaction committed with immediate durability: when a write
+//! returns, it survives a crash or power loss.
+
+mod catalog;
+mod lock;
+
+pub use catalog::CatalogRow;
+pub(crate) use lock::LibraryLock;
+
+use std::path::Path;
+
+use automerge::{AutoCommit, ChangeHash};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+
+use crate::{Error, Result};
+
+const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks");
+const DOCS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("docs");
+const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+/// Incremental chunks a document may collect before it is compacted into one snapshot.
+pub const COMPACT_AFTER: u64 = 8;
+
+const SCHEMA_VERSION: &[u8] = b"1";
+
+/// A document as loaded from disk, with the heads it had when last stored.
+pub(crate) struct StoredDoc {
+    pub(crate) doc: AutoCommit,
+    pub(crate) saved: Vec<ChangeHash>,
+}
+
+impl StoredDoc {
+    pub(crate) fn new(mut doc: AutoCommit) -> StoredDoc {
+        // An unsaved document has nothing stored yet: its first save is a snapshot.
+        let _ = doc.get_heads();
+        StoredDoc {
+            doc,
+            saved: Vec::new(),
+        }
+    }
+}
+
+/// The library database.
+pub(crate) struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`.
+    pub(crate) fn open(path: &Path) -> Result<Store> {
+        let db = Database::create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => Error::LibraryBusy {
+                dir: path.parent().unwrap_or(path).to_path_buf(),
+                pid: None,
+            },
+            other => Error::Database(format!("{}: {other}", path.display())),
+        })?;
+        let store = Store { db };
+        store.write(|batch| {
+            batch.txn.open_table(CHUNKS)?;
+            batch.txn.open_table(DOCS)?;
+            batch.txn.open_table(CATALOG)?;
+            let mut meta = batch.txn.open_table(META)?;
+            if meta.get("schema")?.is_none() {
+                meta.insert("schema", SCHEMA_VERSION)?;
+            }
+            Ok(())
+        })?;
+        Ok(store)
+    }
+
+    /// The stored chunks of a document, in order; empty if the document does not exist.
+    pub(crate) fn chunks(&self, key: &str) -> Result<Vec<Vec<u8>>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CHUNKS)?;
+        let mut chunks = Vec::new();
+        for item in table.range((key, 0)..=(key, u64::MAX))? {
+            let (_, value) = item?;
+            chunks.push(value.value().to_vec());
+        }
+        Ok(chunks)
+    }
+
+    /// Loads a document; `None` if it does not exist.
+    pub(crate) fn load(&self, key: &str, what: &str) -> Result<Option<StoredDoc>> {
+        let chunks = self.chunks(key)?;
+        if chunks.is_empty() {
+            return Ok(None);
+        }
+        let mut doc = crate::doc::load(&chunks, what)?;
+        let saved = doc.get_heads();
+        Ok(Some(StoredDoc { doc, saved }))
+    }
+
+    /// Every catalog row, undecoded.
+    pub(crate) fn catalog_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CATALOG)?;
+        let mut rows = Vec::new();
+        for item in table.iter()? {
+            let (k, v) = item?;
+            rows.push((k.value().to_string(), v.value().to_vec()));
+        }
+        Ok(rows)
+    }
+
+    /// The keys of every stored document.
+    pub(crate) fn doc_keys(&self) -> Result<Vec<String>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(DOCS)?;
+        let mut keys = Vec::new();
+        for item in table.iter()? {
+            keys.push(item?.0.value().to_string());
+        }
+        Ok(keys)
+    }
+
+    /// Runs `f` in one write transaction and commits it durably. If `f` fails, nothing
+    /// is written.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+        let txn = self.db.begin_write()?;
+        let mut batch = Batch { txn: &txn };
+        match f(&mut batch) {
+            Ok(value) => {
+                txn.commit()?;
+                Ok(value)
+            }
+            Err(e) => {
+                txn.abort()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Returns free pages to the file system (after a bulk import).
+    pub(crate) fn compact_file(&mut self) -> Result<()> {
+        self.db.compact()?;
+        Ok(())
+    }
+}
+
+/// The writes of one transaction.
+pub(crate) struct Batch<'t> {
+    txn: &'t WriteTransaction,
+}
+
+impl Batch<'_> {
+    /// Stores what changed in `stored.doc` since it was last stored, compacting when due.
+    pub(crate) fn save_doc(&mut self, key: &str, stored: &mut StoredDoc) -> Result<()> {
+        let heads = stored.doc.get_heads();
+        if !stored.saved.is_empty() && heads == stored.saved {
+            return Ok(());
+        }
+        let mut docs = self.txn.open_table(DOCS)?;
+        let mut chunks = self.txn.open_table(CHUNKS)?;
+        let state = docs.get(key)?.map(|v| v.value());
+        let (next, incrementals) = match state {
+            None => {
+                chunks.insert((key, 0), stored.doc.save().as_slice())?;
+                (1, 0)
+            }
+            Some((next, incrementals)) if incrementals + 1 >= COMPACT_AFTER => {
+                // The snapshot covers everything loaded so far; the superseded chunks are
+                // exactly those below `next`, and go in this same transaction.
+                let superseded: Vec<u64> = chunks
+                    .range((key, 0)..(key, next))?
+                    .map(|item| item.map(|(k, _)| k.value().1))
+                    .collect::<std::result::Result<_, _>>()?;
+                for seq in superseded {
+                    chunks.remove((key, seq))?;
+                }
+                chunks.insert((key, next), stored.doc.save().as_slice())?;
+                (next + 1, 0)
+            }
+            Some((next, incrementals)) => {
+                let bytes = stored.doc.save_after(&stored.saved);
+                chunks.insert((key, next), bytes.as_slice())?;
+                (next + 1, incrementals + 1)
+            }
+        };
+        docs.insert(key, (next, incrementals))?;
+        stored.saved = heads;
+        Ok(())
+    }
+
+    /// Writes a catalog row.
+    pub(crate) fn put_catalog(&mut self, row: &CatalogRow) -> Result<()> {
+        let mut table = self.txn.open_table(CATALOG)?;
+        let bytes = serde_json::to_vec(row).map_err(|e| Error::Database(e.to_string()))?;
+        table.insert(row.id.as_str(), bytes.as_slice())?;
+        Ok(())
+    }
+}
