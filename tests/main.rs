@@ -1,1 +1,17 @@
+//! Lore's one test binary: every cross-crate scenario, a module per area.
+//! Real components only: the real `lore` binary, real redb files, real documents.
 
+mod cli;
+mod demo;
+mod docs;
+mod exchange;
+mod identity;
+mod storage;
+
+/// The `lore` binary under test.
+pub const LORE: &str = env!("CARGO_BIN_EXE_lore");
+
+/// A fresh data directory driven through the real binary.
+pub fn lore() -> lore_tests::Lore {
+    lore_tests::Lore::new(LORE)
+}

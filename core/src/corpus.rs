@@ -130,9 +130,11 @@ pub fn generate(templates: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
         };
         let mut entry = Entry::new(kind, title);
         let count = 2 + rng.below(5);
-        let body: Vec<String> = (0..count)
-            .filter_map(|_| (!sents.is_empty()).then(|| rng.pick(sents).clone()))
-            .collect();
+        let body: Vec<String> = if sents.is_empty() {
+            Vec::new()
+        } else {
+            (0..count).map(|_| rng.pick(sents).clone()).collect()
+        };
         entry.body = body.join(if english { " " } else { "" });
         entry.questions = template.questions.iter().take(3).cloned().collect();
         entry.tags = template.tags.clone();

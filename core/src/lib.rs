@@ -13,7 +13,7 @@ mod library;
 pub mod model;
 mod store;
 
-pub use doc::{Change, Writer};
+pub use doc::{Change, EntryReplica, Writer};
 pub use error::{Error, Result};
 pub use library::{
     DB_FILE, ImportItem, ImportReport, Library, ListFilter, create_private_dir as create_data_dir,

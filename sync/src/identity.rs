@@ -154,17 +154,22 @@ fn load_or_create_key(path: &Path) -> Result<SigningKey, IdentityError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut secret = [0u8; 32];
             getrandom::fill(&mut secret).map_err(|e| io(std::io::Error::other(e.to_string())))?;
-            // create_new: if another process created the key meanwhile, use theirs.
+            // Written whole to a private temporary file, then linked into place: a crash
+            // leaves either no key or a complete one, and if another process created the
+            // key meanwhile, the link fails and theirs is used.
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
             let mut options = OpenOptions::new();
-            options.write(true).create_new(true);
+            options.write(true).create(true).truncate(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            match options.open(path) {
-                Ok(mut file) => {
-                    file.write_all(&secret).map_err(io)?;
-                    file.sync_all().map_err(io)?;
-                    Ok(SigningKey::from_bytes(&secret))
-                }
+            let mut file = options.open(&tmp).map_err(io)?;
+            file.write_all(&secret).map_err(io)?;
+            file.sync_all().map_err(io)?;
+            drop(file);
+            let linked = std::fs::hard_link(&tmp, path);
+            let _ = std::fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => Ok(SigningKey::from_bytes(&secret)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(path),
                 Err(e) => Err(io(e)),
             }

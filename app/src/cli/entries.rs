@@ -48,10 +48,10 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
     }
     let me = library.writer().member.clone();
     let before = library.get(&id)?;
-    if let Some(answer) = &a.adopt {
-        if !before.answers.iter().any(|x| &x.id == answer) {
-            bail!("entry {id} has no answer {answer}; `lore show {id}` lists its answers");
-        }
+    if let Some(answer) = &a.adopt
+        && !before.answers.iter().any(|x| &x.id == answer)
+    {
+        bail!("entry {id} has no answer {answer}; `lore show {id}` lists its answers");
     }
     let entry = library.edit(&id, |e| {
         if let Some(t) = a.title {

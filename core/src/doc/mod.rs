@@ -4,15 +4,17 @@
 mod entry;
 mod history;
 mod ledger;
+mod replica;
 mod team;
 
 pub(crate) use entry::{EntryDoc, read_entry};
 pub use history::Change;
 pub(crate) use history::changes_of;
 pub(crate) use ledger::{read_ledger, write_ledger};
+pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};
 
-use automerge::{ActorId, Author, AutoCommit, transaction::CommitOptions};
+use automerge::{ActorId, Author, AutoCommit, TextEncoding, transaction::CommitOptions};
 
 use crate::{Error, Result, model::MemberId};
 
@@ -44,11 +46,16 @@ impl Writer {
 
     /// A new empty document written by this writer.
     pub(crate) fn new_doc(&self) -> AutoCommit {
-        let mut doc = AutoCommit::new();
+        let mut doc = AutoCommit::new_with_encoding(TEXT_ENCODING);
         self.attach(&mut doc);
         doc
     }
 }
+
+/// Text indices count UTF-8 bytes: autosurgeon's `Text` computes its splices in bytes, and
+/// the platform default (code points) would misplace every edit after a non-ASCII character.
+/// The encoding only sets the units of the local API; it is not stored in documents.
+pub(crate) const TEXT_ENCODING: TextEncoding = TextEncoding::Utf8CodeUnit;
 
 /// Commits pending operations with a one-line summary; returns whether a change was made.
 pub(crate) fn commit(doc: &mut AutoCommit, summary: &str, time_ms: i64) -> bool {
@@ -66,7 +73,9 @@ pub(crate) fn load(chunks: &[Vec<u8>], what: &str) -> Result<AutoCommit> {
     for chunk in chunks {
         bytes.extend_from_slice(chunk);
     }
-    let options = automerge::LoadOptions::new().on_partial_load(automerge::OnPartialLoad::Error);
+    let options = automerge::LoadOptions::new()
+        .on_partial_load(automerge::OnPartialLoad::Error)
+        .text_encoding(TEXT_ENCODING);
     AutoCommit::load_with_options(&bytes, options).map_err(|e| Error::CorruptDocument {
         what: what.to_string(),
         detail: e.to_string(),

@@ -80,11 +80,11 @@ pub(crate) fn read_file(name: &str, text: &str) -> Result<(String, Record)> {
         (Record::default(), text)
     };
     let mut body = body.trim_start_matches(['\n', '\r']).trim_end().to_string();
-    if record.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        if let Some((title, rest)) = take_heading(&body) {
-            record.title = Some(title);
-            body = rest;
-        }
+    if record.title.as_deref().is_none_or(|t| t.trim().is_empty())
+        && let Some((title, rest)) = take_heading(&body)
+    {
+        record.title = Some(title);
+        body = rest;
     }
     record.body = body;
     Ok((location, record))

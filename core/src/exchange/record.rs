@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Answer, Entry, Kind, Status, new_token};
+use crate::model::{Answer, Entry, Kind, Status};
 
 /// One entry in Lore's exchange format. Field names are the same in every format.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -101,7 +101,7 @@ impl Record {
                 return Err(format!("answer {} has no text", n + 1));
             }
             entry.answers.push(Answer {
-                id: a.id.unwrap_or_else(|| new_token(8)),
+                id: a.id.unwrap_or_else(|| answer_id(&a.author, &a.text)),
                 author: a.author,
                 text: a.text,
                 time: match a.time {
@@ -150,6 +150,21 @@ impl Record {
             created_by: some(&e.created_by),
         }
     }
+}
+
+/// A stable id for an answer that came without one, so that importing the same file
+/// again matches the same answer instead of adding a copy.
+fn answer_id(author: &str, text: &str) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    // FNV-1a, 64 bit: stable across versions and platforms, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in author.bytes().chain([0]).chain(text.trim().bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (0..8)
+        .map(|i| ALPHABET[((hash >> (i * 5)) & 31) as usize] as char)
+        .collect()
 }
 
 fn parse_time(s: &str, field: &str) -> Result<i64, String> {

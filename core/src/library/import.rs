@@ -137,13 +137,13 @@ impl Library {
             if let Err(err) = e.validate() {
                 return fail(err.to_string());
             }
-            if let Some(first) = seen_titles.insert((e.kind, e.title.as_str()), &item.location) {
-                if e.id.is_empty() {
-                    return fail(format!(
-                        "a {} titled “{}” already appears at {first}",
-                        e.kind, e.title
-                    ));
-                }
+            if let Some(first) = seen_titles.insert((e.kind, e.title.as_str()), &item.location)
+                && e.id.is_empty()
+            {
+                return fail(format!(
+                    "a {} titled “{}” already appears at {first}",
+                    e.kind, e.title
+                ));
             }
             let target = if !e.id.is_empty() && self.catalog.contains_key(&e.id) {
                 Target::Existing(e.id.clone())

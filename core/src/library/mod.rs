@@ -5,6 +5,7 @@ mod import;
 mod summary;
 
 pub use import::{ImportItem, ImportReport};
+pub(crate) use summary::describe as describe_change;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -141,11 +142,12 @@ impl Library {
             if self.docs.len() >= DOC_CACHE {
                 self.docs.clear();
             }
-            let stored = self
+            let mut stored = self
                 .store
                 .load(key, key)
                 .map_err(|e| rename_corrupt(e, key))?
                 .ok_or_else(|| Error::NotFound(key.trim_start_matches("entry/").to_string()))?;
+            self.writer.attach(&mut stored.doc);
             self.docs.insert(key.to_string(), stored);
         }
         self.docs
@@ -181,14 +183,13 @@ impl Library {
         if self.catalog.contains_key(query) {
             return Ok(query.to_string());
         }
-        if query.starts_with('#') {
-            if let Some(row) = self
+        if query.starts_with('#')
+            && let Some(row) = self
                 .catalog
                 .values()
                 .find(|r| r.shortcode == query && r.status != Status::Archived)
-            {
-                return Ok(row.id.clone());
-            }
+        {
+            return Ok(row.id.clone());
         }
         let matches: Vec<&EntryId> = if query.is_empty() {
             Vec::new()
