@@ -82,6 +82,10 @@ fn storage(ctx: &Context, n: usize) -> Result<ExitCode> {
         bail!("import created {} entries, expected {n}", report.created);
     }
     drop(library);
+    println!(
+        "data directory after import: {:.1} MB",
+        dir_size(&dir)?.0 as f64 / 1e6
+    );
 
     // Open to first list, as a user sees it: a fresh `lore list` process.
     let exe = std::env::current_exe().context("locating the lore binary")?;
@@ -114,7 +118,17 @@ fn storage(ctx: &Context, n: usize) -> Result<ExitCode> {
     }
     let listed = library.list(&ListFilter::default()).len();
     drop(library);
-    let size = dir_size(&dir)?;
+    let (size, apparent) = dir_size(&dir)?;
+    let writer = Writer::new("bench", "bench");
+    let mut doc_bytes = 0;
+    for e in &entries {
+        doc_bytes += lore_core::EntryReplica::create(&writer, e)?.save().len();
+    }
+    println!(
+        "automerge documents alone: {:.1} MB ({:.2} x raw text)",
+        doc_bytes as f64 / 1e6,
+        doc_bytes as f64 / raw as f64
+    );
 
     let figures = [
         Figure {
@@ -160,9 +174,11 @@ fn storage(ctx: &Context, n: usize) -> Result<ExitCode> {
         },
     ];
     println!(
-        "entries listed: {listed}; raw text {:.1} MB; data directory {:.1} MB",
+        "entries listed: {listed}; raw text {:.1} MB; data directory {:.1} MB on disk \
+         ({:.1} MB apparent: redb preallocates file space it has not written yet)",
         raw as f64 / 1e6,
-        size as f64 / 1e6
+        size as f64 / 1e6,
+        apparent as f64 / 1e6
     );
     for f in &figures {
         f.print();
@@ -188,16 +204,21 @@ fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples[rank - 1]
 }
 
-fn dir_size(dir: &Path) -> Result<u64> {
-    let mut total = 0;
+/// Bytes allocated on disk (what `du` reports) and apparent file lengths, recursively.
+fn dir_size(dir: &Path) -> Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let (mut allocated, mut apparent) = (0, 0);
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let meta = entry.metadata()?;
-        total += if meta.is_dir() {
-            dir_size(&entry.path())?
+        if meta.is_dir() {
+            let (a, b) = dir_size(&entry.path())?;
+            allocated += a;
+            apparent += b;
         } else {
-            meta.len()
-        };
+            allocated += meta.blocks() * 512;
+            apparent += meta.len();
+        }
     }
-    Ok(total)
+    Ok((allocated, apparent))
 }

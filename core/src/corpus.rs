@@ -89,7 +89,8 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// `n` entries recombined from `templates` (the demo library), every title unique.
+/// `n` entries recombined from `templates` (the demo library), every title unique, each
+/// about as long as the template it was drawn from.
 /// About a fifth are English where the templates are.
 pub fn generate(templates: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
     let mut rng = Rng::new(seed);
@@ -129,13 +130,16 @@ pub fn generate(templates: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
             )
         };
         let mut entry = Entry::new(kind, title);
-        let count = 2 + rng.below(5);
-        let body: Vec<String> = if sents.is_empty() {
-            Vec::new()
-        } else {
-            (0..count).map(|_| rng.pick(sents).clone()).collect()
-        };
-        entry.body = body.join(if english { " " } else { "" });
+        // Bodies as long as the template's, so sizes follow the real library.
+        let target = template.body.len().max(60);
+        let mut body = String::new();
+        while body.len() < target && !sents.is_empty() {
+            if english && !body.is_empty() {
+                body.push(' ');
+            }
+            body.push_str(rng.pick::<String>(sents));
+        }
+        entry.body = body;
         entry.questions = template.questions.iter().take(3).cloned().collect();
         entry.tags = template.tags.clone();
         entry.category = template.category.clone();

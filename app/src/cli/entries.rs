@@ -155,6 +155,12 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
             eprintln!("no entries match");
         }
     } else {
+        let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        let code_width = rows
+            .iter()
+            .map(|r| r.shortcode.chars().count())
+            .max()
+            .unwrap_or(0);
         for row in rows {
             let flag = match row.status {
                 lore_core::Status::Published => "",
@@ -162,7 +168,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
                 lore_core::Status::Archived => " (archived)",
             };
             println!(
-                "{:<14} {:<8} {:<5} {}{}",
+                "{:<id_width$}  {:<8} {:<code_width$}  {}{}",
                 row.id, row.kind, row.shortcode, row.title, flag
             );
         }

@@ -26,7 +26,7 @@ pub(crate) fn changes_of(doc: &mut AutoCommit) -> Vec<Change> {
         .map(|meta| Change {
             member: meta
                 .author
-                .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned())
+                .map(|a| super::member_of(a.as_bytes()))
                 .unwrap_or_default(),
             time: meta.timestamp * 1000,
             summary: meta.message.map(|m| m.into_owned()).unwrap_or_default(),

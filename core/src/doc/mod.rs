@@ -41,7 +41,7 @@ impl Writer {
     /// the document (automerge authors), so history shows members on every replica.
     pub(crate) fn attach(&self, doc: &mut AutoCommit) {
         doc.set_actor(self.actor.clone());
-        doc.set_author(Some(Author::from(self.member.as_bytes().to_vec())));
+        doc.set_author(Some(Author::from(member_bytes(&self.member))));
     }
 
     /// A new empty document written by this writer.
@@ -49,6 +49,27 @@ impl Writer {
         let mut doc = AutoCommit::new_with_encoding(TEXT_ENCODING);
         self.attach(&mut doc);
         doc
+    }
+}
+
+/// A member id as author bytes: the 32 key bytes for a hex public key, else its UTF-8.
+fn member_bytes(member: &str) -> Vec<u8> {
+    let hex = member.len() == 64 && member.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        (0..32)
+            .filter_map(|i| u8::from_str_radix(&member[2 * i..2 * i + 2], 16).ok())
+            .collect()
+    } else {
+        member.as_bytes().to_vec()
+    }
+}
+
+/// The member id of author bytes (the inverse of [`member_bytes`]).
+pub(crate) fn member_of(bytes: &[u8]) -> MemberId {
+    if bytes.len() == 32 {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
     }
 }
 

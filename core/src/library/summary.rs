@@ -5,7 +5,7 @@ use crate::model::Entry;
 /// Describes the difference between `old` (none when created) and `new`.
 pub(crate) fn describe(old: Option<&Entry>, new: &Entry) -> String {
     let Some(old) = old else {
-        return format!("created {} “{}”", new.kind, clip(&new.title));
+        return format!("created {}", new.kind);
     };
     let mut parts: Vec<String> = Vec::new();
     if old.status != new.status {
