@@ -6,6 +6,7 @@ mod demo;
 mod docs;
 mod exchange;
 mod identity;
+mod library;
 mod storage;
 
 /// The `lore` binary under test.

@@ -1,0 +1,62 @@
+//! The library facade in-process: ledgers, roles and the team document.
+
+use lore_core::{Entry, Kind, Library, Role, Writer};
+
+fn open(dir: &std::path::Path, member: &str) -> Library {
+    Library::open(dir, Writer::new(member, member)).expect("open the library")
+}
+
+#[test]
+fn uses_are_counted_per_member_and_summed_over_ledgers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = {
+        let mut library = open(dir.path(), "member-a");
+        let id = library
+            .add(Entry::new(Kind::Script, "欢迎语"))
+            .expect("add");
+        library.record_use(&id).expect("use");
+        assert_eq!(library.record_use(&id).expect("use"), 2);
+        id
+    };
+    let mut library = open(dir.path(), "member-b");
+    library.record_use(&id).expect("use");
+    library.my_role().expect("member-b joins the roster");
+    assert_eq!(library.ledger("member-a").expect("ledger").uses[&id], 2);
+    assert_eq!(library.ledger("member-b").expect("ledger").uses[&id], 1);
+    assert_eq!(library.total_uses().expect("totals")[&id], 3);
+}
+
+#[test]
+fn the_creator_is_admin_and_a_viewer_cannot_change_entries() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let mut library = open(dir.path(), "lead");
+        assert_eq!(library.my_role().expect("role"), Role::Admin);
+        library
+            .update_team("added a viewer", |team| {
+                team.members.insert(
+                    "auditor".into(),
+                    lore_core::Member {
+                        id: "auditor".into(),
+                        name: "刘洋".into(),
+                        role: Role::Viewer,
+                        added_by: "lead".into(),
+                        added_at: 0,
+                        removed: false,
+                    },
+                );
+                Ok(())
+            })
+            .expect("update team");
+    }
+    let mut library =
+        Library::open(dir.path(), Writer::new("auditor", "刘洋")).expect("open the library");
+    let err = library
+        .add(Entry::new(Kind::Faq, "x"))
+        .expect_err("viewers cannot add");
+    assert!(err.to_string().contains("you are a viewer"), "{err}");
+    assert!(library.is_empty());
+    let team = library.team().expect("team");
+    assert_eq!(team.members["auditor"].name, "刘洋");
+    assert_eq!(team.members["lead"].role, Role::Admin);
+}
