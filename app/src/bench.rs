@@ -8,7 +8,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::exchange::{Record, read_source};
 use lore_core::{Entry, Kind, Library, ListFilter, Writer};
 
-use crate::cli::{BenchArgs, BenchSuite, Context};
+use crate::cli::{BenchArgs, BenchSuite};
 
 /// One measured figure and its budget.
 struct Figure {
@@ -32,9 +32,9 @@ impl Figure {
     }
 }
 
-pub fn run(ctx: &Context, a: BenchArgs) -> Result<ExitCode> {
+pub fn run(a: BenchArgs) -> Result<ExitCode> {
     match a.suite {
-        BenchSuite::Storage => storage(ctx, a.entries),
+        BenchSuite::Storage => storage(a.entries),
     }
 }
 
@@ -47,7 +47,7 @@ impl Drop for Scratch {
     }
 }
 
-fn storage(ctx: &Context, n: usize) -> Result<ExitCode> {
+fn storage(n: usize) -> Result<ExitCode> {
     let scratch = Scratch(std::env::temp_dir().join(format!("lore-bench-{}", std::process::id())));
     let dir = scratch.0.join("library");
     std::fs::create_dir_all(&scratch.0)?;
@@ -183,7 +183,6 @@ fn storage(ctx: &Context, n: usize) -> Result<ExitCode> {
     for f in &figures {
         f.print();
     }
-    let _ = ctx;
     Ok(if figures.iter().all(|f| f.value <= f.budget) {
         ExitCode::SUCCESS
     } else {

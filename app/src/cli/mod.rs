@@ -73,6 +73,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Import(a)) => exchange::import(&ctx, a),
         Some(Command::Export(a)) => exchange::export(&ctx, a),
         Some(Command::Demo) => exchange::demo(&ctx),
-        Some(Command::Bench(a)) => crate::bench::run(&ctx, a),
+        Some(Command::Bench(a)) => crate::bench::run(a),
     }
 }

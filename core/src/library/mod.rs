@@ -76,7 +76,7 @@ impl Library {
             _lock: lock,
         };
         library.load_catalog()?;
-        if library.store.chunks(TEAM_KEY)?.is_empty() {
+        if !library.store.contains(TEAM_KEY)? {
             library.create_team()?;
         }
         Ok(library)
@@ -485,14 +485,16 @@ impl Library {
     /// Counts one use of an entry's reply in this writer's ledger.
     pub fn record_use(&mut self, id: &str) -> Result<u64> {
         let id = self.resolve(id)?;
-        let key = ledger_key(&self.writer.member.clone());
-        let mut ledger = self.ledger(&self.writer.member.clone())?;
+        let member = self.writer.member.clone();
+        let key = ledger_key(&member);
+        let mut ledger = self.ledger(&member)?;
         let count = {
             let n = ledger.uses.entry(id.clone()).or_insert(0);
             *n += 1;
             *n
         };
-        if !self.docs.contains_key(&key) && self.store.chunks(&key)?.is_empty() {
+        // `ledger` caches the document when it exists; otherwise this is the first use.
+        if !self.docs.contains_key(&key) {
             self.docs
                 .insert(key.clone(), StoredDoc::new(self.writer.new_doc()));
         }

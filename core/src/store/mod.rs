@@ -92,6 +92,12 @@ impl Store {
         Ok(chunks)
     }
 
+    /// Whether a document is stored under `key`.
+    pub(crate) fn contains(&self, key: &str) -> Result<bool> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(DOCS)?.get(key)?.is_some())
+    }
+
     /// Loads a document; `None` if it does not exist.
     pub(crate) fn load(&self, key: &str, what: &str) -> Result<Option<StoredDoc>> {
         let chunks = self.chunks(key)?;
