@@ -282,3 +282,22 @@ fn the_data_directory_can_come_from_lore_dir() {
     );
     assert!(dir.join("library.redb").exists());
 }
+
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    // Regression: `lore list | head` panicked with "failed printing to stdout".
+    let l = lore();
+    l.ok(&["demo"]);
+    let mut child = l
+        .command()
+        .arg("list")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take()); // the reader goes away before the first line is written
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

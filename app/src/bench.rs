@@ -8,6 +8,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::exchange::{Record, read_source};
 use lore_core::{Entry, Kind, Library, ListFilter, Writer};
 
+use crate::cli::output::say;
 use crate::cli::{BenchArgs, BenchSuite};
 
 /// One measured figure and its budget.
@@ -25,9 +26,13 @@ impl Figure {
         } else {
             "OVER BUDGET"
         };
-        println!(
+        say!(
             "{:<38} {:>10.2} {:<3} (budget ≤ {} {})  {verdict}",
-            self.name, self.value, self.unit, self.budget, self.unit
+            self.name,
+            self.value,
+            self.unit,
+            self.budget,
+            self.unit
         );
     }
 }
@@ -51,7 +56,7 @@ fn storage(n: usize) -> Result<ExitCode> {
     let scratch = Scratch(std::env::temp_dir().join(format!("lore-bench-{}", std::process::id())));
     let dir = scratch.0.join("library");
     std::fs::create_dir_all(&scratch.0)?;
-    println!(
+    say!(
         "storage benchmark: {n} generated entries in {}",
         scratch.0.display()
     );
@@ -82,7 +87,7 @@ fn storage(n: usize) -> Result<ExitCode> {
         bail!("import created {} entries, expected {n}", report.created);
     }
     drop(library);
-    println!(
+    say!(
         "data directory after import: {:.1} MB",
         dir_size(&dir)?.0 as f64 / 1e6
     );
@@ -124,7 +129,7 @@ fn storage(n: usize) -> Result<ExitCode> {
     for e in &entries {
         doc_bytes += lore_core::EntryReplica::create(&writer, e)?.save().len();
     }
-    println!(
+    say!(
         "automerge documents alone: {:.1} MB ({:.2} x raw text)",
         doc_bytes as f64 / 1e6,
         doc_bytes as f64 / raw as f64
@@ -173,7 +178,7 @@ fn storage(n: usize) -> Result<ExitCode> {
             unit: "x",
         },
     ];
-    println!(
+    say!(
         "entries listed: {listed}; raw text {:.1} MB; data directory {:.1} MB on disk \
          ({:.1} MB apparent: redb preallocates file space it has not written yet)",
         raw as f64 / 1e6,

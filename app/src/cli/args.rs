@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Lore: the team's knowledge base — FAQs, reply scripts, SOPs and training — local-first.
 #[derive(Debug, Parser)]
-#[command(name = "lore", version, about, long_about = None, propagate_version = true)]
+#[command(name = "lore", version, propagate_version = true)]
 pub struct Cli {
     /// The data directory holding the library [default: the platform data directory + /lore]
     #[arg(long, global = true, env = "LORE_DIR", value_name = "DIR")]

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::{AddArgs, EditArgs, IdArg, ListArgs};
+use super::output::say;
 use super::output::{entry_text, json_line, local_time, text_arg};
 
 pub fn add(ctx: &Context, a: AddArgs) -> Result<ExitCode> {
@@ -33,7 +34,7 @@ pub fn add(ctx: &Context, a: AddArgs) -> Result<ExitCode> {
     if ctx.json {
         json_line(&serde_json::json!({ "id": id }))?;
     } else {
-        println!("{id}");
+        say!("{id}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -113,9 +114,9 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
     if ctx.json {
         json_line(&Record::from_entry(&entry))?;
     } else if entry == before {
-        println!("{id}: nothing changed");
+        say!("{id}: nothing changed");
     } else {
-        println!("{id}");
+        say!("{id}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -128,7 +129,7 @@ pub fn show(ctx: &Context, a: IdArg) -> Result<ExitCode> {
         json_line(&Record::from_entry(&entry))?;
     } else {
         let team = library.team()?;
-        println!("{}", entry_text(&entry, &team));
+        say!("{}", entry_text(&entry, &team));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -167,9 +168,13 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
                 lore_core::Status::Draft => " (draft)",
                 lore_core::Status::Archived => " (archived)",
             };
-            println!(
+            say!(
                 "{:<id_width$}  {:<8} {:<code_width$}  {}{}",
-                row.id, row.kind, row.shortcode, row.title, flag
+                row.id,
+                row.kind,
+                row.shortcode,
+                row.title,
+                flag
             );
         }
     }
@@ -201,7 +206,7 @@ pub fn history(ctx: &Context, a: IdArg) -> Result<ExitCode> {
                 hash: c.hash.clone(),
             })?;
         } else {
-            println!("{}  {:<12} {}", local_time(c.time), name, c.summary);
+            say!("{}  {:<12} {}", local_time(c.time), name, c.summary);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -214,7 +219,7 @@ pub fn delete(ctx: &Context, a: IdArg) -> Result<ExitCode> {
     if ctx.json {
         json_line(&serde_json::json!({ "id": id, "status": "archived" }))?;
     } else {
-        println!("{id} archived (restore with `lore edit {id} --status published`)");
+        say!("{id} archived (restore with `lore edit {id} --status published`)");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -226,12 +231,12 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
         if ctx.json {
             json_line(&serde_json::json!({ "damaged": e.to_string() }))?;
         } else {
-            println!("{e}");
+            say!("{e}");
         }
     }
     if damaged.is_empty() {
         if !ctx.json {
-            println!(
+            say!(
                 "all {} entries and the team document read cleanly",
                 library.len()
             );

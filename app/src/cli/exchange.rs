@@ -11,6 +11,7 @@ use lore_core::{ImportItem, ImportReport};
 use super::Context;
 use super::args::{ExportArgs, FormatArg, ImportArgs};
 use super::output::json_line;
+use super::output::say;
 
 /// Imports above this size compact the database file afterwards.
 const COMPACT_ABOVE: usize = 1000;
@@ -63,9 +64,11 @@ fn print_report(ctx: &Context, r: &ImportReport) -> Result<ExitCode> {
     if ctx.json {
         json_line(r)?;
     } else {
-        println!(
+        say!(
             "{} created, {} updated, {} unchanged",
-            r.created, r.updated, r.unchanged
+            r.created,
+            r.updated,
+            r.unchanged
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -88,7 +91,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
             "out": a.out.display().to_string(),
         }))?;
     } else {
-        println!("{} entries written to {}", report.written, a.out.display());
+        say!("{} entries written to {}", report.written, a.out.display());
     }
     Ok(if report.damaged.is_empty() {
         ExitCode::SUCCESS
@@ -101,7 +104,7 @@ pub fn demo(ctx: &Context) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     let report = lore_core::demo::load(&mut library, &mut progress("loading demo"))?;
     if !ctx.json {
-        println!("demo library loaded into {}", ctx.data_dir.display());
+        say!("demo library loaded into {}", ctx.data_dir.display());
     }
     print_report(ctx, &report)
 }

@@ -5,7 +5,7 @@ pub(crate) use args::{BenchArgs, BenchSuite};
 pub(crate) use exchange::progress;
 mod entries;
 pub(crate) mod exchange;
-mod output;
+pub(crate) mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,7 +60,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         None => {
             use clap::CommandFactory;
-            Cli::command().print_help()?;
+            output::say!("{}", Cli::command().render_help());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Add(a)) => entries::add(&ctx, a),

@@ -7,9 +7,31 @@ use chrono::TimeZone;
 use lore_core::{Entry, Team};
 use serde::Serialize;
 
+/// Prints a line to stdout. When the reader has gone (`lore list | head`), the program
+/// ends quietly instead of failing on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+/// The body of [`say!`].
+pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// Prints one JSON object on its own line.
 pub fn json_line(value: &impl Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string(value)?);
+    say!("{}", serde_json::to_string(value)?);
     Ok(())
 }
 
