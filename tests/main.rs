@@ -7,6 +7,7 @@ mod docs;
 mod exchange;
 mod identity;
 mod library;
+mod search;
 mod storage;
 
 /// The `lore` binary under test.

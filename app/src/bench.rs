@@ -40,6 +40,7 @@ impl Figure {
 pub fn run(a: BenchArgs) -> Result<ExitCode> {
     match a.suite {
         BenchSuite::Storage => storage(a.entries),
+        BenchSuite::Search => crate::bench_search::run(a.entries),
     }
 }
 

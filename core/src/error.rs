@@ -59,6 +59,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("search index error: {0}; `lore reindex` rebuilds the index from the library")]
+    Search(String),
+
     #[error("document error: {0}")]
     Document(String),
 }

@@ -11,12 +11,15 @@ mod error;
 pub mod exchange;
 mod library;
 pub mod model;
+pub mod search;
 mod store;
 
 pub use doc::{Change, EntryReplica, Writer};
 pub use error::{Error, Result};
 pub use library::{
-    DB_FILE, ImportItem, ImportReport, Library, ListFilter, create_private_dir as create_data_dir,
+    DB_FILE, INDEX_DIR, ImportItem, ImportReport, Library, ListFilter,
+    create_private_dir as create_data_dir,
 };
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
+pub use search::{Hit, SearchRequest};
 pub use store::{COMPACT_AFTER, CatalogRow};

@@ -46,6 +46,16 @@ pub enum Command {
     Export(ExportArgs),
     /// Load the built-in demo library (a bilingual support team's knowledge base)
     Demo,
+    /// Search as you type: Chinese or English, partial words, shortcodes (#2), pinyin (tk)
+    Search(SearchArgs),
+    /// Paste a whole customer message (argument, or - / nothing for standard input) to get
+    /// the entries that answer it
+    Suggest(SuggestArgs),
+    /// Manage the team's synonym groups (退款/退钱/refund) used to expand searches
+    #[command(subcommand)]
+    Synonyms(SynonymsCommand),
+    /// Rebuild the search index from the library
+    Reindex,
     /// Run a benchmark and print its figures beside their budgets
     Bench(BenchArgs),
 }
@@ -182,6 +192,51 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Only entries with this status (archived entries are hidden otherwise)
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// How many results
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The customer's message; `-` or nothing reads it from standard input
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// How many suggestions
+    #[arg(long, default_value_t = 5)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SynonymsCommand {
+    /// Show every synonym group
+    List,
+    /// Make these words synonyms (joins the group any of them is already in)
+    Add {
+        #[arg(required = true, num_args = 2.., value_name = "WORD")]
+        words: Vec<String>,
+    },
+    /// Take these words out of their groups
+    Remove {
+        #[arg(required = true, num_args = 1.., value_name = "WORD")]
+        words: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Files (.jsonl, .csv, .md) or folders of .md files; all are checked before anything is written
     #[arg(required = true, value_name = "FILE")]
@@ -217,6 +272,8 @@ pub struct BenchArgs {
 pub enum BenchSuite {
     /// Open-to-list, add latency, import throughput, size on disk
     Storage,
+    /// Query latency by class, change-to-searchable, rebuild, index size, memory
+    Search,
 }
 
 impl From<KindArg> for lore_core::Kind {

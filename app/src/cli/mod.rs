@@ -6,6 +6,7 @@ pub(crate) use exchange::progress;
 mod entries;
 pub(crate) mod exchange;
 pub(crate) mod output;
+mod search;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +74,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Import(a)) => exchange::import(&ctx, a),
         Some(Command::Export(a)) => exchange::export(&ctx, a),
         Some(Command::Demo) => exchange::demo(&ctx),
+        Some(Command::Search(a)) => search::search(&ctx, a),
+        Some(Command::Suggest(a)) => search::suggest(&ctx, a),
+        Some(Command::Synonyms(c)) => search::synonyms(&ctx, c),
+        Some(Command::Reindex) => search::reindex(&ctx),
         Some(Command::Bench(a)) => crate::bench::run(a),
     }
 }

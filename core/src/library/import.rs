@@ -43,7 +43,7 @@ impl Library {
         let total = items.len();
         let now = now_millis();
         let writer = self.writer.clone();
-        let mut rows: Vec<CatalogRow> = Vec::with_capacity(total);
+        let mut rows: Vec<(CatalogRow, Entry)> = Vec::with_capacity(total);
         let mut report = ImportReport::default();
         let store = &self.store;
         let cache = &mut self.docs;
@@ -64,7 +64,7 @@ impl Library {
                         EntryDoc::create(&mut stored.doc, &entry).map_err(at)?;
                         doc::commit(&mut stored.doc, &summary::describe(None, &entry), now);
                         batch.save_doc(&entry_key(&entry.id), &mut stored)?;
-                        rows.push(CatalogRow::of(&entry, now));
+                        rows.push((CatalogRow::of(&entry, now), entry));
                         report.created += 1;
                     }
                     Target::Existing(id) => {
@@ -89,19 +89,20 @@ impl Library {
                                 now,
                             );
                             batch.save_doc(&key, &mut stored)?;
-                            rows.push(CatalogRow::of(&entry, now));
+                            rows.push((CatalogRow::of(&entry, now), entry));
                             report.updated += 1;
                         }
                     }
                 }
                 progress(n + 1, total);
             }
-            for row in &rows {
+            for (row, _) in &mut rows {
                 batch.put_catalog(row)?;
             }
             Ok(())
         })?;
-        for row in rows {
+        for (row, entry) in rows {
+            self.index_entry(&entry, row.seq);
             self.catalog.insert(row.id.clone(), row);
         }
         Ok(report)

@@ -2,9 +2,11 @@
 //! store, the catalog and the open documents; callers never see automerge or redb.
 
 mod import;
+mod search;
 mod summary;
 
 pub use import::{ImportItem, ImportReport};
+pub use search::INDEX_DIR;
 pub(crate) use summary::describe as describe_change;
 
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +52,7 @@ pub struct Library {
     catalog: BTreeMap<EntryId, CatalogRow>,
     docs: HashMap<String, StoredDoc>,
     roster_checked: bool,
+    search: Option<search::SearchState>,
     _lock: LibraryLock,
 }
 
@@ -73,6 +76,7 @@ impl Library {
             catalog: BTreeMap::new(),
             docs: HashMap::new(),
             roster_checked: false,
+            search: None,
             _lock: lock,
         };
         library.load_catalog()?;
@@ -157,13 +161,13 @@ impl Library {
 
     /// Stores a changed cached document; on failure the cached copy is dropped so that
     /// memory never runs ahead of disk.
-    fn persist(&mut self, key: &str, row: Option<CatalogRow>) -> Result<()> {
+    fn persist(&mut self, key: &str, mut row: Option<CatalogRow>) -> Result<()> {
         let Some(mut stored) = self.docs.remove(key) else {
             return Ok(());
         };
         self.store.write(|b| {
             b.save_doc(key, &mut stored)?;
-            if let Some(row) = &row {
+            if let Some(row) = &mut row {
                 b.put_catalog(row)?;
             }
             Ok(())
@@ -246,11 +250,12 @@ impl Library {
             &summary::describe(None, &entry),
             entry.created_at,
         );
-        let row = CatalogRow::of(&entry, entry.created_at);
+        let mut row = CatalogRow::of(&entry, entry.created_at);
         self.store.write(|b| {
             b.save_doc(&key, &mut stored)?;
-            b.put_catalog(&row)
+            b.put_catalog(&mut row)
         })?;
+        self.index_entry(&entry, row.seq);
         self.catalog.insert(entry.id.clone(), row);
         self.docs.insert(key, stored);
         Ok(entry.id)
@@ -285,6 +290,8 @@ impl Library {
         }
         doc::commit(&mut stored.doc, &summary::describe(Some(&old), &new), now);
         self.persist(&key, Some(CatalogRow::of(&new, now)))?;
+        let seq = self.catalog.get(id).map(|r| r.seq).unwrap_or(0);
+        self.index_entry(&new, seq);
         Ok(new)
     }
 
@@ -407,6 +414,9 @@ impl Library {
         }
         doc::commit(&mut stored.doc, summary, now_millis());
         self.persist(TEAM_KEY, None)?;
+        if new.synonyms != old.synonyms {
+            self.synonyms_changed(&new.synonyms);
+        }
         Ok(new)
     }
 
@@ -452,6 +462,11 @@ impl Library {
                 Ok(role)
             }
         }
+    }
+
+    /// Fails unless this writer may change content (viewers may not).
+    pub fn check_can_edit(&mut self) -> Result<()> {
+        self.check_can_write()
     }
 
     fn check_can_write(&mut self) -> Result<()> {

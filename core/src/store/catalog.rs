@@ -16,6 +16,10 @@ pub struct CatalogRow {
     pub shortcode: String,
     pub internal: bool,
     pub updated_at: Millis,
+    /// The library-wide write sequence number of the entry's last change; the search
+    /// index records the highest one it holds and catches up from there.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 impl CatalogRow {
@@ -31,6 +35,7 @@ impl CatalogRow {
             shortcode: entry.shortcode.clone(),
             internal: entry.internal,
             updated_at,
+            seq: 0,
         }
     }
 }

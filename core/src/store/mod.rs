@@ -200,8 +200,16 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Writes a catalog row.
-    pub(crate) fn put_catalog(&mut self, row: &CatalogRow) -> Result<()> {
+    /// Writes a catalog row, giving it the next write sequence number.
+    pub(crate) fn put_catalog(&mut self, row: &mut CatalogRow) -> Result<()> {
+        let mut meta = self.txn.open_table(META)?;
+        let seq = meta
+            .get("seq")?
+            .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes))
+            .unwrap_or(0)
+            + 1;
+        meta.insert("seq", seq.to_le_bytes().as_slice())?;
+        row.seq = seq;
         let mut table = self.txn.open_table(CATALOG)?;
         let bytes = serde_json::to_vec(row).map_err(|e| Error::Database(e.to_string()))?;
         table.insert(row.id.as_str(), bytes.as_slice())?;

@@ -1,0 +1,143 @@
+//! Search, suggest, synonyms and reindex.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use lore_core::{Hit, SearchRequest};
+
+use super::Context;
+use super::args::{SearchArgs, SuggestArgs, SynonymsCommand};
+use super::output::{json_line, say, text_arg};
+
+pub fn search(ctx: &Context, a: SearchArgs) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let request = SearchRequest {
+        text: a.query.join(" "),
+        kind: a.kind.map(Into::into),
+        tag: a.tag,
+        category: a.category,
+        status: a.status.map(Into::into),
+        limit: a.limit,
+    };
+    let hits = library.search(&request)?;
+    print_hits(ctx, &hits)
+}
+
+pub fn suggest(ctx: &Context, a: SuggestArgs) -> Result<ExitCode> {
+    let text = text_arg(a.text.unwrap_or_else(|| "-".to_string()))?;
+    if text.trim().is_empty() {
+        bail!("the message is empty; pass it as an argument or on standard input");
+    }
+    let mut library = ctx.open()?;
+    let hits = library.suggest(&text, a.limit)?;
+    print_hits(ctx, &hits)
+}
+
+fn print_hits(ctx: &Context, hits: &[Hit]) -> Result<ExitCode> {
+    if ctx.json {
+        for hit in hits {
+            json_line(hit)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        eprintln!("nothing found; try fewer or other words, or `lore list`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bold = std::io::stdout().is_terminal();
+    for (n, hit) in hits.iter().enumerate() {
+        say!("{}. {} [{}] {}", n + 1, hit.title, hit.kind, hit.id);
+        if !hit.snippet.is_empty() {
+            say!("   {}", highlight(&hit.snippet, bold));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Turns `**match**` into bold on a terminal; elsewhere the markers stay.
+fn highlight(snippet: &str, bold: bool) -> String {
+    if !bold {
+        return snippet.to_string();
+    }
+    let mut out = String::with_capacity(snippet.len());
+    for (i, part) in snippet.split("**").enumerate() {
+        if i % 2 == 1 {
+            out.push_str("\x1b[1m");
+            out.push_str(part);
+            out.push_str("\x1b[0m");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+pub fn synonyms(ctx: &Context, command: SynonymsCommand) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let team = match command {
+        SynonymsCommand::List => library.team()?,
+        SynonymsCommand::Add { words } => {
+            library.check_can_edit()?;
+            let summary = format!("synonyms: {}", words.join(" / "));
+            library.update_team(&summary, |team| {
+                add_group(&mut team.synonyms, &words);
+                Ok(())
+            })?
+        }
+        SynonymsCommand::Remove { words } => {
+            library.check_can_edit()?;
+            let summary = format!("removed synonyms: {}", words.join(" / "));
+            library.update_team(&summary, |team| {
+                for group in &mut team.synonyms {
+                    group.retain(|w| !words.contains(w));
+                }
+                team.synonyms.retain(|g| g.len() >= 2);
+                Ok(())
+            })?
+        }
+    };
+    for group in &team.synonyms {
+        if ctx.json {
+            json_line(group)?;
+        } else {
+            say!("{}", group.join(" / "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds `words` as one group, merging every group that already holds one of them.
+fn add_group(groups: &mut Vec<Vec<String>>, words: &[String]) {
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut merged: Vec<String> = Vec::new();
+    groups.retain(|g| {
+        if g.iter().any(|w| words.contains(w)) {
+            merged.extend(g.iter().cloned());
+            false
+        } else {
+            true
+        }
+    });
+    for w in words {
+        if !merged.contains(&w) {
+            merged.push(w);
+        }
+    }
+    groups.push(merged);
+}
+
+pub fn reindex(ctx: &Context) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let count = library.reindex()?;
+    if ctx.json {
+        json_line(&serde_json::json!({ "indexed": count }))?;
+    } else {
+        say!("search index rebuilt: {count} entries");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! The library's search index: opened on first use, caught up from the catalog's sequence
+//! numbers, fed every write after it is durable, committed in the background.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::Library;
+use crate::Result;
+use crate::model::{Entry, EntryId};
+use crate::search::{Committer, Hit, Mode, SearchIndex, SearchRequest};
+
+/// The open index with its background committer.
+pub(crate) struct SearchState {
+    index: Arc<SearchIndex>,
+    uses: BTreeMap<EntryId, u64>,
+    // Dropped after `index` is no longer written: the last commit happens here.
+    _committer: Committer,
+}
+
+/// The index folder inside the data directory.
+pub const INDEX_DIR: &str = "index";
+
+impl Library {
+    /// The search index, opened and caught up on first use.
+    pub fn search_index(&mut self) -> Result<Arc<SearchIndex>> {
+        if let Some(state) = &self.search {
+            return Ok(state.index.clone());
+        }
+        let team = self.team()?;
+        let words: Vec<String> = team
+            .tags
+            .iter()
+            .chain(team.categories.iter())
+            .chain(team.synonyms.iter().flatten())
+            .cloned()
+            .collect();
+        let (index, indexed) =
+            SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &team.synonyms)?;
+        let index = Arc::new(index);
+        let uses = self.total_uses()?;
+        let behind: Vec<(EntryId, u64)> = self
+            .catalog
+            .values()
+            .filter(|row| row.seq > indexed || indexed == 0)
+            .map(|row| (row.id.clone(), row.seq))
+            .collect();
+        for (id, seq) in behind {
+            // A damaged entry is reported by `check`; it simply stays out of the index.
+            if let Ok(entry) = self.get(&id) {
+                index.upsert(&entry, seq, uses.get(&id).copied().unwrap_or(0))?;
+            }
+        }
+        index.commit()?;
+        self.search = Some(SearchState {
+            index: index.clone(),
+            uses,
+            _committer: Committer::start(index.clone()),
+        });
+        Ok(index)
+    }
+
+    /// Feeds a stored entry to the index if it is open (otherwise the next open catches up).
+    pub(crate) fn index_entry(&mut self, entry: &Entry, seq: u64) {
+        if let Some(state) = &self.search {
+            let uses = state.uses.get(&entry.id).copied().unwrap_or(0);
+            // On failure the entry is still durable; the next open re-indexes it.
+            let _ = state.index.upsert(entry, seq, uses);
+        }
+    }
+
+    /// Searches as the user types: the last word may be unfinished.
+    pub fn search(&mut self, request: &SearchRequest) -> Result<Vec<Hit>> {
+        self.search_index()?.search(request, Mode::Search)
+    }
+
+    /// The entries that answer a whole customer message, best first.
+    pub fn suggest(&mut self, message: &str, limit: usize) -> Result<Vec<Hit>> {
+        let request = SearchRequest {
+            text: message.to_string(),
+            status: Some(crate::model::Status::Published),
+            limit,
+            ..SearchRequest::default()
+        };
+        self.search_index()?.search(&request, Mode::Suggest)
+    }
+
+    /// Rebuilds the index from every document; returns how many entries it holds.
+    pub fn reindex(&mut self) -> Result<usize> {
+        let index = self.search_index()?;
+        index.clear()?;
+        let uses = self.total_uses()?;
+        let rows: Vec<(EntryId, u64)> = self
+            .catalog
+            .values()
+            .map(|r| (r.id.clone(), r.seq))
+            .collect();
+        let mut count = 0;
+        for (id, seq) in rows {
+            if let Ok(entry) = self.get(&id) {
+                index.upsert(&entry, seq, uses.get(&id).copied().unwrap_or(0))?;
+                count += 1;
+            }
+        }
+        index.commit()?;
+        Ok(count)
+    }
+
+    /// Refreshes query-time synonyms after the team's groups changed.
+    pub(crate) fn synonyms_changed(&mut self, groups: &[Vec<String>]) {
+        if let Some(state) = &self.search {
+            state.index.set_synonyms(groups);
+        }
+    }
+}

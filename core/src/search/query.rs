@@ -1,0 +1,350 @@
+//! Building queries in code from what the user typed (never QueryParser on raw input, which
+//! turns a run of CJK tokens into a slop-0 phrase: tantivy#718).
+
+use std::collections::{BTreeSet, HashMap};
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::analysis::{ChineseTokenizer, bigrams, is_cjk, latin_words, normalise, stem};
+use super::schema::{Fields, Triple};
+
+/// How the input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Search-as-you-type: the last token may be unfinished.
+    Search,
+    /// A whole customer message: filler words dropped, nothing unfinished.
+    Suggest,
+}
+
+/// The team's synonym groups, looked up by normalised word.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Synonyms {
+    others: HashMap<String, Vec<String>>,
+}
+
+impl Synonyms {
+    pub(crate) fn new(groups: &[Vec<String>]) -> Synonyms {
+        let mut others: HashMap<String, Vec<String>> = HashMap::new();
+        for group in groups {
+            let words: Vec<String> = group.iter().map(|w| normalise(w.trim())).collect();
+            for w in &words {
+                let entry = others.entry(w.clone()).or_default();
+                entry.extend(words.iter().filter(|o| *o != w).cloned());
+            }
+        }
+        Synonyms { others }
+    }
+
+    fn of(&self, word: &str) -> &[String] {
+        self.others.get(word).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Words that carry no meaning in a query (particles, pronouns, greetings, filler).
+const STOP_ZH: &[&str] = &[
+    "的",
+    "了",
+    "吗",
+    "呢",
+    "啊",
+    "吧",
+    "呀",
+    "哦",
+    "嘛",
+    "么",
+    "我",
+    "你",
+    "您",
+    "他",
+    "她",
+    "它",
+    "我们",
+    "你们",
+    "是",
+    "在",
+    "有",
+    "和",
+    "就",
+    "都",
+    "也",
+    "还",
+    "请问",
+    "你好",
+    "您好",
+    "在吗",
+    "亲",
+    "谢谢",
+    "一下",
+    "这个",
+    "那个",
+    "什么",
+    "怎么",
+    "怎么办",
+    "如何",
+    "可以",
+    "能",
+    "能不能",
+    "想",
+    "要",
+    "请",
+    "麻烦",
+    "帮",
+    "帮忙",
+    "我的",
+    "一个",
+    "个",
+    "下",
+    "给",
+    "把",
+    "被",
+    "让",
+    "嗯",
+    "好",
+    "好的",
+    "哈",
+    "上",
+    "不",
+    "没",
+    "没有",
+    "会",
+    "着",
+    "过",
+    "吧",
+    "呗",
+    "咋",
+    "咋办",
+    "为什么",
+    "这",
+    "那",
+    "跟",
+    "到",
+    "说",
+    "问",
+    "问下",
+    "问一下",
+    "现在",
+    "已经",
+    "然后",
+    "但是",
+];
+const STOP_EN: &[&str] = &[
+    "a", "an", "the", "to", "my", "i", "is", "am", "are", "how", "what", "can", "do", "does",
+    "did", "of", "for", "in", "on", "it", "me", "you", "your", "and", "or", "be", "with", "when",
+    "will", "this", "that", "get", "hi", "hello", "please", "there", "at", "from", "was", "have",
+    "has", "why", "where", "which", "would", "could", "should", "we", "our", "us", "if", "so",
+    "just", "about", "any",
+];
+
+/// A built query and the words worth highlighting in snippets.
+pub(crate) struct Plan {
+    pub(crate) query: Box<dyn Query>,
+    pub(crate) highlight: BTreeSet<String>,
+}
+
+struct Clauses {
+    should: Vec<(Occur, Box<dyn Query>)>,
+    highlight: BTreeSet<String>,
+}
+
+impl Clauses {
+    fn add(&mut self, query: Box<dyn Query>, boost: f32) {
+        self.should
+            .push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+    }
+
+    fn term(&mut self, field: Field, text: &str, boost: f32) {
+        let term = Term::from_field_text(field, text);
+        self.add(
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            boost,
+        );
+    }
+
+    fn prefix(&mut self, field: Field, text: &str, boost: f32) {
+        let term = Term::from_field_text(field, text);
+        self.add(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), boost);
+    }
+
+    fn fuzzy(&mut self, field: Field, text: &str, distance: u8, boost: f32) {
+        let term = Term::from_field_text(field, text);
+        self.add(Box::new(FuzzyTermQuery::new(term, distance, true)), boost);
+    }
+
+    /// A term on the title, questions, body and extra of one analysis, weighted.
+    fn across(
+        &mut self,
+        pick: impl Fn(&Triple) -> Field,
+        fields: &Fields,
+        text: &str,
+        weight: f32,
+    ) {
+        for (triple, boost) in [
+            (&fields.title, 4.0),
+            (&fields.questions, 3.0),
+            (&fields.body, 1.0),
+            (&fields.extra, 0.5),
+        ] {
+            self.term(pick(triple), text, boost * weight);
+        }
+    }
+}
+
+/// Builds the query for `input`; `None` when nothing in it can be searched.
+pub(crate) fn build(
+    input: &str,
+    mode: Mode,
+    fields: &Fields,
+    zh: &ChineseTokenizer,
+    synonyms: &Synonyms,
+) -> Option<Plan> {
+    let text = normalise(input);
+    let chinese_query = text.chars().any(is_cjk);
+    let mut c = Clauses {
+        should: Vec::new(),
+        highlight: BTreeSet::new(),
+    };
+    // Shortcodes are exact: `#2` finds the script with that shortcode.
+    for word in text
+        .split_whitespace()
+        .filter(|w| w.starts_with('#') && w.len() > 1)
+    {
+        c.term(fields.shortcode, word, 50.0);
+    }
+    let unfinished =
+        mode == Mode::Search && text.chars().last().is_some_and(|ch| ch.is_alphanumeric());
+
+    // Chinese words, with their synonyms.
+    let words: Vec<String> = zh
+        .words(&text)
+        .into_iter()
+        .filter(|w| w.chars().any(is_cjk))
+        .collect();
+    let meaningful: Vec<&String> = words
+        .iter()
+        .filter(|w| !STOP_ZH.contains(&w.as_str()))
+        .collect();
+    let zh_words = if meaningful.is_empty() && mode == Mode::Search {
+        words.iter().collect()
+    } else {
+        meaningful
+    };
+    for w in &zh_words {
+        c.across(|t| t.zh, fields, w, 1.0);
+        c.highlight.insert((*w).clone());
+        for syn in synonyms.of(w) {
+            add_synonym(&mut c, fields, zh, syn, chinese_query);
+        }
+    }
+    // CJK bigrams catch partial words and segmentation that differs from the index's.
+    let grams = bigrams(&text);
+    let bigram_weight = if mode == Mode::Suggest { 0.25 } else { 0.5 };
+    for (gram, _, _) in &grams {
+        if gram.chars().count() == 2 || grams.len() == 1 {
+            c.across(|t| t.bi, fields, gram, bigram_weight);
+        }
+    }
+
+    // Latin words: stemmed, fuzzy when long, synonyms across languages.
+    let latin: Vec<String> = latin_words(&text)
+        .into_iter()
+        .map(|(w, _, _)| w)
+        .filter(|w| !STOP_EN.contains(&w.as_str()))
+        .collect();
+    for w in &latin {
+        let stemmed = stem(w);
+        if stemmed.is_empty() {
+            continue;
+        }
+        c.across(|t| t.en, fields, &stemmed, 1.0);
+        c.highlight.insert(w.clone());
+        let letters = w.chars().count();
+        if letters >= 5 && w.chars().all(|ch| ch.is_ascii_alphabetic()) {
+            let distance = if letters >= 8 { 2 } else { 1 };
+            for (triple, boost) in [
+                (&fields.title, 1.5),
+                (&fields.questions, 1.2),
+                (&fields.body, 0.4),
+            ] {
+                c.fuzzy(triple.en, &stemmed, distance, boost);
+            }
+        }
+        for syn in synonyms.of(w) {
+            add_synonym(&mut c, fields, zh, syn, chinese_query);
+        }
+    }
+
+    // The last token, while it is being typed, as a prefix.
+    if unfinished {
+        let last_char_cjk = text.chars().last().is_some_and(is_cjk);
+        if last_char_cjk {
+            // Prefix matches score a constant, so they are weighted like a good term match.
+            if let Some(last) = words.last() {
+                for (triple, boost) in [
+                    (&fields.title, 8.0),
+                    (&fields.questions, 6.0),
+                    (&fields.body, 2.0),
+                ] {
+                    c.prefix(triple.zh, last, boost);
+                }
+            }
+            if let Some(ch) = text.chars().last() {
+                for (triple, boost) in [(&fields.title, 2.0), (&fields.questions, 1.5)] {
+                    c.prefix(triple.bi, &ch.to_string(), boost);
+                }
+            }
+        } else if let Some((last, _, _)) = latin_words(&text).last()
+            && last.chars().count() >= 2
+        {
+            for (triple, boost) in [
+                (&fields.title, 8.0),
+                (&fields.questions, 6.0),
+                (&fields.body, 2.0),
+            ] {
+                c.prefix(triple.en, last, boost);
+            }
+        }
+    }
+
+    // Pinyin (full or initials) of script titles, and shortcodes typed without `#`.
+    let compact: String = text.chars().filter(|ch| !ch.is_whitespace()).collect();
+    if (2..=24).contains(&compact.len()) && compact.chars().all(|ch| ch.is_ascii_alphanumeric()) {
+        c.prefix(fields.pinyin, &compact, 6.0);
+    }
+
+    if c.should.is_empty() {
+        return None;
+    }
+    Some(Plan {
+        query: Box::new(BooleanQuery::new(c.should)),
+        highlight: c.highlight,
+    })
+}
+
+/// Adds a synonym's terms. Synonyms in the query's own language weigh nearly as much as
+/// the word typed; those in the other language only a little, so an English query still
+/// prefers English entries (and a Chinese one Chinese entries).
+fn add_synonym(
+    c: &mut Clauses,
+    fields: &Fields,
+    zh: &ChineseTokenizer,
+    synonym: &str,
+    chinese_query: bool,
+) {
+    let chinese = synonym.chars().any(is_cjk);
+    let weight = if chinese == chinese_query { 0.8 } else { 0.3 };
+    if chinese {
+        for w in zh.cut(synonym) {
+            c.across(|t| t.zh, fields, &w, weight);
+        }
+    } else {
+        for (w, _, _) in latin_words(synonym) {
+            let stemmed = stem(&w);
+            if !stemmed.is_empty() {
+                c.across(|t| t.en, fields, &stemmed, weight);
+            }
+        }
+    }
+}

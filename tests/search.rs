@@ -1,0 +1,278 @@
+//! Search: quality on the evaluation set, freshness, catch-up, rebuild, the CLI.
+
+use std::time::{Duration, Instant};
+
+use lore_core::search::baseline::Baseline;
+use lore_core::search::eval;
+use lore_core::{Entry, Kind, Library, SearchRequest, Status, Writer};
+use lore_tests::fixture;
+
+use crate::lore;
+
+fn demo_library(dir: &std::path::Path) -> Library {
+    let mut library = Library::open(dir, Writer::new("tester", "tester")).expect("open");
+    lore_core::demo::load(&mut library, &mut |_, _| {}).expect("demo");
+    library
+}
+
+fn request(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.into(),
+        limit: 10,
+        ..SearchRequest::default()
+    }
+}
+
+fn ids(library: &mut Library, text: &str) -> Vec<String> {
+    library
+        .search(&request(text))
+        .expect("search")
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+#[test]
+fn recall_on_the_evaluation_set_beats_the_plain_baseline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = demo_library(&dir.path().join("lib"));
+    let cases =
+        eval::parse(&std::fs::read_to_string(fixture("search/eval.jsonl")).expect("eval set"))
+            .expect("parse");
+    assert!(cases.len() >= 150);
+    let lore = eval::evaluate(&cases, |case| {
+        let hits = if case.is_message() {
+            library.suggest(&case.query, 10)?
+        } else {
+            library.search(&request(&case.query))?
+        };
+        Ok(hits.into_iter().map(|h| h.id).collect())
+    })
+    .expect("evaluate");
+    let entries: Vec<Entry> = library
+        .ids()
+        .iter()
+        .filter_map(|id| library.get(id).ok())
+        .collect();
+    std::fs::create_dir_all(dir.path().join("baseline")).expect("mkdir");
+    let baseline = Baseline::build(&dir.path().join("baseline"), &entries).expect("baseline");
+    let plain = eval::evaluate(&cases, |case| baseline.search(&case.query, 10)).expect("evaluate");
+    println!("Lore:\n{lore}\nplain tantivy (default tokenizer, QueryParser):\n{plain}");
+    for (case, got) in &lore.misses {
+        println!(
+            "missed at 3: [{}] {} → {:?}, got {:?}",
+            case.class, case.query, case.expect, got
+        );
+    }
+    assert!(
+        lore.overall.recall_at_3 >= 0.9,
+        "recall@3 {:.3}",
+        lore.overall.recall_at_3
+    );
+    assert!(lore.overall.recall_at_3 > plain.overall.recall_at_3 + 0.2);
+}
+
+/// Polls until `found` holds; changes become searchable after a background commit.
+fn eventually(library: &mut Library, text: &str, found: impl Fn(&[String]) -> bool) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let got = ids(library, text);
+        if found(&got) || started.elapsed() > Duration::from_secs(10) {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn changes_become_searchable_and_archived_entries_hide() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = demo_library(dir.path());
+    library.search_index().expect("index open");
+    let mut e = Entry::new(Kind::Faq, "蓝莓果酱杯可以定制刻字吗");
+    e.body = "可以，在下单备注里写上刻字内容即可。".into();
+    let id = library.add(e).expect("add");
+    let got = eventually(&mut library, "果酱杯刻字", |ids| {
+        ids.first() == Some(&id)
+    });
+    assert_eq!(got.first(), Some(&id), "a new entry is found");
+    library
+        .edit(&id, |e| {
+            e.title = "保温饭盒可以定制刻字吗".into();
+            Ok(())
+        })
+        .expect("edit");
+    let got = eventually(&mut library, "保温饭盒刻字", |ids| {
+        ids.first() == Some(&id)
+    });
+    assert_eq!(got.first(), Some(&id), "the edit is found");
+    assert!(
+        !ids(&mut library, "蓝莓果酱").contains(&id),
+        "the old title is gone"
+    );
+    library.archive(&id).expect("archive");
+    let got = eventually(&mut library, "保温饭盒刻字", |ids| !ids.contains(&id));
+    assert!(!got.contains(&id), "archived entries are hidden");
+    let archived = library
+        .search(&SearchRequest {
+            status: Some(Status::Archived),
+            ..request("保温饭盒刻字")
+        })
+        .expect("search");
+    assert_eq!(
+        archived.first().map(|h| h.id.as_str()),
+        Some(id.as_str()),
+        "unless asked for"
+    );
+}
+
+#[test]
+fn published_ranks_above_draft_and_filters_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = Library::open(dir.path(), Writer::new("t", "t")).expect("open");
+    for (title, status) in [
+        ("咖啡机除垢方法（草稿）", Status::Draft),
+        ("咖啡机除垢方法", Status::Published),
+    ] {
+        let mut e = Entry::new(Kind::Faq, title);
+        e.body = "用柠檬酸溶液除垢。".into();
+        e.status = status;
+        library.add(e).expect("add");
+    }
+    let mut script = Entry::new(Kind::Script, "咖啡机除垢话术");
+    script.tags = vec!["咖啡机".into()];
+    library.add(script).expect("add");
+    let hits = library.search(&request("咖啡机除垢")).expect("search");
+    let first_faq = hits.iter().find(|h| h.kind == Kind::Faq).expect("a faq");
+    assert_eq!(first_faq.title, "咖啡机除垢方法", "published before draft");
+    let scripts = library
+        .search(&SearchRequest {
+            kind: Some(Kind::Script),
+            ..request("咖啡机除垢")
+        })
+        .expect("search");
+    assert!(scripts.iter().all(|h| h.kind == Kind::Script) && scripts.len() == 1);
+    let tagged = library
+        .search(&SearchRequest {
+            tag: Some("咖啡机".into()),
+            ..request("除垢")
+        })
+        .expect("search");
+    assert_eq!(tagged.len(), 1);
+}
+
+#[test]
+fn snippets_quote_the_body_and_never_split_a_character() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = demo_library(dir.path());
+    for query in [
+        "退款多久到账",
+        "杯子碎了",
+        "保温杯洗碗机",
+        "发票抬头",
+        "refund damaged",
+        "訂閱取消",
+    ] {
+        for hit in library.search(&request(query)).expect("search") {
+            let body: String = library
+                .get(&hit.id)
+                .expect("get")
+                .body
+                .chars()
+                .filter(|c| !c.is_whitespace() && !"*`#|>-".contains(*c))
+                .collect();
+            let quoted: String = hit
+                .snippet
+                .trim_end_matches('…')
+                .chars()
+                .filter(|c| !c.is_whitespace() && !"*`#|>-".contains(*c))
+                .collect();
+            assert!(
+                body.contains(&quoted),
+                "{query}: snippet of {} is not from its body: {}",
+                hit.id,
+                hit.snippet
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cli_searches_suggests_and_manages_synonyms() {
+    let l = lore();
+    l.ok(&["demo"]);
+    // `lore add` did not open the index; `lore search` catches up on open.
+    let id = l
+        .ok(&["add", "--kind", "faq", "--title", "榴莲味月饼能寄到海外吗"])
+        .trim()
+        .to_string();
+    let hits = l.json(&["search", "榴莲月饼"]);
+    assert_eq!(hits[0]["id"], id.as_str());
+    for field in ["id", "kind", "title", "score", "snippet"] {
+        assert!(hits[0].get(field).is_some(), "{field} in {}", hits[0]);
+    }
+    assert_eq!(
+        l.json(&["search", "#3"])[0]["id"],
+        "script-damaged-apology-register"
+    );
+    let tk = l.json(&["search", "tk", "--kind", "script"]);
+    assert!(
+        tk.iter()
+            .all(|h| h["title"].as_str().unwrap_or("").contains("退款")),
+        "{tk:?}"
+    );
+    assert_eq!(
+        l.json(&["search", "退貨運費誰出"])[0]["id"],
+        "faq-return-shipping-fee"
+    );
+
+    let mut child = l
+        .command()
+        .args(["--json", "suggest", "--limit", "3"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all("你好，我前天买的杯子收到就碎了，能退吗".as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let first: serde_json::Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or("{}"),
+    )
+    .expect("json");
+    assert_eq!(first["id"], "faq-return-damaged-on-arrival");
+
+    // A new synonym group takes effect for the next search.
+    assert!(
+        l.json(&["search", "mooncake"])
+            .iter()
+            .all(|h| h["id"] != id.as_str())
+    );
+    l.ok(&["synonyms", "add", "月饼", "mooncake"]);
+    assert!(l.ok(&["synonyms", "list"]).contains("月饼 / mooncake"));
+    assert_eq!(l.json(&["search", "mooncake"])[0]["id"], id.as_str());
+    l.ok(&["synonyms", "remove", "mooncake"]);
+    assert!(!l.ok(&["synonyms", "list"]).contains("mooncake"));
+}
+
+#[test]
+fn a_lost_or_damaged_index_is_rebuilt() {
+    let l = lore();
+    l.ok(&["demo"]);
+    let before = l.json(&["search", "发票抬头"]);
+    let index = l.dir().join(lore_core::INDEX_DIR);
+    std::fs::write(index.join("meta.json"), b"{ damaged").expect("damage the index");
+    assert_eq!(l.json(&["search", "发票抬头"]), before, "rebuilt on open");
+    std::fs::remove_dir_all(&index).expect("lose the index");
+    let rebuilt = l.json(&["reindex"]);
+    assert!(rebuilt[0]["indexed"].as_u64().unwrap_or(0) > 300);
+    assert_eq!(l.json(&["search", "发票抬头"]), before);
+}
