@@ -183,7 +183,7 @@ fn snippets_quote_the_body_and_never_split_a_character() {
                 .collect();
             let quoted: String = hit
                 .snippet
-                .trim_end_matches('…')
+                .trim_matches('…')
                 .chars()
                 .filter(|c| !c.is_whitespace() && !"*`#|>-".contains(*c))
                 .collect();
@@ -267,12 +267,19 @@ fn the_cli_searches_suggests_and_manages_synonyms() {
 fn a_lost_or_damaged_index_is_rebuilt() {
     let l = lore();
     l.ok(&["demo"]);
-    let before = l.json(&["search", "发票抬头"]);
+    // Scores may differ in the last digits after a rebuild; the ranking and snippets may not.
+    let ranked = |l: &lore_tests::Lore| -> Vec<(String, String)> {
+        l.json(&["search", "发票抬头"])
+            .iter()
+            .map(|h| (h["id"].to_string(), h["snippet"].to_string()))
+            .collect()
+    };
+    let before = ranked(&l);
     let index = l.dir().join(lore_core::INDEX_DIR);
     std::fs::write(index.join("meta.json"), b"{ damaged").expect("damage the index");
-    assert_eq!(l.json(&["search", "发票抬头"]), before, "rebuilt on open");
+    assert_eq!(ranked(&l), before, "rebuilt on open");
     std::fs::remove_dir_all(&index).expect("lose the index");
     let rebuilt = l.json(&["reindex"]);
     assert!(rebuilt[0]["indexed"].as_u64().unwrap_or(0) > 300);
-    assert_eq!(l.json(&["search", "发票抬头"]), before);
+    assert_eq!(ranked(&l), before);
 }

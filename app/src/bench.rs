@@ -39,8 +39,12 @@ impl Figure {
 
 pub fn run(a: BenchArgs) -> Result<ExitCode> {
     match a.suite {
-        BenchSuite::Storage => storage(a.entries),
-        BenchSuite::Search => crate::bench_search::run(a.entries),
+        BenchSuite::Storage => storage(a.entries.unwrap_or(10_000)),
+        BenchSuite::Search => crate::bench_search::run(a.entries.unwrap_or(100_000)),
+        BenchSuite::SearchQueries => match a.dir {
+            Some(dir) => crate::bench_search::queries(&dir),
+            None => anyhow::bail!("search-queries needs --dir"),
+        },
     }
 }
 

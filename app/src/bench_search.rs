@@ -1,44 +1,116 @@
-//! `lore bench search`: quality on the demo evaluation set, and speed on a generated library.
+//! `lore bench search`: quality on the demo evaluation set, and speed on a generated
+//! library: query latency by class, change-to-searchable, full rebuild, index size,
+//! search-side memory; with `--features fts5`, SQLite FTS5 (trigram) side by side.
 
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result};
-use lore_core::search::eval;
-use lore_core::{Library, SearchRequest, Writer};
+use anyhow::{Context as _, Result, bail};
+use lore_core::search::eval::{self, Report};
+use lore_core::{Entry, Library, SearchRequest, Writer};
 
 use crate::cli::output::say;
 
 /// The evaluation set, built in so the benchmark runs from anywhere.
 const EVAL: &str = include_str!("../../fixtures/search/eval.jsonl");
 
-pub fn run(n: usize) -> Result<ExitCode> {
-    let scratch = std::env::temp_dir().join(format!("lore-bench-search-{}", std::process::id()));
-    let result = quality(&scratch.join("demo"));
-    let _ = std::fs::remove_dir_all(&scratch);
-    let _ = n;
-    result
+/// Query classes of the latency budget, each a few queries cycled.
+pub const CLASSES: [(&str, &[&str]); 6] = [
+    (
+        "single term",
+        &["退款", "发票", "refund", "保温杯", "子账号", "shipping"],
+    ),
+    (
+        "multi-term",
+        &[
+            "退款 多久 到账",
+            "发票 抬头 修改",
+            "cancel subscription refund",
+            "快递 没有 更新",
+        ],
+    ),
+    (
+        "CJK phrase",
+        &[
+            "退货运费谁承担",
+            "杯子收到就碎了",
+            "验证码收不到",
+            "打印面单打不出来",
+        ],
+    ),
+    ("prefix", &["退款到", "发票抬", "subscr", "保温杯能放"]),
+    (
+        "fuzzy English",
+        &["refnd", "subscripton", "shiping", "invocie"],
+    ),
+    (
+        "suggest (60 chars)",
+        &[
+            "你好，我前天在你们店买的保温杯收到就发现杯盖坏了还漏水，能不能给我换一个新的或者直接退款呀？谢谢",
+        ],
+    ),
+];
+
+/// A scratch directory removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        // LORE_BENCH_KEEP=1 keeps the generated libraries for profiling.
+        if std::env::var_os("LORE_BENCH_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
-fn quality(dir: &std::path::Path) -> Result<ExitCode> {
-    let mut library = Library::open(dir, Writer::new("bench", "bench"))?;
-    lore_core::demo::load(&mut library, &mut |_, _| {})?;
+fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
+    let ok = value <= budget;
+    say!(
+        "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {budget} {unit})  {}",
+        if ok { "ok" } else { "OVER BUDGET" }
+    );
+    ok
+}
+
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort();
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (samples.len() * p).div_ceil(100).clamp(1, samples.len());
+    samples[rank - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+pub fn run(n: usize) -> Result<ExitCode> {
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("lore-bench-search-{}", std::process::id())));
+    std::fs::create_dir_all(&scratch.0)?;
+    let mut ok = true;
+
+    // Quality on the demo library.
+    let mut demo = Library::open(&scratch.0.join("demo"), Writer::new("bench", "bench"))?;
+    lore_core::demo::load(&mut demo, &mut |_, _| {})?;
     let cases = eval::parse(EVAL)?;
-    let report = eval::evaluate(&cases, |case| {
+    let lore_quality = eval::evaluate(&cases, |case| {
         let hits = if case.is_message() {
-            library.suggest(&case.query, 10)?
+            demo.suggest(&case.query, 10)?
         } else {
-            library.search(&SearchRequest {
-                text: case.query.clone(),
-                limit: 10,
-                ..SearchRequest::default()
-            })?
+            demo.search(&request(&case.query))?
         };
         Ok(hits.into_iter().map(|h| h.id).collect())
     })
     .context("running the evaluation set")?;
-    say!("Lore search on the demo evaluation set:\n{report}");
+    say!(
+        "Search quality on the demo evaluation set ({} queries):\n{lore_quality}",
+        cases.len()
+    );
     if std::env::var_os("LORE_EVAL_MISSES").is_some() {
-        for (case, got) in &report.misses {
+        for (case, got) in &lore_quality.misses {
             say!(
                 "MISS [{}] {} → want {:?} got {:?}",
                 case.class,
@@ -48,5 +120,328 @@ fn quality(dir: &std::path::Path) -> Result<ExitCode> {
             );
         }
     }
+    let demo_entries: Vec<Entry> = demo
+        .ids()
+        .iter()
+        .filter_map(|id| demo.get(id).ok())
+        .collect();
+    drop(demo);
+
+    // Speed on a generated library.
+    say!("\nGenerating a {n}-entry bilingual library…");
+    let entries = lore_core::corpus::generate(&demo_entries, n, 7);
+    let raw: usize = entries.iter().map(lore_core::corpus::raw_text_len).sum();
+    let dir = scratch.0.join("large");
+    {
+        let mut library = Library::open(&dir, Writer::new("bench", "bench"))?;
+        let items = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| lore_core::ImportItem {
+                location: format!("generated:{i}"),
+                entry: e.clone(),
+            })
+            .collect();
+        library.import(items, &mut crate::cli::progress("importing"))?;
+        let started = Instant::now();
+        let indexed = library.reindex()?;
+        let rebuild = started.elapsed();
+        say!("full rebuild indexed {indexed} entries");
+        ok &= figure("full rebuild", rebuild.as_secs_f64(), 60.0, "s");
+        let index_size = dir_size(&dir.join(lore_core::INDEX_DIR))?;
+        ok &= figure(
+            "index size / raw text",
+            index_size as f64 / raw as f64,
+            3.0,
+            "x",
+        );
+
+        // Change to searchable: edit, then poll until the search sees it.
+        let ids = library.ids();
+        let mut delays = Vec::new();
+        for i in 0..40 {
+            let id = &ids[(i * 997) % ids.len()];
+            let token = format!("qz{i}marker");
+            library.edit(id, |e| {
+                e.title = format!("{} {token}", e.title);
+                Ok(())
+            })?;
+            let changed = Instant::now();
+            loop {
+                let hits = library.search(&request(&token))?;
+                if hits.first().is_some_and(|h| &h.id == id) {
+                    break;
+                }
+                if changed.elapsed() > Duration::from_secs(10) {
+                    bail!("an edit was not searchable after 10 s");
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            delays.push(changed.elapsed());
+        }
+        ok &= figure(
+            "change to searchable, p50",
+            ms(percentile(&mut delays, 50)),
+            300.0,
+            "ms",
+        );
+        ok &= figure(
+            "change to searchable, p99",
+            ms(percentile(&mut delays, 99)),
+            300.0,
+            "ms",
+        );
+    }
+
+    // Query latency and memory in a fresh process that only searches.
+    let exe = std::env::current_exe().context("locating the lore binary")?;
+    let out = Command::new(exe)
+        .args(["bench", "search-queries", "--dir"])
+        .arg(&dir)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "the query process failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let report = String::from_utf8_lossy(&out.stdout);
+    say!("{}", report.trim_end());
+    ok &= !report.contains("OVER BUDGET");
+
+    fts5::compare(
+        &scratch.0,
+        &entries,
+        &demo_entries,
+        &cases,
+        &lore_quality,
+        &report,
+    )?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn request(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.to_string(),
+        limit: 10,
+        ..SearchRequest::default()
+    }
+}
+
+/// Anonymous resident memory of this process (heap; excludes mapped index files, i.e.
+/// page cache).
+fn rss_anon_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// The query phase, run in its own process: latency by class and memory.
+pub fn queries(dir: &Path) -> Result<ExitCode> {
+    let mut library = Library::open(dir, Writer::new("bench", "bench"))?;
+    let before = rss_anon_mb();
+    library.search_index()?;
+    for (class, queries) in CLASSES {
+        let mut samples = Vec::new();
+        for round in 0..60 {
+            for q in queries {
+                let started = Instant::now();
+                let hits = if class.starts_with("suggest") {
+                    library.suggest(q, 10)?
+                } else {
+                    library.search(&request(q))?
+                };
+                samples.push(started.elapsed());
+                if round == 0 && hits.is_empty() {
+                    bail!("`{q}` found nothing in the generated library");
+                }
+            }
+        }
+        let p50 = ms(percentile(&mut samples, 50));
+        let p99 = ms(percentile(&mut samples, 99));
+        figure(&format!("query p50, {class}"), p50, 1.0, "ms");
+        figure(&format!("query p99, {class}"), p99, 10.0, "ms");
+        say!("latency {class}: p50 {p50:.3} ms p99 {p99:.3} ms");
+    }
+    if std::env::var_os("LORE_BENCH_EACH").is_some() {
+        for (_, queries) in CLASSES {
+            for q in queries {
+                let mut samples = Vec::new();
+                for _ in 0..30 {
+                    let started = Instant::now();
+                    library.search(&request(q))?;
+                    samples.push(started.elapsed());
+                }
+                say!("{q}: p50 {:.3} ms", ms(percentile(&mut samples, 50)));
+            }
+        }
+    }
+    let after = rss_anon_mb();
+    figure(
+        "search-side memory (anonymous RSS added)",
+        after - before,
+        150.0,
+        "MB",
+    );
+    say!("process memory: {after:.0} MB anonymous RSS in all (catalog of every entry included)");
     Ok(ExitCode::SUCCESS)
+}
+
+fn dir_size(dir: &Path) -> Result<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            dir_size(&entry.path())?
+        } else {
+            meta.blocks() * 512
+        };
+    }
+    Ok(total)
+}
+
+#[cfg(not(feature = "fts5"))]
+mod fts5 {
+    use super::*;
+
+    pub fn compare(
+        _: &Path,
+        _: &[Entry],
+        _: &[Entry],
+        _: &[eval::Case],
+        _: &Report,
+        _: &str,
+    ) -> Result<()> {
+        say!("\nSQLite FTS5 comparison: run `cargo run --release --features fts5 -- bench search`");
+        Ok(())
+    }
+}
+
+#[cfg(feature = "fts5")]
+mod fts5 {
+    use super::*;
+    use rusqlite::Connection;
+
+    /// Lore's p50 for each class, read back from the query process's report.
+    fn lore_latencies(report: &str) -> Vec<(String, f64)> {
+        report
+            .lines()
+            .filter_map(|l| {
+                let rest = l.strip_prefix("latency ")?;
+                let (class, figures) = rest.split_once(": p50 ")?;
+                let p50 = figures.split_whitespace().next()?.parse().ok()?;
+                Some((class.to_string(), p50))
+            })
+            .collect()
+    }
+
+    /// An FTS5 table with the trigram tokenizer over title, questions and body.
+    fn build(path: &Path, entries: &[Entry]) -> Result<Connection> {
+        let mut db = Connection::open(path)?;
+        db.execute_batch(
+            "CREATE VIRTUAL TABLE entries USING fts5(id UNINDEXED, title, questions, body, tokenize='trigram');",
+        )?;
+        let tx = db.transaction()?;
+        {
+            let mut insert = tx.prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4)")?;
+            for e in entries
+                .iter()
+                .filter(|e| e.status != lore_core::Status::Archived)
+            {
+                insert.execute((&e.id, &e.title, e.questions.join("\n"), &e.body))?;
+            }
+        }
+        tx.commit()?;
+        Ok(db)
+    }
+
+    /// The input as an FTS5 query: every word of three or more characters, OR-ed, ranked
+    /// by bm25 with title and questions above body (what a team would write by hand).
+    fn search(db: &Connection, text: &str, limit: usize) -> Result<Vec<String>> {
+        let words: Vec<String> = text
+            .split(|c: char| {
+                c.is_whitespace() || c.is_ascii_punctuation() || "，。？！、：；（）".contains(c)
+            })
+            .filter(|w| w.chars().count() >= 3)
+            .map(|w| format!("\"{}\"", w.replace('"', "")))
+            .collect();
+        if words.is_empty() {
+            let mut stmt =
+                db.prepare("SELECT id FROM entries WHERE title LIKE ?1 OR body LIKE ?1 LIMIT ?2")?;
+            let rows =
+                stmt.query_map((format!("%{}%", text.trim()), limit as i64), |r| r.get(0))?;
+            return Ok(rows.collect::<std::result::Result<_, _>>()?);
+        }
+        let mut stmt = db.prepare(
+            "SELECT id FROM entries WHERE entries MATCH ?1 ORDER BY bm25(entries, 0, 4.0, 3.0, 1.0) LIMIT ?2",
+        )?;
+        let rows = stmt.query_map((words.join(" OR "), limit as i64), |r| r.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    pub fn compare(
+        scratch: &Path,
+        entries: &[Entry],
+        demo: &[Entry],
+        cases: &[eval::Case],
+        lore: &Report,
+        lore_report: &str,
+    ) -> Result<()> {
+        let small = build(&scratch.join("demo-fts5.db"), demo)?;
+        let quality = eval::evaluate(cases, |case| {
+            search(&small, &case.query, 10).map_err(|e| lore_core::Error::Search(e.to_string()))
+        })?;
+        say!("\nSQLite FTS5 (trigram) on the same evaluation set:\n{quality}");
+        let large = build(&scratch.join("large-fts5.db"), entries)?;
+        let lore_p50 = lore_latencies(lore_report);
+        say!(
+            "{:<20} {:>12} {:>12} {:>10}",
+            "class",
+            "Lore p50",
+            "FTS5 p50",
+            "FTS5/Lore"
+        );
+        for (class, queries) in CLASSES {
+            let mut samples = Vec::new();
+            for _ in 0..20 {
+                for q in queries {
+                    let started = Instant::now();
+                    search(&large, q, 10)?;
+                    samples.push(started.elapsed());
+                }
+            }
+            let fts = ms(percentile(&mut samples, 50));
+            let ours = lore_p50
+                .iter()
+                .find(|(c, _)| c == class)
+                .map(|(_, v)| *v)
+                .unwrap_or(f64::NAN);
+            say!(
+                "{class:<20} {ours:>9.3} ms {fts:>9.3} ms {:>9.1}x",
+                fts / ours
+            );
+        }
+        say!(
+            "recall@3: Lore {:.3}, FTS5 {:.3} (ratio {:.2}x); MRR: Lore {:.3}, FTS5 {:.3}",
+            lore.overall.recall_at_3,
+            quality.overall.recall_at_3,
+            lore.overall.recall_at_3 / quality.overall.recall_at_3.max(1e-9),
+            lore.overall.mrr,
+            quality.overall.mrr
+        );
+        Ok(())
+    }
 }

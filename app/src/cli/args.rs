@@ -263,17 +263,23 @@ pub struct BenchArgs {
     /// What to measure
     #[arg(value_enum, default_value = "storage")]
     pub suite: BenchSuite,
-    /// Entries in the generated library
-    #[arg(long, default_value_t = 10_000)]
-    pub entries: usize,
+    /// Entries in the generated library [default: 10000 for storage, 100000 for search]
+    #[arg(long)]
+    pub entries: Option<usize>,
+    /// The library a `search-queries` phase reads (internal)
+    #[arg(long, hide = true)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BenchSuite {
     /// Open-to-list, add latency, import throughput, size on disk
     Storage,
-    /// Query latency by class, change-to-searchable, rebuild, index size, memory
+    /// Search quality, query latency by class, change-to-searchable, rebuild, index size, memory
     Search,
+    /// The query phase of the search benchmark, in its own process (internal)
+    #[value(hide = true)]
+    SearchQueries,
 }
 
 impl From<KindArg> for lore_core::Kind {

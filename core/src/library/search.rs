@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Library;
-use crate::Result;
 use crate::model::{Entry, EntryId};
 use crate::search::{Committer, Hit, Mode, SearchIndex, SearchRequest};
+use crate::{Result, doc};
 
 /// The open index with its background committer.
 pub(crate) struct SearchState {
@@ -23,6 +23,10 @@ pub const INDEX_DIR: &str = "index";
 impl Library {
     /// The search index, opened and caught up on first use.
     pub fn search_index(&mut self) -> Result<Arc<SearchIndex>> {
+        self.open_index(true)
+    }
+
+    fn open_index(&mut self, catch_up: bool) -> Result<Arc<SearchIndex>> {
         if let Some(state) = &self.search {
             return Ok(state.index.clone());
         }
@@ -41,7 +45,7 @@ impl Library {
         let behind: Vec<(EntryId, u64)> = self
             .catalog
             .values()
-            .filter(|row| row.seq > indexed || indexed == 0)
+            .filter(|row| catch_up && (row.seq > indexed || indexed == 0))
             .map(|row| (row.id.clone(), row.seq))
             .collect();
         for (id, seq) in behind {
@@ -86,22 +90,29 @@ impl Library {
 
     /// Rebuilds the index from every document; returns how many entries it holds.
     pub fn reindex(&mut self) -> Result<usize> {
-        let index = self.search_index()?;
-        index.clear()?;
+        let index = self.open_index(false)?;
+        index.begin_rebuild()?;
         let uses = self.total_uses()?;
-        let rows: Vec<(EntryId, u64)> = self
-            .catalog
-            .values()
-            .map(|r| (r.id.clone(), r.seq))
-            .collect();
         let mut count = 0;
-        for (id, seq) in rows {
-            if let Ok(entry) = self.get(&id) {
-                index.upsert(&entry, seq, uses.get(&id).copied().unwrap_or(0))?;
-                count += 1;
+        let mut failed = None;
+        let catalog = &self.catalog;
+        self.store.each_doc("entry/", |key, chunks| {
+            let id = key.trim_start_matches("entry/");
+            // A damaged entry is reported by `check`; it simply stays out of the index.
+            let Ok(entry) = doc::load(chunks, key).and_then(|d| doc::read_entry(&d)) else {
+                return;
+            };
+            let seq = catalog.get(id).map(|r| r.seq).unwrap_or(0);
+            match index.upsert(&entry, seq, uses.get(id).copied().unwrap_or(0)) {
+                Ok(()) => count += 1,
+                Err(e) => failed = failed.take().or(Some(e)),
             }
+        })?;
+        let finished = index.finish_rebuild();
+        if let Some(e) = failed {
+            return Err(e);
         }
-        index.commit()?;
+        finished?;
         Ok(count)
     }
 

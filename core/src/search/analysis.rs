@@ -122,25 +122,11 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
 #[derive(Clone)]
 pub(crate) struct ChineseTokenizer {
     jieba: Arc<Jieba>,
-    /// Search mode emits a long word and then its parts, so offsets go backwards; tantivy's
-    /// snippet fragments assume they never do (they underflow), so snippets use plain cuts.
-    overlapping: bool,
 }
 
 impl ChineseTokenizer {
     pub(crate) fn new(jieba: Arc<Jieba>) -> Self {
-        ChineseTokenizer {
-            jieba,
-            overlapping: true,
-        }
-    }
-
-    /// The same words without overlapping parts: offsets only move forward.
-    pub(crate) fn monotonic(&self) -> Self {
-        ChineseTokenizer {
-            jieba: self.jieba.clone(),
-            overlapping: false,
-        }
+        ChineseTokenizer { jieba }
     }
 
     /// The words of `text` (normalised), in order, for building queries.
@@ -169,11 +155,7 @@ impl Tokenizer for ChineseTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let n = Normalised::new(text);
-        let cut = if self.overlapping {
-            self.jieba.cut_for_search(&n.text, false)
-        } else {
-            self.jieba.cut(&n.text, false)
-        };
+        let cut = self.jieba.cut_for_search(&n.text, false);
         let tokens = cut
             .into_iter()
             .filter(|t| is_word(t.word))

@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod eval;
 mod query;
 mod schema;
+mod snippet;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,14 +21,10 @@ use std::time::Duration;
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader, TantivyDocument,
-    Term,
-};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::model::{Entry, Kind, Status};
 use crate::{Error, Result};
@@ -37,9 +34,7 @@ pub use query::Mode;
 use schema::{BIGRAM, EN, Fields, ZH};
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
-const INDEX_VERSION: u32 = 2;
-/// Snippet length in bytes (tantivy counts bytes): about 60 Chinese characters.
-const SNIPPET_BYTES: usize = 180;
+const INDEX_VERSION: u32 = 3;
 /// Score added to entries in the language of the query.
 const LANGUAGE_BONUS: f32 = 3.0;
 /// How often pending changes are committed and made searchable.
@@ -79,6 +74,8 @@ struct Pending {
     dirty: bool,
     seq: u64,
     committed: u64,
+    /// A rebuild is under way: the background committer leaves it alone.
+    rebuilding: bool,
 }
 
 /// The index of one library.
@@ -182,6 +179,7 @@ impl SearchIndex {
                 dirty: false,
                 seq,
                 committed: seq,
+                rebuilding: false,
             }),
         };
         if !current && payload.version != 0 {
@@ -233,12 +231,47 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Empties the index (before a rebuild).
-    pub fn clear(&self) -> Result<()> {
+    /// Empties the index and starts a rebuild: a writer with two indexing threads, a
+    /// larger budget and no background merging, and no background commits until
+    /// [`SearchIndex::finish_rebuild`].
+    pub fn begin_rebuild(&self) -> Result<()> {
+        if let Ok(mut p) = self.pending.lock() {
+            p.rebuilding = true;
+        }
+        {
+            let mut guard = self.writer.lock().map_err(err)?;
+            drop(guard.take());
+            let writer: IndexWriter = self
+                .index
+                .writer_with_num_threads(2, 200_000_000)
+                .map_err(err)?;
+            writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+            *guard = Some(writer);
+        }
         self.with_writer(|w| w.delete_all_documents().map(|_| ()).map_err(err))?;
         if let Ok(mut p) = self.pending.lock() {
             p.dirty = true;
             p.seq = 0;
+        }
+        Ok(())
+    }
+
+    /// Commits a rebuild, merges it into one segment and returns to the everyday writer.
+    pub fn finish_rebuild(&self) -> Result<()> {
+        let outcome = self.commit().and_then(|_| self.optimise());
+        if let Ok(mut p) = self.pending.lock() {
+            p.rebuilding = false;
+        }
+        outcome
+    }
+
+    /// Commits what is pending and lets background merges finish (before the process
+    /// ends, so segments do not pile up across short-lived processes).
+    pub fn close(&self) -> Result<()> {
+        self.commit()?;
+        let mut guard = self.writer.lock().map_err(err)?;
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads().map_err(err)?;
         }
         Ok(())
     }
@@ -273,6 +306,22 @@ impl SearchIndex {
         Ok(true)
     }
 
+    /// Merges every segment into one (fewer segments, faster queries) and returns to the
+    /// everyday writer.
+    fn optimise(&self) -> Result<()> {
+        let ids = self.index.searchable_segment_ids().map_err(err)?;
+        if ids.len() > 1 {
+            self.with_writer(|w| w.merge(&ids).wait().map(|_| ()).map_err(err))?;
+        }
+        let mut guard = self.writer.lock().map_err(err)?;
+        if let Some(writer) = guard.take() {
+            writer.wait_merging_threads().map_err(err)?;
+        }
+        drop(guard);
+        self.reader.reload().map_err(err)?;
+        Ok(())
+    }
+
     /// The highest sequence number committed.
     pub fn committed_seq(&self) -> u64 {
         self.pending.lock().map(|p| p.committed).unwrap_or(0)
@@ -285,14 +334,7 @@ impl SearchIndex {
         doc.add_text(f.kind, e.kind.as_str());
         doc.add_text(f.status, e.status.as_str());
         doc.add_text(f.category, &e.category);
-        doc.add_text(
-            f.lang,
-            if e.title.chars().any(analysis::is_cjk) {
-                "zh"
-            } else {
-                "en"
-            },
-        );
+        doc.add_u64(f.english, u64::from(!e.title.chars().any(analysis::is_cjk)));
         for tag in &e.tags {
             doc.add_text(f.tags, tag);
         }
@@ -342,72 +384,116 @@ impl SearchIndex {
 
     /// Searches, best first. `mode` says whether the input is typed (the last word may be
     /// unfinished) or a whole customer message.
+    ///
+    /// Retrieval is a flat union of term queries (prefixes and misspellings expanded into
+    /// terms first), so tantivy prunes with block-max WAND; the best candidates by BM25 are
+    /// then re-ranked with the signals: status, the query's language, usage, adopted answer.
     pub fn search(&self, request: &SearchRequest, mode: Mode) -> Result<Vec<Hit>> {
         let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let known = |field, text: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, text))
+                .is_ok_and(|n| n > 0)
+        };
         let plan = {
             let synonyms = self.synonyms.read().map_err(err)?;
-            query::build(&request.text, mode, f, &self.zh, &synonyms)
+            query::build(&request.text, mode, f, &self.zh, &synonyms, &known)
         };
         let Some(plan) = plan else {
             return Ok(Vec::new());
         };
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field, text: &str, boost: f32| {
+            let term = TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            );
+            should.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(term), boost)),
+            ));
+        };
+        for (field, text, boost) in &plan.terms {
+            add(*field, text, *boost);
+        }
+        for (field, prefix, boost) in &plan.prefixes {
+            for term in expand_prefix(&searcher, *field, prefix)? {
+                add(*field, &term, *boost);
+            }
+        }
+        for (field, word, distance, boost) in &plan.fuzzy {
+            for term in expand_fuzzy(&searcher, *field, word, *distance)? {
+                add(*field, &term, *boost);
+            }
+        }
+        if should.is_empty() {
+            return Ok(Vec::new());
+        }
+        let union: Box<dyn Query> = Box::new(BooleanQuery::new(should));
         let exact = |field, text: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, text),
                 IndexRecordOption::Basic,
             ))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, plan.query)];
-        // Entries in the query's language come first among comparable matches.
-        let lang = if request.text.chars().any(analysis::is_cjk) {
-            "zh"
-        } else {
-            "en"
-        };
-        clauses.push((
-            Occur::Should,
-            Box::new(ConstScoreQuery::new(exact(f.lang, lang), LANGUAGE_BONUS)),
-        ));
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(kind) = request.kind {
-            clauses.push((Occur::Must, exact(f.kind, kind.as_str())));
+            filters.push((Occur::Must, exact(f.kind, kind.as_str())));
         }
         if let Some(tag) = &request.tag {
-            clauses.push((Occur::Must, exact(f.tags, tag)));
+            filters.push((Occur::Must, exact(f.tags, tag)));
         }
         if let Some(category) = &request.category {
-            clauses.push((Occur::Must, exact(f.category, category)));
+            filters.push((Occur::Must, exact(f.category, category)));
         }
-        match request.status {
-            Some(s) => clauses.push((Occur::Must, exact(f.status, s.as_str()))),
-            None => clauses.push((Occur::MustNot, exact(f.status, Status::Archived.as_str()))),
+        if let Some(s) = request.status {
+            filters.push((Occur::Must, exact(f.status, s.as_str())));
         }
-        let query = BooleanQuery::new(clauses);
+        let query: Box<dyn Query> = if filters.is_empty() {
+            union
+        } else {
+            filters.push((Occur::Must, union));
+            Box::new(BooleanQuery::new(filters))
+        };
         let limit = request.limit.max(1);
-        let collector = TopDocs::with_limit(limit).tweak_score(move |segment: &SegmentReader| {
-            let fast = segment.fast_fields();
-            let status = fast.u64("status_rank").ok();
-            let uses = fast.u64("uses").ok();
-            let adopted = fast.u64("adopted").ok();
-            move |doc: DocId, score: Score| {
-                let rank = status.as_ref().and_then(|c| c.first(doc)).unwrap_or(2);
-                let used = uses.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) as f32;
-                let best = adopted.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) as f32;
-                // Published above draft; usage and an adopted answer break near-ties.
-                let status_factor = if rank >= 2 { 1.0 } else { 0.6 };
-                score * status_factor * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * best)
+        let candidates = searcher
+            .search(
+                &query,
+                &TopDocs::with_limit(CANDIDATES.max(limit * 5)).order_by_score(),
+            )
+            .map_err(err)?;
+        let english_query = !request.text.chars().any(analysis::is_cjk);
+        let mut ranked = Vec::with_capacity(candidates.len());
+        for (score, address) in candidates {
+            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+            let value = |name: &str, default: u64| {
+                fast.u64(name)
+                    .ok()
+                    .and_then(|c| c.first(address.doc_id))
+                    .unwrap_or(default)
+            };
+            let rank = value("status_rank", 2);
+            // Archived entries only when asked for by status.
+            if rank == 0 && request.status != Some(Status::Archived) {
+                continue;
             }
-        });
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &collector).map_err(err)?;
-        let terms: BTreeMap<String, Score> = plan.highlight.into_iter().map(|t| (t, 1.0)).collect();
-        let snippets = SnippetGenerator::new(
-            terms,
-            TextAnalyzer::builder(self.zh.monotonic()).build(),
-            f.body.zh,
-            SNIPPET_BYTES,
-        );
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
+            let used = value("uses", 0) as f32;
+            let adopted = value("adopted", 0) as f32;
+            let same_language = (value("english", 0) == 1) == english_query;
+            // Published above draft; usage and an adopted answer break near-ties.
+            let status_factor = if rank == 1 { 0.6 } else { 1.0 };
+            let tweaked = score * status_factor * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted)
+                + if same_language { LANGUAGE_BONUS } else { 0.0 };
+            ranked.push((tweaked, address));
+        }
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(limit);
+        // Longest first, so a word is marked whole rather than by a part of it.
+        let mut highlight: Vec<String> = plan.highlight.into_iter().collect();
+        highlight.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (score, address) in ranked {
             let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
             let text = |field| {
                 doc.get_first(field)
@@ -415,77 +501,99 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_string()
             };
-            let body = plain_text(&text(f.body.zh));
             hits.push(Hit {
                 id: text(f.id),
                 kind: text(f.kind).parse().unwrap_or(Kind::Faq),
                 title: text(f.title.zh),
                 score,
-                snippet: snippet(&snippets.snippet(&body), &body),
+                snippet: snippet::make(&text(f.body.zh), &highlight),
             });
         }
         Ok(hits)
     }
 }
 
-/// Marks the highlighted ranges of a snippet; without matches in the body, its opening.
-fn snippet(s: &tantivy::snippet::Snippet, body: &str) -> String {
-    let fragment = s.fragment();
-    if fragment.trim().is_empty() || s.highlighted().is_empty() {
-        let opening: String = body.chars().take(60).collect();
-        let cut = opening.len() < body.len();
-        return format!(
-            "{}{}",
-            opening.split_whitespace().collect::<Vec<_>>().join(" "),
-            if cut { "…" } else { "" }
-        );
-    }
-    let mut out = String::with_capacity(fragment.len() + 16);
-    let mut at = 0;
-    for range in s.highlighted() {
-        if range.start < at
-            || !fragment.is_char_boundary(range.start)
-            || !fragment.is_char_boundary(range.end)
-        {
-            continue;
+/// How many of the best terms a prefix or a misspelling expands to (by document frequency).
+const EXPANSIONS: usize = 8;
+/// Candidates retrieved by BM25 before re-ranking with the signals.
+const CANDIDATES: usize = 50;
+
+/// The terms of `field` that start with `prefix`, the most frequent first.
+fn expand_prefix(searcher: &tantivy::Searcher, field: Field, prefix: &str) -> Result<Vec<String>> {
+    let mut found: BTreeMap<String, u32> = BTreeMap::new();
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xFF);
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field).map_err(err)?;
+        let mut stream = index
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .lt(&upper)
+            .into_stream()
+            .map_err(err)?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
+            }
         }
-        if range.start == at && out.ends_with("**") {
-            // Adjacent matches read as one: reopen nothing, extend the last one.
-            out.truncate(out.len() - 2);
-        } else {
-            out.push_str(&fragment[at..range.start]);
-            out.push_str("**");
-        }
-        out.push_str(&fragment[range.clone()]);
-        out.push_str("**");
-        at = range.end;
     }
-    out.push_str(&fragment[at..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    Ok(most_frequent(found))
 }
 
-/// Markdown without its markup, for snippets: emphasis, code ticks, headings, quotes,
-/// table pipes and list bullets go; the words stay.
-fn plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    for line in markdown.lines() {
-        let line = line.trim_start();
-        let line = line.trim_start_matches(['#', '>']).trim_start();
-        let line = line
-            .strip_prefix("- ")
-            .or_else(|| line.strip_prefix("* "))
-            .unwrap_or(line);
-        if line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
-            continue;
+/// The terms of `field` within `distance` edits of `word`, the most frequent first.
+fn expand_fuzzy(
+    searcher: &tantivy::Searcher,
+    field: Field,
+    word: &str,
+    distance: u8,
+) -> Result<Vec<String>> {
+    let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true);
+    let mut found: BTreeMap<String, u32> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field).map_err(err)?;
+        let dfa = Levenshtein(builder.build_dfa(word));
+        let mut stream = index.terms().search(dfa).into_stream().map_err(err)?;
+        while stream.advance() {
+            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
+            }
         }
-        let cleaned = line
-            .replace("**", "")
-            .replace("__", "")
-            .replace(['`', '|'], " ");
-        out.push_str(cleaned.trim());
-        out.push(' ');
     }
-    out.trim_end().to_string()
+    Ok(most_frequent(found))
+}
+
+fn most_frequent(found: BTreeMap<String, u32>) -> Vec<String> {
+    let mut terms: Vec<(String, u32)> = found.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(EXPANSIONS);
+    terms.into_iter().map(|(t, _)| t).collect()
+}
+
+/// A Levenshtein DFA as an automaton over the term dictionary.
+struct Levenshtein(levenshtein_automata::DFA);
+
+impl tantivy_fst::Automaton for Levenshtein {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
 }
 
 /// A stable fingerprint of the dictionary words (FNV-1a).
@@ -516,6 +624,9 @@ impl Committer {
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(COMMIT_EVERY)
                 {
+                    if background.pending.lock().is_ok_and(|p| p.rebuilding) {
+                        continue;
+                    }
                     // A failed commit is retried on the next tick and on drop.
                     let _ = background.commit();
                 }
@@ -535,6 +646,6 @@ impl Drop for Committer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        let _ = self.index.commit();
+        let _ = self.index.close();
     }
 }

@@ -3,9 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::Field;
 
 use super::analysis::{ChineseTokenizer, bigrams, is_cjk, latin_words, normalise, stem};
 use super::schema::{Fields, Triple};
@@ -138,39 +136,34 @@ const STOP_EN: &[&str] = &[
     "just", "about", "any",
 ];
 
-/// A built query and the words worth highlighting in snippets.
+/// What to look for: exact terms, and prefixes and misspellings that the index expands
+/// into terms from its dictionaries, each with a weight. Everything ends up as plain term
+/// queries in one union, which tantivy can prune (block-max WAND).
+#[derive(Debug, Default)]
 pub(crate) struct Plan {
-    pub(crate) query: Box<dyn Query>,
+    pub(crate) terms: Vec<(Field, String, f32)>,
+    pub(crate) prefixes: Vec<(Field, String, f32)>,
+    pub(crate) fuzzy: Vec<(Field, String, u8, f32)>,
     pub(crate) highlight: BTreeSet<String>,
 }
 
-struct Clauses {
-    should: Vec<(Occur, Box<dyn Query>)>,
-    highlight: BTreeSet<String>,
+impl Plan {
+    fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.prefixes.is_empty() && self.fuzzy.is_empty()
+    }
 }
 
-impl Clauses {
-    fn add(&mut self, query: Box<dyn Query>, boost: f32) {
-        self.should
-            .push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
-    }
-
+impl Plan {
     fn term(&mut self, field: Field, text: &str, boost: f32) {
-        let term = Term::from_field_text(field, text);
-        self.add(
-            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            boost,
-        );
+        self.terms.push((field, text.to_string(), boost));
     }
 
     fn prefix(&mut self, field: Field, text: &str, boost: f32) {
-        let term = Term::from_field_text(field, text);
-        self.add(Box::new(FuzzyTermQuery::new_prefix(term, 0, true)), boost);
+        self.prefixes.push((field, text.to_string(), boost));
     }
 
     fn fuzzy(&mut self, field: Field, text: &str, distance: u8, boost: f32) {
-        let term = Term::from_field_text(field, text);
-        self.add(Box::new(FuzzyTermQuery::new(term, distance, true)), boost);
+        self.fuzzy.push((field, text.to_string(), distance, boost));
     }
 
     /// A term on the title, questions, body and extra of one analysis, weighted.
@@ -181,11 +174,16 @@ impl Clauses {
         text: &str,
         weight: f32,
     ) {
+        self.main(&pick, fields, text, weight);
+        self.term(pick(&fields.extra), text, 0.5 * weight);
+    }
+
+    /// A term on the title, questions and body only (synonyms, bigrams: fewer clauses).
+    fn main(&mut self, pick: impl Fn(&Triple) -> Field, fields: &Fields, text: &str, weight: f32) {
         for (triple, boost) in [
             (&fields.title, 4.0),
             (&fields.questions, 3.0),
             (&fields.body, 1.0),
-            (&fields.extra, 0.5),
         ] {
             self.term(pick(triple), text, boost * weight);
         }
@@ -199,13 +197,11 @@ pub(crate) fn build(
     fields: &Fields,
     zh: &ChineseTokenizer,
     synonyms: &Synonyms,
+    known: &dyn Fn(Field, &str) -> bool,
 ) -> Option<Plan> {
     let text = normalise(input);
     let chinese_query = text.chars().any(is_cjk);
-    let mut c = Clauses {
-        should: Vec::new(),
-        highlight: BTreeSet::new(),
-    };
+    let mut c = Plan::default();
     // Shortcodes are exact: `#2` finds the script with that shortcode.
     for word in text
         .split_whitespace()
@@ -242,8 +238,10 @@ pub(crate) fn build(
     let grams = bigrams(&text);
     let bigram_weight = if mode == Mode::Suggest { 0.25 } else { 0.5 };
     for (gram, _, _) in &grams {
-        if gram.chars().count() == 2 || grams.len() == 1 {
-            c.across(|t| t.bi, fields, gram, bigram_weight);
+        // A bigram that is itself a query word adds nothing the word did not.
+        let is_word = zh_words.contains(&gram);
+        if (gram.chars().count() == 2 || grams.len() == 1) && !is_word {
+            c.main(|t| t.bi, fields, gram, bigram_weight);
         }
     }
 
@@ -261,7 +259,12 @@ pub(crate) fn build(
         c.across(|t| t.en, fields, &stemmed, 1.0);
         c.highlight.insert(w.clone());
         let letters = w.chars().count();
-        if letters >= 5 && w.chars().all(|ch| ch.is_ascii_alphabetic()) {
+        // Fuzzy only for words the library does not know: typos, not every long word.
+        if letters >= 5
+            && w.chars().all(|ch| ch.is_ascii_alphabetic())
+            && !known(fields.body.en, &stemmed)
+            && !known(fields.title.en, &stemmed)
+        {
             let distance = if letters >= 8 { 2 } else { 1 };
             for (triple, boost) in [
                 (&fields.title, 1.5),
@@ -276,32 +279,32 @@ pub(crate) fn build(
         }
     }
 
-    // The last token, while it is being typed, as a prefix.
+    // The last word, while it is being typed, completed from the dictionary — unless it is
+    // a particle, or already a word the library knows (then it was matched above).
     if unfinished {
         let last_char_cjk = text.chars().last().is_some_and(is_cjk);
         if last_char_cjk {
-            // Prefix matches score a constant, so they are weighted like a good term match.
-            if let Some(last) = words.last() {
+            if let Some(last) = words.last()
+                && !STOP_ZH.contains(&last.as_str())
+                && (last.chars().count() == 1 || !known(fields.body.zh, last))
+            {
                 for (triple, boost) in [
-                    (&fields.title, 8.0),
-                    (&fields.questions, 6.0),
-                    (&fields.body, 2.0),
+                    (&fields.title, 4.0),
+                    (&fields.questions, 3.0),
+                    (&fields.body, 1.0),
                 ] {
                     c.prefix(triple.zh, last, boost);
                 }
             }
-            if let Some(ch) = text.chars().last() {
-                for (triple, boost) in [(&fields.title, 2.0), (&fields.questions, 1.5)] {
-                    c.prefix(triple.bi, &ch.to_string(), boost);
-                }
-            }
         } else if let Some((last, _, _)) = latin_words(&text).last()
             && last.chars().count() >= 2
+            && !STOP_EN.contains(&last.as_str())
+            && !known(fields.body.en, &stem(last))
         {
             for (triple, boost) in [
-                (&fields.title, 8.0),
-                (&fields.questions, 6.0),
-                (&fields.body, 2.0),
+                (&fields.title, 4.0),
+                (&fields.questions, 3.0),
+                (&fields.body, 1.0),
             ] {
                 c.prefix(triple.en, last, boost);
             }
@@ -314,20 +317,14 @@ pub(crate) fn build(
         c.prefix(fields.pinyin, &compact, 6.0);
     }
 
-    if c.should.is_empty() {
-        return None;
-    }
-    Some(Plan {
-        query: Box::new(BooleanQuery::new(c.should)),
-        highlight: c.highlight,
-    })
+    if c.is_empty() { None } else { Some(c) }
 }
 
 /// Adds a synonym's terms. Synonyms in the query's own language weigh nearly as much as
 /// the word typed; those in the other language only a little, so an English query still
 /// prefers English entries (and a Chinese one Chinese entries).
 fn add_synonym(
-    c: &mut Clauses,
+    c: &mut Plan,
     fields: &Fields,
     zh: &ChineseTokenizer,
     synonym: &str,
@@ -337,13 +334,13 @@ fn add_synonym(
     let weight = if chinese == chinese_query { 0.8 } else { 0.3 };
     if chinese {
         for w in zh.cut(synonym) {
-            c.across(|t| t.zh, fields, &w, weight);
+            c.main(|t| t.zh, fields, &w, weight);
         }
     } else {
         for (w, _, _) in latin_words(synonym) {
             let stemmed = stem(&w);
             if !stemmed.is_empty() {
-                c.across(|t| t.en, fields, &stemmed, weight);
+                c.main(|t| t.en, fields, &stemmed, weight);
             }
         }
     }

@@ -27,8 +27,8 @@ pub(crate) struct Fields {
     pub(crate) tags: Field,
     pub(crate) shortcode: Field,
     pub(crate) pinyin: Field,
-    /// `zh` or `en`: the language of the title, for preferring the query's language.
-    pub(crate) lang: Field,
+    /// 1 when the title is English, 0 when Chinese: the query's language is preferred.
+    pub(crate) english: Field,
     pub(crate) title: Triple,
     pub(crate) questions: Triple,
     pub(crate) body: Triple,
@@ -72,7 +72,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         tags: b.add_text_field("tags", STRING),
         shortcode: b.add_text_field("shortcode", STRING),
         pinyin: b.add_text_field("pinyin", STRING),
-        lang: b.add_text_field("lang", STRING),
+        english: b.add_u64_field("english", FAST),
         title: triple(&mut b, "title", true),
         questions: triple(&mut b, "questions", false),
         body: triple(&mut b, "body", true),

@@ -98,6 +98,34 @@ impl Store {
         Ok(txn.open_table(DOCS)?.get(key)?.is_some())
     }
 
+    /// Calls `f` with the key and chunks of every document whose key starts with `prefix`,
+    /// in key order, all in one read transaction (for rebuilding derived data).
+    pub(crate) fn each_doc(&self, prefix: &str, mut f: impl FnMut(&str, &[Vec<u8>])) -> Result<()> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(CHUNKS)?;
+        let mut current = String::new();
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        for item in table.range((prefix, 0)..)? {
+            let (key, value) = item?;
+            let (doc, _) = key.value();
+            if !doc.starts_with(prefix) {
+                break;
+            }
+            if doc != current {
+                if !chunks.is_empty() {
+                    f(&current, &chunks);
+                    chunks.clear();
+                }
+                current = doc.to_string();
+            }
+            chunks.push(value.value().to_vec());
+        }
+        if !chunks.is_empty() {
+            f(&current, &chunks);
+        }
+        Ok(())
+    }
+
     /// Loads a document; `None` if it does not exist.
     pub(crate) fn load(&self, key: &str, what: &str) -> Result<Option<StoredDoc>> {
         let chunks = self.chunks(key)?;
