@@ -391,14 +391,22 @@ impl SearchIndex {
     pub fn search(&self, request: &SearchRequest, mode: Mode) -> Result<Vec<Hit>> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
-        let known = |field, text: &str| {
+        let doc_freq = |field, text: &str| {
             searcher
                 .doc_freq(&Term::from_field_text(field, text))
-                .is_ok_and(|n| n > 0)
+                .unwrap_or(0)
         };
         let plan = {
             let synonyms = self.synonyms.read().map_err(err)?;
-            query::build(&request.text, mode, f, &self.zh, &synonyms, &known)
+            query::build(
+                &request.text,
+                mode,
+                f,
+                &self.zh,
+                &synonyms,
+                &doc_freq,
+                searcher.num_docs(),
+            )
         };
         let Some(plan) = plan else {
             return Ok(Vec::new());
@@ -460,7 +468,7 @@ impl SearchIndex {
         let candidates = searcher
             .search(
                 &query,
-                &TopDocs::with_limit(CANDIDATES.max(limit * 5)).order_by_score(),
+                &TopDocs::with_limit(CANDIDATES.max(limit * 3)).order_by_score(),
             )
             .map_err(err)?;
         let english_query = !request.text.chars().any(analysis::is_cjk);
@@ -515,8 +523,9 @@ impl SearchIndex {
 
 /// How many of the best terms a prefix or a misspelling expands to (by document frequency).
 const EXPANSIONS: usize = 8;
-/// Candidates retrieved by BM25 before re-ranking with the signals.
-const CANDIDATES: usize = 50;
+/// Candidates retrieved by BM25 before re-ranking with the signals, at least (three times
+/// the limit when that is more). Fewer candidates let block-max WAND prune sooner.
+const CANDIDATES: usize = 20;
 
 /// The terms of `field` that start with `prefix`, the most frequent first.
 fn expand_prefix(searcher: &tantivy::Searcher, field: Field, prefix: &str) -> Result<Vec<String>> {

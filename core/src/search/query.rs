@@ -41,6 +41,9 @@ impl Synonyms {
     }
 }
 
+/// How many of a message's words a suggestion searches for: the most specific ones.
+const SUGGEST_WORDS: usize = 8;
+
 /// Words that carry no meaning in a query (particles, pronouns, greetings, filler).
 const STOP_ZH: &[&str] = &[
     "的",
@@ -180,13 +183,14 @@ impl Plan {
 
     /// A term on the title, questions and body only (synonyms, bigrams: fewer clauses).
     fn main(&mut self, pick: impl Fn(&Triple) -> Field, fields: &Fields, text: &str, weight: f32) {
-        for (triple, boost) in [
-            (&fields.title, 4.0),
-            (&fields.questions, 3.0),
-            (&fields.body, 1.0),
-        ] {
-            self.term(pick(triple), text, boost * weight);
-        }
+        self.short(&pick, fields, text, weight);
+        self.term(pick(&fields.body), text, weight);
+    }
+
+    /// A term on the title and questions only.
+    fn short(&mut self, pick: impl Fn(&Triple) -> Field, fields: &Fields, text: &str, weight: f32) {
+        self.term(pick(&fields.title), text, 4.0 * weight);
+        self.term(pick(&fields.questions), text, 3.0 * weight);
     }
 }
 
@@ -197,8 +201,10 @@ pub(crate) fn build(
     fields: &Fields,
     zh: &ChineseTokenizer,
     synonyms: &Synonyms,
-    known: &dyn Fn(Field, &str) -> bool,
+    doc_freq: &dyn Fn(Field, &str) -> u64,
+    num_docs: u64,
 ) -> Option<Plan> {
+    let known = |field, text: &str| doc_freq(field, text) > 0;
     let text = normalise(input);
     let chinese_query = text.chars().any(is_cjk);
     let mut c = Plan::default();
@@ -222,26 +228,58 @@ pub(crate) fn build(
         .iter()
         .filter(|w| !STOP_ZH.contains(&w.as_str()))
         .collect();
-    let zh_words = if meaningful.is_empty() && mode == Mode::Search {
+    let mut zh_words = if meaningful.is_empty() && mode == Mode::Search {
         words.iter().collect()
     } else {
         meaningful
     };
+    if mode == Mode::Suggest {
+        // A message: a handful of the words the library knows — first those that name
+        // topics (they occur in titles or questions), the most specific first.
+        let mut ranked: Vec<((bool, u64), &String)> = zh_words
+            .iter()
+            .filter_map(|w| {
+                let named = doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
+                let body = doc_freq(fields.body.zh, w);
+                (named + body > 0).then_some(((named == 0, named + body), *w))
+            })
+            .collect();
+        ranked.sort_by_key(|(key, _)| *key);
+        ranked.dedup_by(|a, b| a.1 == b.1);
+        ranked.truncate(SUGGEST_WORDS);
+        zh_words = ranked.into_iter().map(|(_, w)| w).collect();
+    }
     for w in &zh_words {
-        c.across(|t| t.zh, fields, w, 1.0);
+        if mode == Mode::Suggest {
+            // A message has many words; those in more than a tenth of all bodies cost the
+            // most and say the least, so they count only in titles and questions.
+            c.term(fields.title.zh, w, 4.0);
+            c.term(fields.questions.zh, w, 3.0);
+            if doc_freq(fields.body.zh, w) * 10 <= num_docs {
+                c.term(fields.body.zh, w, 1.0);
+            }
+        } else {
+            c.across(|t| t.zh, fields, w, 1.0);
+        }
         c.highlight.insert((*w).clone());
         for syn in synonyms.of(w) {
-            add_synonym(&mut c, fields, zh, syn, chinese_query);
+            add_synonym(&mut c, fields, zh, syn, chinese_query, mode);
         }
     }
     // CJK bigrams catch partial words and segmentation that differs from the index's.
     let grams = bigrams(&text);
-    let bigram_weight = if mode == Mode::Suggest { 0.25 } else { 0.5 };
-    for (gram, _, _) in &grams {
-        // A bigram that is itself a query word adds nothing the word did not.
-        let is_word = zh_words.contains(&gram);
-        if (gram.chars().count() == 2 || grams.len() == 1) && !is_word {
-            c.main(|t| t.bi, fields, gram, bigram_weight);
+    let bigram_weight = 0.5;
+    // A pasted message is complete text, so its words suffice; bigrams are for what is
+    // typed (partial, differently segmented) and go to the short fields only, where
+    // their postings are short.
+    if mode == Mode::Search {
+        for (gram, _, _) in &grams {
+            // A bigram that is itself a query word adds nothing the word did not.
+            let is_word = zh_words.contains(&gram);
+            if (gram.chars().count() == 2 || grams.len() == 1) && !is_word {
+                c.term(fields.title.bi, gram, 4.0 * bigram_weight);
+                c.term(fields.questions.bi, gram, 3.0 * bigram_weight);
+            }
         }
     }
 
@@ -275,7 +313,7 @@ pub(crate) fn build(
             }
         }
         for syn in synonyms.of(w) {
-            add_synonym(&mut c, fields, zh, syn, chinese_query);
+            add_synonym(&mut c, fields, zh, syn, chinese_query, mode);
         }
     }
 
@@ -329,18 +367,24 @@ fn add_synonym(
     zh: &ChineseTokenizer,
     synonym: &str,
     chinese_query: bool,
+    mode: Mode,
 ) {
     let chinese = synonym.chars().any(is_cjk);
     let weight = if chinese == chinese_query { 0.8 } else { 0.3 };
+    // A message has many words and so many synonyms: those count in titles and questions.
+    let add = |c: &mut Plan, pick: fn(&Triple) -> Field, text: &str| match mode {
+        Mode::Search => c.main(pick, fields, text, weight),
+        Mode::Suggest => c.short(pick, fields, text, weight),
+    };
     if chinese {
         for w in zh.cut(synonym) {
-            c.main(|t| t.zh, fields, &w, weight);
+            add(c, |t| t.zh, &w);
         }
     } else {
         for (w, _, _) in latin_words(synonym) {
             let stemmed = stem(&w);
             if !stemmed.is_empty() {
-                c.main(|t| t.en, fields, &stemmed, weight);
+                add(c, |t| t.en, &stemmed);
             }
         }
     }
