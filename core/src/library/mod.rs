@@ -517,6 +517,7 @@ impl Library {
         doc::write_ledger(&mut stored.doc, &ledger)?;
         doc::commit(&mut stored.doc, &format!("used {id}"), now_millis());
         self.persist(&key, None)?;
+        self.usage_changed(&id);
         Ok(count)
     }
 

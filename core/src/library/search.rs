@@ -116,6 +116,18 @@ impl Library {
         Ok(count)
     }
 
+    /// Counts one more use in the open index's ranking signals.
+    pub(crate) fn usage_changed(&mut self, id: &str) {
+        let Some(state) = &mut self.search else {
+            return;
+        };
+        *state.uses.entry(id.to_string()).or_insert(0) += 1;
+        let seq = self.catalog.get(id).map(|r| r.seq).unwrap_or(0);
+        if let Ok(entry) = self.get(id) {
+            self.index_entry(&entry, seq);
+        }
+    }
+
     /// Refreshes query-time synonyms after the team's groups changed.
     pub(crate) fn synonyms_changed(&mut self, groups: &[Vec<String>]) {
         if let Some(state) = &self.search {

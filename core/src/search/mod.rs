@@ -35,8 +35,8 @@ use schema::{BIGRAM, EN, Fields, ZH};
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
 const INDEX_VERSION: u32 = 3;
-/// Score added to entries in the language of the query.
-const LANGUAGE_BONUS: f32 = 3.0;
+/// Score factor for entries in the language of the query.
+const SAME_LANGUAGE: f32 = 1.6;
 /// How often pending changes are committed and made searchable.
 const COMMIT_EVERY: Duration = Duration::from_millis(50);
 
@@ -491,8 +491,11 @@ impl SearchIndex {
             let same_language = (value("english", 0) == 1) == english_query;
             // Published above draft; usage and an adopted answer break near-ties.
             let status_factor = if rank == 1 { 0.6 } else { 1.0 };
-            let tweaked = score * status_factor * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted)
-                + if same_language { LANGUAGE_BONUS } else { 0.0 };
+            let language = if same_language { SAME_LANGUAGE } else { 1.0 };
+            let tweaked = score
+                * status_factor
+                * language
+                * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
             ranked.push((tweaked, address));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0));

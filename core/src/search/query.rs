@@ -317,8 +317,9 @@ pub(crate) fn build(
         }
     }
 
-    // The last word, while it is being typed, completed from the dictionary — unless it is
-    // a particle, or already a word the library knows (then it was matched above).
+    // The last word, while it is being typed, completed from the dictionary. A Chinese word
+    // the library already knows was matched above (search-mode indexing keeps the parts of
+    // longer words); an English one is completed anyway (`pass` → password).
     if unfinished {
         let last_char_cjk = text.chars().last().is_some_and(is_cjk);
         if last_char_cjk {
@@ -337,7 +338,6 @@ pub(crate) fn build(
         } else if let Some((last, _, _)) = latin_words(&text).last()
             && last.chars().count() >= 2
             && !STOP_EN.contains(&last.as_str())
-            && !known(fields.body.en, &stem(last))
         {
             for (triple, boost) in [
                 (&fields.title, 4.0),
