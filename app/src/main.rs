@@ -1,7 +1,6 @@
 //! `lore`: the command line (and, later, the desktop app) of Lore.
 
 mod bench;
-mod bench_search;
 mod cli;
 
 use std::process::ExitCode;

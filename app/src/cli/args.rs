@@ -178,8 +178,9 @@ pub struct IdArg {
     pub id: String,
 }
 
+/// Which entries a list or a search considers.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub struct Filters {
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
     #[arg(long)]
@@ -192,19 +193,18 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filters: Filters,
+}
+
+#[derive(Debug, Args)]
 pub struct SearchArgs {
     /// What to look for
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
-    #[arg(long)]
-    pub tag: Option<String>,
-    #[arg(long)]
-    pub category: Option<String>,
-    /// Only entries with this status (archived entries are hidden otherwise)
-    #[arg(long, value_enum)]
-    pub status: Option<StatusArg>,
+    #[command(flatten)]
+    pub filters: Filters,
     /// How many results
     #[arg(long, default_value_t = 10)]
     pub limit: usize,

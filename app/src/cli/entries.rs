@@ -136,11 +136,12 @@ pub fn show(ctx: &Context, a: IdArg) -> Result<ExitCode> {
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
     let library = ctx.open()?;
+    let f = a.filters;
     let filter = ListFilter {
-        kind: a.kind.map(Into::into),
-        tag: a.tag,
-        category: a.category,
-        status: a.status.map(Into::into),
+        kind: f.kind.map(Into::into),
+        tag: f.tag,
+        category: f.category,
+        status: f.status.map(Into::into),
     };
     let rows = library.list(&filter);
     if ctx.json {

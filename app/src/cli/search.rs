@@ -12,12 +12,13 @@ use super::output::{json_line, say, text_arg};
 
 pub fn search(ctx: &Context, a: SearchArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
+    let f = a.filters;
     let request = SearchRequest {
         text: a.query.join(" "),
-        kind: a.kind.map(Into::into),
-        tag: a.tag,
-        category: a.category,
-        status: a.status.map(Into::into),
+        kind: f.kind.map(Into::into),
+        tag: f.tag,
+        category: f.category,
+        status: f.status.map(Into::into),
         limit: a.limit,
     };
     let hits = library.search(&request)?;

@@ -2,7 +2,7 @@
 //! library: query latency by class, change-to-searchable, full rebuild, index size,
 //! search-side memory; with `--features fts5`, SQLite FTS5 (trigram) side by side.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -10,10 +10,11 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::search::eval::{self, Report};
 use lore_core::{Entry, Library, SearchRequest, Writer};
 
+use super::{Scratch, dir_size, figure, ms, percentile};
 use crate::cli::output::say;
 
 /// The evaluation set, built in so the benchmark runs from anywhere.
-const EVAL: &str = include_str!("../../fixtures/search/eval.jsonl");
+const EVAL: &str = include_str!("../../../fixtures/search/eval.jsonl");
 
 /// Query classes of the latency budget, each a few queries cycled.
 pub const CLASSES: [(&str, &[&str]); 6] = [
@@ -52,44 +53,8 @@ pub const CLASSES: [(&str, &[&str]); 6] = [
     ),
 ];
 
-/// A scratch directory removed when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        // LORE_BENCH_KEEP=1 keeps the generated libraries for profiling.
-        if std::env::var_os("LORE_BENCH_KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
-    let ok = value <= budget;
-    say!(
-        "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {budget} {unit})  {}",
-        if ok { "ok" } else { "OVER BUDGET" }
-    );
-    ok
-}
-
-fn percentile(samples: &mut [Duration], p: usize) -> Duration {
-    samples.sort();
-    if samples.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (samples.len() * p).div_ceil(100).clamp(1, samples.len());
-    samples[rank - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 pub fn run(n: usize) -> Result<ExitCode> {
-    let scratch =
-        Scratch(std::env::temp_dir().join(format!("lore-bench-search-{}", std::process::id())));
-    std::fs::create_dir_all(&scratch.0)?;
+    let scratch = Scratch::new("search")?;
     let mut ok = true;
 
     // Quality on the demo library.
@@ -148,7 +113,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
         let rebuild = started.elapsed();
         say!("full rebuild indexed {indexed} entries");
         ok &= figure("full rebuild", rebuild.as_secs_f64(), 60.0, "s");
-        let index_size = dir_size(&dir.join(lore_core::INDEX_DIR))?;
+        let (index_size, _) = dir_size(&dir.join(lore_core::INDEX_DIR))?;
         ok &= figure(
             "index size / raw text",
             index_size as f64 / raw as f64,
@@ -296,21 +261,6 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
     );
     say!("process memory: {after:.0} MB anonymous RSS in all (catalog of every entry included)");
     Ok(ExitCode::SUCCESS)
-}
-
-fn dir_size(dir: &Path) -> Result<u64> {
-    use std::os::unix::fs::MetadataExt;
-    let mut total = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let meta = entry.metadata()?;
-        total += if meta.is_dir() {
-            dir_size(&entry.path())?
-        } else {
-            meta.blocks() * 512
-        };
-    }
-    Ok(total)
 }
 
 #[cfg(not(feature = "fts5"))]

@@ -1,0 +1,87 @@
+//! `lore bench`: benchmarks that print each figure beside its budget.
+
+mod search;
+mod storage;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::cli::output::say;
+use crate::cli::{BenchArgs, BenchSuite};
+
+pub fn run(a: BenchArgs) -> Result<ExitCode> {
+    match a.suite {
+        BenchSuite::Storage => storage::run(a.entries.unwrap_or(10_000)),
+        BenchSuite::Search => search::run(a.entries.unwrap_or(100_000)),
+        BenchSuite::SearchQueries => match a.dir {
+            Some(dir) => search::queries(&dir),
+            None => anyhow::bail!("search-queries needs --dir"),
+        },
+    }
+}
+
+/// A scratch directory under the system's temporary folder, removed when dropped
+/// (kept with LORE_BENCH_KEEP=1, for profiling).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("lore-bench-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Scratch(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::env::var_os("LORE_BENCH_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Prints a figure beside its budget; returns whether it is within.
+fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
+    let ok = value <= budget;
+    say!(
+        "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {budget} {unit})  {}",
+        if ok { "ok" } else { "OVER BUDGET" }
+    );
+    ok
+}
+
+/// The `p`th percentile (nearest rank) of `samples`.
+fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+    samples.sort();
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (samples.len() * p).div_ceil(100).clamp(1, samples.len());
+    samples[rank - 1]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Bytes allocated on disk (what `du` reports) and apparent file lengths, recursively.
+fn dir_size(dir: &Path) -> Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let (mut allocated, mut apparent) = (0, 0);
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            let (a, b) = dir_size(&entry.path())?;
+            allocated += a;
+            apparent += b;
+        } else {
+            allocated += meta.blocks() * 512;
+            apparent += meta.len();
+        }
+    }
+    Ok((allocated, apparent))
+}
