@@ -2,6 +2,18 @@
 
 use lore_core::{Entry, Kind, Library, Role, Writer};
 
+/// A roster entry for `id` with `role`.
+pub fn member(id: &str, role: Role) -> lore_core::Member {
+    lore_core::Member {
+        id: id.into(),
+        name: id.into(),
+        role,
+        added_by: String::new(),
+        added_at: 0,
+        removed: false,
+    }
+}
+
 fn open(dir: &std::path::Path, member: &str) -> Library {
     Library::open(dir, Writer::new(member, member)).expect("open the library")
 }
@@ -18,12 +30,37 @@ fn uses_are_counted_per_member_and_summed_over_ledgers() {
         assert_eq!(library.record_use(&id).expect("use"), 2);
         id
     };
+    {
+        let mut library = open(dir.path(), "member-a");
+        library
+            .update_team("added member-b", |team| {
+                team.members
+                    .insert("member-b".into(), member("member-b", Role::Agent));
+                Ok(())
+            })
+            .expect("admin adds member-b");
+    }
     let mut library = open(dir.path(), "member-b");
     library.record_use(&id).expect("use");
-    library.my_role().expect("member-b joins the roster");
     assert_eq!(library.ledger("member-a").expect("ledger").uses[&id], 2);
     assert_eq!(library.ledger("member-b").expect("ledger").uses[&id], 1);
     assert_eq!(library.total_uses().expect("totals")[&id], 3);
+}
+
+#[test]
+fn a_writer_missing_from_a_team_roster_is_sent_to_an_admin() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    open(dir.path(), "lead")
+        .my_role()
+        .expect("the creator is admin");
+    let mut stranger = open(dir.path(), "stranger");
+    let err = stranger
+        .add(Entry::new(Kind::Faq, "x"))
+        .expect_err("not on the roster");
+    assert!(
+        err.to_string().contains("ask an admin for an invite"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -34,17 +71,9 @@ fn the_creator_is_admin_and_a_viewer_cannot_change_entries() {
         assert_eq!(library.my_role().expect("role"), Role::Admin);
         library
             .update_team("added a viewer", |team| {
-                team.members.insert(
-                    "auditor".into(),
-                    lore_core::Member {
-                        id: "auditor".into(),
-                        name: "刘洋".into(),
-                        role: Role::Viewer,
-                        added_by: "lead".into(),
-                        added_at: 0,
-                        removed: false,
-                    },
-                );
+                let mut auditor = member("auditor", Role::Viewer);
+                auditor.name = "刘洋".into();
+                team.members.insert("auditor".into(), auditor);
                 Ok(())
             })
             .expect("update team");

@@ -9,6 +9,7 @@ mod identity;
 mod library;
 mod search;
 mod storage;
+mod sync;
 
 /// The `lore` binary under test.
 pub const LORE: &str = env!("CARGO_BIN_EXE_lore");

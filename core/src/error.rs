@@ -39,6 +39,13 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    #[error("refused {doc} from peer {peer}: {reason}; nothing was stored")]
+    Refused {
+        peer: String,
+        doc: String,
+        reason: String,
+    },
+
     #[error("shortcode {shortcode} is already used by entry {id}; choose another shortcode")]
     ShortcodeTaken { shortcode: String, id: String },
 

@@ -65,7 +65,7 @@ fn member_bytes(member: &str) -> Vec<u8> {
 }
 
 /// The member id of author bytes (the inverse of [`member_bytes`]).
-pub(crate) fn member_of(bytes: &[u8]) -> MemberId {
+pub fn member_of(bytes: &[u8]) -> MemberId {
     if bytes.len() == 32 {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     } else {

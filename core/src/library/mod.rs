@@ -4,10 +4,12 @@
 mod import;
 mod search;
 mod summary;
+mod sync;
 
 pub use import::{ImportItem, ImportReport};
 pub use search::INDEX_DIR;
 pub(crate) use summary::describe as describe_change;
+pub use sync::{Digest, Received};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -53,6 +55,8 @@ pub struct Library {
     docs: HashMap<String, StoredDoc>,
     roster_checked: bool,
     search: Option<search::SearchState>,
+    /// Sync states of this session, by (peer, document key).
+    sync_states: HashMap<(String, String), automerge::sync::State>,
     _lock: LibraryLock,
 }
 
@@ -66,6 +70,17 @@ impl Library {
     /// Opens the library in `dir`, creating the directory and an empty library if needed.
     /// Fails with [`Error::LibraryBusy`] if another process has it open.
     pub fn open(dir: &Path, writer: Writer) -> Result<Library> {
+        Library::open_with(dir, writer, None)
+    }
+
+    /// Opens (creating if needed) a library that belongs to an existing team: its team
+    /// document comes from a member of that team instead of being created here. Fails if
+    /// the data directory already belongs to another team.
+    pub fn join(dir: &Path, writer: Writer, team_document: &[u8]) -> Result<Library> {
+        Library::open_with(dir, writer, Some(team_document))
+    }
+
+    fn open_with(dir: &Path, writer: Writer, team_document: Option<&[u8]>) -> Result<Library> {
         create_private_dir(dir)?;
         let lock = LibraryLock::acquire(dir)?;
         let store = Store::open(&dir.join(DB_FILE))?;
@@ -77,11 +92,14 @@ impl Library {
             docs: HashMap::new(),
             roster_checked: false,
             search: None,
+            sync_states: HashMap::new(),
             _lock: lock,
         };
         library.load_catalog()?;
-        if !library.store.contains(TEAM_KEY)? {
-            library.create_team()?;
+        match (team_document, library.store.contains(TEAM_KEY)?) {
+            (None, false) => library.create_team()?,
+            (None, true) => {}
+            (Some(bytes), exists) => library.adopt_team(bytes, exists)?,
         }
         Ok(library)
     }
@@ -111,6 +129,27 @@ impl Library {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Takes the team document of the team being joined.
+    fn adopt_team(&mut self, bytes: &[u8], exists: bool) -> Result<()> {
+        let mut theirs = doc::load(&[bytes.to_vec()], "team")?;
+        let team = doc::read_team(&theirs)?;
+        if exists {
+            let ours = self.team()?;
+            if ours.id != team.id {
+                return Err(Error::invalid(format!(
+                    "this data directory already holds the library of team “{}” ({}); \
+                     join with an empty data directory",
+                    ours.name, ours.id
+                )));
+            }
+            return Ok(());
+        }
+        self.writer.attach(&mut theirs);
+        let mut stored = StoredDoc::new(theirs);
+        self.store.write(|b| b.save_doc(TEAM_KEY, &mut stored))?;
         Ok(())
     }
 
@@ -420,7 +459,10 @@ impl Library {
         Ok(new)
     }
 
-    /// This writer's role; joins the roster first if needed (the first member is admin).
+    /// This writer's role. Only admins change the team document, so: an admin's new
+    /// display name is written to the roster; a writer missing from the roster joins it
+    /// only in a library without an admin (a solo library whose device key was replaced);
+    /// in a team, members are added by an admin's invite.
     pub fn my_role(&mut self) -> Result<Role> {
         let team = self.team()?;
         let me = &self.writer;
@@ -428,7 +470,9 @@ impl Library {
             Some(m) if m.removed => Err(Error::invalid(
                 "you were removed from this team; ask an admin to invite you again",
             )),
-            Some(m) if m.name == me.name || me.name.is_empty() => Ok(m.role),
+            Some(m) if m.role != Role::Admin || m.name == me.name || me.name.is_empty() => {
+                Ok(m.role)
+            }
             Some(m) => {
                 let role = m.role;
                 let name = me.name.clone();
@@ -441,25 +485,26 @@ impl Library {
                 })?;
                 Ok(role)
             }
+            None if team.active_members().iter().any(|m| m.role == Role::Admin) => {
+                Err(Error::invalid(format!(
+                    "you are not on the roster of team “{}”; ask an admin for an invite",
+                    team.name
+                )))
+            }
             None => {
-                let role = if team.active_members().iter().any(|m| m.role == Role::Admin) {
-                    Role::Agent
-                } else {
-                    Role::Admin
-                };
                 let member = Member {
                     id: me.member.clone(),
                     name: me.name.clone(),
-                    role,
+                    role: Role::Admin,
                     added_by: me.member.clone(),
                     added_at: now_millis(),
                     removed: false,
                 };
-                self.update_team(&format!("{} joined as {role}", member.name), |t| {
+                self.update_team(&format!("{} joined as admin", member.name), |t| {
                     t.members.insert(member.id.clone(), member);
                     Ok(())
                 })?;
-                Ok(role)
+                Ok(Role::Admin)
             }
         }
     }

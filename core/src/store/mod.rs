@@ -6,7 +6,10 @@
 //!   same transaction that deletes exactly the chunks it supersedes.
 //! - `docs`    doc key → (next seq, incrementals since the snapshot).
 //! - `catalog` entry id → [`CatalogRow`] (JSON), so lists never load documents.
-//! - `meta`    small named values (schema version, ...).
+//! - `meta`    small named values (schema version, write sequence number, ...).
+//! - `heads`   doc key → its heads when last stored (32 bytes each): the sync digest.
+//! - `sync_states` (peer, doc key) → automerge sync state, so a reconnect sends only
+//!   what changed since.
 //!
 //! Every write is one redb transaction committed with immediate durability: when a write
 //! returns, it survives a crash or power loss.
@@ -28,6 +31,8 @@ const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks
 const DOCS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("docs");
 const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("heads");
+const SYNC: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("sync_states");
 
 /// Incremental chunks a document may collect before it is compacted into one snapshot.
 pub const COMPACT_AFTER: u64 = 8;
@@ -71,6 +76,8 @@ impl Store {
             batch.txn.open_table(CHUNKS)?;
             batch.txn.open_table(DOCS)?;
             batch.txn.open_table(CATALOG)?;
+            batch.txn.open_table(HEADS)?;
+            batch.txn.open_table(SYNC)?;
             let mut meta = batch.txn.open_table(META)?;
             if meta.get("schema")?.is_none() {
                 meta.insert("schema", SCHEMA_VERSION)?;
@@ -96,6 +103,25 @@ impl Store {
     pub(crate) fn contains(&self, key: &str) -> Result<bool> {
         let txn = self.db.begin_read()?;
         Ok(txn.open_table(DOCS)?.get(key)?.is_some())
+    }
+
+    /// The stored heads of every document (doc key → 32-byte hashes, concatenated).
+    pub(crate) fn all_heads(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(HEADS)?;
+        let mut all = Vec::new();
+        for item in table.iter()? {
+            let (k, v) = item?;
+            all.push((k.value().to_string(), v.value().to_vec()));
+        }
+        Ok(all)
+    }
+
+    /// The stored sync state of `doc` with `peer`.
+    pub(crate) fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(SYNC)?;
+        Ok(table.get((peer, doc))?.map(|v| v.value().to_vec()))
     }
 
     /// Calls `f` with the key and chunks of every document whose key starts with `prefix`,
@@ -224,7 +250,15 @@ impl Batch<'_> {
             }
         };
         docs.insert(key, (next, incrementals))?;
+        let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
+        self.txn.open_table(HEADS)?.insert(key, bytes.as_slice())?;
         stored.saved = heads;
+        Ok(())
+    }
+
+    /// Stores the sync state of `doc` with `peer`.
+    pub(crate) fn put_sync_state(&mut self, peer: &str, doc: &str, state: &[u8]) -> Result<()> {
+        self.txn.open_table(SYNC)?.insert((peer, doc), state)?;
         Ok(())
     }
 

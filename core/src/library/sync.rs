@@ -1,0 +1,236 @@
+//! The library's side of sync, independent of any transport: a digest of what it holds,
+//! automerge sync messages per document with the sync state kept per (peer, document),
+//! and remote changes checked against the roster, then stored and indexed through the
+//! same path as local writes. lore-sync carries these messages between machines.
+
+use std::collections::BTreeMap;
+
+use automerge::sync::{Message, State, SyncDoc};
+use automerge::{AutoCommit, Change};
+
+use super::{Library, TEAM_KEY, entry_key};
+use crate::doc;
+use crate::model::{MemberId, Role, Team, validate_entry_id};
+use crate::store::{CatalogRow, StoredDoc};
+use crate::{Error, Result};
+
+/// What a library holds: document key → heads (32-byte hashes, sorted, concatenated).
+pub type Digest = BTreeMap<String, Vec<u8>>;
+
+/// What receiving a sync message did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Received {
+    /// Changes taken in (0 when the message only carried sync bookkeeping).
+    pub changes: usize,
+}
+
+/// Which documents a peer may send, and who may change them.
+enum Kind<'a> {
+    Team,
+    Entry(&'a str),
+    Ledger(&'a str),
+}
+
+fn kind_of(key: &str) -> Option<Kind<'_>> {
+    if key == TEAM_KEY {
+        return Some(Kind::Team);
+    }
+    if let Some(id) = key.strip_prefix("entry/") {
+        return validate_entry_id(id).ok().map(|()| Kind::Entry(id));
+    }
+    key.strip_prefix("ledger/")
+        .filter(|m| !m.is_empty() && m.len() <= 128)
+        .map(Kind::Ledger)
+}
+
+impl Library {
+    /// The digest of every document: peers compare digests and sync only what differs.
+    pub fn digest(&self) -> Result<Digest> {
+        Ok(self.store.all_heads()?.into_iter().collect())
+    }
+
+    /// The documents whose heads differ between this library and a peer's digest.
+    pub fn differing(&self, theirs: &Digest) -> Result<Vec<String>> {
+        let ours = self.digest()?;
+        let mut keys: Vec<String> = ours
+            .iter()
+            .filter(|(k, h)| theirs.get(*k) != Some(*h))
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.extend(theirs.keys().filter(|k| !ours.contains_key(*k)).cloned());
+        keys.sort();
+        keys.dedup();
+        Ok(keys)
+    }
+
+    /// Starts a sync session with `peer`: sync states are reloaded from what was stored,
+    /// so a reconnect picks up where the last session agreed.
+    pub fn begin_sync(&mut self, peer: &str) {
+        self.sync_states.retain(|(p, _), _| p != peer);
+    }
+
+    fn sync_state(&mut self, peer: &str, key: &str) -> Result<&mut State> {
+        let slot = (peer.to_string(), key.to_string());
+        if !self.sync_states.contains_key(&slot) {
+            let state = match self.store.sync_state(peer, key)? {
+                Some(bytes) => State::decode(&bytes).unwrap_or_else(|_| State::new()),
+                None => State::new(),
+            };
+            self.sync_states.insert(slot.clone(), state);
+        }
+        self.sync_states
+            .get_mut(&slot)
+            .ok_or_else(|| Error::Document("sync state vanished".into()))
+    }
+
+    /// The next sync message for document `key` to `peer`, if there is anything to say.
+    pub fn sync_message(&mut self, peer: &str, key: &str) -> Result<Option<Vec<u8>>> {
+        if kind_of(key).is_none() {
+            return Err(Error::invalid(format!(
+                "`{key}` is not a document of a library"
+            )));
+        }
+        let exists = self.docs.contains_key(key) || self.store.contains(key)?;
+        let mut state = std::mem::take(self.sync_state(peer, key)?);
+        let message = if exists {
+            let stored = self.doc_mut(key)?;
+            stored.doc.sync().generate_sync_message(&mut state)
+        } else {
+            // A document we do not have: ask for it.
+            AutoCommit::new().sync().generate_sync_message(&mut state)
+        };
+        *self.sync_state(peer, key)? = state;
+        Ok(message.map(Message::encode))
+    }
+
+    /// Takes in a sync message from `peer` for document `key`. Every change it carries must
+    /// be authored by someone the roster allows to change that document; otherwise the
+    /// message is refused and nothing is stored. Accepted changes are durable, in the
+    /// catalog and in the search index when this returns.
+    pub fn receive_sync(&mut self, peer: &str, key: &str, message: &[u8]) -> Result<Received> {
+        let refuse = |reason: String| Error::Refused {
+            peer: peer.to_string(),
+            doc: key.to_string(),
+            reason,
+        };
+        let kind = kind_of(key).ok_or_else(|| refuse("not a document of a library".into()))?;
+        let message =
+            Message::decode(message).map_err(|e| refuse(format!("malformed sync message: {e}")))?;
+        let team = self.team()?;
+        let existing = if self.docs.contains_key(key) || self.store.contains(key)? {
+            Some(self.doc_mut(key)?.doc.clone())
+        } else {
+            None
+        };
+        let mut state = self.sync_state(peer, key)?.clone();
+        let mut before =
+            existing.unwrap_or_else(|| AutoCommit::new_with_encoding(doc::TEXT_ENCODING));
+        let mut after = before.fork();
+        after
+            .sync()
+            .receive_sync_message(&mut state, message)
+            .map_err(|e| refuse(format!("its changes cannot be applied: {e}")))?;
+        let added = before.get_changes_added(&mut after);
+        for change in &added {
+            allowed(change, &kind, &team).map_err(&refuse)?;
+        }
+        if added.is_empty() {
+            *self.sync_state(peer, key)? = state;
+            return Ok(Received::default());
+        }
+        // Check the result reads as what it claims to be before anything is stored.
+        let entry = match kind {
+            Kind::Entry(id) => {
+                let entry = doc::read_entry(&after)
+                    .map_err(|e| refuse(format!("not a readable entry: {e}")))?;
+                if entry.id != id {
+                    return Err(refuse(format!("it holds entry {} instead", entry.id)));
+                }
+                Some(entry)
+            }
+            Kind::Team => {
+                doc::read_team(&after).map_err(|e| refuse(format!("not a readable team: {e}")))?;
+                None
+            }
+            Kind::Ledger(_) => {
+                doc::read_ledger(&after)
+                    .map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
+                None
+            }
+        };
+        self.writer.attach(&mut after);
+        let saved = self
+            .docs
+            .get(key)
+            .map(|s| s.saved.clone())
+            .unwrap_or_default();
+        let mut stored = StoredDoc { doc: after, saved };
+        let mut row = entry
+            .as_ref()
+            .map(|e| CatalogRow::of(e, crate::model::now_millis()));
+        let state_bytes = state.encode();
+        self.store.write(|b| {
+            b.save_doc(key, &mut stored)?;
+            b.put_sync_state(peer, key, &state_bytes)?;
+            if let Some(row) = &mut row {
+                b.put_catalog(row)?;
+            }
+            Ok(())
+        })?;
+        self.docs.insert(key.to_string(), stored);
+        *self.sync_state(peer, key)? = state;
+        if let (Some(entry), Some(row)) = (entry, row) {
+            self.index_entry(&entry, row.seq);
+            self.catalog.insert(row.id.clone(), row);
+        }
+        if matches!(kind, Kind::Team) {
+            let team = self.team()?;
+            self.synonyms_changed(&team.synonyms);
+        }
+        Ok(Received {
+            changes: added.len(),
+        })
+    }
+
+    /// The whole team document, for a member joining the team.
+    pub fn team_document(&mut self) -> Result<Vec<u8>> {
+        Ok(self.doc_mut(TEAM_KEY)?.doc.save())
+    }
+
+    /// Whether a document (by key) exists here; for tests and status.
+    pub fn has_document(&self, key: &str) -> Result<bool> {
+        Ok(self.docs.contains_key(key) || self.store.contains(key)?)
+    }
+
+    /// The key of an entry's document.
+    pub fn entry_document(id: &str) -> String {
+        entry_key(id)
+    }
+}
+
+/// Who may change what: the team document, admins; entries, members who may edit; a
+/// ledger, its member. Roster entries of removed members still vouch for what they wrote
+/// while they were members (their old changes travel with everyone's history); removed
+/// members themselves are refused at the handshake.
+fn allowed(change: &Change, kind: &Kind<'_>, team: &Team) -> std::result::Result<(), String> {
+    let Some(author) = change.author() else {
+        return Err("a change carries no author".into());
+    };
+    let member: MemberId = doc::member_of(author.as_bytes());
+    let Some(m) = team.members.get(&member) else {
+        return Err(format!("a change is by {member}, who is not on the roster"));
+    };
+    let ok = match kind {
+        Kind::Team => m.role == Role::Admin,
+        Kind::Entry(_) => m.role.can_edit(),
+        Kind::Ledger(owner) => *owner == member,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} ({}) may not change this document",
+            m.name, m.role
+        ))
+    }
+}
