@@ -7,6 +7,7 @@ mod docs;
 mod exchange;
 mod identity;
 mod library;
+mod peers;
 mod search;
 mod storage;
 mod sync;

@@ -1,6 +1,36 @@
-//! lore-sync: who this device is (identity), and — as sync lands — the team roster's
-//! enforcement, the iroh endpoint, the sync protocol and discovery. Knows nothing of pixels.
+//! lore-sync: who this device is (identity), and team sync over iroh: a node that
+//! authenticates peers by their device keys, admits only members of the team's roster,
+//! and runs the library's sync engine over one connection per peer pair.
+//! Knows nothing of pixels.
 
+mod frame;
 pub mod identity;
+mod node;
 
+pub use frame::{Frame, MAX_FRAME};
 pub use identity::{Identity, IdentityError};
+pub use node::{ALPN, Node, SyncReport, member_of};
+
+/// What can go wrong in a sync session.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("cannot start the network endpoint: {0}")]
+    Endpoint(String),
+    #[error("connection failed: {0}")]
+    Connection(String),
+    #[error("malformed message from the peer: {0}; the connection was closed")]
+    Malformed(String),
+    #[error("refused: {0}")]
+    Refused(String),
+    #[error("{0}")]
+    Library(String),
+}
+
+impl From<lore_core::Error> for SyncError {
+    fn from(e: lore_core::Error) -> Self {
+        match e {
+            e @ lore_core::Error::Refused { .. } => SyncError::Refused(e.to_string()),
+            e => SyncError::Library(e.to_string()),
+        }
+    }
+}

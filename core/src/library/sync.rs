@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
-use automerge::{AutoCommit, Change};
 
 use super::{Library, TEAM_KEY, entry_key};
 use crate::doc;
@@ -132,7 +132,12 @@ impl Library {
             .map_err(|e| refuse(format!("its changes cannot be applied: {e}")))?;
         let added = before.get_changes_added(&mut after);
         for change in &added {
-            allowed(change, &kind, &team).map_err(&refuse)?;
+            // Only an actor's first change carries its author; the document knows the rest.
+            let author = change
+                .author()
+                .or_else(|| after.get_author_for_actor(change.actor_id()))
+                .map(|a| doc::member_of(a.as_bytes()));
+            allowed(author, &kind, &team).map_err(&refuse)?;
         }
         if added.is_empty() {
             *self.sync_state(peer, key)? = state;
@@ -212,11 +217,14 @@ impl Library {
 /// ledger, its member. Roster entries of removed members still vouch for what they wrote
 /// while they were members (their old changes travel with everyone's history); removed
 /// members themselves are refused at the handshake.
-fn allowed(change: &Change, kind: &Kind<'_>, team: &Team) -> std::result::Result<(), String> {
-    let Some(author) = change.author() else {
+fn allowed(
+    author: Option<MemberId>,
+    kind: &Kind<'_>,
+    team: &Team,
+) -> std::result::Result<(), String> {
+    let Some(member) = author else {
         return Err("a change carries no author".into());
     };
-    let member: MemberId = doc::member_of(author.as_bytes());
     let Some(m) = team.members.get(&member) else {
         return Err(format!("a change is by {member}, who is not on the roster"));
     };

@@ -1,0 +1,193 @@
+//! The wire format of the Lore sync protocol: length-prefixed frames with a size limit,
+//! and a small binary codec that checks every length it reads.
+
+use std::collections::BTreeMap;
+
+use iroh::endpoint::{RecvStream, SendStream};
+
+use crate::SyncError;
+
+/// The largest frame a peer may send; a larger one closes the connection.
+pub const MAX_FRAME: usize = 32 * 1024 * 1024;
+
+/// One message of the protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// The first frame: which team this library belongs to.
+    Hello { team: String },
+    /// Document key → heads, to find what differs.
+    Digest(BTreeMap<String, Vec<u8>>),
+    /// One round of automerge sync messages, by document key (empty: nothing to say).
+    Batch(Vec<(String, Vec<u8>)>),
+    /// The sender is done.
+    Bye,
+    /// The sender refuses to go on, and why.
+    Refuse(String),
+}
+
+const HELLO: u8 = 1;
+const DIGEST: u8 = 2;
+const BATCH: u8 = 3;
+const BYE: u8 = 4;
+const REFUSE: u8 = 5;
+
+impl Frame {
+    /// The frame as bytes (without the length prefix).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        match self {
+            Frame::Hello { team } => {
+                out.push(HELLO);
+                put(&mut out, team.as_bytes());
+            }
+            Frame::Digest(map) => {
+                out.push(DIGEST);
+                out.extend_from_slice(&(map.len() as u32).to_be_bytes());
+                for (k, v) in map {
+                    put(&mut out, k.as_bytes());
+                    put(&mut out, v);
+                }
+            }
+            Frame::Batch(items) => {
+                out.push(BATCH);
+                out.extend_from_slice(&(items.len() as u32).to_be_bytes());
+                for (k, v) in items {
+                    put(&mut out, k.as_bytes());
+                    put(&mut out, v);
+                }
+            }
+            Frame::Bye => out.push(BYE),
+            Frame::Refuse(reason) => {
+                out.push(REFUSE);
+                put(&mut out, reason.as_bytes());
+            }
+        }
+        out
+    }
+
+    /// Parses a frame; anything malformed is an error naming what.
+    pub fn decode(bytes: &[u8]) -> Result<Frame, SyncError> {
+        let mut r = Reader { bytes, at: 0 };
+        let frame = match r.byte()? {
+            HELLO => Frame::Hello { team: r.string()? },
+            DIGEST => {
+                let n = r.count()?;
+                let mut map = BTreeMap::new();
+                for _ in 0..n {
+                    let k = r.string()?;
+                    map.insert(k, r.bytes()?.to_vec());
+                }
+                Frame::Digest(map)
+            }
+            BATCH => {
+                let n = r.count()?;
+                let mut items = Vec::with_capacity(n.min(1024));
+                for _ in 0..n {
+                    let k = r.string()?;
+                    items.push((k, r.bytes()?.to_vec()));
+                }
+                Frame::Batch(items)
+            }
+            BYE => Frame::Bye,
+            REFUSE => Frame::Refuse(r.string()?),
+            other => return Err(SyncError::Malformed(format!("unknown frame type {other}"))),
+        };
+        if r.at != bytes.len() {
+            return Err(SyncError::Malformed("trailing bytes after a frame".into()));
+        }
+        Ok(frame)
+    }
+}
+
+fn put(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], SyncError> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or_else(|| {
+                SyncError::Malformed(format!(
+                    "a frame ends early (needs {n} more bytes at {})",
+                    self.at
+                ))
+            })?;
+        let slice = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(slice)
+    }
+    fn byte(&mut self) -> Result<u8, SyncError> {
+        Ok(self.take(1)?[0])
+    }
+    fn count(&mut self) -> Result<usize, SyncError> {
+        let raw = self.take(4)?;
+        let n = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
+        // Every item takes at least 8 bytes; a larger count is a lie.
+        if n > self.bytes.len() / 8 + 1 {
+            return Err(SyncError::Malformed(format!(
+                "a count of {n} items cannot fit the frame"
+            )));
+        }
+        Ok(n)
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], SyncError> {
+        let raw = self.take(4)?;
+        let n = u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]) as usize;
+        self.take(n)
+    }
+    fn string(&mut self) -> Result<String, SyncError> {
+        let raw = self.bytes()?;
+        String::from_utf8(raw.to_vec())
+            .map_err(|_| SyncError::Malformed("a text that is not UTF-8".into()))
+    }
+}
+
+/// Writes one frame.
+pub async fn send(stream: &mut SendStream, frame: &Frame) -> Result<(), SyncError> {
+    let body = frame.encode();
+    if body.len() > MAX_FRAME {
+        return Err(SyncError::Malformed(format!(
+            "a frame of {} bytes is over the limit",
+            body.len()
+        )));
+    }
+    stream
+        .write_all(&(body.len() as u32).to_be_bytes())
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    stream
+        .write_all(&body)
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    Ok(())
+}
+
+/// Reads one frame; an oversized or malformed one is an error (the caller closes).
+pub async fn receive(stream: &mut RecvStream) -> Result<Frame, SyncError> {
+    let mut len = [0u8; 4];
+    stream
+        .read_exact(&mut len)
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    let len = u32::from_be_bytes(len) as usize;
+    if len > MAX_FRAME {
+        return Err(SyncError::Malformed(format!(
+            "a frame of {len} bytes is over the {MAX_FRAME}-byte limit"
+        )));
+    }
+    let mut body = vec![0u8; len];
+    stream
+        .read_exact(&mut body)
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    Frame::decode(&body)
+}

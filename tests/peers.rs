@@ -1,0 +1,213 @@
+//! Team sync between real iroh endpoints on 127.0.0.1, relays off.
+
+use std::path::Path;
+
+use lore_core::{Library, Role};
+use lore_sync::{Identity, Node, SyncError};
+
+use crate::library::member;
+
+const LOOPBACK: &str = "127.0.0.1:0";
+
+/// A peer: a data directory with its own device key, and a node serving its library.
+async fn peer(dir: &Path, name: &str, team_document: Option<&[u8]>) -> Node {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    let identity = Identity::load_or_create(dir, Some(name)).expect("identity");
+    let library = match team_document {
+        Some(bytes) => Library::join(dir, identity.writer(), bytes),
+        None => Library::open(dir, identity.writer()),
+    }
+    .expect("library");
+    Node::start(library, &identity, LOOPBACK.parse().expect("addr"))
+        .await
+        .expect("node")
+}
+
+fn add_member(node: &Node, id: &str, role: Role) {
+    node.library()
+        .lock()
+        .expect("lock")
+        .update_team("invited", |t| {
+            t.members.insert(id.to_string(), member(id, role));
+            Ok(())
+        })
+        .expect("roster");
+}
+
+fn team_document(node: &Node) -> Vec<u8> {
+    node.library()
+        .lock()
+        .expect("lock")
+        .team_document()
+        .expect("team document")
+}
+
+fn ids(node: &Node) -> Vec<String> {
+    node.library().lock().expect("lock").ids()
+}
+
+/// Alice (admin) with the demo library.
+async fn alice(root: &Path) -> Node {
+    let alice = peer(&root.join("alice"), "alice", None).await;
+    lore_core::demo::load(&mut alice.library().lock().expect("lock"), &mut |_, _| {})
+        .expect("demo");
+    alice
+}
+
+/// A member invited by `inviter` with `role`, joined with the team document.
+async fn invited(root: &Path, inviter: &Node, name: &str, role: Role) -> Node {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let id = Identity::load_or_create(&dir, Some(name))
+        .expect("identity")
+        .member_id();
+    add_member(inviter, &id, role);
+    peer(&dir, name, Some(&team_document(inviter))).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_member_receives_the_whole_library_over_iroh() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let report = bob.sync_with(alice.addr()).await.expect("sync");
+    assert_eq!(report.peer, alice.member());
+    assert!(report.documents > 300, "{report:?}");
+    assert_eq!(ids(&bob), ids(&alice));
+    let entry = |n: &Node| {
+        n.library()
+            .lock()
+            .expect("lock")
+            .get("faq-refund-timeline")
+            .expect("get")
+    };
+    assert_eq!(entry(&bob), entry(&alice));
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_from_a_reaches_c_through_b_and_concurrent_edits_merge() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let carol = invited(root.path(), &alice, "carol", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    // Carol has never met Alice: she gets the library, and later Alice's edit, through Bob.
+    carol.sync_with(bob.addr()).await.expect("carol ← bob");
+    let id = "faq-refund-timeline";
+    let edit = |n: &Node, tail: &str| {
+        n.library()
+            .lock()
+            .expect("lock")
+            .edit(id, |e| {
+                e.body.push_str(tail);
+                Ok(())
+            })
+            .expect("edit");
+    };
+    edit(&alice, "\n\nA：节假日顺延。");
+    edit(&carol, "\n\nC：以银行到账为准。");
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    carol.sync_with(bob.addr()).await.expect("carol ↔ bob");
+    bob.sync_with(alice.addr()).await.expect("bob → alice");
+    let body = |n: &Node| n.library().lock().expect("lock").get(id).expect("get").body;
+    assert_eq!(body(&alice), body(&carol), "identical documents");
+    assert!(
+        body(&carol).contains("A：节假日顺延。") && body(&carol).contains("C：以银行到账为准。")
+    );
+    for n in [carol, bob, alice] {
+        n.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_members_other_teams_and_removed_members_are_refused_before_any_content() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    // Mallory has the team document (say, an old copy) but is not on the roster.
+    let mallory = peer(
+        &root.path().join("mallory"),
+        "mallory",
+        Some(&team_document(&alice)),
+    )
+    .await;
+    let err = mallory.sync_with(alice.addr()).await.expect_err("refused");
+    assert!(
+        matches!(&err, SyncError::Refused(r) if r.contains("not a member")),
+        "{err}"
+    );
+    assert!(ids(&mallory).is_empty(), "no entry reached a non-member");
+    // Dave runs a library of another team.
+    let dave = peer(&root.path().join("dave"), "dave", None).await;
+    let err = dave.sync_with(alice.addr()).await.expect_err("refused");
+    assert!(err.to_string().contains("another team"), "{err}");
+    // Bob was a member, then removed.
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let bob_id = bob.member();
+    alice
+        .library()
+        .lock()
+        .expect("lock")
+        .update_team("removed bob", |t| {
+            if let Some(m) = t.members.get_mut(&bob_id) {
+                m.removed = true;
+            }
+            Ok(())
+        })
+        .expect("remove");
+    let err = bob.sync_with(alice.addr()).await.expect_err("refused");
+    assert!(err.to_string().contains("removed"), "{err}");
+    assert!(ids(&bob).is_empty());
+    // Alice's node keeps serving members.
+    let carol = invited(root.path(), &alice, "carol", Role::Agent).await;
+    carol
+        .sync_with(alice.addr())
+        .await
+        .expect("carol still syncs");
+    for n in [carol, bob, dave, mallory, alice] {
+        n.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_viewers_edit_is_not_accepted_by_others() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let victor = invited(root.path(), &alice, "victor", Role::Viewer).await;
+    victor.sync_with(alice.addr()).await.expect("first sync");
+    let id = "faq-invoice-how-to";
+    let before = alice.library().lock().expect("lock").get(id).expect("get");
+    // A viewer's own library refuses the edit already.
+    let local = victor.library().lock().expect("lock").archive(id);
+    assert!(local.is_err_and(|e| e.to_string().contains("viewer")));
+    victor.sync_with(alice.addr()).await.expect("sync");
+    assert_eq!(
+        alice.library().lock().expect("lock").get(id).expect("get"),
+        before
+    );
+    victor.shutdown().await;
+    alice.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_peer_does_not_sync_everything_again() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let first = bob.sync_with(alice.addr()).await.expect("first sync");
+    bob.shutdown().await;
+    // Bob restarts with the same data directory and key.
+    let bob = peer(&root.path().join("bob"), "bob", None).await;
+    let again = bob
+        .sync_with(alice.addr())
+        .await
+        .expect("sync after restart");
+    assert_eq!(again.documents, 0, "{again:?}");
+    assert!(
+        again.bytes_received * 20 < first.bytes_received,
+        "after a restart {again:?}, the first sync {first:?}"
+    );
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
