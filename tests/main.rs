@@ -11,6 +11,7 @@ mod peers;
 mod search;
 mod storage;
 mod sync;
+mod team;
 
 /// The `lore` binary under test.
 pub const LORE: &str = env!("CARGO_BIN_EXE_lore");

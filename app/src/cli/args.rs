@@ -56,6 +56,23 @@ pub enum Command {
     Synonyms(SynonymsCommand),
     /// Rebuild the search index from the library
     Reindex,
+    /// Make this library a team library (you become its admin)
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// List the team's members and their roles
+    Members,
+    /// Give a member another role (admins only)
+    Role {
+        /// The member: display name or member id (prefix)
+        member: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Remove a member from the team (admins only); their devices are refused from now on
+    Remove {
+        /// The member: display name or member id (prefix)
+        member: String,
+    },
     /// Run a benchmark and print its figures beside their budgets
     Bench(BenchArgs),
 }
@@ -234,6 +251,35 @@ pub enum SynonymsCommand {
         #[arg(required = true, num_args = 1.., value_name = "WORD")]
         words: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Name this library's team; you are its admin
+    Create {
+        /// The team's name
+        #[arg(value_name = "NAME")]
+        team_name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Trainer,
+    Agent,
+    Viewer,
+}
+
+impl From<RoleArg> for lore_core::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Trainer => Self::Trainer,
+            RoleArg::Agent => Self::Agent,
+            RoleArg::Viewer => Self::Viewer,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ mod entries;
 pub(crate) mod exchange;
 pub(crate) mod output;
 mod search;
+mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -78,6 +79,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Suggest(a)) => search::suggest(&ctx, a),
         Some(Command::Synonyms(c)) => search::synonyms(&ctx, c),
         Some(Command::Reindex) => search::reindex(&ctx),
+        Some(Command::Team(c)) => team::team(&ctx, c),
+        Some(Command::Members) => team::members(&ctx),
+        Some(Command::Role { member, role }) => team::role(&ctx, &member, role.into()),
+        Some(Command::Remove { member }) => team::remove(&ctx, &member),
         Some(Command::Bench(a)) => crate::bench::run(a),
     }
 }

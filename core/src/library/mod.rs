@@ -2,6 +2,7 @@
 //! store, the catalog and the open documents; callers never see automerge or redb.
 
 mod import;
+mod roster;
 mod search;
 mod summary;
 mod sync;
