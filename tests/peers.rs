@@ -211,3 +211,131 @@ async fn a_restarted_peer_does_not_sync_everything_again() {
     bob.shutdown().await;
     alice.shutdown().await;
 }
+
+fn invite(node: &Node, role: Role, valid_for_ms: i64) -> lore_sync::Ticket {
+    let invite = node
+        .library()
+        .lock()
+        .expect("lock")
+        .create_invite(role, valid_for_ms)
+        .expect("invite");
+    node.ticket(&invite).expect("ticket")
+}
+
+fn roster_size(node: &Node) -> usize {
+    node.library()
+        .lock()
+        .expect("lock")
+        .team()
+        .expect("team")
+        .members
+        .len()
+}
+
+async fn join(
+    root: &Path,
+    name: &str,
+    ticket: &lore_sync::Ticket,
+) -> Result<(Node, lore_sync::SyncReport), SyncError> {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let identity = Identity::load_or_create(&dir, Some(name)).expect("identity");
+    lore_sync::join(ticket, &dir, &identity, LOOPBACK.parse().expect("addr")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_ticket_admits_one_member_with_its_role() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let ticket = invite(&alice, Role::Trainer, 24 * 3600 * 1000);
+    let text = ticket.to_string();
+    assert!(text.starts_with("lore1"));
+    let parsed: lore_sync::Ticket = text.parse().expect("parses");
+    assert_eq!(parsed, ticket);
+    let (bob, report) = join(root.path(), "bob", &parsed).await.expect("join");
+    assert!(report.documents > 300, "{report:?}");
+    assert_eq!(ids(&bob), ids(&alice));
+    let team = alice.library().lock().expect("lock").team().expect("team");
+    let added = &team.members[&bob.member()];
+    assert_eq!((added.name.as_str(), added.role), ("bob", Role::Trainer));
+    // The same ticket does not admit anyone else.
+    let before = roster_size(&alice);
+    let err = join(root.path(), "carol", &parsed).await.expect_err("used");
+    assert!(err.to_string().contains("already used"), "{err}");
+    assert_eq!(roster_size(&alice), before);
+    assert!(
+        !root.path().join("carol").join(lore_core::DB_FILE).exists(),
+        "nothing created"
+    );
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_altered_damaged_and_foreign_tickets_are_refused() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let before = roster_size(&alice);
+    // Expired: refused before connecting.
+    let expired = invite(&alice, Role::Agent, -1000);
+    let err = join(root.path(), "e1", &expired)
+        .await
+        .expect_err("expired");
+    assert!(err.to_string().contains("expired"), "{err}");
+    // An expired invite whose ticket claims a later expiry: the inviter's record decides.
+    let mut stretched = expired.clone();
+    stretched.expires_at += 48 * 3600 * 1000;
+    let err = join(root.path(), "e2", &stretched)
+        .await
+        .expect_err("expired at the inviter");
+    assert!(err.to_string().contains("expired"), "{err}");
+    // Altered role.
+    let mut promoted = invite(&alice, Role::Viewer, 3600 * 1000);
+    promoted.role = Role::Admin;
+    let err = join(root.path(), "t1", &promoted)
+        .await
+        .expect_err("altered");
+    assert!(err.to_string().contains("altered"), "{err}");
+    // Damaged text and something that is not a ticket.
+    let text = invite(&alice, Role::Agent, 3600 * 1000).to_string();
+    let mut damaged: Vec<char> = text.chars().collect();
+    let i = damaged.len() / 2;
+    damaged[i] = if damaged[i] == 'a' { 'b' } else { 'a' };
+    let err = damaged
+        .iter()
+        .collect::<String>()
+        .parse::<lore_sync::Ticket>()
+        .expect_err("damaged");
+    assert!(err.to_string().contains("damaged"), "{err}");
+    let err = "https://example.invalid/join"
+        .parse::<lore_sync::Ticket>()
+        .expect_err("foreign");
+    assert!(
+        err.to_string().contains("not a Lore invite ticket"),
+        "{err}"
+    );
+    // A ticket of this team used on a data directory of another team.
+    let other = peer(&root.path().join("dave"), "dave", None).await;
+    other.shutdown().await;
+    let good = invite(&alice, Role::Agent, 3600 * 1000);
+    let err = join(root.path(), "dave", &good)
+        .await
+        .expect_err("another team's directory");
+    assert!(
+        err.to_string()
+            .contains("join with an empty data directory"),
+        "{err}"
+    );
+    assert_eq!(
+        roster_size(&alice),
+        before,
+        "no refused ticket changed the roster"
+    );
+    for name in ["e1", "e2", "t1"] {
+        assert!(
+            !root.path().join(name).join(lore_core::DB_FILE).exists(),
+            "{name}: nothing created"
+        );
+    }
+    alice.shutdown().await;
+}

@@ -23,6 +23,15 @@ pub enum Frame {
     Bye,
     /// The sender refuses to go on, and why.
     Refuse(String),
+    /// A new member presents an invite: team id, secret, role, display name.
+    Join {
+        team: String,
+        secret: String,
+        role: String,
+        name: String,
+    },
+    /// The invite was accepted: the team document.
+    Welcome(Vec<u8>),
 }
 
 const HELLO: u8 = 1;
@@ -30,6 +39,8 @@ const DIGEST: u8 = 2;
 const BATCH: u8 = 3;
 const BYE: u8 = 4;
 const REFUSE: u8 = 5;
+const JOIN: u8 = 6;
+const WELCOME: u8 = 7;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -61,6 +72,21 @@ impl Frame {
                 out.push(REFUSE);
                 put(&mut out, reason.as_bytes());
             }
+            Frame::Join {
+                team,
+                secret,
+                role,
+                name,
+            } => {
+                out.push(JOIN);
+                for s in [team, secret, role, name] {
+                    put(&mut out, s.as_bytes());
+                }
+            }
+            Frame::Welcome(team) => {
+                out.push(WELCOME);
+                put(&mut out, team);
+            }
         }
         out
     }
@@ -90,6 +116,13 @@ impl Frame {
             }
             BYE => Frame::Bye,
             REFUSE => Frame::Refuse(r.string()?),
+            JOIN => Frame::Join {
+                team: r.string()?,
+                secret: r.string()?,
+                role: r.string()?,
+                name: r.string()?,
+            },
+            WELCOME => Frame::Welcome(r.bytes()?.to_vec()),
             other => return Err(SyncError::Malformed(format!("unknown frame type {other}"))),
         };
         if r.at != bytes.len() {

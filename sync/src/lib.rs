@@ -6,10 +6,12 @@
 mod frame;
 pub mod identity;
 mod node;
+mod ticket;
 
 pub use frame::{Frame, MAX_FRAME};
 pub use identity::{Identity, IdentityError};
-pub use node::{ALPN, Node, SyncReport, member_of};
+pub use node::{ALPN, JOIN_ALPN, Node, SyncReport, join, member_of};
+pub use ticket::Ticket;
 
 /// What can go wrong in a sync session.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,8 @@ pub enum SyncError {
     Refused(String),
     #[error("{0}")]
     Library(String),
+    #[error("{0}")]
+    Ticket(String),
 }
 
 impl From<lore_core::Error> for SyncError {

@@ -8,18 +8,21 @@
 //! and read the other's at the same time → Bye.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use iroh::endpoint::{Connection, RecvStream, SendStream, presets};
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
 use iroh::{Endpoint, EndpointAddr, SecretKey};
-use lore_core::Library;
+use lore_core::{Library, Role};
 
 use crate::frame::{self, Frame};
-use crate::{Identity, SyncError};
+use crate::{Identity, SyncError, Ticket};
 
 /// The ALPN of the Lore sync protocol.
 pub const ALPN: &[u8] = b"lore/sync/1";
+/// The ALPN on which a new member presents an invite.
+pub const JOIN_ALPN: &[u8] = b"lore/join/1";
 const TEAM_KEY: &str = "team";
 
 /// What one session did.
@@ -61,21 +64,22 @@ impl Node {
         identity: &Identity,
         bind: SocketAddr,
     ) -> Result<Node, SyncError> {
-        let secret = SecretKey::from_bytes(&identity.secret_bytes());
-        let endpoint = Endpoint::builder(presets::Minimal)
-            .secret_key(secret)
-            .clear_ip_transports()
-            .bind_addr(bind)
-            .map_err(|e| SyncError::Endpoint(e.to_string()))?
-            .alpns(vec![ALPN.to_vec()])
-            .bind()
-            .await
-            .map_err(|e| SyncError::Endpoint(e.to_string()))?;
+        let endpoint = endpoint(identity, bind, vec![ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
         let library = Arc::new(Mutex::new(library));
-        let handler = Handler {
-            library: library.clone(),
-        };
-        let router = Router::builder(endpoint).accept(ALPN, handler).spawn();
+        let router = Router::builder(endpoint)
+            .accept(
+                ALPN,
+                Handler {
+                    library: library.clone(),
+                },
+            )
+            .accept(
+                JOIN_ALPN,
+                JoinHandler {
+                    library: library.clone(),
+                },
+            )
+            .spawn();
         Ok(Node { router, library })
     }
 
@@ -116,9 +120,181 @@ impl Node {
         outcome
     }
 
+    /// A ticket for `invite`, pointing at this node's addresses.
+    pub fn ticket(&self, invite: &lore_core::Invite) -> Result<Ticket, SyncError> {
+        let team = lock(&self.library)?.team()?;
+        Ok(Ticket {
+            team: team.id,
+            team_name: team.name,
+            inviter: self.member(),
+            addrs: self.router.endpoint().bound_sockets(),
+            role: invite.role,
+            secret: invite.secret.clone(),
+            expires_at: invite.expires_at,
+        })
+    }
+
     /// Stops accepting and closes every connection.
     pub async fn shutdown(self) {
         let _ = self.router.shutdown().await;
+    }
+}
+
+/// An endpoint on the device key, with no relay and no address lookup service.
+async fn endpoint(
+    identity: &Identity,
+    bind: SocketAddr,
+    alpns: Vec<Vec<u8>>,
+) -> Result<Endpoint, SyncError> {
+    Endpoint::builder(presets::Minimal)
+        .secret_key(SecretKey::from_bytes(&identity.secret_bytes()))
+        .clear_ip_transports()
+        .bind_addr(bind)
+        .map_err(|e| SyncError::Endpoint(e.to_string()))?
+        .alpns(alpns)
+        .bind()
+        .await
+        .map_err(|e| SyncError::Endpoint(e.to_string()))
+}
+
+/// Joins the team of `ticket` with a new or empty data directory `dir`: presents the invite
+/// to the inviter, takes the team document, then syncs the whole library. Returns the
+/// running node. A used, expired, altered or foreign ticket is refused and nothing is
+/// created or changed.
+pub async fn join(
+    ticket: &Ticket,
+    dir: &Path,
+    identity: &Identity,
+    bind: SocketAddr,
+) -> Result<(Node, SyncReport), SyncError> {
+    if ticket.expired() {
+        return Err(SyncError::Ticket(
+            "this ticket has expired; ask an admin for a new one".into(),
+        ));
+    }
+    if dir.join(lore_core::DB_FILE).exists() {
+        let mut existing = Library::open(dir, identity.writer())?;
+        let team = existing.team()?;
+        if team.id != ticket.team {
+            return Err(SyncError::Ticket(format!(
+                "this ticket is for team “{}”, but this data directory holds the library of \
+                 team “{}”; join with an empty data directory",
+                ticket.team_name, team.name
+            )));
+        }
+    }
+    let inviter = inviter_addr(ticket)?;
+    let endpoint = endpoint(identity, bind, Vec::new()).await?;
+    let welcome = present(&endpoint, &inviter, ticket, identity).await;
+    endpoint.close().await;
+    let team_document = welcome?;
+    let library = Library::join(dir, identity.writer(), &team_document)?;
+    let node = Node::start(library, identity, bind).await?;
+    let report = node.sync_with(inviter).await?;
+    Ok((node, report))
+}
+
+/// Presents the invite; returns the team document the inviter answers with.
+async fn present(
+    endpoint: &Endpoint,
+    inviter: &EndpointAddr,
+    ticket: &Ticket,
+    identity: &Identity,
+) -> Result<Vec<u8>, SyncError> {
+    let connection = endpoint
+        .connect(inviter.clone(), JOIN_ALPN)
+        .await
+        .map_err(|e| SyncError::Connection(format!("cannot reach the inviter: {e}")))?;
+    let (mut out, mut inp) = connection
+        .open_bi()
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    let request = Frame::Join {
+        team: ticket.team.clone(),
+        secret: ticket.secret.clone(),
+        role: ticket.role.as_str().to_string(),
+        name: identity.name().to_string(),
+    };
+    frame::send(&mut out, &request).await?;
+    let answer = frame::receive(&mut inp).await;
+    let _ = out.finish();
+    connection.close(0u32.into(), b"done");
+    match answer? {
+        Frame::Welcome(team) => Ok(team),
+        Frame::Refuse(reason) => Err(SyncError::Refused(format!("the inviter refused: {reason}"))),
+        other => Err(SyncError::Malformed(format!(
+            "expected Welcome, got {other:?}"
+        ))),
+    }
+}
+
+fn inviter_addr(ticket: &Ticket) -> Result<EndpointAddr, SyncError> {
+    let bad = || SyncError::Ticket("the ticket's inviter is not a device key".into());
+    if ticket.inviter.len() != 64 {
+        return Err(bad());
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        let pair = ticket.inviter.get(2 * i..2 * i + 2).ok_or_else(bad)?;
+        *byte = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
+    }
+    let id = iroh::PublicKey::from_bytes(&key).map_err(|_| bad())?;
+    let mut addr = EndpointAddr::new(id);
+    for a in &ticket.addrs {
+        addr = addr.with_ip_addr(*a);
+    }
+    Ok(addr)
+}
+
+/// Accepts invites: checks the ticket against the invite record and adds the member.
+#[derive(Debug, Clone)]
+struct JoinHandler {
+    library: Arc<Mutex<Library>>,
+}
+
+impl ProtocolHandler for JoinHandler {
+    async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
+        let (mut out, mut inp) = connection.accept_bi().await?;
+        let member = member_of(&connection.remote_id());
+        let answer = match frame::receive(&mut inp).await {
+            Ok(Frame::Join {
+                team,
+                secret,
+                role,
+                name,
+            }) => welcome(&self.library, &member, &team, &secret, &role, &name),
+            Ok(other) => Frame::Refuse(format!("expected Join, got {other:?}")),
+            Err(e) => Frame::Refuse(e.to_string()),
+        };
+        let _ = frame::send(&mut out, &answer).await;
+        let _ = out.finish();
+        connection.closed().await;
+        drop((out, inp));
+        Ok(())
+    }
+}
+
+fn welcome(
+    library: &Mutex<Library>,
+    member: &str,
+    team: &str,
+    secret: &str,
+    role: &str,
+    name: &str,
+) -> Frame {
+    let outcome = (|| -> Result<Vec<u8>, SyncError> {
+        let mut lib = lock(library)?;
+        if lib.team()?.id != team {
+            return Err(SyncError::Refused("the ticket is for another team".into()));
+        }
+        let role: Role = role
+            .parse()
+            .map_err(|_| SyncError::Refused("the ticket names no valid role".into()))?;
+        Ok(lib.accept_invite(secret, role, member, name)?)
+    })();
+    match outcome {
+        Ok(team) => Frame::Welcome(team),
+        Err(e) => Frame::Refuse(e.to_string()),
     }
 }
 

@@ -2,12 +2,14 @@
 //! store, the catalog and the open documents; callers never see automerge or redb.
 
 mod import;
+mod invite;
 mod roster;
 mod search;
 mod summary;
 mod sync;
 
 pub use import::{ImportItem, ImportReport};
+pub use invite::Invite;
 pub use search::INDEX_DIR;
 pub(crate) use summary::describe as describe_change;
 pub use sync::{Digest, Received};

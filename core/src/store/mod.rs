@@ -117,6 +117,13 @@ impl Store {
         Ok(all)
     }
 
+    /// A small named value from the metadata table.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<Vec<u8>>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(META)?;
+        Ok(table.get(key)?.map(|v| v.value().to_vec()))
+    }
+
     /// The stored sync state of `doc` with `peer`.
     pub(crate) fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>> {
         let txn = self.db.begin_read()?;
@@ -253,6 +260,12 @@ impl Batch<'_> {
         let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
         self.txn.open_table(HEADS)?.insert(key, bytes.as_slice())?;
         stored.saved = heads;
+        Ok(())
+    }
+
+    /// Writes a small named value to the metadata table.
+    pub(crate) fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.txn.open_table(META)?.insert(key, value)?;
         Ok(())
     }
 

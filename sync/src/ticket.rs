@@ -1,0 +1,113 @@
+//! Invite tickets: what an admin hands a new member, as one line of text. The text carries
+//! a checksum so a damaged copy is caught before anything connects; what it claims is
+//! checked again by the inviting library when it is used.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use lore_core::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::SyncError;
+
+const PREFIX: &str = "lore1";
+const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// An invite to a team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub team: String,
+    pub team_name: String,
+    /// The inviting member (their device's public key, hex).
+    pub inviter: String,
+    /// Where the inviter's node listens.
+    pub addrs: Vec<SocketAddr>,
+    pub role: Role,
+    pub secret: String,
+    /// Milliseconds since the Unix epoch.
+    pub expires_at: i64,
+}
+
+fn checksum(bytes: &[u8]) -> [u8; 4] {
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in bytes {
+        hash ^= u32::from(*b);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash.to_be_bytes()
+}
+
+fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(ALPHABET[((buffer >> bits) & 31) as usize] as char);
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+fn decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 5 / 8);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for c in text.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        buffer = (buffer << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((buffer >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
+}
+
+impl std::fmt::Display for Ticket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut bytes = serde_json::to_vec(self).map_err(|_| std::fmt::Error)?;
+        let sum = checksum(&bytes);
+        bytes.extend_from_slice(&sum);
+        write!(f, "{PREFIX}{}", encode(&bytes))
+    }
+}
+
+impl FromStr for Ticket {
+    type Err = SyncError;
+
+    fn from_str(s: &str) -> Result<Ticket, SyncError> {
+        let text: String = s.split_whitespace().collect::<String>().to_lowercase();
+        let Some(body) = text.strip_prefix(PREFIX) else {
+            return Err(SyncError::Ticket(
+                "this is not a Lore invite ticket (they start with `lore1`)".into(),
+            ));
+        };
+        let damaged = || {
+            SyncError::Ticket(
+                "this ticket is damaged (a character was changed or lost); copy it again".into(),
+            )
+        };
+        let bytes = decode(body).ok_or_else(damaged)?;
+        if bytes.len() < 4 {
+            return Err(damaged());
+        }
+        let (json, sum) = bytes.split_at(bytes.len() - 4);
+        if checksum(json) != sum {
+            return Err(damaged());
+        }
+        serde_json::from_slice(json).map_err(|_| damaged())
+    }
+}
+
+impl Ticket {
+    /// Whether the ticket's expiry has passed.
+    pub fn expired(&self) -> bool {
+        self.expires_at < lore_core::model::now_millis()
+    }
+}
