@@ -80,3 +80,78 @@ fn members_who_are_not_admins_are_refused_with_whom_to_ask() {
     }
     assert_eq!(l.json(&["members"]).len(), 2, "nothing changed");
 }
+
+/// A free UDP port on loopback (iroh listens on UDP).
+fn free_port() -> u16 {
+    std::net::UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[test]
+fn invite_serve_and_join_from_the_command_line() {
+    let alice = lore();
+    let bob = lore();
+    alice.ok(&["--name", "Alice", "demo"]);
+    alice.ok(&["team", "create", "青木客服中心"]);
+    let listen = format!("127.0.0.1:{}", free_port());
+    let ticket = alice.ok(&[
+        "invite",
+        "--role",
+        "trainer",
+        "--expires",
+        "1h",
+        "--listen",
+        &listen,
+    ]);
+    let ticket = ticket.trim().to_string();
+    assert!(ticket.starts_with("lore1"), "{ticket}");
+    let mut serve = alice
+        .command()
+        .args(["serve", "--listen", &listen])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lore serve");
+    // The node is up once it says where it listens.
+    let mut stderr = std::io::BufReader::new(serve.stderr.take().expect("stderr"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).expect("read");
+    assert!(first.contains("listening on"), "{first}");
+
+    let joined = bob
+        .json(&["--name", "Bob", "join", &ticket, "--listen", "127.0.0.1:0"])
+        .remove(0);
+    assert_eq!(joined["role"], "trainer");
+    assert!(joined["entries"].as_u64().unwrap_or(0) > 300, "{joined}");
+    assert_eq!(
+        bob.json(&["search", "杯子碎了能退吗"])[0]["id"],
+        "faq-return-damaged-on-arrival"
+    );
+    let status = bob.json(&["status"]).remove(0);
+    assert_eq!(status["team_name"], "青木客服中心");
+    assert_eq!(status["peers"][0]["name"], "Alice");
+    // A second device cannot reuse the ticket.
+    let carol = lore();
+    let err = carol.fails(&["join", &ticket, "--listen", "127.0.0.1:0"]);
+    assert!(err.contains("already used"), "{err}");
+    // Ctrl-C stops the node cleanly.
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let status = serve.wait().expect("wait");
+    assert!(status.success(), "lore serve exited with {status}");
+    // The roster replicated: Alice's library lists Bob as a trainer.
+    let members = alice.json(&["members"]);
+    assert!(
+        members
+            .iter()
+            .any(|m| m["name"] == "Bob" && m["role"] == "trainer"),
+        "{members:?}"
+    );
+    // Errors for tickets that are not tickets.
+    let err = carol.fails(&["join", "not-a-ticket"]);
+    assert!(err.contains("not a Lore invite ticket"), "{err}");
+}

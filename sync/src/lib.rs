@@ -10,7 +10,7 @@ mod ticket;
 
 pub use frame::{Frame, MAX_FRAME};
 pub use identity::{Identity, IdentityError};
-pub use node::{ALPN, JOIN_ALPN, Node, SyncReport, join, member_of};
+pub use node::{ALPN, JOIN_ALPN, Node, SyncReport, endpoint_addr, join, member_of};
 pub use ticket::Ticket;
 
 /// What can go wrong in a sync session.

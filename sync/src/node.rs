@@ -229,18 +229,23 @@ async fn present(
 }
 
 fn inviter_addr(ticket: &Ticket) -> Result<EndpointAddr, SyncError> {
-    let bad = || SyncError::Ticket("the ticket's inviter is not a device key".into());
-    if ticket.inviter.len() != 64 {
+    endpoint_addr(&ticket.inviter, &ticket.addrs)
+}
+
+/// The address of the member `member` (hex device key) reachable at `addrs`.
+pub fn endpoint_addr(member: &str, addrs: &[SocketAddr]) -> Result<EndpointAddr, SyncError> {
+    let bad = || SyncError::Ticket(format!("`{member}` is not a device key"));
+    if member.len() != 64 {
         return Err(bad());
     }
     let mut key = [0u8; 32];
     for (i, byte) in key.iter_mut().enumerate() {
-        let pair = ticket.inviter.get(2 * i..2 * i + 2).ok_or_else(bad)?;
+        let pair = member.get(2 * i..2 * i + 2).ok_or_else(bad)?;
         *byte = u8::from_str_radix(pair, 16).map_err(|_| bad())?;
     }
     let id = iroh::PublicKey::from_bytes(&key).map_err(|_| bad())?;
     let mut addr = EndpointAddr::new(id);
-    for a in &ticket.addrs {
+    for a in addrs {
         addr = addr.with_ip_addr(*a);
     }
     Ok(addr)

@@ -56,6 +56,14 @@ pub enum Command {
     Synonyms(SynonymsCommand),
     /// Rebuild the search index from the library
     Reindex,
+    /// Print an invite ticket for a new member (admins only); run `lore serve` so they can join
+    Invite(InviteArgs),
+    /// Join a team with an invite ticket, then fetch its library
+    Join(JoinArgs),
+    /// Run a sync node in the foreground (an always-on office machine); Ctrl-C stops it
+    Serve(ServeArgs),
+    /// Who this device is, its team and role, and the peers it knows
+    Status,
     /// Make this library a team library (you become its admin)
     #[command(subcommand)]
     Team(TeamCommand),
@@ -251,6 +259,61 @@ pub enum SynonymsCommand {
         #[arg(required = true, num_args = 1.., value_name = "WORD")]
         words: Vec<String>,
     },
+}
+
+/// The address the sync node listens on.
+#[derive(Debug, Clone, Args)]
+pub struct Listen {
+    /// Where the sync node listens (IP:PORT)
+    #[arg(long, default_value = "0.0.0.0:4747", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The role the new member gets
+    #[arg(long, value_enum, default_value = "agent")]
+    pub role: RoleArg,
+    /// How long the ticket stays valid (e.g. 30m, 24h, 7d)
+    #[arg(long, default_value = "24h", value_parser = parse_duration)]
+    pub expires: std::time::Duration,
+    #[command(flatten)]
+    pub listen: Listen,
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The ticket an admin gave you (starts with lore1)
+    pub ticket: String,
+    /// Where this device listens while joining (IP:PORT; port 0 picks a free one)
+    #[arg(long, default_value = "0.0.0.0:0", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub listen: Listen,
+    /// Seconds between syncs with known peers
+    #[arg(long, default_value_t = 10)]
+    pub every: u64,
+}
+
+/// Parses `30m`, `24h`, `7d` or plain seconds.
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30m, 24h or 7d"))?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("`{s}` is not a duration like 30m, 24h or 7d")),
+    };
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ pub(crate) use args::{BenchArgs, BenchSuite};
 pub(crate) use exchange::progress;
 mod entries;
 pub(crate) mod exchange;
+mod net;
 pub(crate) mod output;
 mod search;
 mod team;
@@ -79,6 +80,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Suggest(a)) => search::suggest(&ctx, a),
         Some(Command::Synonyms(c)) => search::synonyms(&ctx, c),
         Some(Command::Reindex) => search::reindex(&ctx),
+        Some(Command::Invite(a)) => net::invite(&ctx, a),
+        Some(Command::Join(a)) => net::join(&ctx, a),
+        Some(Command::Serve(a)) => net::serve(&ctx, a),
+        Some(Command::Status) => net::status(&ctx),
         Some(Command::Team(c)) => team::team(&ctx, c),
         Some(Command::Members) => team::members(&ctx),
         Some(Command::Role { member, role }) => team::role(&ctx, &member, role.into()),

@@ -12,7 +12,7 @@ pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
 pub use search::INDEX_DIR;
 pub(crate) use summary::describe as describe_change;
-pub use sync::{Digest, Received};
+pub use sync::{Digest, KnownPeer, Received};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -242,3 +242,41 @@ fn allowed(
         ))
     }
 }
+
+/// A peer this library has synced with: where it was reached, and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KnownPeer {
+    pub member: MemberId,
+    /// Socket addresses, as text.
+    pub addrs: Vec<String>,
+    /// When the last sync with it finished (ms since the epoch).
+    pub last_sync: crate::model::Millis,
+}
+
+const PEERS_KEY: &str = "peers";
+
+impl Library {
+    /// The peers this library has synced with, most recent first: the address cache that
+    /// lets a node find its team again without typing anything.
+    pub fn known_peers(&self) -> Result<Vec<KnownPeer>> {
+        let Some(bytes) = self.store.meta(PEERS_KEY)? else {
+            return Ok(Vec::new());
+        };
+        let mut peers: Vec<KnownPeer> = serde_json::from_slice(&bytes).unwrap_or_default();
+        peers.sort_by_key(|p| std::cmp::Reverse(p.last_sync));
+        Ok(peers)
+    }
+
+    /// Records a successful sync with `member` at `addrs`.
+    pub fn remember_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
+        let mut peers = self.known_peers()?;
+        peers.retain(|p| p.member != member);
+        peers.push(KnownPeer {
+            member: member.to_string(),
+            addrs,
+            last_sync: crate::model::now_millis(),
+        });
+        let bytes = serde_json::to_vec(&peers).map_err(|e| Error::Database(e.to_string()))?;
+        self.store.write(|b| b.put_meta(PEERS_KEY, &bytes))
+    }
+}
