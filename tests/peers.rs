@@ -339,3 +339,71 @@ async fn expired_altered_damaged_and_foreign_tickets_are_refused() {
     }
     alice.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let (bob, _) = join(
+        root.path(),
+        "bob",
+        &invite(&alice, Role::Agent, 3600 * 1000),
+    )
+    .await
+    .expect("join");
+    // Both know each other now (Bob dialled Alice; Alice kept Bob's address).
+    let knows = |n: &Node, other: &Node| {
+        n.library()
+            .lock()
+            .expect("lock")
+            .known_peers()
+            .expect("peers")
+            .iter()
+            .any(|p| p.member == other.member())
+    };
+    assert!(knows(&bob, &alice));
+    // Alice records Bob's address as her side of the session ends.
+    let started = std::time::Instant::now();
+    while !knows(&alice, &bob) && started.elapsed() < std::time::Duration::from_secs(10) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(knows(&alice, &bob));
+    // Timers far away: only the change notification can explain a quick arrival.
+    alice.start_syncing(std::time::Duration::from_secs(3600));
+    bob.start_syncing(std::time::Duration::from_secs(3600));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let id = "faq-refund-timeline";
+    alice
+        .library()
+        .lock()
+        .expect("lock")
+        .edit(id, |e| {
+            e.title = "退款多久到账（holidayrule 节假日顺延）".into();
+            Ok(())
+        })
+        .expect("edit");
+    alice.changed();
+    let started = std::time::Instant::now();
+    let arrived = loop {
+        let hits = bob
+            .library()
+            .lock()
+            .expect("lock")
+            .search(&lore_core::SearchRequest {
+                text: "holidayrule".into(),
+                limit: 1,
+                ..Default::default()
+            })
+            .expect("search");
+        if hits.first().is_some_and(|h| h.id == id) {
+            break true;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            break false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(arrived, "the edit reached Bob and became searchable there");
+    bob.shutdown().await;
+    alice.shutdown().await;
+}

@@ -41,6 +41,8 @@ pub struct SyncReport {
 pub struct Node {
     router: Router,
     library: Arc<Mutex<Library>>,
+    changed: Arc<tokio::sync::Notify>,
+    syncer: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl std::fmt::Debug for Node {
@@ -80,7 +82,12 @@ impl Node {
                 },
             )
             .spawn();
-        Ok(Node { router, library })
+        Ok(Node {
+            router,
+            library,
+            changed: Arc::new(tokio::sync::Notify::new()),
+            syncer: Mutex::new(None),
+        })
     }
 
     /// This node's address (id and bound sockets), for peers to connect to.
@@ -105,19 +112,47 @@ impl Node {
 
     /// Connects to `peer` and syncs with it until both sides have everything.
     pub async fn sync_with(&self, peer: EndpointAddr) -> Result<SyncReport, SyncError> {
-        let connection = self
-            .router
-            .endpoint()
-            .connect(peer, ALPN)
-            .await
-            .map_err(|e| SyncError::Connection(e.to_string()))?;
-        let (mut send, mut recv) = connection
-            .open_bi()
-            .await
-            .map_err(|e| SyncError::Connection(e.to_string()))?;
-        let outcome = session(&self.library, &connection, &mut send, &mut recv).await;
-        connection.close(0u32.into(), b"done");
-        outcome
+        sync_with(self.router.endpoint(), &self.library, peer).await
+    }
+
+    /// Syncs with every peer in the library's address cache, one after another.
+    pub async fn sync_known_peers(&self) -> Vec<(String, Result<SyncReport, SyncError>)> {
+        sync_known_peers(self.router.endpoint(), &self.library).await
+    }
+
+    /// Says that the library changed here: a running syncer pushes it to peers at once.
+    pub fn changed(&self) {
+        self.changed.notify_one();
+    }
+
+    /// Keeps the team in sync in the background: with every known peer at once when the
+    /// library changes here, and every `every` otherwise.
+    pub fn start_syncing(&self, every: std::time::Duration) {
+        let endpoint = self.router.endpoint().clone();
+        let library = self.library.clone();
+        let changed = self.changed.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                for (peer, outcome) in sync_known_peers(&endpoint, &library).await {
+                    match outcome {
+                        Ok(r) if r.documents > 0 => {
+                            eprintln!("synced {} documents with {}", r.documents, short(&peer));
+                        }
+                        Ok(_) => {}
+                        Err(e) => eprintln!("sync with {} failed: {e}", short(&peer)),
+                    }
+                }
+                tokio::select! {
+                    () = changed.notified() => {}
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        });
+        if let Ok(mut slot) = self.syncer.lock()
+            && let Some(old) = slot.replace(task)
+        {
+            old.abort();
+        }
     }
 
     /// A ticket for `invite`, pointing at this node's addresses.
@@ -134,10 +169,61 @@ impl Node {
         })
     }
 
-    /// Stops accepting and closes every connection.
+    /// Stops syncing and accepting, and closes every connection.
     pub async fn shutdown(self) {
+        if let Ok(mut slot) = self.syncer.lock()
+            && let Some(task) = slot.take()
+        {
+            task.abort();
+        }
         let _ = self.router.shutdown().await;
     }
+}
+
+fn short(member: &str) -> String {
+    member.chars().take(12).collect()
+}
+
+async fn sync_with(
+    endpoint: &Endpoint,
+    library: &Mutex<Library>,
+    peer: EndpointAddr,
+) -> Result<SyncReport, SyncError> {
+    let addrs: Vec<String> = peer.ip_addrs().map(ToString::to_string).collect();
+    let connection = endpoint
+        .connect(peer, ALPN)
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    let (mut send, mut recv) = connection
+        .open_bi()
+        .await
+        .map_err(|e| SyncError::Connection(e.to_string()))?;
+    let outcome = session(library, &connection, &mut send, &mut recv).await;
+    connection.close(0u32.into(), b"done");
+    if let Ok(report) = &outcome {
+        lock(library)?.remember_peer(&report.peer, addrs)?;
+    }
+    outcome
+}
+
+async fn sync_known_peers(
+    endpoint: &Endpoint,
+    library: &Mutex<Library>,
+) -> Vec<(String, Result<SyncReport, SyncError>)> {
+    let peers = match lock(library).and_then(|l| Ok(l.known_peers()?)) {
+        Ok(peers) => peers,
+        Err(e) => return vec![(String::new(), Err(e))],
+    };
+    let mut outcomes = Vec::new();
+    for peer in peers {
+        let addrs: Vec<SocketAddr> = peer.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+        let outcome = match endpoint_addr(&peer.member, &addrs) {
+            Ok(addr) => sync_with(endpoint, library, addr).await,
+            Err(e) => Err(e),
+        };
+        outcomes.push((peer.member, outcome));
+    }
+    outcomes
 }
 
 /// An endpoint on the device key, with no relay and no address lookup service.
@@ -313,7 +399,23 @@ impl ProtocolHandler for Handler {
         let (mut send, mut recv) = connection.accept_bi().await?;
         // A refused or failed session closes this connection only; the node goes on. The
         // streams stay open until the peer closes, so our last frames are read.
-        let _ = session(&self.library, &connection, &mut send, &mut recv).await;
+        // Where the peer is, taken now: once it closes, its paths are no longer listed.
+        let addrs: Vec<String> = connection
+            .paths()
+            .iter()
+            .filter_map(|p| match p.remote_addr() {
+                iroh::TransportAddr::Ip(a) => Some(a.to_string()),
+                _ => None,
+            })
+            .collect();
+        let outcome = session(&self.library, &connection, &mut send, &mut recv).await;
+        // Remember where the peer was: the address cache finds it again later.
+        if let Ok(report) = outcome
+            && !addrs.is_empty()
+            && let Ok(mut library) = self.library.lock()
+        {
+            let _ = library.remember_peer(&report.peer, addrs);
+        }
         connection.closed().await;
         drop((send, recv));
         Ok(())

@@ -87,8 +87,6 @@ pub fn join(ctx: &Context, a: JoinArgs) -> Result<ExitCode> {
             let mut library = library
                 .lock()
                 .map_err(|_| anyhow::anyhow!("the library lock was poisoned"))?;
-            let addrs = ticket.addrs.iter().map(ToString::to_string).collect();
-            library.remember_peer(&ticket.inviter, addrs)?;
             (
                 report.documents,
                 library.len(),
@@ -119,52 +117,15 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             node.member(),
             node.addr().ip_addrs().collect::<Vec<_>>()
         );
-        let every = Duration::from_secs(a.every.max(1));
-        loop {
-            sync_known_peers(&node).await;
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
-                _ = tokio::time::sleep(every) => {}
-            }
-        }
+        node.start_syncing(Duration::from_secs(a.every.max(1)));
+        tokio::signal::ctrl_c()
+            .await
+            .context("waiting for Ctrl-C")?;
         eprintln!("stopping");
         node.shutdown().await;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Syncs with every peer in the address cache; failures are logged, not fatal.
-async fn sync_known_peers(node: &Node) {
-    let peers = match node.library().lock() {
-        Ok(library) => library.known_peers().unwrap_or_default(),
-        Err(_) => return,
-    };
-    for peer in peers {
-        let addrs: Vec<SocketAddr> = peer.addrs.iter().filter_map(|a| a.parse().ok()).collect();
-        let Ok(addr) = lore_sync::endpoint_addr(&peer.member, &addrs) else {
-            continue;
-        };
-        match node.sync_with(addr).await {
-            Ok(report) => {
-                if let Ok(mut library) = node.library().lock() {
-                    let _ = library.remember_peer(&peer.member, peer.addrs.clone());
-                }
-                if report.documents > 0 {
-                    eprintln!(
-                        "synced {} documents with {}",
-                        report.documents,
-                        short(&peer.member)
-                    );
-                }
-            }
-            Err(e) => eprintln!("sync with {} failed: {e}", short(&peer.member)),
-        }
-    }
-}
-
-fn short(member: &str) -> String {
-    member.chars().take(12).collect()
 }
 
 pub fn status(ctx: &Context) -> Result<ExitCode> {
