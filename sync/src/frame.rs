@@ -13,8 +13,8 @@ pub const MAX_FRAME: usize = 32 * 1024 * 1024;
 /// One message of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    /// The first frame: which team this library belongs to.
-    Hello { team: String },
+    /// The first frame: which team this library belongs to, and where the sender listens.
+    Hello { team: String, addrs: Vec<String> },
     /// Document key → heads, to find what differs.
     Digest(BTreeMap<String, Vec<u8>>),
     /// One round of automerge sync messages, by document key (empty: nothing to say).
@@ -47,25 +47,29 @@ impl Frame {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
-            Frame::Hello { team } => {
+            Frame::Hello { team, addrs } => {
                 out.push(HELLO);
                 put(&mut out, team.as_bytes());
+                out.extend_from_slice(&(addrs.len() as u32).to_be_bytes());
+                for a in addrs {
+                    put(&mut out, a.as_bytes());
+                }
             }
             Frame::Digest(map) => {
                 out.push(DIGEST);
-                out.extend_from_slice(&(map.len() as u32).to_be_bytes());
-                for (k, v) in map {
-                    put(&mut out, k.as_bytes());
-                    put(&mut out, v);
-                }
+                put_pairs(
+                    &mut out,
+                    map.len(),
+                    map.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                );
             }
             Frame::Batch(items) => {
                 out.push(BATCH);
-                out.extend_from_slice(&(items.len() as u32).to_be_bytes());
-                for (k, v) in items {
-                    put(&mut out, k.as_bytes());
-                    put(&mut out, v);
-                }
+                put_pairs(
+                    &mut out,
+                    items.len(),
+                    items.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
+                );
             }
             Frame::Bye => out.push(BYE),
             Frame::Refuse(reason) => {
@@ -95,7 +99,12 @@ impl Frame {
     pub fn decode(bytes: &[u8]) -> Result<Frame, SyncError> {
         let mut r = Reader { bytes, at: 0 };
         let frame = match r.byte()? {
-            HELLO => Frame::Hello { team: r.string()? },
+            HELLO => {
+                let team = r.string()?;
+                let n = r.count()?;
+                let addrs = (0..n).map(|_| r.string()).collect::<Result<_, _>>()?;
+                Frame::Hello { team, addrs }
+            }
             DIGEST => {
                 let n = r.count()?;
                 let mut map = BTreeMap::new();
@@ -129,6 +138,19 @@ impl Frame {
             return Err(SyncError::Malformed("trailing bytes after a frame".into()));
         }
         Ok(frame)
+    }
+}
+
+/// A count, then each (key, bytes) pair.
+fn put_pairs<'a>(
+    out: &mut Vec<u8>,
+    count: usize,
+    pairs: impl Iterator<Item = (&'a str, &'a [u8])>,
+) {
+    out.extend_from_slice(&(count as u32).to_be_bytes());
+    for (k, v) in pairs {
+        put(out, k.as_bytes());
+        put(out, v);
     }
 }
 

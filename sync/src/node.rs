@@ -30,6 +30,8 @@ const TEAM_KEY: &str = "team";
 pub struct SyncReport {
     /// The peer's member id.
     pub peer: String,
+    /// Where the peer says it listens (its Hello).
+    pub peer_addrs: Vec<String>,
     /// Documents that differed and were synced (the team document included).
     pub documents: usize,
     /// Bytes of frames sent and received.
@@ -68,13 +70,12 @@ impl Node {
     ) -> Result<Node, SyncError> {
         let endpoint = endpoint(identity, bind, vec![ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
         let library = Arc::new(Mutex::new(library));
+        let handler = Handler {
+            library: library.clone(),
+            listening: listening(&endpoint),
+        };
         let router = Router::builder(endpoint)
-            .accept(
-                ALPN,
-                Handler {
-                    library: library.clone(),
-                },
-            )
+            .accept(ALPN, handler)
             .accept(
                 JOIN_ALPN,
                 JoinHandler {
@@ -180,6 +181,15 @@ impl Node {
     }
 }
 
+/// Where `endpoint` listens, as text.
+fn listening(endpoint: &Endpoint) -> Vec<String> {
+    endpoint
+        .bound_sockets()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 fn short(member: &str) -> String {
     member.chars().take(12).collect()
 }
@@ -198,7 +208,8 @@ async fn sync_with(
         .open_bi()
         .await
         .map_err(|e| SyncError::Connection(e.to_string()))?;
-    let outcome = session(library, &connection, &mut send, &mut recv).await;
+    let ours = listening(endpoint);
+    let outcome = session(library, &connection, &ours, true, &mut send, &mut recv).await;
     connection.close(0u32.into(), b"done");
     if let Ok(report) = &outcome {
         lock(library)?.remember_peer(&report.peer, addrs)?;
@@ -392,6 +403,8 @@ fn welcome(
 #[derive(Debug, Clone)]
 struct Handler {
     library: Arc<Mutex<Library>>,
+    /// Where this node listens, for the Hello.
+    listening: Vec<String>,
 }
 
 impl ProtocolHandler for Handler {
@@ -399,22 +412,42 @@ impl ProtocolHandler for Handler {
         let (mut send, mut recv) = connection.accept_bi().await?;
         // A refused or failed session closes this connection only; the node goes on. The
         // streams stay open until the peer closes, so our last frames are read.
-        // Where the peer is, taken now: once it closes, its paths are no longer listed.
-        let addrs: Vec<String> = connection
-            .paths()
-            .iter()
-            .filter_map(|p| match p.remote_addr() {
-                iroh::TransportAddr::Ip(a) => Some(a.to_string()),
-                _ => None,
-            })
-            .collect();
-        let outcome = session(&self.library, &connection, &mut send, &mut recv).await;
-        // Remember where the peer was: the address cache finds it again later.
-        if let Ok(report) = outcome
-            && !addrs.is_empty()
-            && let Ok(mut library) = self.library.lock()
-        {
-            let _ = library.remember_peer(&report.peer, addrs);
+        // Where the peer is: what it says in its Hello, with an unspecified IP replaced by
+        // the one it was seen at.
+        let seen: Option<std::net::IpAddr> =
+            connection
+                .paths()
+                .iter()
+                .find_map(|p| match p.remote_addr() {
+                    iroh::TransportAddr::Ip(a) => Some(a.ip()),
+                    _ => None,
+                });
+        let outcome = session(
+            &self.library,
+            &connection,
+            &self.listening,
+            false,
+            &mut send,
+            &mut recv,
+        )
+        .await;
+        if let Ok(report) = outcome {
+            let addrs: Vec<String> = report
+                .peer_addrs
+                .iter()
+                .filter_map(|a| a.parse::<SocketAddr>().ok())
+                .filter_map(|a| match (a.ip().is_unspecified(), seen) {
+                    (false, _) => Some(a),
+                    (true, Some(ip)) => Some(SocketAddr::new(ip, a.port())),
+                    (true, None) => None,
+                })
+                .map(|a| a.to_string())
+                .collect();
+            if !addrs.is_empty()
+                && let Ok(mut library) = self.library.lock()
+            {
+                let _ = library.remember_peer(&report.peer, addrs);
+            }
         }
         connection.closed().await;
         drop((send, recv));
@@ -438,6 +471,8 @@ async fn say(out: &mut SendStream, frame: &Frame, sent: &mut usize) -> Result<()
 async fn session(
     library: &Mutex<Library>,
     connection: &Connection,
+    ours: &[String],
+    dialled: bool,
     out: &mut SendStream,
     inp: &mut RecvStream,
 ) -> Result<SyncReport, SyncError> {
@@ -446,7 +481,7 @@ async fn session(
         peer: peer.clone(),
         ..SyncReport::default()
     };
-    let result = run(library, &peer, out, inp, &mut report).await;
+    let result = run(library, &peer, ours, dialled, out, inp, &mut report).await;
     if let Err(e) = &result
         && !matches!(e, SyncError::Refused(r) if r.starts_with("the peer refused"))
     {
@@ -460,22 +495,24 @@ async fn session(
 async fn run(
     library: &Mutex<Library>,
     peer: &str,
+    ours: &[String],
+    dialled: bool,
     out: &mut SendStream,
     inp: &mut RecvStream,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     let team = lock(library)?.team()?;
-    say(
-        out,
-        &Frame::Hello {
-            team: team.id.clone(),
-        },
-        &mut report.bytes_sent,
-    )
-    .await?;
+    let hello = Frame::Hello {
+        team: team.id.clone(),
+        addrs: ours.to_vec(),
+    };
+    say(out, &hello, &mut report.bytes_sent).await?;
     let hello = receive(inp, &mut report.bytes_received).await?;
     match hello {
-        Frame::Hello { team: theirs } if theirs == team.id => {}
+        Frame::Hello {
+            team: theirs,
+            addrs,
+        } if theirs == team.id => report.peer_addrs = addrs,
         Frame::Hello { .. } => {
             return Err(SyncError::Refused(
                 "the peer belongs to another team".into(),
@@ -504,15 +541,22 @@ async fn run(
     let keys = lock(library)?.differing(&theirs)?;
     exchange(library, peer, &keys, out, inp, report).await?;
     report.documents += keys.len();
-    // Both say Bye and read the other's, so neither stops reading while the other writes.
+    // The last exchange is ordered: the dialling side says Bye, the accepting side reads it
+    // and answers Bye as its last act, and the dialling side closes only after reading
+    // that. So nobody is mid-read when the connection closes (QUIC drops unread data).
     let mut sent = 0;
     let mut got = 0;
-    let (sending, receiving) =
-        tokio::join!(say(out, &Frame::Bye, &mut sent), receive(inp, &mut got));
+    let theirs = if dialled {
+        say(out, &Frame::Bye, &mut sent).await?;
+        receive(inp, &mut got).await?
+    } else {
+        let theirs = receive(inp, &mut got).await?;
+        say(out, &Frame::Bye, &mut sent).await?;
+        theirs
+    };
     report.bytes_sent += sent;
     report.bytes_received += got;
-    sending?;
-    match receiving? {
+    match theirs {
         Frame::Bye => Ok(()),
         other => Err(SyncError::Malformed(format!("expected Bye, got {other:?}"))),
     }

@@ -62,14 +62,9 @@ impl Library {
             )));
         }
         self.keep_an_admin(&member, role != Role::Admin)?;
-        let id = member.id.clone();
-        let team = self.update_team(&format!("{} is now {role}", member.name), |t| {
-            if let Some(m) = t.members.get_mut(&id) {
-                m.role = role;
-            }
-            Ok(())
-        })?;
-        Ok(team.members[&member.id].clone())
+        self.change_member(&member, &format!("{} is now {role}", member.name), |m| {
+            m.role = role
+        })
     }
 
     /// Removes a member: their devices are refused from now on; what they wrote stays.
@@ -77,14 +72,29 @@ impl Library {
         self.require_admin()?;
         let member = self.find_member(query)?;
         self.keep_an_admin(&member, true)?;
+        self.change_member(&member, &format!("removed {}", member.name), |m| {
+            m.removed = true
+        })
+    }
+
+    /// Changes one roster entry; returns it as stored.
+    fn change_member(
+        &mut self,
+        member: &Member,
+        summary: &str,
+        change: impl FnOnce(&mut Member),
+    ) -> Result<Member> {
         let id = member.id.clone();
-        let team = self.update_team(&format!("removed {}", member.name), |t| {
+        let team = self.update_team(summary, |t| {
             if let Some(m) = t.members.get_mut(&id) {
-                m.removed = true;
+                change(m);
             }
             Ok(())
         })?;
-        Ok(team.members[&member.id].clone())
+        team.members
+            .get(&member.id)
+            .cloned()
+            .ok_or_else(|| Error::invalid(format!("{} left the roster meanwhile", member.name)))
     }
 
     /// Fails unless this writer is an admin, naming the admins to ask.

@@ -107,14 +107,7 @@ impl Store {
 
     /// The stored heads of every document (doc key → 32-byte hashes, concatenated).
     pub(crate) fn all_heads(&self) -> Result<Vec<(String, Vec<u8>)>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(HEADS)?;
-        let mut all = Vec::new();
-        for item in table.iter()? {
-            let (k, v) = item?;
-            all.push((k.value().to_string(), v.value().to_vec()));
-        }
-        Ok(all)
+        self.read_all(HEADS)
     }
 
     /// A small named value from the metadata table.
@@ -172,14 +165,19 @@ impl Store {
 
     /// Every catalog row, undecoded.
     pub(crate) fn catalog_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read_all(CATALOG)
+    }
+
+    /// Every key and value of a table keyed by text.
+    fn read_all(&self, table: TableDefinition<&str, &[u8]>) -> Result<Vec<(String, Vec<u8>)>> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(CATALOG)?;
-        let mut rows = Vec::new();
+        let table = txn.open_table(table)?;
+        let mut all = Vec::new();
         for item in table.iter()? {
             let (k, v) = item?;
-            rows.push((k.value().to_string(), v.value().to_vec()));
+            all.push((k.value().to_string(), v.value().to_vec()));
         }
-        Ok(rows)
+        Ok(all)
     }
 
     /// The keys of every stored document.
