@@ -32,6 +32,8 @@ pub enum Frame {
     },
     /// The invite was accepted: the team document.
     Welcome(Vec<u8>),
+    /// Digest bucket hashes, to narrow down which documents differ.
+    Hashes(Vec<u64>),
 }
 
 const HELLO: u8 = 1;
@@ -41,6 +43,7 @@ const BYE: u8 = 4;
 const REFUSE: u8 = 5;
 const JOIN: u8 = 6;
 const WELCOME: u8 = 7;
+const HASHES: u8 = 8;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -91,6 +94,13 @@ impl Frame {
                 out.push(WELCOME);
                 put(&mut out, team);
             }
+            Frame::Hashes(hashes) => {
+                out.push(HASHES);
+                out.extend_from_slice(&(hashes.len() as u32).to_be_bytes());
+                for h in hashes {
+                    out.extend_from_slice(&h.to_be_bytes());
+                }
+            }
         }
         out
     }
@@ -132,6 +142,20 @@ impl Frame {
                 name: r.string()?,
             },
             WELCOME => Frame::Welcome(r.bytes()?.to_vec()),
+            HASHES => {
+                let n = r.count()?;
+                let raw = r.take(
+                    n.checked_mul(8)
+                        .ok_or_else(|| SyncError::Malformed("too many hashes".into()))?,
+                )?;
+                Frame::Hashes(
+                    raw.chunks_exact(8)
+                        .map(|c| {
+                            u64::from_be_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+                        })
+                        .collect(),
+                )
+            }
             other => return Err(SyncError::Malformed(format!("unknown frame type {other}"))),
         };
         if r.at != bytes.len() {

@@ -219,20 +219,31 @@ async fn sync_with(
 
 async fn sync_known_peers(
     endpoint: &Endpoint,
-    library: &Mutex<Library>,
+    library: &Arc<Mutex<Library>>,
 ) -> Vec<(String, Result<SyncReport, SyncError>)> {
     let peers = match lock(library).and_then(|l| Ok(l.known_peers()?)) {
         Ok(peers) => peers,
         Err(e) => return vec![(String::new(), Err(e))],
     };
-    let mut outcomes = Vec::new();
+    // All peers at once: a change reaches the whole team in one session's time.
+    let mut sessions = tokio::task::JoinSet::new();
     for peer in peers {
-        let addrs: Vec<SocketAddr> = peer.addrs.iter().filter_map(|a| a.parse().ok()).collect();
-        let outcome = match endpoint_addr(&peer.member, &addrs) {
-            Ok(addr) => sync_with(endpoint, library, addr).await,
-            Err(e) => Err(e),
-        };
-        outcomes.push((peer.member, outcome));
+        let endpoint = endpoint.clone();
+        let library = library.clone();
+        sessions.spawn(async move {
+            let addrs: Vec<SocketAddr> = peer.addrs.iter().filter_map(|a| a.parse().ok()).collect();
+            let outcome = match endpoint_addr(&peer.member, &addrs) {
+                Ok(addr) => sync_with(&endpoint, &library, addr).await,
+                Err(e) => Err(e),
+            };
+            (peer.member, outcome)
+        });
+    }
+    let mut outcomes = Vec::new();
+    while let Some(joined) = sessions.join_next().await {
+        if let Ok(outcome) = joined {
+            outcomes.push(outcome);
+        }
     }
     outcomes
 }
@@ -528,17 +539,7 @@ async fn run(
     // The team document first: roster changes (a removal, a new role) apply before content.
     exchange(library, peer, &[TEAM_KEY.to_string()], out, inp, report).await?;
     check_member(library, peer)?;
-    let digest = lock(library)?.digest()?;
-    say(out, &Frame::Digest(digest), &mut report.bytes_sent).await?;
-    let theirs = match receive(inp, &mut report.bytes_received).await? {
-        Frame::Digest(d) => d,
-        other => {
-            return Err(SyncError::Malformed(format!(
-                "expected Digest, got {other:?}"
-            )));
-        }
-    };
-    let keys = lock(library)?.differing(&theirs)?;
+    let keys = differing_documents(library, out, inp, report).await?;
     exchange(library, peer, &keys, out, inp, report).await?;
     report.documents += keys.len();
     // The last exchange is ordered: the dialling side says Bye, the accepting side reads it
@@ -585,6 +586,121 @@ fn check_member(library: &Mutex<Library>, peer: &str) -> Result<(), SyncError> {
     }
 }
 
+/// Both sides send a frame and read the other's at once.
+async fn swap(
+    out: &mut SendStream,
+    inp: &mut RecvStream,
+    ours: &Frame,
+    report: &mut SyncReport,
+) -> Result<Frame, SyncError> {
+    let mut sent = 0;
+    let mut got = 0;
+    let (sending, receiving) = tokio::join!(say(out, ours, &mut sent), receive(inp, &mut got));
+    report.bytes_sent += sent;
+    report.bytes_received += got;
+    sending?;
+    receiving
+}
+
+/// Children per node of the digest tree (4 bits of a key's hash per level).
+const FANOUT: u64 = 16;
+/// Levels of the digest tree (16^4 = 65,536 leaves: a handful of documents each in a
+/// library of 100,000).
+const LEVELS: u32 = 4;
+
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv64(bytes: impl IntoIterator<Item = u8>, mut hash: u64) -> u64 {
+    for b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// The leaf of the digest tree a document key falls in.
+fn leaf(key: &str) -> u64 {
+    fnv64(key.bytes(), FNV_START) % FANOUT.pow(LEVELS)
+}
+
+/// Finds the documents whose heads differ by walking the digest tree together: at each
+/// level both sides send the hashes of the children of the nodes that still differ, so the
+/// bytes grow with how much differs, not with the library. At the leaves that differ, the
+/// documents' heads are compared.
+async fn differing_documents(
+    library: &Mutex<Library>,
+    out: &mut SendStream,
+    inp: &mut RecvStream,
+    report: &mut SyncReport,
+) -> Result<Vec<String>, SyncError> {
+    let digest = lock(library)?.digest()?;
+    let leaves: Vec<(u64, &String, &Vec<u8>)> =
+        digest.iter().map(|(k, v)| (leaf(k), k, v)).collect();
+    // Nodes that still differ at the level above; the root, to begin with.
+    let mut differing: Vec<u64> = vec![0];
+    for level in 1..=LEVELS {
+        let children: Vec<u64> = differing
+            .iter()
+            .flat_map(|&parent| (0..FANOUT).map(move |c| parent * FANOUT + c))
+            .collect();
+        let mut hashes = vec![FNV_START; children.len()];
+        for (l, k, v) in &leaves {
+            let node = l / FANOUT.pow(LEVELS - level);
+            if let Ok(i) = children.binary_search(&node) {
+                hashes[i] = fnv64(k.bytes().chain([0]).chain(v.iter().copied()), hashes[i]);
+            }
+        }
+        let theirs = match swap(out, inp, &Frame::Hashes(hashes.clone()), report).await? {
+            Frame::Hashes(h) if h.len() == hashes.len() => h,
+            other => {
+                return Err(SyncError::Malformed(format!(
+                    "expected {} digest hashes, got {other:?}",
+                    hashes.len()
+                )));
+            }
+        };
+        differing = children
+            .iter()
+            .zip(hashes.iter().zip(&theirs))
+            .filter(|(_, (a, b))| a != b)
+            .map(|(node, _)| *node)
+            .collect();
+        if differing.is_empty() {
+            return Ok(Vec::new());
+        }
+    }
+    let ours: lore_core::Digest = leaves
+        .iter()
+        .filter(|(l, _, _)| differing.binary_search(l).is_ok())
+        .map(|(_, k, v)| ((*k).clone(), (*v).clone()))
+        .collect();
+    let theirs = match swap(out, inp, &Frame::Digest(ours.clone()), report).await? {
+        Frame::Digest(d) => d,
+        other => {
+            return Err(SyncError::Malformed(format!(
+                "expected Digest, got {other:?}"
+            )));
+        }
+    };
+    if theirs
+        .keys()
+        .any(|k| differing.binary_search(&leaf(k)).is_err())
+    {
+        return Err(SyncError::Malformed(
+            "a digest entry outside the leaves asked for".into(),
+        ));
+    }
+    let mut keys: Vec<String> = ours
+        .iter()
+        .filter(|(k, h)| theirs.get(*k) != Some(*h))
+        .map(|(k, _)| k.clone())
+        .chain(theirs.keys().filter(|k| !ours.contains_key(*k)).cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Ok(keys)
+}
+
 /// Rounds of sync messages for `keys` until neither side has anything to say.
 async fn exchange(
     library: &Mutex<Library>,
@@ -623,17 +739,13 @@ async fn exchange(
             }
         };
         let theirs_empty = theirs.is_empty();
-        {
-            let mut lib = lock(library)?;
-            for (key, message) in theirs {
-                if !keys.contains(&key) {
-                    return Err(SyncError::Malformed(format!(
-                        "a message for {key}, which is not being synced"
-                    )));
-                }
-                lib.receive_sync(peer, &key, &message)?;
-            }
+        if let Some((key, _)) = theirs.iter().find(|(k, _)| !keys.contains(k)) {
+            return Err(SyncError::Malformed(format!(
+                "a message for {key}, which is not being synced"
+            )));
         }
+        // One durable transaction for the whole round.
+        lock(library)?.receive_batch(peer, &theirs)?;
         if ours_empty && theirs_empty {
             return Ok(());
         }

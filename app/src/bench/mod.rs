@@ -2,6 +2,7 @@
 
 mod search;
 mod storage;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ pub fn run(a: BenchArgs) -> Result<ExitCode> {
     match a.suite {
         BenchSuite::Storage => storage::run(a.entries.unwrap_or(10_000)),
         BenchSuite::Search => search::run(a.entries.unwrap_or(100_000)),
+        BenchSuite::Sync => sync::run(a.entries.unwrap_or(10_000)),
         BenchSuite::SearchQueries => match a.dir {
             Some(dir) => search::queries(&dir),
             None => anyhow::bail!("search-queries needs --dir"),

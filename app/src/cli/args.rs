@@ -386,6 +386,8 @@ pub enum BenchSuite {
     Storage,
     /// Search quality, query latency by class, change-to-searchable, rebuild, index size, memory
     Search,
+    /// Team sync on loopback: a new member, reconnecting, one edit's bytes, a 10-peer mesh
+    Sync,
     /// The query phase of the search benchmark, in its own process (internal)
     #[value(hide = true)]
     SearchQueries,

@@ -24,6 +24,16 @@ pub struct Received {
     pub changes: usize,
 }
 
+/// A checked message, ready to store.
+struct Prepared {
+    key: String,
+    state: State,
+    /// The document with the message applied, when it brought changes.
+    stored: Option<StoredDoc>,
+    entry: Option<crate::model::Entry>,
+    changes: usize,
+}
+
 /// Which documents a peer may send, and who may change them.
 enum Kind<'a> {
     Team,
@@ -108,6 +118,59 @@ impl Library {
     /// message is refused and nothing is stored. Accepted changes are durable, in the
     /// catalog and in the search index when this returns.
     pub fn receive_sync(&mut self, peer: &str, key: &str, message: &[u8]) -> Result<Received> {
+        self.receive_batch(peer, &[(key.to_string(), message.to_vec())])
+    }
+
+    /// Takes in one round of sync messages (document key → message) from `peer`: every
+    /// message is checked first, then everything is stored in one durable transaction. If
+    /// any message is refused, nothing of the round is stored.
+    pub fn receive_batch(&mut self, peer: &str, items: &[(String, Vec<u8>)]) -> Result<Received> {
+        let team = self.team()?;
+        let mut prepared = Vec::with_capacity(items.len());
+        for (key, message) in items {
+            prepared.push(self.prepare(peer, key, message, &team)?);
+        }
+        let now = crate::model::now_millis();
+        let mut rows: Vec<Option<CatalogRow>> = prepared
+            .iter()
+            .map(|p| p.entry.as_ref().map(|e| CatalogRow::of(e, now)))
+            .collect();
+        self.store.write(|b| {
+            for (p, row) in prepared.iter_mut().zip(rows.iter_mut()) {
+                if let Some(stored) = &mut p.stored {
+                    b.save_doc(&p.key, stored)?;
+                }
+                b.put_sync_state(peer, &p.key, &p.state.encode())?;
+                if let Some(row) = row {
+                    b.put_catalog(row)?;
+                }
+            }
+            Ok(())
+        })?;
+        let mut received = Received::default();
+        let mut team_changed = false;
+        for (p, row) in prepared.into_iter().zip(rows) {
+            received.changes += p.changes;
+            team_changed |= p.key == TEAM_KEY && p.changes > 0;
+            *self.sync_state(peer, &p.key)? = p.state;
+            if let Some(stored) = p.stored {
+                self.docs.insert(p.key.clone(), stored);
+            }
+            if let (Some(entry), Some(row)) = (p.entry, row) {
+                self.index_entry(&entry, row.seq);
+                self.catalog.insert(row.id.clone(), row);
+            }
+        }
+        if team_changed {
+            let team = self.team()?;
+            self.synonyms_changed(&team.synonyms);
+        }
+        Ok(received)
+    }
+
+    /// Applies a message to a copy of the document and checks every new change against the
+    /// roster and the result against what the document claims to be. Stores nothing.
+    fn prepare(&mut self, peer: &str, key: &str, message: &[u8], team: &Team) -> Result<Prepared> {
         let refuse = |reason: String| Error::Refused {
             peer: peer.to_string(),
             doc: key.to_string(),
@@ -116,15 +179,18 @@ impl Library {
         let kind = kind_of(key).ok_or_else(|| refuse("not a document of a library".into()))?;
         let message =
             Message::decode(message).map_err(|e| refuse(format!("malformed sync message: {e}")))?;
-        let team = self.team()?;
-        let existing = if self.docs.contains_key(key) || self.store.contains(key)? {
-            Some(self.doc_mut(key)?.doc.clone())
+        // The document and the heads it was last stored at (taken now: the cache may be
+        // emptied before the batch is stored).
+        let (mut before, saved) = if self.docs.contains_key(key) || self.store.contains(key)? {
+            let stored = self.doc_mut(key)?;
+            (stored.doc.clone(), stored.saved.clone())
         } else {
-            None
+            (
+                AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
+                Vec::new(),
+            )
         };
         let mut state = self.sync_state(peer, key)?.clone();
-        let mut before =
-            existing.unwrap_or_else(|| AutoCommit::new_with_encoding(doc::TEXT_ENCODING));
         let mut after = before.fork();
         after
             .sync()
@@ -137,13 +203,17 @@ impl Library {
                 .author()
                 .or_else(|| after.get_author_for_actor(change.actor_id()))
                 .map(|a| doc::member_of(a.as_bytes()));
-            allowed(author, &kind, &team).map_err(&refuse)?;
+            allowed(author, &kind, team).map_err(&refuse)?;
         }
         if added.is_empty() {
-            *self.sync_state(peer, key)? = state;
-            return Ok(Received::default());
+            return Ok(Prepared {
+                key: key.to_string(),
+                state,
+                stored: None,
+                entry: None,
+                changes: 0,
+            });
         }
-        // Check the result reads as what it claims to be before anything is stored.
         let entry = match kind {
             Kind::Entry(id) => {
                 let entry = doc::read_entry(&after)
@@ -164,35 +234,11 @@ impl Library {
             }
         };
         self.writer.attach(&mut after);
-        let saved = self
-            .docs
-            .get(key)
-            .map(|s| s.saved.clone())
-            .unwrap_or_default();
-        let mut stored = StoredDoc { doc: after, saved };
-        let mut row = entry
-            .as_ref()
-            .map(|e| CatalogRow::of(e, crate::model::now_millis()));
-        let state_bytes = state.encode();
-        self.store.write(|b| {
-            b.save_doc(key, &mut stored)?;
-            b.put_sync_state(peer, key, &state_bytes)?;
-            if let Some(row) = &mut row {
-                b.put_catalog(row)?;
-            }
-            Ok(())
-        })?;
-        self.docs.insert(key.to_string(), stored);
-        *self.sync_state(peer, key)? = state;
-        if let (Some(entry), Some(row)) = (entry, row) {
-            self.index_entry(&entry, row.seq);
-            self.catalog.insert(row.id.clone(), row);
-        }
-        if matches!(kind, Kind::Team) {
-            let team = self.team()?;
-            self.synonyms_changed(&team.synonyms);
-        }
-        Ok(Received {
+        Ok(Prepared {
+            key: key.to_string(),
+            state,
+            stored: Some(StoredDoc { doc: after, saved }),
+            entry,
             changes: added.len(),
         })
     }

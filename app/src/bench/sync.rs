@@ -1,0 +1,222 @@
+//! `lore bench sync`: team sync on loopback — a new member receiving a large library,
+//! reconnecting with nothing changed, the bytes one edit costs, and how fast one edit
+//! reaches every peer of a 10-peer mesh.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use lore_core::{Entry, ImportItem, Library, Role};
+use lore_sync::{Identity, Node};
+
+use super::{Scratch, figure, ms, percentile};
+use crate::cli::output::say;
+
+const LOOPBACK: &str = "127.0.0.1:0";
+
+async fn node(dir: &Path, name: &str, team: Option<&[u8]>) -> Result<Node> {
+    std::fs::create_dir_all(dir)?;
+    let identity = Identity::load_or_create(dir, Some(name))?;
+    let library = match team {
+        Some(bytes) => Library::join(dir, identity.writer(), bytes)?,
+        None => Library::open(dir, identity.writer())?,
+    };
+    Ok(Node::start(library, &identity, LOOPBACK.parse()?).await?)
+}
+
+/// A member of `admin`'s team with its own data directory.
+async fn member(root: &Path, admin: &Node, name: &str) -> Result<Node> {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir)?;
+    let id = Identity::load_or_create(&dir, Some(name))?.member_id();
+    let team = {
+        let library = admin.library();
+        let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+        library.update_team("invited", |t| {
+            t.members.insert(
+                id.clone(),
+                lore_core::Member {
+                    id: id.clone(),
+                    name: name.to_string(),
+                    role: Role::Agent,
+                    added_by: String::new(),
+                    added_at: 0,
+                    removed: false,
+                },
+            );
+            Ok(())
+        })?;
+        library.team_document()?
+    };
+    node(&dir, name, Some(&team)).await
+}
+
+fn edit(node: &Node, id: &str, text: &str) -> Result<()> {
+    let library = node.library();
+    let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+    library.edit(id, |e| {
+        e.body.push_str(text);
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn has(node: &Node, id: &str, text: &str) -> bool {
+    node.library()
+        .lock()
+        .ok()
+        .and_then(|mut l| l.get(id).ok())
+        .is_some_and(|e| e.body.ends_with(text))
+}
+
+pub fn run(n: usize) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(measure(n))
+}
+
+async fn measure(n: usize) -> Result<ExitCode> {
+    let scratch = Scratch::new("sync")?;
+    let root = scratch.0.clone();
+    let mut ok = true;
+    say!("sync benchmark on loopback: a {n}-entry library, then a 10-peer mesh");
+
+    // A large library and a new member receiving it.
+    let alice = node(&root.join("alice"), "alice", None).await?;
+    {
+        let templates: Vec<Entry> = lore_core::demo::items()?
+            .into_iter()
+            .map(|i| i.entry)
+            .collect();
+        let items: Vec<ImportItem> = lore_core::corpus::generate(&templates, n, 11)
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| ImportItem {
+                location: format!("generated:{i}"),
+                entry,
+            })
+            .collect();
+        let library = alice.library();
+        let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+        library.import(items, &mut |_, _| {})?;
+    }
+    let bob = member(&root, &alice, "bob").await?;
+    let started = Instant::now();
+    let first = bob.sync_with(alice.addr()).await?;
+    let join_time = started.elapsed();
+    if first.documents < n {
+        bail!(
+            "the new member received {} documents, expected at least {n}",
+            first.documents
+        );
+    }
+    ok &= figure(
+        "new member receives the library",
+        join_time.as_secs_f64(),
+        15.0 * n as f64 / 10_000.0,
+        "s",
+    );
+
+    // Reconnect with nothing changed.
+    let started = Instant::now();
+    let idle = bob.sync_with(alice.addr()).await?;
+    let idle_time = started.elapsed();
+    ok &= figure(
+        "reconnect, nothing changed: time",
+        idle_time.as_secs_f64(),
+        2.0,
+        "s",
+    );
+    let idle_bytes = (idle.bytes_sent + idle.bytes_received) as f64 / 1e6;
+    ok &= figure("reconnect, nothing changed: bytes", idle_bytes, 2.0, "MB");
+
+    // The bytes of one edit.
+    let id = alice
+        .library()
+        .lock()
+        .map_err(|_| anyhow::anyhow!("lock"))?
+        .ids()[n / 2]
+        .clone();
+    edit(&alice, &id, "\n\n补充：节假日顺延。")?;
+    let one = bob.sync_with(alice.addr()).await?;
+    let edit_bytes = (one.bytes_sent + one.bytes_received) as f64 / 1e3;
+    ok &= figure(
+        "one edit, bytes on the wire per peer",
+        edit_bytes,
+        4.0,
+        "KB",
+    );
+    bob.shutdown().await;
+    alice.shutdown().await;
+
+    // A 10-peer mesh: one edit reaches every other peer.
+    let hub = node(&root.join("m0"), "m0", None).await?;
+    {
+        let library = hub.library();
+        let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+        lore_core::demo::load(&mut library, &mut |_, _| {})?;
+    }
+    let mut peers = vec![hub];
+    for i in 1..10 {
+        let p = member(&root, &peers[0], &format!("m{i}")).await?;
+        p.sync_with(peers[0].addr()).await?;
+        peers.push(p);
+    }
+    // Everyone takes the final roster from the hub, then meets everyone once, so every
+    // address cache holds the whole mesh.
+    for p in &peers[1..] {
+        p.sync_with(peers[0].addr()).await?;
+    }
+    for i in 1..peers.len() {
+        for j in 1..i {
+            peers[i].sync_with(peers[j].addr()).await?;
+        }
+    }
+    for p in &peers {
+        p.start_syncing(Duration::from_secs(3600));
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let entry = "faq-refund-timeline";
+    let mut delays = Vec::new();
+    for round in 0..20 {
+        let from = &peers[round % peers.len()];
+        let text = format!("\n\n第{round}次修订。");
+        edit(from, entry, &text)?;
+        let started = Instant::now();
+        from.changed();
+        loop {
+            if peers.iter().all(|p| has(p, entry, &text)) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("an edit did not reach every peer within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        delays.push(started.elapsed());
+    }
+    ok &= figure(
+        "10-peer mesh: edit reaches all, p50",
+        ms(percentile(&mut delays, 50)),
+        500.0,
+        "ms",
+    );
+    ok &= figure(
+        "10-peer mesh: edit reaches all, p99",
+        ms(percentile(&mut delays, 99)),
+        500.0,
+        "ms",
+    );
+    for p in peers {
+        p.shutdown().await;
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
