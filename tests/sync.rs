@@ -10,21 +10,21 @@ use crate::library::member;
 /// Runs the sync protocol between two libraries until neither has anything to send.
 /// Returns the bytes of sync messages exchanged.
 fn sync(a: &mut Library, a_id: &str, b: &mut Library, b_id: &str) -> Result<usize, Error> {
-    a.begin_sync(b_id);
-    b.begin_sync(a_id);
+    let mut with_b = a.begin_sync(b_id);
+    let mut with_a = b.begin_sync(a_id);
     let keys = a.differing(&b.digest()?)?;
     let mut bytes = 0;
     loop {
         let mut said = false;
         for key in &keys {
-            if let Some(m) = a.sync_message(b_id, key)? {
+            if let Some(m) = a.sync_message(&mut with_b, key)? {
                 bytes += m.len();
-                b.receive_sync(a_id, key, &m)?;
+                b.receive_sync(&mut with_a, key, &m)?;
                 said = true;
             }
-            if let Some(m) = b.sync_message(a_id, key)? {
+            if let Some(m) = b.sync_message(&mut with_a, key)? {
                 bytes += m.len();
-                a.receive_sync(b_id, key, &m)?;
+                a.receive_sync(&mut with_b, key, &m)?;
                 said = true;
             }
         }
@@ -180,12 +180,13 @@ fn malformed_or_foreign_messages_are_refused_and_change_nothing() {
     let root = tempfile::tempdir().expect("tempdir");
     let (mut a, _) = team(root.path(), Role::Agent);
     let ids = a.ids();
+    let mut from_bob = a.begin_sync("bob");
     let err = a
-        .receive_sync("bob", "entry/faq-refund-timeline", b"\x42garbage")
+        .receive_sync(&mut from_bob, "entry/faq-refund-timeline", b"\x42garbage")
         .expect_err("malformed");
     assert!(err.to_string().contains("malformed sync message"), "{err}");
     let err = a
-        .receive_sync("bob", "../etc/passwd", b"")
+        .receive_sync(&mut from_bob, "../etc/passwd", b"")
         .expect_err("not a document");
     assert!(
         err.to_string().contains("not a document of a library"),
@@ -196,21 +197,22 @@ fn malformed_or_foreign_messages_are_refused_and_change_nothing() {
     let mut e = Entry::new(Kind::Faq, "恶意条目");
     e.id = "faq-planted".into();
     stranger.add(e).expect("add");
-    stranger.begin_sync("alice");
+    let mut with_alice = stranger.begin_sync("alice");
+    let mut with_mallory = a.begin_sync("mallory");
     // Alice asks for a document she does not have; the stranger answers with its changes.
     let ask = a
-        .sync_message("mallory", "entry/faq-planted")
+        .sync_message(&mut with_mallory, "entry/faq-planted")
         .expect("ask")
         .expect("some");
     stranger
-        .receive_sync("alice", "entry/faq-planted", &ask)
+        .receive_sync(&mut with_alice, "entry/faq-planted", &ask)
         .expect("bookkeeping");
     let changes = stranger
-        .sync_message("alice", "entry/faq-planted")
+        .sync_message(&mut with_alice, "entry/faq-planted")
         .expect("message")
         .expect("changes");
     let err = a
-        .receive_sync("mallory", "entry/faq-planted", &changes)
+        .receive_sync(&mut with_mallory, "entry/faq-planted", &changes)
         .expect_err("refused");
     assert!(err.to_string().contains("not on the roster"), "{err}");
     assert_eq!(a.ids(), ids);

@@ -18,7 +18,7 @@ pub use doc::{Change, EntryReplica, Writer};
 pub use error::{Error, Result};
 pub use library::{
     DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, Invite, KnownPeer, Library, ListFilter,
-    Received, create_private_dir as create_data_dir,
+    Received, SyncSession, create_private_dir as create_data_dir,
 };
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use search::{Hit, SearchRequest};

@@ -710,13 +710,13 @@ async fn exchange(
     inp: &mut RecvStream,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    lock(library)?.begin_sync(peer);
+    let mut session = lock(library)?.begin_sync(peer);
     loop {
         let mut batch = Vec::new();
         {
             let mut lib = lock(library)?;
             for key in keys {
-                if let Some(message) = lib.sync_message(peer, key)? {
+                if let Some(message) = lib.sync_message(&mut session, key)? {
                     batch.push((key.clone(), message));
                 }
             }
@@ -745,7 +745,7 @@ async fn exchange(
             )));
         }
         // One durable transaction for the whole round.
-        lock(library)?.receive_batch(peer, &theirs)?;
+        lock(library)?.receive_batch(&mut session, &theirs)?;
         if ours_empty && theirs_empty {
             return Ok(());
         }

@@ -12,7 +12,7 @@ pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
 pub use search::INDEX_DIR;
 pub(crate) use summary::describe as describe_change;
-pub use sync::{Digest, KnownPeer, Received};
+pub use sync::{Digest, KnownPeer, Received, SyncSession};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -58,8 +58,6 @@ pub struct Library {
     docs: HashMap<String, StoredDoc>,
     roster_checked: bool,
     search: Option<search::SearchState>,
-    /// Sync states of this session, by (peer, document key).
-    sync_states: HashMap<(String, String), automerge::sync::State>,
     _lock: LibraryLock,
 }
 
@@ -95,7 +93,6 @@ impl Library {
             docs: HashMap::new(),
             roster_checked: false,
             search: None,
-            sync_states: HashMap::new(),
             _lock: lock,
         };
         library.load_catalog()?;

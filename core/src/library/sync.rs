@@ -3,7 +3,7 @@
 //! and remote changes checked against the roster, then stored and indexed through the
 //! same path as local writes. lore-sync carries these messages between machines.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
@@ -22,6 +22,20 @@ pub type Digest = BTreeMap<String, Vec<u8>>;
 pub struct Received {
     /// Changes taken in (0 when the message only carried sync bookkeeping).
     pub changes: usize,
+}
+
+/// One sync session with a peer: the automerge sync states of the documents it touches.
+#[derive(Debug)]
+pub struct SyncSession {
+    peer: String,
+    states: HashMap<String, State>,
+}
+
+impl SyncSession {
+    /// The peer's member id.
+    pub fn peer(&self) -> &str {
+        &self.peer
+    }
 }
 
 /// A checked message, ready to store.
@@ -73,35 +87,43 @@ impl Library {
         Ok(keys)
     }
 
-    /// Starts a sync session with `peer`: sync states are reloaded from what was stored,
-    /// so a reconnect picks up where the last session agreed.
-    pub fn begin_sync(&mut self, peer: &str) {
-        self.sync_states.retain(|(p, _), _| p != peer);
+    /// Starts a sync session with `peer`. Its sync states start from what the last
+    /// session with that peer stored, and belong to this session alone: two sessions with
+    /// the same peer at once never disturb each other.
+    pub fn begin_sync(&self, peer: &str) -> SyncSession {
+        SyncSession {
+            peer: peer.to_string(),
+            states: HashMap::new(),
+        }
     }
 
-    fn sync_state(&mut self, peer: &str, key: &str) -> Result<&mut State> {
-        let slot = (peer.to_string(), key.to_string());
-        if !self.sync_states.contains_key(&slot) {
-            let state = match self.store.sync_state(peer, key)? {
+    fn session_state<'s>(&self, session: &'s mut SyncSession, key: &str) -> Result<&'s mut State> {
+        if !session.states.contains_key(key) {
+            let state = match self.store.sync_state(&session.peer, key)? {
                 Some(bytes) => State::decode(&bytes).unwrap_or_else(|_| State::new()),
                 None => State::new(),
             };
-            self.sync_states.insert(slot.clone(), state);
+            session.states.insert(key.to_string(), state);
         }
-        self.sync_states
-            .get_mut(&slot)
+        session
+            .states
+            .get_mut(key)
             .ok_or_else(|| Error::Document("sync state vanished".into()))
     }
 
     /// The next sync message for document `key` to `peer`, if there is anything to say.
-    pub fn sync_message(&mut self, peer: &str, key: &str) -> Result<Option<Vec<u8>>> {
+    pub fn sync_message(
+        &mut self,
+        session: &mut SyncSession,
+        key: &str,
+    ) -> Result<Option<Vec<u8>>> {
         if kind_of(key).is_none() {
             return Err(Error::invalid(format!(
                 "`{key}` is not a document of a library"
             )));
         }
         let exists = self.docs.contains_key(key) || self.store.contains(key)?;
-        let mut state = std::mem::take(self.sync_state(peer, key)?);
+        let mut state = std::mem::take(self.session_state(session, key)?);
         let message = if exists {
             let stored = self.doc_mut(key)?;
             stored.doc.sync().generate_sync_message(&mut state)
@@ -109,7 +131,7 @@ impl Library {
             // A document we do not have: ask for it.
             AutoCommit::new().sync().generate_sync_message(&mut state)
         };
-        *self.sync_state(peer, key)? = state;
+        *self.session_state(session, key)? = state;
         Ok(message.map(Message::encode))
     }
 
@@ -117,18 +139,28 @@ impl Library {
     /// be authored by someone the roster allows to change that document; otherwise the
     /// message is refused and nothing is stored. Accepted changes are durable, in the
     /// catalog and in the search index when this returns.
-    pub fn receive_sync(&mut self, peer: &str, key: &str, message: &[u8]) -> Result<Received> {
-        self.receive_batch(peer, &[(key.to_string(), message.to_vec())])
+    pub fn receive_sync(
+        &mut self,
+        session: &mut SyncSession,
+        key: &str,
+        message: &[u8],
+    ) -> Result<Received> {
+        self.receive_batch(session, &[(key.to_string(), message.to_vec())])
     }
 
     /// Takes in one round of sync messages (document key → message) from `peer`: every
     /// message is checked first, then everything is stored in one durable transaction. If
     /// any message is refused, nothing of the round is stored.
-    pub fn receive_batch(&mut self, peer: &str, items: &[(String, Vec<u8>)]) -> Result<Received> {
+    pub fn receive_batch(
+        &mut self,
+        session: &mut SyncSession,
+        items: &[(String, Vec<u8>)],
+    ) -> Result<Received> {
         let team = self.team()?;
+        let peer = session.peer.clone();
         let mut prepared = Vec::with_capacity(items.len());
         for (key, message) in items {
-            prepared.push(self.prepare(peer, key, message, &team)?);
+            prepared.push(self.prepare(session, key, message, &team)?);
         }
         let now = crate::model::now_millis();
         let mut rows: Vec<Option<CatalogRow>> = prepared
@@ -140,7 +172,7 @@ impl Library {
                 if let Some(stored) = &mut p.stored {
                     b.save_doc(&p.key, stored)?;
                 }
-                b.put_sync_state(peer, &p.key, &p.state.encode())?;
+                b.put_sync_state(&peer, &p.key, &p.state.encode())?;
                 if let Some(row) = row {
                     b.put_catalog(row)?;
                 }
@@ -152,7 +184,7 @@ impl Library {
         for (p, row) in prepared.into_iter().zip(rows) {
             received.changes += p.changes;
             team_changed |= p.key == TEAM_KEY && p.changes > 0;
-            *self.sync_state(peer, &p.key)? = p.state;
+            session.states.insert(p.key.clone(), p.state);
             if let Some(stored) = p.stored {
                 self.docs.insert(p.key.clone(), stored);
             }
@@ -170,9 +202,16 @@ impl Library {
 
     /// Applies a message to a copy of the document and checks every new change against the
     /// roster and the result against what the document claims to be. Stores nothing.
-    fn prepare(&mut self, peer: &str, key: &str, message: &[u8], team: &Team) -> Result<Prepared> {
+    fn prepare(
+        &mut self,
+        session: &mut SyncSession,
+        key: &str,
+        message: &[u8],
+        team: &Team,
+    ) -> Result<Prepared> {
+        let peer = session.peer.clone();
         let refuse = |reason: String| Error::Refused {
-            peer: peer.to_string(),
+            peer: peer.clone(),
             doc: key.to_string(),
             reason,
         };
@@ -190,7 +229,7 @@ impl Library {
                 Vec::new(),
             )
         };
-        let mut state = self.sync_state(peer, key)?.clone();
+        let mut state = self.session_state(session, key)?.clone();
         let mut after = before.fork();
         after
             .sync()
