@@ -13,8 +13,14 @@ pub const MAX_FRAME: usize = 32 * 1024 * 1024;
 /// One message of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
-    /// The first frame: which team this library belongs to, and where the sender listens.
-    Hello { team: String, addrs: Vec<String> },
+    /// The first frame: which team this library belongs to, where the sender listens, the
+    /// heads of its team document and how many documents it holds.
+    Hello {
+        team: String,
+        addrs: Vec<String>,
+        team_heads: Vec<u8>,
+        documents: u64,
+    },
     /// Document key → heads, to find what differs.
     Digest(BTreeMap<String, Vec<u8>>),
     /// One round of automerge sync messages, by document key (empty: nothing to say).
@@ -50,13 +56,20 @@ impl Frame {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
-            Frame::Hello { team, addrs } => {
+            Frame::Hello {
+                team,
+                addrs,
+                team_heads,
+                documents,
+            } => {
                 out.push(HELLO);
                 put(&mut out, team.as_bytes());
                 out.extend_from_slice(&(addrs.len() as u32).to_be_bytes());
                 for a in addrs {
                     put(&mut out, a.as_bytes());
                 }
+                put(&mut out, team_heads);
+                out.extend_from_slice(&documents.to_be_bytes());
             }
             Frame::Digest(map) => {
                 out.push(DIGEST);
@@ -113,7 +126,17 @@ impl Frame {
                 let team = r.string()?;
                 let n = r.count()?;
                 let addrs = (0..n).map(|_| r.string()).collect::<Result<_, _>>()?;
-                Frame::Hello { team, addrs }
+                let team_heads = r.bytes()?.to_vec();
+                let raw = r.take(8)?;
+                let documents = u64::from_be_bytes([
+                    raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
+                ]);
+                Frame::Hello {
+                    team,
+                    addrs,
+                    team_heads,
+                    documents,
+                }
             }
             DIGEST => {
                 let n = r.count()?;

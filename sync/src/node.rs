@@ -512,18 +512,33 @@ async fn run(
     inp: &mut RecvStream,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let team = lock(library)?.team()?;
+    let (team, team_heads, documents) = {
+        let mut lib = lock(library)?;
+        let digest = lib.digest()?;
+        (
+            lib.team()?,
+            digest.get(TEAM_KEY).cloned().unwrap_or_default(),
+            digest.len() as u64,
+        )
+    };
     let hello = Frame::Hello {
         team: team.id.clone(),
         addrs: ours.to_vec(),
+        team_heads: team_heads.clone(),
+        documents,
     };
     say(out, &hello, &mut report.bytes_sent).await?;
-    let hello = receive(inp, &mut report.bytes_received).await?;
-    match hello {
+    let (their_team_heads, their_documents) = match receive(inp, &mut report.bytes_received).await?
+    {
         Frame::Hello {
             team: theirs,
             addrs,
-        } if theirs == team.id => report.peer_addrs = addrs,
+            team_heads,
+            documents,
+        } if theirs == team.id => {
+            report.peer_addrs = addrs;
+            (team_heads, documents)
+        }
         Frame::Hello { .. } => {
             return Err(SyncError::Refused(
                 "the peer belongs to another team".into(),
@@ -534,12 +549,15 @@ async fn run(
                 "expected Hello, got {other:?}"
             )));
         }
-    }
+    };
     check_member(library, peer)?;
     // The team document first: roster changes (a removal, a new role) apply before content.
-    exchange(library, peer, &[TEAM_KEY.to_string()], out, inp, report).await?;
-    check_member(library, peer)?;
-    let keys = differing_documents(library, out, inp, report).await?;
+    if their_team_heads != team_heads {
+        exchange(library, peer, &[TEAM_KEY.to_string()], out, inp, report).await?;
+        check_member(library, peer)?;
+    }
+    let keys =
+        differing_documents(library, documents.max(their_documents), out, inp, report).await?;
     exchange(library, peer, &keys, out, inp, report).await?;
     report.documents += keys.len();
     // The last exchange is ordered: the dialling side says Bye, the accepting side reads it
@@ -604,9 +622,17 @@ async fn swap(
 
 /// Children per node of the digest tree (4 bits of a key's hash per level).
 const FANOUT: u64 = 16;
-/// Levels of the digest tree (16^4 = 65,536 leaves: a handful of documents each in a
-/// library of 100,000).
-const LEVELS: u32 = 4;
+/// The most levels of the digest tree (16^4 = 65,536 leaves: a handful of documents each
+/// in a library of 100,000).
+const MAX_LEVELS: u32 = 4;
+
+/// Levels enough for about four documents per leaf in the larger of the two libraries
+/// (both sides compute the same from the counts in their Hellos).
+fn levels_for(documents: u64) -> u32 {
+    (1..MAX_LEVELS)
+        .find(|&l| FANOUT.pow(l) * 4 >= documents)
+        .unwrap_or(MAX_LEVELS)
+}
 
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
@@ -618,9 +644,9 @@ fn fnv64(bytes: impl IntoIterator<Item = u8>, mut hash: u64) -> u64 {
     hash
 }
 
-/// The leaf of the digest tree a document key falls in.
-fn leaf(key: &str) -> u64 {
-    fnv64(key.bytes(), FNV_START) % FANOUT.pow(LEVELS)
+/// The leaf of a digest tree of `levels` a document key falls in.
+fn leaf(key: &str, levels: u32) -> u64 {
+    fnv64(key.bytes(), FNV_START) % FANOUT.pow(levels)
 }
 
 /// Finds the documents whose heads differ by walking the digest tree together: at each
@@ -629,23 +655,27 @@ fn leaf(key: &str) -> u64 {
 /// documents' heads are compared.
 async fn differing_documents(
     library: &Mutex<Library>,
+    documents: u64,
     out: &mut SendStream,
     inp: &mut RecvStream,
     report: &mut SyncReport,
 ) -> Result<Vec<String>, SyncError> {
+    let levels = levels_for(documents);
     let digest = lock(library)?.digest()?;
-    let leaves: Vec<(u64, &String, &Vec<u8>)> =
-        digest.iter().map(|(k, v)| (leaf(k), k, v)).collect();
+    let leaves: Vec<(u64, &String, &Vec<u8>)> = digest
+        .iter()
+        .map(|(k, v)| (leaf(k, levels), k, v))
+        .collect();
     // Nodes that still differ at the level above; the root, to begin with.
     let mut differing: Vec<u64> = vec![0];
-    for level in 1..=LEVELS {
+    for level in 1..=levels {
         let children: Vec<u64> = differing
             .iter()
             .flat_map(|&parent| (0..FANOUT).map(move |c| parent * FANOUT + c))
             .collect();
         let mut hashes = vec![FNV_START; children.len()];
         for (l, k, v) in &leaves {
-            let node = l / FANOUT.pow(LEVELS - level);
+            let node = l / FANOUT.pow(levels - level);
             if let Ok(i) = children.binary_search(&node) {
                 hashes[i] = fnv64(k.bytes().chain([0]).chain(v.iter().copied()), hashes[i]);
             }
@@ -684,7 +714,7 @@ async fn differing_documents(
     };
     if theirs
         .keys()
-        .any(|k| differing.binary_search(&leaf(k)).is_err())
+        .any(|k| differing.binary_search(&leaf(k, levels)).is_err())
     {
         return Err(SyncError::Malformed(
             "a digest entry outside the leaves asked for".into(),
