@@ -55,6 +55,24 @@ fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
     ok
 }
 
+/// Prints the p50 and p99 of `samples` in milliseconds beside their budgets; returns
+/// whether both hold.
+fn latency(name: &str, samples: &mut [Duration], p50_budget: f64, p99_budget: f64) -> bool {
+    let p50 = figure(
+        &format!("{name}, p50"),
+        ms(percentile(samples, 50)),
+        p50_budget,
+        "ms",
+    );
+    let p99 = figure(
+        &format!("{name}, p99"),
+        ms(percentile(samples, 99)),
+        p99_budget,
+        "ms",
+    );
+    p50 && p99
+}
+
 /// The `p`th percentile (nearest rank) of `samples`.
 fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples.sort();

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::search::eval::{self, Report};
 use lore_core::{Entry, Library, SearchRequest, Writer};
 
-use super::{Scratch, dir_size, figure, ms, percentile};
+use super::{Scratch, dir_size, figure, latency, ms, percentile};
 use crate::cli::output::say;
 
 /// The evaluation set, built in so the benchmark runs from anywhere.
@@ -144,18 +144,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
             }
             delays.push(changed.elapsed());
         }
-        ok &= figure(
-            "change to searchable, p50",
-            ms(percentile(&mut delays, 50)),
-            300.0,
-            "ms",
-        );
-        ok &= figure(
-            "change to searchable, p99",
-            ms(percentile(&mut delays, 99)),
-            300.0,
-            "ms",
-        );
+        ok &= latency("change to searchable", &mut delays, 300.0, 300.0);
     }
 
     // Query latency and memory in a fresh process that only searches.

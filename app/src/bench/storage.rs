@@ -7,7 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::exchange::{Record, read_source};
 use lore_core::{Entry, Kind, Library, ListFilter, Writer};
 
-use super::{Scratch, dir_size, figure, ms, percentile};
+use super::{Scratch, dir_size, figure, latency, percentile};
 use crate::cli::output::say;
 
 pub fn run(n: usize) -> Result<ExitCode> {
@@ -104,18 +104,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
             1.0,
             "s",
         ),
-        figure(
-            "add, p50 (durable)",
-            ms(percentile(&mut adds, 50)),
-            20.0,
-            "ms",
-        ),
-        figure(
-            "add, p99 (durable)",
-            ms(percentile(&mut adds, 99)),
-            20.0,
-            "ms",
-        ),
+        latency("add (durable)", &mut adds, 20.0, 20.0),
         figure(
             "data directory on disk / raw text",
             size as f64 / raw as f64,

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::{Entry, ImportItem, Library, Role};
 use lore_sync::{Identity, Node};
 
-use super::{Scratch, figure, ms, percentile};
+use super::{Scratch, figure, latency};
 use crate::cli::output::say;
 
 const LOOPBACK: &str = "127.0.0.1:0";
@@ -199,18 +199,7 @@ async fn measure(n: usize) -> Result<ExitCode> {
         }
         delays.push(started.elapsed());
     }
-    ok &= figure(
-        "10-peer mesh: edit reaches all, p50",
-        ms(percentile(&mut delays, 50)),
-        500.0,
-        "ms",
-    );
-    ok &= figure(
-        "10-peer mesh: edit reaches all, p99",
-        ms(percentile(&mut delays, 99)),
-        500.0,
-        "ms",
-    );
+    ok &= latency("10-peer mesh: edit reaches all", &mut delays, 500.0, 500.0);
     for p in peers {
         p.shutdown().await;
     }
