@@ -40,15 +40,7 @@ fn recall_on_the_evaluation_set_beats_the_plain_baseline() {
         eval::parse(&std::fs::read_to_string(fixture("search/eval.jsonl")).expect("eval set"))
             .expect("parse");
     assert!(cases.len() >= 150);
-    let lore = eval::evaluate(&cases, |case| {
-        let hits = if case.is_message() {
-            library.suggest(&case.query, 10)?
-        } else {
-            library.search(&request(&case.query))?
-        };
-        Ok(hits.into_iter().map(|h| h.id).collect())
-    })
-    .expect("evaluate");
+    let lore = library.evaluate(&cases).expect("evaluate");
     let entries: Vec<Entry> = library
         .ids()
         .iter()

@@ -116,11 +116,6 @@ impl Node {
         sync_with(self.router.endpoint(), &self.library, peer).await
     }
 
-    /// Syncs with every peer in the library's address cache, one after another.
-    pub async fn sync_known_peers(&self) -> Vec<(String, Result<SyncReport, SyncError>)> {
-        sync_known_peers(self.router.endpoint(), &self.library).await
-    }
-
     /// Says that the library changed here: a running syncer pushes it to peers at once.
     pub fn changed(&self) {
         self.changed.notify_one();

@@ -61,15 +61,9 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let mut demo = Library::open(&scratch.0.join("demo"), Writer::new("bench", "bench"))?;
     lore_core::demo::load(&mut demo, &mut |_, _| {})?;
     let cases = eval::parse(EVAL)?;
-    let lore_quality = eval::evaluate(&cases, |case| {
-        let hits = if case.is_message() {
-            demo.suggest(&case.query, 10)?
-        } else {
-            demo.search(&request(&case.query))?
-        };
-        Ok(hits.into_iter().map(|h| h.id).collect())
-    })
-    .context("running the evaluation set")?;
+    let lore_quality = demo
+        .evaluate(&cases)
+        .context("running the evaluation set")?;
     say!(
         "Search quality on the demo evaluation set ({} queries):\n{lore_quality}",
         cases.len()

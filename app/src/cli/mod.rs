@@ -42,9 +42,17 @@ pub(crate) struct Context {
 impl Context {
     /// Opens the library of the data directory (creating it on first use).
     pub fn open(&self) -> Result<Library> {
-        lore_core::create_data_dir(&self.data_dir)?;
-        let identity = Identity::load_or_create(&self.data_dir, self.name.as_deref())?;
+        let identity = self.identity()?;
         Ok(Library::open(&self.data_dir, identity.writer())?)
+    }
+
+    /// This device's identity (the data directory is created on first use).
+    pub fn identity(&self) -> Result<Identity> {
+        lore_core::create_data_dir(&self.data_dir)?;
+        Ok(Identity::load_or_create(
+            &self.data_dir,
+            self.name.as_deref(),
+        )?)
     }
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use lore_sync::{Identity, Node, Ticket};
+use lore_sync::{Node, Ticket};
 
 use super::Context;
 use super::args::{InviteArgs, JoinArgs, ServeArgs};
@@ -17,14 +17,6 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("starting the network runtime")
-}
-
-fn identity(ctx: &Context) -> Result<Identity> {
-    lore_core::create_data_dir(&ctx.data_dir)?;
-    Ok(Identity::load_or_create(
-        &ctx.data_dir,
-        ctx.name.as_deref(),
-    )?)
 }
 
 /// The addresses a peer can reach `listen` at: the address itself, or for an unspecified
@@ -78,7 +70,7 @@ pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
 
 pub fn join(ctx: &Context, a: JoinArgs) -> Result<ExitCode> {
     let ticket: Ticket = a.ticket.parse()?;
-    let identity = identity(ctx)?;
+    let identity = ctx.identity()?;
     let dir = ctx.data_dir.clone();
     let (documents, entries, team, role) = runtime()?.block_on(async {
         let (node, report) = lore_sync::join(&ticket, &dir, &identity, a.listen).await?;
@@ -108,8 +100,8 @@ pub fn join(ctx: &Context, a: JoinArgs) -> Result<ExitCode> {
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
-    let identity = identity(ctx)?;
-    let library = ctx.open()?;
+    let identity = ctx.identity()?;
+    let library = lore_core::Library::open(&ctx.data_dir, identity.writer())?;
     runtime()?.block_on(async move {
         let node = Node::start(library, &identity, a.listen.listen).await?;
         eprintln!(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::Library;
 use crate::model::{Entry, EntryId};
+use crate::search::eval::{Case, Report, evaluate};
 use crate::search::{Committer, Hit, Mode, SearchIndex, SearchRequest};
 use crate::{Result, doc};
 
@@ -86,6 +87,23 @@ impl Library {
             ..SearchRequest::default()
         };
         self.search_index()?.search(&request, Mode::Suggest)
+    }
+
+    /// Scores search on an evaluation set: whole messages go to suggest, everything else
+    /// to search, ten results each.
+    pub fn evaluate(&mut self, cases: &[Case]) -> Result<Report> {
+        evaluate(cases, |case| {
+            let hits = if case.is_message() {
+                self.suggest(&case.query, 10)?
+            } else {
+                self.search(&SearchRequest {
+                    text: case.query.clone(),
+                    limit: 10,
+                    ..SearchRequest::default()
+                })?
+            };
+            Ok(hits.into_iter().map(|h| h.id).collect())
+        })
     }
 
     /// Rebuilds the index from every document; returns how many entries it holds.

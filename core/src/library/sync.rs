@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
-use super::{Library, TEAM_KEY, entry_key};
+use super::{Library, TEAM_KEY};
 use crate::doc;
 use crate::model::{MemberId, Role, Team, validate_entry_id};
 use crate::store::{CatalogRow, StoredDoc};
@@ -29,13 +29,6 @@ pub struct Received {
 pub struct SyncSession {
     peer: String,
     states: HashMap<String, State>,
-}
-
-impl SyncSession {
-    /// The peer's member id.
-    pub fn peer(&self) -> &str {
-        &self.peer
-    }
 }
 
 /// A checked message, ready to store.
@@ -290,11 +283,6 @@ impl Library {
     /// Whether a document (by key) exists here; for tests and status.
     pub fn has_document(&self, key: &str) -> Result<bool> {
         Ok(self.docs.contains_key(key) || self.store.contains(key)?)
-    }
-
-    /// The key of an entry's document.
-    pub fn entry_document(id: &str) -> String {
-        entry_key(id)
     }
 }
 
