@@ -18,9 +18,13 @@ async fn peer(dir: &Path, name: &str, team_document: Option<&[u8]>) -> Node {
         None => Library::open(dir, identity.writer()),
     }
     .expect("library");
-    Node::start(library, &identity, LOOPBACK.parse().expect("addr"))
-        .await
-        .expect("node")
+    Node::start(
+        library,
+        &identity,
+        lore_sync::Options::direct(LOOPBACK.parse().expect("addr")),
+    )
+    .await
+    .expect("node")
 }
 
 fn add_member(node: &Node, id: &str, role: Role) {
@@ -240,7 +244,13 @@ async fn join(
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let identity = Identity::load_or_create(&dir, Some(name)).expect("identity");
-    lore_sync::join(ticket, &dir, &identity, LOOPBACK.parse().expect("addr")).await
+    lore_sync::join(
+        ticket,
+        &dir,
+        &identity,
+        lore_sync::Options::direct(LOOPBACK.parse().expect("addr")),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -404,6 +414,120 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert!(arrived, "the edit reached Bob and became searchable there");
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+/// Opens a raw Lore connection to `node` from a throwaway key and sends `bytes` on a
+/// stream; returns how the node ended the connection.
+async fn send_raw(node: &Node, bytes: &[u8]) -> String {
+    let endpoint = iroh::Endpoint::builder(iroh::endpoint::presets::Minimal)
+        .clear_ip_transports()
+        .bind_addr(LOOPBACK)
+        .expect("bind addr")
+        .bind()
+        .await
+        .expect("endpoint");
+    let conn = endpoint
+        .connect(node.addr(), lore_sync::ALPN)
+        .await
+        .expect("connect");
+    let (mut send, mut recv) = conn.open_bi().await.expect("stream");
+    send.write_all(bytes).await.expect("write");
+    // Whatever the node answers, it must close the connection on its own.
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let _ = recv.read_to_end(1 << 20).await.map(|b| answer = b);
+        conn.closed().await
+    })
+    .await
+    .expect("the node closes a connection that sends garbage");
+    let reason = format!("{:?}", conn.close_reason());
+    endpoint.close().await;
+    reason
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_and_oversized_frames_close_only_that_connection() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let before = ids(&alice);
+    // A length prefix far over the limit: refused before anything is read or allocated.
+    let oversized = send_raw(&alice, &u32::MAX.to_be_bytes()).await;
+    assert!(oversized.contains("over the"), "{oversized}");
+    // A frame of the right size that is not a frame of the protocol.
+    let mut garbage = 9u32.to_be_bytes().to_vec();
+    garbage.extend_from_slice(b"\xfflore!!!!");
+    let malformed = send_raw(&alice, &garbage).await;
+    assert!(malformed.contains("unknown frame type"), "{malformed}");
+    // A Hello whose counts lie about its length.
+    let mut lying = vec![0, 0, 0, 9, 1, 0xff, 0xff, 0xff, 0xf0];
+    lying.extend_from_slice(&[0; 4]);
+    let lie = send_raw(&alice, &lying).await;
+    assert!(lie.contains("ApplicationClosed"), "{lie}");
+    // The node keeps serving members, and nothing it stored was harmed.
+    bob.sync_with(alice.addr())
+        .await
+        .expect("sync after the garbage");
+    assert_eq!(ids(&bob), before);
+    assert_eq!(ids(&alice), before);
+    assert!(
+        alice
+            .library()
+            .lock()
+            .expect("lock")
+            .check()
+            .expect("check")
+            .is_empty(),
+        "no damaged documents"
+    );
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn peers_dialling_each_other_at_once_share_one_connection_and_converge() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let add = |n: &Node, title: String| {
+        n.library()
+            .lock()
+            .expect("lock")
+            .add(lore_core::Entry::new(lore_core::Kind::Faq, title))
+            .expect("add")
+    };
+    let mut link = None;
+    for round in 0..5 {
+        add(&alice, format!("Alice 的第 {round} 条"));
+        add(&bob, format!("Bob 的第 {round} 条"));
+        // Both dial (or reuse their link) at the same moment.
+        let (a, b) = tokio::join!(alice.sync_with(bob.addr()), bob.sync_with(alice.addr()));
+        a.expect("alice → bob");
+        b.expect("bob → alice");
+        assert_eq!(ids(&alice), ids(&bob), "round {round}");
+        // Both sides use the same connection: exactly one of them dialled it, and it is
+        // the one they had from the first round on.
+        let (a, b) = (alice.connected(), bob.connected());
+        assert_eq!((a.len(), b.len()), (1, 1), "round {round}");
+        assert_ne!(a[0].dialled, b[0].dialled, "round {round}: {a:?} {b:?}");
+        let this = (a[0].since, b[0].since);
+        assert_eq!(
+            *link.get_or_insert(this),
+            this,
+            "round {round}: reconnected"
+        );
+    }
+    assert_eq!(
+        alice
+            .library()
+            .lock()
+            .expect("lock")
+            .pending_for(&bob.member())
+            .expect("pending"),
+        0
+    );
     bob.shutdown().await;
     alice.shutdown().await;
 }

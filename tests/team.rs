@@ -5,6 +5,7 @@ use lore_sync::Identity;
 
 use crate::library::member;
 use crate::lore;
+use lore_tests::Lore;
 
 #[test]
 fn the_creator_names_the_team_and_manages_the_roster() {
@@ -89,6 +90,53 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Starts `lore serve` on `listen` and waits until it runs.
+fn serve(
+    lore: &Lore,
+    listen: &str,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    let mut serve = lore
+        .command()
+        .args(["serve", "--listen", listen])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lore serve");
+    let mut stderr = std::io::BufReader::new(serve.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    while !line.contains("lore node running") {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut stderr, &mut line).expect("read");
+        assert!(n > 0, "lore serve ended before it ran");
+    }
+    (serve, stderr)
+}
+
+/// Stops a node with Ctrl-C; it must end cleanly.
+fn interrupt(mut serve: std::process::Child) {
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &serve.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let status = serve.wait().expect("wait");
+    assert!(status.success(), "lore serve exited with {status}");
+}
+
+/// Polls `check` for up to 20 s.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !check() {
+        assert!(
+            start.elapsed().as_secs() < 20,
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn invite_serve_and_join_from_the_command_line() {
     let alice = lore();
@@ -107,17 +155,7 @@ fn invite_serve_and_join_from_the_command_line() {
     ]);
     let ticket = ticket.trim().to_string();
     assert!(ticket.starts_with("lore1"), "{ticket}");
-    let mut serve = alice
-        .command()
-        .args(["serve", "--listen", &listen])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("lore serve");
-    // The node is up once it says where it listens.
-    let mut stderr = std::io::BufReader::new(serve.stderr.take().expect("stderr"));
-    let mut first = String::new();
-    std::io::BufRead::read_line(&mut stderr, &mut first).expect("read");
-    assert!(first.contains("listening on"), "{first}");
+    let (alice_node, _alice_log) = serve(&alice, &listen);
 
     let joined = bob
         .json(&["--name", "Bob", "join", &ticket, "--listen", "127.0.0.1:0"])
@@ -130,19 +168,78 @@ fn invite_serve_and_join_from_the_command_line() {
     );
     let status = bob.json(&["status"]).remove(0);
     assert_eq!(status["team_name"], "青木客服中心");
+    assert_eq!(status["node"], false);
     assert_eq!(status["peers"][0]["name"], "Alice");
+    assert_eq!(status["peers"][0]["pending"], 0, "{status}");
     // A second device cannot reuse the ticket.
     let carol = lore();
     let err = carol.fails(&["join", &ticket, "--listen", "127.0.0.1:0"]);
     assert!(err.contains("already used"), "{err}");
-    // Ctrl-C stops the node cleanly.
-    let stopped = std::process::Command::new("kill")
-        .args(["-INT", &serve.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(stopped.success());
-    let status = serve.wait().expect("wait");
-    assert!(status.success(), "lore serve exited with {status}");
+
+    // While Alice's node owns her library, her commands are run by the node.
+    let status = alice.json(&["status"]).remove(0);
+    assert_eq!(status["node"], true, "{status}");
+    let bob_seen = &status["peers"][0];
+    assert_eq!(bob_seen["name"], "Bob", "{status}");
+    assert_eq!(bob_seen["pending"], 0, "{status}");
+    let mut add = alice
+        .command()
+        .args([
+            "--json",
+            "add",
+            "--kind",
+            "faq",
+            "--title",
+            "夜班交接怎么做",
+            "--body",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("lore add");
+    std::io::Write::write_all(
+        &mut add.stdin.take().expect("stdin"),
+        "交接前在工单里写明未结事项。".as_bytes(),
+    )
+    .expect("write");
+    let added = add.wait_with_output().expect("add");
+    assert!(added.status.success(), "{added:?}");
+    let id: serde_json::Value = serde_json::from_slice(&added.stdout).expect("the id as JSON");
+    let id = id["id"].as_str().expect("id").to_string();
+    assert_eq!(alice.json(&["search", "夜班交接"])[0]["id"], id.as_str());
+    assert!(alice.ok(&["show", &id]).contains("未结事项"));
+    // Bob is offline: the new entry waits for him.
+    let status = alice.json(&["status"]).remove(0);
+    assert!(
+        status["peers"][0]["pending"].as_u64() >= Some(1),
+        "{status}"
+    );
+    // A served invite names the running node.
+    let second = alice.ok(&["invite", "--role", "agent"]);
+    assert!(second.trim().starts_with("lore1"), "{second}");
+    // A command that needs the library to itself is refused with the reason.
+    let err = alice.fails(&["join", &ticket]);
+    assert!(err.contains("node") || err.contains("in use"), "{err}");
+
+    // Bob's node comes up, finds Alice at the address it knows, and gets the new entry.
+    let (bob_node, _bob_log) = serve(&bob, "127.0.0.1:0");
+    eventually("the new entry reaches Bob", || {
+        bob.json(&["search", "夜班交接"])
+            .first()
+            .is_some_and(|hit| hit["id"] == id.as_str())
+    });
+    eventually("each sees the other connected", || {
+        let a = alice.json(&["status"]).remove(0);
+        let b = bob.json(&["status"]).remove(0);
+        a["peers"][0]["connected"] == true
+            && b["peers"][0]["connected"] == true
+            && a["peers"][0]["pending"] == 0
+    });
+    interrupt(bob_node);
+    interrupt(alice_node);
+    // The socket is gone with the node: commands open the library themselves again.
+    assert!(!alice.dir().join("lore.sock").exists());
     // The roster replicated: Alice's library lists Bob as a trainer.
     let members = alice.json(&["members"]);
     assert!(

@@ -40,6 +40,8 @@ pub enum Frame {
     Welcome(Vec<u8>),
     /// Digest bucket hashes, to narrow down which documents differ.
     Hashes(Vec<u64>),
+    /// A session with the sender is already under way; try again when it ends.
+    Busy,
 }
 
 const HELLO: u8 = 1;
@@ -50,6 +52,7 @@ const REFUSE: u8 = 5;
 const JOIN: u8 = 6;
 const WELCOME: u8 = 7;
 const HASHES: u8 = 8;
+const BUSY: u8 = 9;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -88,6 +91,7 @@ impl Frame {
                 );
             }
             Frame::Bye => out.push(BYE),
+            Frame::Busy => out.push(BUSY),
             Frame::Refuse(reason) => {
                 out.push(REFUSE);
                 put(&mut out, reason.as_bytes());
@@ -157,6 +161,7 @@ impl Frame {
                 Frame::Batch(items)
             }
             BYE => Frame::Bye,
+            BUSY => Frame::Busy,
             REFUSE => Frame::Refuse(r.string()?),
             JOIN => Frame::Join {
                 team: r.string()?,

@@ -3,14 +3,20 @@
 //! and runs the library's sync engine over one connection per peer pair.
 //! Knows nothing of pixels.
 
+pub mod discovery;
 mod frame;
 pub mod identity;
 mod node;
+mod session;
 mod ticket;
 
 pub use frame::{Frame, MAX_FRAME};
 pub use identity::{Identity, IdentityError};
-pub use node::{ALPN, JOIN_ALPN, Node, SyncReport, endpoint_addr, join, member_of};
+pub use iroh::RelayUrl;
+pub use node::{
+    ALPN, Connected, JOIN_ALPN, Node, Options, SyncReport, endpoint_addr, join, member_of,
+    peer_addr,
+};
 pub use ticket::Ticket;
 
 /// What can go wrong in a sync session.
@@ -24,6 +30,8 @@ pub enum SyncError {
     Malformed(String),
     #[error("refused: {0}")]
     Refused(String),
+    #[error("the peer is busy with another session")]
+    Busy,
     #[error("{0}")]
     Library(String),
     #[error("{0}")]

@@ -1,29 +1,73 @@
-//! A sync node: an iroh endpoint on the device key, accepting and opening connections on
-//! the Lore ALPN, and the symmetric session both sides of a connection run.
+//! A sync node: an iroh endpoint on the device key that keeps one connection per peer and
+//! runs sync sessions over it (see `session`), one session per peer at a time.
 //!
-//! Session: Hello (team id) → the peer must be an active member of our roster, else we
-//! refuse before anything else is sent → the team document is synced (roster changes
-//! travel first) and the peer checked again → digests are exchanged → only the documents
-//! that differ run automerge sync, in rounds where both sides send a batch of messages
-//! and read the other's at the same time → Bye.
+//! Connections: either side may dial. The first connection to a peer becomes the link both
+//! sides use for every later session, each session on a stream of its own. If both dial at
+//! the same moment, both keep the connection the smaller device id dialled and close the
+//! other; a connection dialled long after an existing one means the peer lost the old one
+//! (it restarted, say), so the new one replaces it.
+//!
+//! Sessions: a node starts a session with a peer only if none is running with it. When
+//! both start one at once, the smaller device id's session goes on and the other is told
+//! `Busy` and runs again after it, so a change made meanwhile is not left behind.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use iroh::endpoint::{Connection, RecvStream, SendStream, presets};
+use iroh::endpoint::{Connection, ConnectionError, RecvStream, RelayMode, SendStream, presets};
 use iroh::protocol::{AcceptError, ProtocolHandler, Router};
-use iroh::{Endpoint, EndpointAddr, SecretKey};
+use iroh::{Endpoint, EndpointAddr, RelayUrl, SecretKey, TransportAddr};
+use lore_core::model::{Millis, now_millis};
 use lore_core::{Library, Role};
+use tracing::{debug, info, warn};
 
-use crate::frame::{self, Frame};
+use crate::frame::{self, Frame, MAX_FRAME};
+use crate::session::{self, lock};
 use crate::{Identity, SyncError, Ticket};
 
 /// The ALPN of the Lore sync protocol.
 pub const ALPN: &[u8] = b"lore/sync/1";
 /// The ALPN on which a new member presents an invite.
 pub const JOIN_ALPN: &[u8] = b"lore/join/1";
-const TEAM_KEY: &str = "team";
+
+/// Close codes of a Lore connection.
+const CLOSE_DONE: u32 = 0;
+const CLOSE_DUPLICATE: u32 = 1;
+const CLOSE_PROTOCOL: u32 = 2;
+const CLOSE_REFUSED: u32 = 3;
+
+/// Two connections opened within this of each other crossed: both sides dialled at once.
+const CROSSING: Duration = Duration::from_secs(2);
+/// How long a refused or misbehaving peer gets to read why before the connection closes.
+const GRACE: Duration = Duration::from_secs(2);
+/// How long an explicit sync waits for a session the peer is running with us to end.
+const WAIT_FOR_PEER: Duration = Duration::from_secs(120);
+
+/// How a node reaches its peers.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen, e.g. 0.0.0.0:7465 (or 127.0.0.1:0 in tests).
+    pub bind: SocketAddr,
+    /// A self-hosted iroh relay, for peers that cannot reach each other directly. Without
+    /// one the node works on direct addresses alone and never waits for a relay.
+    pub relay: Option<RelayUrl>,
+    /// Announce this node and find teammates on the local network with mDNS.
+    pub mdns: bool,
+}
+
+impl Options {
+    /// Direct addresses only: no relay, no mDNS.
+    pub fn direct(bind: SocketAddr) -> Options {
+        Options {
+            bind,
+            relay: None,
+            mdns: false,
+        }
+    }
+}
 
 /// What one session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -39,12 +83,24 @@ pub struct SyncReport {
     pub bytes_received: usize,
 }
 
+/// A peer this node is connected to now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Connected {
+    pub member: String,
+    /// The address the connection runs over (a socket address or a relay URL).
+    pub addr: Option<String>,
+    /// Since when (ms since the epoch).
+    pub since: Millis,
+    /// Whether this node dialled the connection (else the peer did).
+    pub dialled: bool,
+    /// Whether a sync session with it is running.
+    pub syncing: bool,
+}
+
 /// A running node.
 pub struct Node {
     router: Router,
-    library: Arc<Mutex<Library>>,
-    changed: Arc<tokio::sync::Notify>,
-    syncer: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Node {
@@ -55,206 +111,629 @@ impl std::fmt::Debug for Node {
     }
 }
 
+/// What the node and its connection handlers share.
+pub(crate) struct Shared {
+    endpoint: Endpoint,
+    me: String,
+    library: Arc<Mutex<Library>>,
+    relay: Option<RelayUrl>,
+    peers: Mutex<Peers>,
+    /// A session ended: whoever waits for a peer to be free looks again.
+    ended: tokio::sync::Notify,
+    /// The library changed here, or a session that could not run should: sync now.
+    changed: tokio::sync::Notify,
+    /// Background work (the syncer, discovery, connections this node dialled); ended when
+    /// the node stops, so nothing holds the library afterwards.
+    tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+#[derive(Default)]
+struct Peers {
+    links: HashMap<String, Link>,
+    busy: HashMap<String, Busy>,
+}
+
+struct Link {
+    conn: Connection,
+    dialled: bool,
+    opened: Instant,
+    since: Millis,
+}
+
+/// Sessions running with one peer.
+#[derive(Default)]
+struct Busy {
+    dialled: bool,
+    accepted: bool,
+    /// A session was wanted while this one ran: run one when it ends.
+    again: bool,
+}
+
 /// The member id of an endpoint: its public key, hex.
 pub fn member_of(id: &iroh::EndpointId) -> String {
     id.as_bytes().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-impl Node {
-    /// Starts a node for `library`, listening on `bind` (e.g. 127.0.0.1:0). No relay and no
-    /// address lookup service: peers are reached at the addresses they are given.
-    pub async fn start(
-        library: Library,
-        identity: &Identity,
-        bind: SocketAddr,
-    ) -> Result<Node, SyncError> {
-        let endpoint = endpoint(identity, bind, vec![ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
-        let library = Arc::new(Mutex::new(library));
-        let handler = Handler {
-            library: library.clone(),
-            listening: listening(&endpoint),
-        };
-        let router = Router::builder(endpoint)
-            .accept(ALPN, handler)
-            .accept(
-                JOIN_ALPN,
-                JoinHandler {
-                    library: library.clone(),
-                },
-            )
-            .spawn();
-        Ok(Node {
-            router,
-            library,
-            changed: Arc::new(tokio::sync::Notify::new()),
-            syncer: Mutex::new(None),
-        })
-    }
-
-    /// This node's address (id and bound sockets), for peers to connect to.
-    pub fn addr(&self) -> EndpointAddr {
-        let endpoint = self.router.endpoint();
-        let mut addr = EndpointAddr::new(endpoint.id());
-        for socket in endpoint.bound_sockets() {
-            addr = addr.with_ip_addr(socket);
-        }
-        addr
-    }
-
-    /// This node's member id.
-    pub fn member(&self) -> String {
-        member_of(&self.router.endpoint().id())
-    }
-
-    /// The library, for local reads and writes while the node runs.
-    pub fn library(&self) -> Arc<Mutex<Library>> {
-        self.library.clone()
-    }
-
-    /// Connects to `peer` and syncs with it until both sides have everything.
-    pub async fn sync_with(&self, peer: EndpointAddr) -> Result<SyncReport, SyncError> {
-        sync_with(self.router.endpoint(), &self.library, peer).await
-    }
-
-    /// Says that the library changed here: a running syncer pushes it to peers at once.
-    pub fn changed(&self) {
-        self.changed.notify_one();
-    }
-
-    /// Keeps the team in sync in the background: with every known peer at once when the
-    /// library changes here, and every `every` otherwise.
-    pub fn start_syncing(&self, every: std::time::Duration) {
-        let endpoint = self.router.endpoint().clone();
-        let library = self.library.clone();
-        let changed = self.changed.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                for (peer, outcome) in sync_known_peers(&endpoint, &library).await {
-                    match outcome {
-                        Ok(r) if r.documents > 0 => {
-                            eprintln!("synced {} documents with {}", r.documents, short(&peer));
-                        }
-                        Ok(_) => {}
-                        Err(e) => eprintln!("sync with {} failed: {e}", short(&peer)),
-                    }
-                }
-                tokio::select! {
-                    () = changed.notified() => {}
-                    () = tokio::time::sleep(every) => {}
-                }
-            }
-        });
-        if let Ok(mut slot) = self.syncer.lock()
-            && let Some(old) = slot.replace(task)
-        {
-            old.abort();
-        }
-    }
-
-    /// A ticket for `invite`, pointing at this node's addresses.
-    pub fn ticket(&self, invite: &lore_core::Invite) -> Result<Ticket, SyncError> {
-        let team = lock(&self.library)?.team()?;
-        Ok(Ticket {
-            team: team.id,
-            team_name: team.name,
-            inviter: self.member(),
-            addrs: self.router.endpoint().bound_sockets(),
-            role: invite.role,
-            secret: invite.secret.clone(),
-            expires_at: invite.expires_at,
-        })
-    }
-
-    /// Stops syncing and accepting, and closes every connection.
-    pub async fn shutdown(self) {
-        if let Ok(mut slot) = self.syncer.lock()
-            && let Some(task) = slot.take()
-        {
-            task.abort();
-        }
-        let _ = self.router.shutdown().await;
-    }
-}
-
-/// Where `endpoint` listens, as text.
-fn listening(endpoint: &Endpoint) -> Vec<String> {
-    endpoint
-        .bound_sockets()
-        .iter()
-        .map(ToString::to_string)
-        .collect()
 }
 
 fn short(member: &str) -> String {
     member.chars().take(12).collect()
 }
 
-async fn sync_with(
-    endpoint: &Endpoint,
-    library: &Mutex<Library>,
-    peer: EndpointAddr,
-) -> Result<SyncReport, SyncError> {
-    let addrs: Vec<String> = peer.ip_addrs().map(ToString::to_string).collect();
-    let connection = endpoint
-        .connect(peer, ALPN)
-        .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
-    let (mut send, mut recv) = connection
-        .open_bi()
-        .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
-    let ours = listening(endpoint);
-    let outcome = session(library, &connection, &ours, true, &mut send, &mut recv).await;
-    connection.close(0u32.into(), b"done");
-    if let Ok(report) = &outcome {
-        lock(library)?.remember_peer(&report.peer, addrs)?;
-    }
-    outcome
-}
-
-async fn sync_known_peers(
-    endpoint: &Endpoint,
-    library: &Arc<Mutex<Library>>,
-) -> Vec<(String, Result<SyncReport, SyncError>)> {
-    let peers = match lock(library).and_then(|l| Ok(l.known_peers()?)) {
-        Ok(peers) => peers,
-        Err(e) => return vec![(String::new(), Err(e))],
-    };
-    // All peers at once: a change reaches the whole team in one session's time.
-    let mut sessions = tokio::task::JoinSet::new();
-    for peer in peers {
-        let endpoint = endpoint.clone();
-        let library = library.clone();
-        sessions.spawn(async move {
-            let addrs: Vec<SocketAddr> = peer.addrs.iter().filter_map(|a| a.parse().ok()).collect();
-            let outcome = match endpoint_addr(&peer.member, &addrs) {
-                Ok(addr) => sync_with(&endpoint, &library, addr).await,
-                Err(e) => Err(e),
-            };
-            (peer.member, outcome)
+impl Node {
+    /// Starts a node for `library`. Peers are reached at the addresses they are given or
+    /// have been seen at, through the relay if one is configured, and on the local network
+    /// if mDNS is on.
+    pub async fn start(
+        library: Library,
+        identity: &Identity,
+        options: Options,
+    ) -> Result<Node, SyncError> {
+        let endpoint =
+            endpoint(identity, &options, vec![ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
+        let library = Arc::new(Mutex::new(library));
+        let shared = Arc::new(Shared {
+            me: member_of(&endpoint.id()),
+            endpoint: endpoint.clone(),
+            library: library.clone(),
+            relay: options.relay.clone(),
+            peers: Mutex::new(Peers::default()),
+            ended: tokio::sync::Notify::new(),
+            changed: tokio::sync::Notify::new(),
+            tasks: Mutex::new(Vec::new()),
         });
+        let router = Router::builder(endpoint)
+            .accept(
+                ALPN,
+                Handler {
+                    shared: shared.clone(),
+                },
+            )
+            .accept(JOIN_ALPN, JoinHandler { library })
+            .spawn();
+        let node = Node { router, shared };
+        if options.mdns {
+            let task = crate::discovery::start(&node.shared)?;
+            node.shared.keep(task);
+        }
+        Ok(node)
     }
-    let mut outcomes = Vec::new();
-    while let Some(joined) = sessions.join_next().await {
-        if let Ok(outcome) = joined {
-            outcomes.push(outcome);
+
+    /// This node's address (id, bound sockets and relay), for peers to connect to.
+    pub fn addr(&self) -> EndpointAddr {
+        let endpoint = self.router.endpoint();
+        let mut addr = EndpointAddr::new(endpoint.id());
+        for socket in endpoint.bound_sockets() {
+            addr = addr.with_ip_addr(socket);
+        }
+        if let Some(relay) = &self.shared.relay {
+            addr = addr.with_relay_url(relay.clone());
+        }
+        addr
+    }
+
+    /// This node's member id.
+    pub fn member(&self) -> String {
+        self.shared.me.clone()
+    }
+
+    /// The library, for local reads and writes while the node runs.
+    pub fn library(&self) -> Arc<Mutex<Library>> {
+        self.shared.library.clone()
+    }
+
+    /// Syncs with `peer` until both sides have everything, over the connection with it if
+    /// there is one. If a session with it is running, waits for that to end first.
+    pub async fn sync_with(&self, peer: EndpointAddr) -> Result<SyncReport, SyncError> {
+        self.shared.sync_peer(peer, true).await
+    }
+
+    /// Says that the library changed here: a running syncer pushes it to peers at once.
+    pub fn changed(&self) {
+        self.shared.changed.notify_one();
+    }
+
+    /// The peers connected now.
+    pub fn connected(&self) -> Vec<Connected> {
+        self.shared.connected()
+    }
+
+    /// Keeps the team in sync in the background: with every known peer at once when the
+    /// library changes here, and every `every` otherwise.
+    pub fn start_syncing(&self, every: Duration) {
+        let shared = self.shared.clone();
+        self.shared.keep(tokio::spawn(async move {
+            loop {
+                shared.sync_known_peers().await;
+                tokio::select! {
+                    () = shared.changed.notified() => {}
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        }));
+    }
+
+    /// A ticket for `invite`, pointing at this node's addresses.
+    pub fn ticket(&self, invite: &lore_core::Invite) -> Result<Ticket, SyncError> {
+        let team = lock(&self.shared.library)?.team()?;
+        Ok(Ticket {
+            team: team.id,
+            team_name: team.name,
+            inviter: self.member(),
+            addrs: self.router.endpoint().bound_sockets(),
+            relay: self.shared.relay.as_ref().map(ToString::to_string),
+            role: invite.role,
+            secret: invite.secret.clone(),
+            expires_at: invite.expires_at,
+        })
+    }
+
+    /// Stops syncing and accepting, closes every connection, and releases the library.
+    pub async fn shutdown(self) {
+        self.stop().await;
+    }
+
+    /// Stops syncing and accepting and closes every connection; when this returns, no
+    /// background work of the node touches the library any more.
+    pub async fn stop(&self) {
+        if let Ok(peers) = self.shared.peers.lock() {
+            for link in peers.links.values() {
+                link.conn.close(CLOSE_DONE.into(), b"node stopped");
+            }
+        }
+        let _ = self.router.shutdown().await;
+        let tasks: Vec<_> = match self.shared.tasks.lock() {
+            Ok(mut tasks) => tasks.drain(..).collect(),
+            Err(_) => Vec::new(),
+        };
+        for task in tasks {
+            task.abort();
+            let _ = task.await;
         }
     }
-    outcomes
 }
 
-/// An endpoint on the device key, with no relay and no address lookup service.
+impl Shared {
+    fn keep(&self, task: tokio::task::JoinHandle<()>) {
+        if let Ok(mut tasks) = self.tasks.lock() {
+            tasks.retain(|t| !t.is_finished());
+            tasks.push(task);
+        }
+    }
+
+    /// Where this node listens, for Hellos: bound sockets, then the relay.
+    fn listening(&self) -> Vec<String> {
+        let mut addrs: Vec<String> = self
+            .endpoint
+            .bound_sockets()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        addrs.extend(self.relay.as_ref().map(ToString::to_string));
+        addrs
+    }
+
+    fn peers(&self) -> Result<std::sync::MutexGuard<'_, Peers>, SyncError> {
+        self.peers
+            .lock()
+            .map_err(|_| SyncError::Library("the peer table lock was poisoned".into()))
+    }
+
+    fn connected(&self) -> Vec<Connected> {
+        let Ok(peers) = self.peers() else {
+            return Vec::new();
+        };
+        let mut connected: Vec<Connected> = peers
+            .links
+            .iter()
+            .filter(|(_, l)| l.conn.close_reason().is_none())
+            .map(|(member, l)| Connected {
+                member: member.clone(),
+                addr: remote_addr(&l.conn),
+                since: l.since,
+                dialled: l.dialled,
+                syncing: peers
+                    .busy
+                    .get(member)
+                    .is_some_and(|b| b.dialled || b.accepted),
+            })
+            .collect();
+        connected.sort_by(|a, b| a.member.cmp(&b.member));
+        connected
+    }
+
+    /// The live connection with `peer`, if there is one.
+    fn live(&self, peer: &str) -> Option<Connection> {
+        let peers = self.peers().ok()?;
+        peers
+            .links
+            .get(peer)
+            .filter(|l| l.conn.close_reason().is_none())
+            .map(|l| l.conn.clone())
+    }
+
+    /// The connection with the peer at `addr`, dialling it if there is none.
+    async fn link(self: &Arc<Self>, addr: EndpointAddr) -> Result<Connection, SyncError> {
+        let peer = member_of(&addr.id);
+        if let Some(conn) = self.live(&peer) {
+            return Ok(conn);
+        }
+        let conn =
+            self.endpoint.connect(addr, ALPN).await.map_err(|e| {
+                SyncError::Connection(format!("cannot reach {}: {e}", short(&peer)))
+            })?;
+        if self.adopt(&conn, true) {
+            let shared = self.clone();
+            let served = conn.clone();
+            self.keep(tokio::spawn(async move { shared.serve_link(served).await }));
+            Ok(conn)
+        } else {
+            self.live(&peer).ok_or(SyncError::Busy)
+        }
+    }
+
+    /// Makes `conn` the link with its peer unless the link already there should stay (see
+    /// the module notes); the connection that loses is closed. Returns whether `conn` won.
+    fn adopt(&self, conn: &Connection, dialled: bool) -> bool {
+        let peer = member_of(&conn.remote_id());
+        let Ok(mut peers) = self.peers() else {
+            return false;
+        };
+        if let Some(old) = peers.links.get(&peer)
+            && old.conn.close_reason().is_none()
+        {
+            let young = old.opened.elapsed() <= CROSSING;
+            let keep_new = if young && old.dialled != dialled {
+                // Both dialled at once: both sides keep the one the smaller id dialled.
+                dialled == (self.me < peer)
+            } else {
+                // The peer dialled again long after: it lost the old one.
+                !dialled && !young
+            };
+            if !keep_new {
+                conn.close(CLOSE_DUPLICATE.into(), b"duplicate connection");
+                return false;
+            }
+            old.conn
+                .close(CLOSE_DUPLICATE.into(), b"replaced by a newer connection");
+        }
+        peers.links.insert(
+            peer,
+            Link {
+                conn: conn.clone(),
+                dialled,
+                opened: Instant::now(),
+                since: now_millis(),
+            },
+        );
+        true
+    }
+
+    /// Answers the sessions the peer opens on `conn` until it closes.
+    async fn serve_link(self: Arc<Self>, conn: Connection) {
+        let peer = member_of(&conn.remote_id());
+        while let Ok((send, recv)) = conn.accept_bi().await {
+            let mut send = send;
+            let mut recv = recv;
+            if !self.claim(&peer, false) {
+                // Say so, and keep reading until the peer gives up its stream, so the
+                // answer is not lost to a stream reset.
+                let _ = frame::send(&mut send, &Frame::Busy).await;
+                let _ = send.finish();
+                self.keep(tokio::spawn(async move {
+                    let _ = tokio::time::timeout(GRACE, recv.read_to_end(MAX_FRAME)).await;
+                    drop(send);
+                }));
+                continue;
+            }
+            let outcome = session::session(
+                &self.library,
+                &peer,
+                &self.listening(),
+                false,
+                &mut send,
+                &mut recv,
+            )
+            .await;
+            self.release(&peer, false);
+            match outcome {
+                Ok(report) => self.accepted(&conn, &report),
+                Err(e) => self.failed(&conn, &peer, &e, (send, recv)),
+            }
+        }
+        if let Ok(mut peers) = self.peers()
+            && peers
+                .links
+                .get(&peer)
+                .is_some_and(|l| l.conn.stable_id() == conn.stable_id())
+        {
+            peers.links.remove(&peer);
+        }
+        debug!(peer = %short(&peer), reason = ?conn.close_reason(), "connection closed");
+    }
+
+    /// After a session the peer opened: remember where it listens (what its Hello says,
+    /// with an unspecified IP replaced by the one it was seen at).
+    fn accepted(&self, conn: &Connection, report: &SyncReport) {
+        if report.documents > 0 {
+            info!(peer = %short(&report.peer), documents = report.documents, "synced");
+        }
+        let seen = conn.paths().iter().find_map(|p| match p.remote_addr() {
+            TransportAddr::Ip(a) => Some(a.ip()),
+            _ => None,
+        });
+        let addrs: Vec<String> = report
+            .peer_addrs
+            .iter()
+            .filter_map(|a| match a.parse::<SocketAddr>() {
+                Ok(s) if s.ip().is_unspecified() => {
+                    seen.map(|ip| SocketAddr::new(ip, s.port()).to_string())
+                }
+                Ok(s) => Some(s.to_string()),
+                Err(_) => a.parse::<RelayUrl>().ok().map(|r| r.to_string()),
+            })
+            .collect();
+        if !addrs.is_empty()
+            && let Ok(mut library) = self.library.lock()
+            && let Err(e) = library.remember_peer(&report.peer, addrs)
+        {
+            warn!("cannot record where {} is: {e}", short(&report.peer));
+        }
+    }
+
+    /// A session failed: log why; close the connection of a refused or misbehaving peer
+    /// once it has had a moment to read the reason. Other peers are not affected.
+    fn failed(
+        &self,
+        conn: &Connection,
+        peer: &str,
+        e: &SyncError,
+        streams: (SendStream, RecvStream),
+    ) {
+        let code = match e {
+            SyncError::Busy => return,
+            SyncError::Malformed(_) => {
+                warn!(peer = %short(peer), "closing the connection: {e}");
+                CLOSE_PROTOCOL
+            }
+            SyncError::Refused(_) => {
+                info!(peer = %short(peer), "{e}");
+                CLOSE_REFUSED
+            }
+            _ => {
+                warn!(peer = %short(peer), "sync failed: {e}");
+                return;
+            }
+        };
+        let conn = conn.clone();
+        let reason = e.to_string();
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(GRACE, conn.closed()).await;
+            drop(streams);
+            let reason: Vec<u8> = reason.bytes().take(200).collect();
+            conn.close(code.into(), &reason);
+        });
+    }
+
+    /// Takes the session slot for `peer`. A session we start waits for any running one;
+    /// one the peer starts while ours runs goes on only if the peer's id is the smaller
+    /// (then ours is answered `Busy`).
+    fn claim(&self, peer: &str, dialled: bool) -> bool {
+        let Ok(mut peers) = self.peers() else {
+            return false;
+        };
+        let busy = peers.busy.entry(peer.to_string()).or_default();
+        let free = if dialled {
+            !busy.dialled && !busy.accepted
+        } else {
+            // Ours wins a tie if our id is the smaller.
+            let ours_wins = busy.dialled && *self.me < *peer;
+            !busy.accepted && !ours_wins
+        };
+        if free {
+            if dialled {
+                busy.dialled = true;
+            } else {
+                busy.accepted = true;
+            }
+        }
+        free
+    }
+
+    fn release(&self, peer: &str, dialled: bool) {
+        let mut again = false;
+        if let Ok(mut peers) = self.peers()
+            && let Some(busy) = peers.busy.get_mut(peer)
+        {
+            if dialled {
+                busy.dialled = false;
+            } else {
+                busy.accepted = false;
+            }
+            if !busy.dialled && !busy.accepted {
+                again = busy.again;
+                peers.busy.remove(peer);
+            }
+        }
+        self.ended.notify_waiters();
+        if again {
+            self.changed.notify_one();
+        }
+    }
+
+    /// A session with `peer` could not run now: run one after the one under way, or soon.
+    fn later(self: &Arc<Self>, peer: &str) {
+        if let Ok(mut peers) = self.peers()
+            && let Some(busy) = peers.busy.get_mut(peer)
+        {
+            busy.again = true;
+            return;
+        }
+        // Nothing running here yet (the peer's session is still on its way): soon.
+        let shared = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            shared.changed.notify_one();
+        });
+    }
+
+    /// One session with the peer at `addr`. `wait`: wait for a session already running
+    /// with it (an explicit sync); otherwise (the background syncer) leave it for later.
+    async fn sync_peer(
+        self: &Arc<Self>,
+        addr: EndpointAddr,
+        wait: bool,
+    ) -> Result<SyncReport, SyncError> {
+        let peer = member_of(&addr.id);
+        let deadline = Instant::now() + WAIT_FOR_PEER;
+        loop {
+            let ended = self.ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            if self.claim(&peer, true) {
+                let outcome = self.dial_session(&addr, &peer).await;
+                self.release(&peer, true);
+                match outcome {
+                    Err(SyncError::Busy) => {}
+                    other => return other,
+                }
+            }
+            if !wait {
+                self.later(&peer);
+                return Err(SyncError::Busy);
+            }
+            if Instant::now() > deadline {
+                return Err(SyncError::Connection(format!(
+                    "{} stayed busy with another session",
+                    short(&peer)
+                )));
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(250), ended).await;
+        }
+    }
+
+    /// Opens a session on the link with the peer (dialling it if need be).
+    async fn dial_session(
+        self: &Arc<Self>,
+        addr: &EndpointAddr,
+        peer: &str,
+    ) -> Result<SyncReport, SyncError> {
+        let addrs = addr_text(addr);
+        let conn = self.link(addr.clone()).await?;
+        let outcome = match conn.open_bi().await {
+            Ok((mut send, mut recv)) => {
+                let outcome = session::session(
+                    &self.library,
+                    peer,
+                    &self.listening(),
+                    true,
+                    &mut send,
+                    &mut recv,
+                )
+                .await;
+                if let Err(e) = &outcome
+                    && !matches!(e, SyncError::Connection(_))
+                {
+                    self.failed(&conn, peer, e, (send, recv));
+                }
+                outcome
+            }
+            Err(e) => Err(SyncError::Connection(e.to_string())),
+        };
+        match outcome {
+            Ok(report) => {
+                lock(&self.library)?.remember_peer(peer, addrs)?;
+                Ok(report)
+            }
+            // The connection lost to one the peer dialled at the same moment: run again
+            // on the one that stays.
+            Err(SyncError::Connection(_)) if replaced(&conn) => Err(SyncError::Busy),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn sync_known_peers(self: &Arc<Self>) {
+        let peers = match lock(&self.library).and_then(|l| Ok(l.known_peers()?)) {
+            Ok(peers) => peers,
+            Err(e) => {
+                warn!("cannot read the known peers: {e}");
+                return;
+            }
+        };
+        // All peers at once: a change reaches the whole team in one session's time.
+        let mut sessions = tokio::task::JoinSet::new();
+        for peer in peers {
+            let shared = self.clone();
+            sessions.spawn(async move {
+                let outcome = match peer_addr(&peer.member, &peer.addrs) {
+                    Ok(addr) => shared.sync_peer(addr, false).await,
+                    Err(e) => Err(e),
+                };
+                (peer.member, outcome)
+            });
+        }
+        while let Some(joined) = sessions.join_next().await {
+            match joined {
+                Ok((peer, Ok(r))) if r.documents > 0 => {
+                    info!(peer = %short(&peer), documents = r.documents, "synced");
+                }
+                Ok((peer, Err(SyncError::Busy))) => {
+                    debug!(peer = %short(&peer), "busy; later");
+                }
+                Ok((peer, Err(e))) => warn!(peer = %short(&peer), "sync failed: {e}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether `conn` was closed because another connection with the peer replaced it.
+fn replaced(conn: &Connection) -> bool {
+    match conn.close_reason() {
+        Some(ConnectionError::LocallyClosed) => true,
+        Some(ConnectionError::ApplicationClosed(close)) => {
+            close.error_code == CLOSE_DUPLICATE.into()
+        }
+        _ => false,
+    }
+}
+
+/// The address a connection runs over.
+fn remote_addr(conn: &Connection) -> Option<String> {
+    let paths = conn.paths();
+    let selected = paths
+        .iter()
+        .find(|p| p.is_selected())
+        .or_else(|| paths.iter().next());
+    selected.map(|p| match p.remote_addr() {
+        TransportAddr::Ip(a) => a.to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
+/// An address as text: its sockets, then its relays.
+fn addr_text(addr: &EndpointAddr) -> Vec<String> {
+    addr.ip_addrs()
+        .map(ToString::to_string)
+        .chain(addr.relay_urls().map(ToString::to_string))
+        .collect()
+}
+
+/// An endpoint on the device key. A relay only if one is configured; no other address
+/// lookup service (mDNS is added by the node when asked for).
 async fn endpoint(
     identity: &Identity,
-    bind: SocketAddr,
+    options: &Options,
     alpns: Vec<Vec<u8>>,
 ) -> Result<Endpoint, SyncError> {
-    Endpoint::builder(presets::Minimal)
+    let mut builder = Endpoint::builder(presets::Minimal)
         .secret_key(SecretKey::from_bytes(&identity.secret_bytes()))
         .clear_ip_transports()
-        .bind_addr(bind)
+        .bind_addr(options.bind)
         .map_err(|e| SyncError::Endpoint(e.to_string()))?
-        .alpns(alpns)
+        .alpns(alpns);
+    if let Some(relay) = &options.relay {
+        builder = builder.relay_mode(RelayMode::Custom(relay.clone().into()));
+    }
+    builder
         .bind()
         .await
         .map_err(|e| SyncError::Endpoint(e.to_string()))
@@ -268,7 +747,7 @@ pub async fn join(
     ticket: &Ticket,
     dir: &Path,
     identity: &Identity,
-    bind: SocketAddr,
+    options: Options,
 ) -> Result<(Node, SyncReport), SyncError> {
     if ticket.expired() {
         return Err(SyncError::Ticket(
@@ -286,13 +765,13 @@ pub async fn join(
             )));
         }
     }
-    let inviter = inviter_addr(ticket)?;
-    let endpoint = endpoint(identity, bind, Vec::new()).await?;
+    let inviter = ticket.inviter_addr()?;
+    let endpoint = endpoint(identity, &options, Vec::new()).await?;
     let welcome = present(&endpoint, &inviter, ticket, identity).await;
     endpoint.close().await;
     let team_document = welcome?;
     let library = Library::join(dir, identity.writer(), &team_document)?;
-    let node = Node::start(library, identity, bind).await?;
+    let node = Node::start(library, identity, options).await?;
     let report = node.sync_with(inviter).await?;
     Ok((node, report))
 }
@@ -321,7 +800,7 @@ async fn present(
     frame::send(&mut out, &request).await?;
     let answer = frame::receive(&mut inp).await;
     let _ = out.finish();
-    connection.close(0u32.into(), b"done");
+    connection.close(CLOSE_DONE.into(), b"done");
     match answer? {
         Frame::Welcome(team) => Ok(team),
         Frame::Refuse(reason) => Err(SyncError::Refused(format!("the inviter refused: {reason}"))),
@@ -329,10 +808,6 @@ async fn present(
             "expected Welcome, got {other:?}"
         ))),
     }
-}
-
-fn inviter_addr(ticket: &Ticket) -> Result<EndpointAddr, SyncError> {
-    endpoint_addr(&ticket.inviter, &ticket.addrs)
 }
 
 /// The address of the member `member` (hex device key) reachable at `addrs`.
@@ -350,6 +825,19 @@ pub fn endpoint_addr(member: &str, addrs: &[SocketAddr]) -> Result<EndpointAddr,
     let mut addr = EndpointAddr::new(id);
     for a in addrs {
         addr = addr.with_ip_addr(*a);
+    }
+    Ok(addr)
+}
+
+/// The address of `member` at `addrs` as text: socket addresses and relay URLs (anything
+/// else is skipped).
+pub fn peer_addr(member: &str, addrs: &[String]) -> Result<EndpointAddr, SyncError> {
+    let sockets: Vec<SocketAddr> = addrs.iter().filter_map(|a| a.parse().ok()).collect();
+    let mut addr = endpoint_addr(member, &sockets)?;
+    for a in addrs.iter().filter(|a| a.parse::<SocketAddr>().is_err()) {
+        if let Ok(relay) = a.parse::<RelayUrl>() {
+            addr = addr.with_relay_url(relay);
+        }
     }
     Ok(addr)
 }
@@ -374,9 +862,14 @@ impl ProtocolHandler for JoinHandler {
             Ok(other) => Frame::Refuse(format!("expected Join, got {other:?}")),
             Err(e) => Frame::Refuse(e.to_string()),
         };
+        match &answer {
+            Frame::Welcome(_) => info!(member = %short(&member), "a new member joined"),
+            Frame::Refuse(reason) => info!(member = %short(&member), "invite refused: {reason}"),
+            _ => {}
+        }
         let _ = frame::send(&mut out, &answer).await;
         let _ = out.finish();
-        connection.closed().await;
+        let _ = tokio::time::timeout(GRACE * 5, connection.closed()).await;
         drop((out, inp));
         Ok(())
     }
@@ -406,373 +899,43 @@ fn welcome(
     }
 }
 
-#[derive(Debug, Clone)]
+/// Accepts Lore connections: each becomes the link with its peer (or loses to the one
+/// already there) and serves the sessions the peer opens on it.
+#[derive(Clone)]
 struct Handler {
-    library: Arc<Mutex<Library>>,
-    /// Where this node listens, for the Hello.
-    listening: Vec<String>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Handler").finish()
+    }
 }
 
 impl ProtocolHandler for Handler {
     async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
-        let (mut send, mut recv) = connection.accept_bi().await?;
-        // A refused or failed session closes this connection only; the node goes on. The
-        // streams stay open until the peer closes, so our last frames are read.
-        // Where the peer is: what it says in its Hello, with an unspecified IP replaced by
-        // the one it was seen at.
-        let seen: Option<std::net::IpAddr> =
-            connection
-                .paths()
-                .iter()
-                .find_map(|p| match p.remote_addr() {
-                    iroh::TransportAddr::Ip(a) => Some(a.ip()),
-                    _ => None,
-                });
-        let outcome = session(
-            &self.library,
-            &connection,
-            &self.listening,
-            false,
-            &mut send,
-            &mut recv,
-        )
-        .await;
-        if let Ok(report) = outcome {
-            let addrs: Vec<String> = report
-                .peer_addrs
-                .iter()
-                .filter_map(|a| a.parse::<SocketAddr>().ok())
-                .filter_map(|a| match (a.ip().is_unspecified(), seen) {
-                    (false, _) => Some(a),
-                    (true, Some(ip)) => Some(SocketAddr::new(ip, a.port())),
-                    (true, None) => None,
-                })
-                .map(|a| a.to_string())
-                .collect();
-            if !addrs.is_empty()
-                && let Ok(mut library) = self.library.lock()
-            {
-                let _ = library.remember_peer(&report.peer, addrs);
-            }
+        if self.shared.adopt(&connection, false) {
+            self.shared.clone().serve_link(connection).await;
         }
-        connection.closed().await;
-        drop((send, recv));
         Ok(())
     }
 }
 
-fn lock(library: &Mutex<Library>) -> Result<std::sync::MutexGuard<'_, Library>, SyncError> {
-    library
-        .lock()
-        .map_err(|_| SyncError::Library("the library lock was poisoned".into()))
-}
-
-/// Sends a frame and counts it.
-async fn say(out: &mut SendStream, frame: &Frame, sent: &mut usize) -> Result<(), SyncError> {
-    *sent += frame.encode().len() + 4;
-    frame::send(out, frame).await
-}
-
-/// Both sides run this on their end of the stream.
-async fn session(
-    library: &Mutex<Library>,
-    connection: &Connection,
-    ours: &[String],
-    dialled: bool,
-    out: &mut SendStream,
-    inp: &mut RecvStream,
-) -> Result<SyncReport, SyncError> {
-    let peer = member_of(&connection.remote_id());
-    let mut report = SyncReport {
-        peer: peer.clone(),
-        ..SyncReport::default()
-    };
-    let result = run(library, &peer, ours, dialled, out, inp, &mut report).await;
-    if let Err(e) = &result
-        && !matches!(e, SyncError::Refused(r) if r.starts_with("the peer refused"))
-    {
-        // Tell the peer why; what was stored before stays.
-        let _ = frame::send(out, &Frame::Refuse(e.to_string())).await;
+impl Shared {
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
-    let _ = out.finish();
-    result.map(|()| report)
-}
 
-async fn run(
-    library: &Mutex<Library>,
-    peer: &str,
-    ours: &[String],
-    dialled: bool,
-    out: &mut SendStream,
-    inp: &mut RecvStream,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let (team, team_heads, documents) = {
-        let mut lib = lock(library)?;
-        let digest = lib.digest()?;
-        (
-            lib.team()?,
-            digest.get(TEAM_KEY).cloned().unwrap_or_default(),
-            digest.len() as u64,
-        )
-    };
-    let hello = Frame::Hello {
-        team: team.id.clone(),
-        addrs: ours.to_vec(),
-        team_heads: team_heads.clone(),
-        documents,
-    };
-    say(out, &hello, &mut report.bytes_sent).await?;
-    let (their_team_heads, their_documents) = match receive(inp, &mut report.bytes_received).await?
-    {
-        Frame::Hello {
-            team: theirs,
-            addrs,
-            team_heads,
-            documents,
-        } if theirs == team.id => {
-            report.peer_addrs = addrs;
-            (team_heads, documents)
-        }
-        Frame::Hello { .. } => {
-            return Err(SyncError::Refused(
-                "the peer belongs to another team".into(),
-            ));
-        }
-        other => {
-            return Err(SyncError::Malformed(format!(
-                "expected Hello, got {other:?}"
-            )));
-        }
-    };
-    check_member(library, peer)?;
-    // The team document first: roster changes (a removal, a new role) apply before content.
-    if their_team_heads != team_heads {
-        exchange(library, peer, &[TEAM_KEY.to_string()], out, inp, report).await?;
-        check_member(library, peer)?;
+    pub(crate) fn member(&self) -> &str {
+        &self.me
     }
-    let keys =
-        differing_documents(library, documents.max(their_documents), out, inp, report).await?;
-    exchange(library, peer, &keys, out, inp, report).await?;
-    report.documents += keys.len();
-    // The last exchange is ordered: the dialling side says Bye, the accepting side reads it
-    // and answers Bye as its last act, and the dialling side closes only after reading
-    // that. So nobody is mid-read when the connection closes (QUIC drops unread data).
-    let mut sent = 0;
-    let mut got = 0;
-    let theirs = if dialled {
-        say(out, &Frame::Bye, &mut sent).await?;
-        receive(inp, &mut got).await?
-    } else {
-        let theirs = receive(inp, &mut got).await?;
-        say(out, &Frame::Bye, &mut sent).await?;
-        theirs
-    };
-    report.bytes_sent += sent;
-    report.bytes_received += got;
-    match theirs {
-        Frame::Bye => Ok(()),
-        other => Err(SyncError::Malformed(format!("expected Bye, got {other:?}"))),
+
+    pub(crate) fn library(&self) -> &Mutex<Library> {
+        &self.library
     }
-}
 
-async fn receive(inp: &mut RecvStream, received: &mut usize) -> Result<Frame, SyncError> {
-    let frame = frame::receive(inp).await?;
-    *received += frame.encode().len() + 4;
-    match frame {
-        Frame::Refuse(reason) => Err(SyncError::Refused(format!("the peer refused: {reason}"))),
-        frame => Ok(frame),
-    }
-}
-
-/// The peer must be on our roster and not removed.
-fn check_member(library: &Mutex<Library>, peer: &str) -> Result<(), SyncError> {
-    let team = lock(library)?.team()?;
-    match team.members.get(peer) {
-        Some(m) if !m.removed => Ok(()),
-        Some(_) => Err(SyncError::Refused(format!(
-            "{peer} was removed from the team"
-        ))),
-        None => Err(SyncError::Refused(format!(
-            "{peer} is not a member of the team"
-        ))),
-    }
-}
-
-/// Both sides send a frame and read the other's at once.
-async fn swap(
-    out: &mut SendStream,
-    inp: &mut RecvStream,
-    ours: &Frame,
-    report: &mut SyncReport,
-) -> Result<Frame, SyncError> {
-    let mut sent = 0;
-    let mut got = 0;
-    let (sending, receiving) = tokio::join!(say(out, ours, &mut sent), receive(inp, &mut got));
-    report.bytes_sent += sent;
-    report.bytes_received += got;
-    sending?;
-    receiving
-}
-
-/// Children per node of the digest tree (4 bits of a key's hash per level).
-const FANOUT: u64 = 16;
-/// The most levels of the digest tree (16^4 = 65,536 leaves: a handful of documents each
-/// in a library of 100,000).
-const MAX_LEVELS: u32 = 4;
-
-/// Levels enough for about four documents per leaf in the larger of the two libraries
-/// (both sides compute the same from the counts in their Hellos).
-fn levels_for(documents: u64) -> u32 {
-    (1..MAX_LEVELS)
-        .find(|&l| FANOUT.pow(l) * 4 >= documents)
-        .unwrap_or(MAX_LEVELS)
-}
-
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv64(bytes: impl IntoIterator<Item = u8>, mut hash: u64) -> u64 {
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-/// The leaf of a digest tree of `levels` a document key falls in.
-fn leaf(key: &str, levels: u32) -> u64 {
-    fnv64(key.bytes(), FNV_START) % FANOUT.pow(levels)
-}
-
-/// Finds the documents whose heads differ by walking the digest tree together: at each
-/// level both sides send the hashes of the children of the nodes that still differ, so the
-/// bytes grow with how much differs, not with the library. At the leaves that differ, the
-/// documents' heads are compared.
-async fn differing_documents(
-    library: &Mutex<Library>,
-    documents: u64,
-    out: &mut SendStream,
-    inp: &mut RecvStream,
-    report: &mut SyncReport,
-) -> Result<Vec<String>, SyncError> {
-    let levels = levels_for(documents);
-    let digest = lock(library)?.digest()?;
-    let leaves: Vec<(u64, &String, &Vec<u8>)> = digest
-        .iter()
-        .map(|(k, v)| (leaf(k, levels), k, v))
-        .collect();
-    // Nodes that still differ at the level above; the root, to begin with.
-    let mut differing: Vec<u64> = vec![0];
-    for level in 1..=levels {
-        let children: Vec<u64> = differing
-            .iter()
-            .flat_map(|&parent| (0..FANOUT).map(move |c| parent * FANOUT + c))
-            .collect();
-        let mut hashes = vec![FNV_START; children.len()];
-        for (l, k, v) in &leaves {
-            let node = l / FANOUT.pow(levels - level);
-            if let Ok(i) = children.binary_search(&node) {
-                hashes[i] = fnv64(k.bytes().chain([0]).chain(v.iter().copied()), hashes[i]);
-            }
-        }
-        let theirs = match swap(out, inp, &Frame::Hashes(hashes.clone()), report).await? {
-            Frame::Hashes(h) if h.len() == hashes.len() => h,
-            other => {
-                return Err(SyncError::Malformed(format!(
-                    "expected {} digest hashes, got {other:?}",
-                    hashes.len()
-                )));
-            }
-        };
-        differing = children
-            .iter()
-            .zip(hashes.iter().zip(&theirs))
-            .filter(|(_, (a, b))| a != b)
-            .map(|(node, _)| *node)
-            .collect();
-        if differing.is_empty() {
-            return Ok(Vec::new());
-        }
-    }
-    let ours: lore_core::Digest = leaves
-        .iter()
-        .filter(|(l, _, _)| differing.binary_search(l).is_ok())
-        .map(|(_, k, v)| ((*k).clone(), (*v).clone()))
-        .collect();
-    let theirs = match swap(out, inp, &Frame::Digest(ours.clone()), report).await? {
-        Frame::Digest(d) => d,
-        other => {
-            return Err(SyncError::Malformed(format!(
-                "expected Digest, got {other:?}"
-            )));
-        }
-    };
-    if theirs
-        .keys()
-        .any(|k| differing.binary_search(&leaf(k, levels)).is_err())
-    {
-        return Err(SyncError::Malformed(
-            "a digest entry outside the leaves asked for".into(),
-        ));
-    }
-    let mut keys: Vec<String> = ours
-        .iter()
-        .filter(|(k, h)| theirs.get(*k) != Some(*h))
-        .map(|(k, _)| k.clone())
-        .chain(theirs.keys().filter(|k| !ours.contains_key(*k)).cloned())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    Ok(keys)
-}
-
-/// Rounds of sync messages for `keys` until neither side has anything to say.
-async fn exchange(
-    library: &Mutex<Library>,
-    peer: &str,
-    keys: &[String],
-    out: &mut SendStream,
-    inp: &mut RecvStream,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    let mut session = lock(library)?.begin_sync(peer);
-    loop {
-        let mut batch = Vec::new();
-        {
-            let mut lib = lock(library)?;
-            for key in keys {
-                if let Some(message) = lib.sync_message(&mut session, key)? {
-                    batch.push((key.clone(), message));
-                }
-            }
-        }
-        let ours_empty = batch.is_empty();
-        let mut sent = 0;
-        let mut got = 0;
-        let ours = Frame::Batch(batch);
-        // Both sides send and read at once: neither can block the other on flow control.
-        let (sending, receiving) = tokio::join!(say(out, &ours, &mut sent), receive(inp, &mut got));
-        report.bytes_sent += sent;
-        report.bytes_received += got;
-        sending?;
-        let theirs = match receiving? {
-            Frame::Batch(items) => items,
-            other => {
-                return Err(SyncError::Malformed(format!(
-                    "expected a Batch, got {other:?}"
-                )));
-            }
-        };
-        let theirs_empty = theirs.is_empty();
-        if let Some((key, _)) = theirs.iter().find(|(k, _)| !keys.contains(k)) {
-            return Err(SyncError::Malformed(format!(
-                "a message for {key}, which is not being synced"
-            )));
-        }
-        // One durable transaction for the whole round.
-        lock(library)?.receive_batch(&mut session, &theirs)?;
-        if ours_empty && theirs_empty {
-            return Ok(());
-        }
+    /// Sync with the known peers now.
+    pub(crate) fn wake(&self) {
+        self.changed.notify_one();
     }
 }

@@ -22,6 +22,9 @@ pub struct Ticket {
     pub inviter: String,
     /// Where the inviter's node listens.
     pub addrs: Vec<SocketAddr>,
+    /// The inviter's relay, if the team runs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay: Option<String>,
     pub role: Role,
     pub secret: String,
     /// Milliseconds since the Unix epoch.
@@ -106,6 +109,18 @@ impl FromStr for Ticket {
 }
 
 impl Ticket {
+    /// Where the inviter can be reached: its addresses and relay.
+    pub fn inviter_addr(&self) -> Result<iroh::EndpointAddr, SyncError> {
+        let mut addr = crate::endpoint_addr(&self.inviter, &self.addrs)?;
+        if let Some(relay) = &self.relay {
+            let url = relay.parse::<iroh::RelayUrl>().map_err(|_| {
+                SyncError::Ticket(format!("the ticket's relay `{relay}` is not a URL"))
+            })?;
+            addr = addr.with_relay_url(url);
+        }
+        Ok(addr)
+    }
+
     /// Whether the ticket's expiry has passed.
     pub fn expired(&self) -> bool {
         self.expires_at < lore_core::model::now_millis()

@@ -22,7 +22,12 @@ async fn node(dir: &Path, name: &str, team: Option<&[u8]>) -> Result<Node> {
         Some(bytes) => Library::join(dir, identity.writer(), bytes)?,
         None => Library::open(dir, identity.writer())?,
     };
-    Ok(Node::start(library, &identity, LOOPBACK.parse()?).await?)
+    Ok(Node::start(
+        library,
+        &identity,
+        lore_sync::Options::direct(LOOPBACK.parse()?),
+    )
+    .await?)
 }
 
 /// A member of `admin`'s team with its own data directory.

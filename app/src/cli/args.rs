@@ -261,12 +261,18 @@ pub enum SynonymsCommand {
     },
 }
 
-/// The address the sync node listens on.
-#[derive(Debug, Clone, Args)]
-pub struct Listen {
-    /// Where the sync node listens (IP:PORT)
-    #[arg(long, default_value = "0.0.0.0:4747", value_name = "ADDR")]
-    pub listen: std::net::SocketAddr,
+/// How the sync node reaches the team. Flags override `config.toml` in the data directory.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Network {
+    /// Where the sync node listens, IP:PORT [default: `listen` in config.toml, else 0.0.0.0:4747]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// A self-hosted iroh relay, for teammates that cannot reach each other directly
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
+    /// Do not announce or look for teammates on the local network (mDNS)
+    #[arg(long)]
+    pub no_mdns: bool,
 }
 
 #[derive(Debug, Args)]
@@ -278,25 +284,28 @@ pub struct InviteArgs {
     #[arg(long, default_value = "24h", value_parser = parse_duration)]
     pub expires: std::time::Duration,
     #[command(flatten)]
-    pub listen: Listen,
+    pub net: Network,
 }
 
 #[derive(Debug, Args)]
 pub struct JoinArgs {
     /// The ticket an admin gave you (starts with lore1)
     pub ticket: String,
-    /// Where this device listens while joining (IP:PORT; port 0 picks a free one)
-    #[arg(long, default_value = "0.0.0.0:0", value_name = "ADDR")]
-    pub listen: std::net::SocketAddr,
+    /// Where this device listens while joining, IP:PORT [default: 0.0.0.0:0, any free port]
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::SocketAddr>,
+    /// A self-hosted iroh relay [default: the ticket's, or `relay` in config.toml]
+    #[arg(long, value_name = "URL")]
+    pub relay: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    pub listen: Listen,
-    /// Seconds between syncs with known peers
-    #[arg(long, default_value_t = 10)]
-    pub every: u64,
+    pub net: Network,
+    /// Seconds between syncs with known peers [default: `sync_every` in config.toml, else 10]
+    #[arg(long)]
+    pub every: Option<u64>,
 }
 
 /// Parses `30m`, `24h`, `7d` or plain seconds.

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::{AddArgs, EditArgs, IdArg, ListArgs};
-use super::output::say;
 use super::output::{entry_text, json_line, local_time, text_arg};
+use super::output::{note, say};
 
 pub fn add(ctx: &Context, a: AddArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
@@ -150,11 +150,11 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
         }
     } else if rows.is_empty() {
         if library.is_empty() {
-            eprintln!(
+            note!(
                 "the library is empty; add entries with `lore add`, `lore import` or `lore demo`"
             );
         } else {
-            eprintln!("no entries match");
+            note!("no entries match");
         }
     } else {
         let id_width = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
@@ -244,7 +244,7 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} damaged document(s)", damaged.len());
+        note!("{} damaged document(s)", damaged.len());
         Ok(ExitCode::FAILURE)
     }
 }

@@ -1,6 +1,5 @@
 //! Import, export and the demo library.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -11,14 +10,14 @@ use lore_core::{ImportItem, ImportReport};
 use super::Context;
 use super::args::{ExportArgs, FormatArg, ImportArgs};
 use super::output::json_line;
-use super::output::say;
+use super::output::{note, say};
 
 /// Imports above this size compact the database file afterwards.
 const COMPACT_ABOVE: usize = 1000;
 
 /// A progress line on stderr, only when it is a terminal and the batch is large.
 pub fn progress(label: &'static str) -> impl FnMut(usize, usize) {
-    let show = std::io::stderr().is_terminal();
+    let show = super::output::stderr_is_terminal();
     let mut last = Instant::now();
     move |done, total| {
         if !show || total < 500 {
@@ -82,7 +81,7 @@ pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
     };
     let report = lore_core::exchange::export(&mut library, format, &a.out)?;
     for damaged in &report.damaged {
-        eprintln!("skipped: {damaged}");
+        note!("skipped: {damaged}");
     }
     if ctx.json {
         json_line(&serde_json::json!({

@@ -2,9 +2,11 @@
 
 mod args;
 pub(crate) use args::{BenchArgs, BenchSuite};
+mod config;
 pub(crate) use exchange::progress;
 mod entries;
 pub(crate) mod exchange;
+mod local;
 mod net;
 pub(crate) mod output;
 mod search;
@@ -12,6 +14,7 @@ mod team;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, MutexGuard};
 
 use anyhow::{Context as _, Result};
 use clap::Parser;
@@ -21,9 +24,15 @@ use lore_sync::Identity;
 use args::{Cli, Command};
 
 /// Parses the arguments, runs the command, and turns errors into a message and exit code 1.
+/// While a node (`lore serve`, the app) owns the data directory, the command is run by that
+/// node and only its output is printed here.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let outcome = match local::forward(&cli) {
+        Some(forwarded) => forwarded,
+        None => run(cli, None),
+    };
+    match outcome {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -32,18 +41,54 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What every command needs: where the library is, how to print, who writes.
+/// What every command needs: where the library is, how to print, who writes, and the
+/// node that owns the library when the command runs inside one.
 pub(crate) struct Context {
     pub data_dir: PathBuf,
     pub json: bool,
     pub name: Option<String>,
+    pub served: Option<Arc<local::Served>>,
+}
+
+/// The library a command works on: opened for it, or the running node's.
+pub(crate) enum Lib<'a> {
+    Own(Box<Library>),
+    Node(MutexGuard<'a, Library>),
+}
+
+impl std::ops::Deref for Lib<'_> {
+    type Target = Library;
+    fn deref(&self) -> &Library {
+        match self {
+            Lib::Own(l) => l,
+            Lib::Node(l) => l,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Lib<'_> {
+    fn deref_mut(&mut self) -> &mut Library {
+        match self {
+            Lib::Own(l) => l,
+            Lib::Node(l) => l,
+        }
+    }
 }
 
 impl Context {
-    /// Opens the library of the data directory (creating it on first use).
-    pub fn open(&self) -> Result<Library> {
+    /// Opens the library of the data directory (creating it on first use), or takes the
+    /// running node's.
+    pub fn open(&self) -> Result<Lib<'_>> {
+        if let Some(served) = &self.served {
+            return Ok(Lib::Node(served.library.lock().map_err(|_| {
+                anyhow::anyhow!("the library lock was poisoned; restart `lore serve`")
+            })?));
+        }
         let identity = self.identity()?;
-        Ok(Library::open(&self.data_dir, identity.writer())?)
+        Ok(Lib::Own(Box::new(Library::open(
+            &self.data_dir,
+            identity.writer(),
+        )?)))
     }
 
     /// This device's identity (the data directory is created on first use).
@@ -56,17 +101,26 @@ impl Context {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    let data_dir = match cli.data_dir {
-        Some(dir) => dir,
+/// The data directory the arguments name.
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    match &cli.data_dir {
+        Some(dir) => Ok(dir.clone()),
         None => dirs::data_dir().map(|d| d.join("lore")).context(
             "no default data directory on this system; pass --data-dir DIR or set LORE_DIR",
-        )?,
-    };
+        ),
+    }
+}
+
+/// Runs a parsed command, in this process or (`served`) inside the node owning the library.
+fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
     let ctx = Context {
-        data_dir,
+        data_dir: match &served {
+            Some(s) => s.data_dir.clone(),
+            None => data_dir(&cli)?,
+        },
         json: cli.json,
         name: cli.name,
+        served,
     };
     match cli.command {
         None => {

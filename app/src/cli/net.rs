@@ -5,11 +5,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
-use lore_sync::{Node, Ticket};
+use std::sync::Arc;
+
+use lore_sync::{Connected, Node, Ticket};
 
 use super::Context;
-use super::args::{InviteArgs, JoinArgs, ServeArgs};
-use super::output::{json_line, local_time, say};
+use super::args::{InviteArgs, JoinArgs, Network, ServeArgs};
+use super::config;
+use super::local::{self, Served};
+use super::output::{json_line, local_time, note, say};
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -39,6 +43,19 @@ fn reachable(listen: SocketAddr) -> Vec<SocketAddr> {
 }
 
 pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
+    // Inside a running node the ticket names where that node listens; otherwise where
+    // `lore serve` will listen, from the flags and config.toml.
+    let (addrs, relay, listen) = match &ctx.served {
+        Some(served) => (served.reachable.clone(), served.relay.clone(), None),
+        None => {
+            let (options, _) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;
+            (
+                reachable(options.bind),
+                options.relay.map(|r| r.to_string()),
+                Some(options.bind),
+            )
+        }
+    };
     let mut library = ctx.open()?;
     let valid_for = i64::try_from(a.expires.as_millis()).unwrap_or(i64::MAX);
     let invite = library.create_invite(a.role.into(), valid_for)?;
@@ -47,7 +64,8 @@ pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
         team: team.id,
         team_name: team.name,
         inviter: library.writer().member.clone(),
-        addrs: reachable(a.listen.listen),
+        addrs,
+        relay,
         role: invite.role,
         secret: invite.secret,
         expires_at: invite.expires_at,
@@ -56,14 +74,19 @@ pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
         json_line(
             &serde_json::json!({ "ticket": ticket.to_string(), "role": ticket.role, "expires_at": ticket.expires_at }),
         )?;
-    } else {
-        say!("{ticket}");
-        eprintln!(
-            "one-time ticket for a new {} (valid until {}); run `lore serve --listen {}` so they can join",
-            ticket.role,
-            local_time(ticket.expires_at),
-            a.listen.listen
-        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("{ticket}");
+    let until = local_time(ticket.expires_at);
+    match listen {
+        Some(listen) => note!(
+            "one-time ticket for a new {} (valid until {until}); run `lore serve --listen {listen}` so they can join",
+            ticket.role
+        ),
+        None => note!(
+            "one-time ticket for a new {} (valid until {until}); the running node will let them in",
+            ticket.role
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -72,8 +95,14 @@ pub fn join(ctx: &Context, a: JoinArgs) -> Result<ExitCode> {
     let ticket: Ticket = a.ticket.parse()?;
     let identity = ctx.identity()?;
     let dir = ctx.data_dir.clone();
+    let net = Network {
+        listen: Some(a.listen.unwrap_or(SocketAddr::from(([0, 0, 0, 0], 0)))),
+        relay: a.relay.or_else(|| ticket.relay.clone()),
+        no_mdns: true,
+    };
+    let (options, _) = config::options(&dir, &net, config::default_listen())?;
     let (documents, entries, team, role) = runtime()?.block_on(async {
-        let (node, report) = lore_sync::join(&ticket, &dir, &identity, a.listen).await?;
+        let (node, report) = lore_sync::join(&ticket, &dir, &identity, options).await?;
         let summary = {
             let library = node.library();
             let mut library = library
@@ -95,32 +124,80 @@ pub fn join(ctx: &Context, a: JoinArgs) -> Result<ExitCode> {
         )?;
     } else {
         say!("joined team “{team}” as {role}: {entries} entries ({documents} documents synced)");
+        note!("run `lore serve` (or open the app) to keep in sync with the team");
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Node logs go to stderr; `LORE_LOG` (error, warn, info, debug, trace) sets how much.
+pub fn init_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let level = std::env::var("LORE_LOG")
+        .ok()
+        .and_then(|l| l.parse::<LevelFilter>().ok())
+        .unwrap_or(LevelFilter::INFO);
+    let filter = Targets::new()
+        .with_target("lore_sync", level)
+        .with_target("lore", level)
+        .with_default(LevelFilter::WARN.min(level));
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_target(false),
+        )
+        .with(filter)
+        .try_init();
+}
+
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
+    init_logging();
     let identity = ctx.identity()?;
+    let (options, every) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;
+    let every = a.every.unwrap_or(every).max(1);
     let library = lore_core::Library::open(&ctx.data_dir, identity.writer())?;
+    let data_dir = ctx.data_dir.clone();
     runtime()?.block_on(async move {
-        let node = Node::start(library, &identity, a.listen.listen).await?;
-        eprintln!(
-            "lore node {} listening on {:?}; Ctrl-C stops it",
-            node.member(),
-            node.addr().ip_addrs().collect::<Vec<_>>()
+        let relay = options.relay.as_ref().map(ToString::to_string);
+        let mdns = options.mdns;
+        let node = Arc::new(Node::start(library, &identity, options).await?);
+        let listening: Vec<SocketAddr> = node.addr().ip_addrs().copied().collect();
+        let served = Arc::new(Served {
+            data_dir,
+            library: node.library(),
+            node: node.clone(),
+            reachable: listening.iter().flat_map(|a| reachable(*a)).collect(),
+            relay: relay.clone(),
+        });
+        let _socket = local::listen(served)?;
+        tracing::info!(
+            id = %node.member(),
+            listening = ?listening,
+            relay = relay.as_deref().unwrap_or("none"),
+            mdns,
+            "lore node running; Ctrl-C stops it"
         );
-        node.start_syncing(Duration::from_secs(a.every.max(1)));
+        node.start_syncing(Duration::from_secs(every));
         tokio::signal::ctrl_c()
             .await
             .context("waiting for Ctrl-C")?;
-        eprintln!("stopping");
-        node.shutdown().await;
+        tracing::info!("stopping");
+        node.stop().await;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn status(ctx: &Context) -> Result<ExitCode> {
+    let connected: Vec<Connected> = ctx
+        .served
+        .as_ref()
+        .map(|s| s.node.connected())
+        .unwrap_or_default();
+    let running = ctx.served.is_some();
     let mut library = ctx.open()?;
     let team = library.team()?;
     let me = library.writer().member.clone();
@@ -129,19 +206,29 @@ pub fn status(ctx: &Context) -> Result<ExitCode> {
         .get(&me)
         .map(|m| m.role.as_str())
         .unwrap_or("not a member");
-    let peers = library.known_peers()?;
+    let mut peers = Vec::new();
+    for p in library.known_peers()? {
+        let link = connected.iter().find(|c| c.member == p.member);
+        peers.push(serde_json::json!({
+            "member": p.member,
+            "name": team.member_name(&p.member),
+            "connected": link.is_some(),
+            "syncing": link.is_some_and(|c| c.syncing),
+            "addr": link.and_then(|c| c.addr.clone()),
+            "addrs": p.addrs,
+            "last_sync": (p.last_sync > 0).then(|| lore_core::exchange::format_time(p.last_sync)),
+            "pending": library.pending_for(&p.member)?,
+        }));
+    }
     if ctx.json {
         json_line(&serde_json::json!({
             "id": me,
             "team": team.id,
             "team_name": team.name,
             "role": role,
-            "peers": peers.iter().map(|p| serde_json::json!({
-                "member": p.member,
-                "name": team.member_name(&p.member),
-                "addrs": p.addrs,
-                "last_sync": lore_core::exchange::format_time(p.last_sync),
-            })).collect::<Vec<_>>(),
+            "node": running,
+            "documents": library.digest()?.len(),
+            "peers": peers,
         }))?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -156,15 +243,53 @@ pub fn status(ctx: &Context) -> Result<ExitCode> {
         team.id
     );
     say!("role    {role}");
+    say!(
+        "node    {}",
+        if running {
+            format!("running, {} peer(s) connected", connected.len())
+        } else {
+            "not running (start `lore serve` or the app to sync)".to_string()
+        }
+    );
     if peers.is_empty() {
         say!("peers   none yet (join with a ticket, or have a teammate join you)");
     }
-    for p in peers {
+    for p in &peers {
+        let text = |k: &str| p[k].as_str().unwrap_or("").to_string();
+        let state = if p["syncing"].as_bool() == Some(true) {
+            "syncing"
+        } else if p["connected"].as_bool() == Some(true) {
+            "connected"
+        } else {
+            "offline"
+        };
+        let addr = match p["addr"].as_str() {
+            Some(a) => a.to_string(),
+            None => p["addrs"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        };
+        let last = match p["last_sync"].as_str() {
+            Some(_) => {
+                let ms = library
+                    .known_peers()?
+                    .iter()
+                    .find(|k| k.member == text("member"))
+                    .map_or(0, |k| k.last_sync);
+                local_time(ms)
+            }
+            None => "never".to_string(),
+        };
         say!(
-            "peer    {:<16} last sync {}  {}",
-            team.member_name(&p.member),
-            local_time(p.last_sync),
-            p.addrs.join(", ")
+            "peer    {:<16} {state:<9} last sync {last}  pending {}  {addr}",
+            text("name"),
+            p["pending"]
         );
     }
     Ok(ExitCode::SUCCESS)

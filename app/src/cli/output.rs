@@ -16,9 +16,72 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// Prints a line for the person at the terminal (stderr): notes, warnings, progress.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::write_note(format_args!($($arg)*))
+    };
+}
+pub(crate) use note;
+
+/// What a command run for another process printed, and the input it was given.
+#[derive(Debug, Default)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
+    pub stdin: Option<String>,
+}
+
+thread_local! {
+    /// Set while this thread runs a command for a `lore` process on the local socket.
+    static CAPTURE: std::cell::RefCell<Option<Captured>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with its output collected instead of printed, and `stdin` as its standard input.
+pub fn capture<R>(stdin: Option<String>, f: impl FnOnce() -> R) -> (R, Captured) {
+    CAPTURE.with(|c| {
+        *c.borrow_mut() = Some(Captured {
+            stdin,
+            ..Captured::default()
+        });
+    });
+    let result = f();
+    let captured = CAPTURE.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (result, captured)
+}
+
+/// Appends to the captured output, if this thread captures; returns whether it did.
+fn captured(f: impl FnOnce(&mut Captured)) -> bool {
+    CAPTURE.with(|c| match c.borrow_mut().as_mut() {
+        Some(captured) => {
+            f(captured);
+            true
+        }
+        None => false,
+    })
+}
+
+/// Whether output goes to a terminal (never, when captured).
+pub fn stdout_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    !captured(|_| ()) && std::io::stdout().is_terminal()
+}
+
+/// Whether notes go to a terminal (never, when captured).
+pub fn stderr_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    !captured(|_| ()) && std::io::stderr().is_terminal()
+}
+
 /// The body of [`say!`].
 pub fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::fmt::Write as _;
     use std::io::Write;
+    if captured(|c| {
+        let _ = writeln!(c.stdout, "{args}");
+    }) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -27,6 +90,28 @@ pub fn write_line(args: std::fmt::Arguments<'_>) {
         eprintln!("error: cannot write the output: {e}");
         std::process::exit(1);
     }
+}
+
+/// The body of [`note!`].
+pub fn write_note(args: std::fmt::Arguments<'_>) {
+    use std::fmt::Write as _;
+    if !captured(|c| {
+        let _ = writeln!(c.stderr, "{args}");
+    }) {
+        eprintln!("{args}");
+    }
+}
+
+/// All of standard input (the caller's, when captured).
+pub fn read_stdin() -> Result<String> {
+    if let Some(text) = CAPTURE.with(|c| c.borrow_mut().as_mut().map(|c| c.stdin.take())) {
+        return Ok(text.unwrap_or_default());
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("reading standard input")?;
+    Ok(text)
 }
 
 /// Prints one JSON object on its own line.
@@ -46,11 +131,7 @@ pub fn local_time(ms: i64) -> String {
 /// `-` means standard input; anything else is the text itself.
 pub fn text_arg(value: String) -> Result<String> {
     if value == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading the text from standard input")?;
-        Ok(text.trim_end().to_string())
+        Ok(read_stdin()?.trim_end().to_string())
     } else {
         Ok(value)
     }

@@ -1,6 +1,5 @@
 //! Search, suggest, synonyms and reindex.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -8,7 +7,7 @@ use lore_core::{Hit, SearchRequest};
 
 use super::Context;
 use super::args::{SearchArgs, SuggestArgs, SynonymsCommand};
-use super::output::{json_line, say, text_arg};
+use super::output::{json_line, note, say, text_arg};
 
 pub fn search(ctx: &Context, a: SearchArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
@@ -43,10 +42,10 @@ fn print_hits(ctx: &Context, hits: &[Hit]) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        eprintln!("nothing found; try fewer or other words, or `lore list`");
+        note!("nothing found; try fewer or other words, or `lore list`");
         return Ok(ExitCode::SUCCESS);
     }
-    let bold = std::io::stdout().is_terminal();
+    let bold = super::output::stdout_is_terminal();
     for (n, hit) in hits.iter().enumerate() {
         say!("{}. {} [{}] {}", n + 1, hit.title, hit.kind, hit.id);
         if !hit.snippet.is_empty() {

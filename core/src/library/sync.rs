@@ -280,10 +280,75 @@ impl Library {
         Ok(self.doc_mut(TEAM_KEY)?.doc.save())
     }
 
+    /// The heads each document had when the last session with `peer` ended in agreement
+    /// (sorted, concatenated), by document key.
+    fn shared_with(&self, peer: &str) -> Result<HashMap<String, Vec<u8>>> {
+        Ok(self
+            .store
+            .sync_states_of(peer)?
+            .into_iter()
+            .filter_map(|(key, bytes)| {
+                let mut heads = State::decode(&bytes).ok()?.shared_heads;
+                heads.sort();
+                Some((key, heads.iter().flat_map(|h| h.0).collect()))
+            })
+            .collect())
+    }
+
+    /// How many documents `peer` does not have yet as far as this library knows: those
+    /// whose heads here differ from the heads the last session with it agreed on (every
+    /// document, for a peer never synced with).
+    pub fn pending_for(&self, peer: &str) -> Result<usize> {
+        let shared = self.shared_with(peer)?;
+        Ok(self
+            .store
+            .all_heads()?
+            .into_iter()
+            .filter(|(key, heads)| shared.get(key) != Some(&sorted_heads(heads)))
+            .collect::<Vec<_>>()
+            .len())
+    }
+
+    /// After a session with `peer` succeeded: the documents of `digest` (taken when it
+    /// began) that were found equal without syncing are recorded as shared with it, so
+    /// [`Library::pending_for`] knows the peer has them. `synced` were synced and have
+    /// their states already. Only states that changed are written.
+    pub fn mark_in_sync(&mut self, peer: &str, digest: &Digest, synced: &[String]) -> Result<()> {
+        let shared = self.shared_with(peer)?;
+        let stale: Vec<(&String, Vec<u8>)> = digest
+            .iter()
+            .filter(|(key, _)| !synced.contains(key))
+            .map(|(key, heads)| (key, sorted_heads(heads)))
+            .filter(|(key, heads)| shared.get(*key) != Some(heads))
+            .collect();
+        if stale.is_empty() {
+            return Ok(());
+        }
+        self.store.write(|b| {
+            for (key, heads) in &stale {
+                let mut state = State::new();
+                state.shared_heads = heads
+                    .chunks_exact(32)
+                    .filter_map(|c| <[u8; 32]>::try_from(c).ok())
+                    .map(automerge::ChangeHash)
+                    .collect();
+                b.put_sync_state(peer, key, &state.encode())?;
+            }
+            Ok(())
+        })
+    }
+
     /// Whether a document (by key) exists here; for tests and status.
     pub fn has_document(&self, key: &str) -> Result<bool> {
         Ok(self.docs.contains_key(key) || self.store.contains(key)?)
     }
+}
+
+/// Heads as stored (32-byte hashes, concatenated), in sorted order.
+fn sorted_heads(heads: &[u8]) -> Vec<u8> {
+    let mut hashes: Vec<&[u8]> = heads.chunks(32).collect();
+    hashes.sort_unstable();
+    hashes.concat()
 }
 
 /// Who may change what: the team document, admins; entries, members who may edit; a
@@ -340,6 +405,28 @@ impl Library {
         Ok(peers)
     }
 
+    /// Records where `member` can be reached (found on the local network, say) without
+    /// claiming a sync happened.
+    pub fn learn_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
+        let mut peers = self.known_peers()?;
+        let last_sync = peers
+            .iter()
+            .find(|p| p.member == member)
+            .map_or(0, |p| p.last_sync);
+        peers.retain(|p| p.member != member);
+        peers.push(KnownPeer {
+            member: member.to_string(),
+            addrs,
+            last_sync,
+        });
+        self.put_peers(&peers)
+    }
+
+    fn put_peers(&mut self, peers: &[KnownPeer]) -> Result<()> {
+        let bytes = serde_json::to_vec(peers).map_err(|e| Error::Database(e.to_string()))?;
+        self.store.write(|b| b.put_meta(PEERS_KEY, &bytes))
+    }
+
     /// Records a successful sync with `member` at `addrs`.
     pub fn remember_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
         let mut peers = self.known_peers()?;
@@ -349,7 +436,6 @@ impl Library {
             addrs,
             last_sync: crate::model::now_millis(),
         });
-        let bytes = serde_json::to_vec(&peers).map_err(|e| Error::Database(e.to_string()))?;
-        self.store.write(|b| b.put_meta(PEERS_KEY, &bytes))
+        self.put_peers(&peers)
     }
 }

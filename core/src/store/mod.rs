@@ -124,6 +124,22 @@ impl Store {
         Ok(table.get((peer, doc))?.map(|v| v.value().to_vec()))
     }
 
+    /// Every stored sync state with `peer`: (doc key, encoded state).
+    pub(crate) fn sync_states_of(&self, peer: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(SYNC)?;
+        let mut states = Vec::new();
+        for item in table.range((peer, "")..)? {
+            let (k, v) = item?;
+            let (p, doc) = k.value();
+            if p != peer {
+                break;
+            }
+            states.push((doc.to_string(), v.value().to_vec()));
+        }
+        Ok(states)
+    }
+
     /// Calls `f` with the key and chunks of every document whose key starts with `prefix`,
     /// in key order, all in one read transaction (for rebuilding derived data).
     pub(crate) fn each_doc(&self, prefix: &str, mut f: impl FnMut(&str, &[Vec<u8>])) -> Result<()> {

@@ -1,0 +1,83 @@
+//! The data directory's `config.toml`: settings a team sets once (where the node listens,
+//! the team's own relay, local-network discovery). Command-line flags override it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow};
+use lore_sync::{Options, RelayUrl};
+use serde::Deserialize;
+
+use super::args::Network;
+
+/// The file name, inside the data directory.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Where the sync node listens unless told otherwise.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:4747";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub network: NetworkConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// IP:PORT the node listens on.
+    pub listen: Option<SocketAddr>,
+    /// URL of a self-hosted iroh relay.
+    pub relay: Option<String>,
+    /// Announce and find teammates on the local network (default: on, unless listening
+    /// on loopback only).
+    pub mdns: Option<bool>,
+    /// Seconds between background syncs with known peers.
+    pub sync_every: Option<u64>,
+}
+
+impl Config {
+    pub fn path(dir: &Path) -> PathBuf {
+        dir.join(CONFIG_FILE)
+    }
+
+    /// Reads the config of the data directory `dir`; a missing file is the defaults, a
+    /// malformed one an error naming the file, line and setting.
+    pub fn load(dir: &Path) -> Result<Config> {
+        let path = Config::path(dir);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        };
+        toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+    }
+}
+
+/// The node's options: flags first, then the config file, then the defaults.
+pub fn options(dir: &Path, net: &Network, default_listen: SocketAddr) -> Result<(Options, u64)> {
+    let config = Config::load(dir)?.network;
+    let bind = net.listen.or(config.listen).unwrap_or(default_listen);
+    let relay = net
+        .relay
+        .clone()
+        .or(config.relay)
+        .map(|r| {
+            r.parse::<RelayUrl>().map_err(|_| {
+                anyhow!("`{r}` is not a relay URL (it looks like https://relay.example.com)")
+            })
+        })
+        .transpose()?;
+    // Announcing a loopback address to the local network would help nobody.
+    let mdns = !net.no_mdns && config.mdns.unwrap_or(true) && !bind.ip().is_loopback();
+    let every = config.sync_every.unwrap_or(10).max(1);
+    Ok((Options { bind, relay, mdns }, every))
+}
+
+/// The default listen address.
+pub fn default_listen() -> SocketAddr {
+    DEFAULT_LISTEN
+        .parse()
+        .unwrap_or(SocketAddr::from(([0, 0, 0, 0], 4747)))
+}
