@@ -301,3 +301,28 @@ fn a_closed_output_pipe_ends_quietly() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_malformed_config_file_is_named_with_the_line_at_fault() {
+    let l = lore();
+    l.ok(&["demo"]);
+    std::fs::write(
+        l.dir().join("config.toml"),
+        "[network]\nlisten = \"0.0.0.0:4747\"\nrelay = 42\n",
+    )
+    .expect("write");
+    let err = l.fails(&["serve"]);
+    assert!(
+        err.contains("config.toml") && err.contains("line 3"),
+        "{err}"
+    );
+    std::fs::write(
+        l.dir().join("config.toml"),
+        "[network]\nrelay = \"not a url\"\n",
+    )
+    .expect("write");
+    let err = l.fails(&["serve"]);
+    assert!(err.contains("not a relay URL"), "{err}");
+    // The library is untouched and works as before.
+    assert!(l.json(&["list"]).len() > 100);
+}

@@ -531,3 +531,36 @@ async fn peers_dialling_each_other_at_once_share_one_connection_and_converge() {
     bob.shutdown().await;
     alice.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_cannot_be_reached_delays_nothing() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let dir = root.path().join("bob");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let identity = Identity::load_or_create(&dir, Some("bob")).expect("identity");
+    add_member(&alice, &identity.member_id(), Role::Agent);
+    let library = Library::join(&dir, identity.writer(), &team_document(&alice)).expect("join");
+    // Nothing listens on this port: the relay is down (or the team has none running).
+    let options = lore_sync::Options {
+        relay: Some("http://127.0.0.1:9".parse().expect("url")),
+        ..lore_sync::Options::direct(LOOPBACK.parse().expect("addr"))
+    };
+    let bob = Node::start(library, &identity, options)
+        .await
+        .expect("node");
+    assert!(
+        bob.addr().relay_urls().next().is_some(),
+        "the relay is announced"
+    );
+    let report = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        bob.sync_with(alice.addr()),
+    )
+    .await
+    .expect("direct addresses do not wait for the relay")
+    .expect("sync");
+    assert!(report.documents > 300);
+    bob.shutdown().await;
+    alice.shutdown().await;
+}

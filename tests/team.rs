@@ -252,3 +252,67 @@ fn invite_serve_and_join_from_the_command_line() {
     let err = carol.fails(&["join", "not-a-ticket"]);
     assert!(err.contains("not a Lore invite ticket"), "{err}");
 }
+
+/// Two nodes find each other on the local network by mDNS alone: both have only stale
+/// addresses of the other. Runs in a network namespace of its own (loopback with multicast
+/// on), so nothing leaves the test; where this machine cannot make one, it says so.
+#[test]
+fn teammates_on_the_same_network_find_each_other_by_mdns() {
+    let namespaces = std::process::Command::new("unshare")
+        .args(["-rn", "ip", "link", "set", "lo", "up"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !namespaces {
+        eprintln!("skipped: this machine cannot create a network namespace (unshare -rn)");
+        return;
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let script = r#"
+set -eu
+ip link set lo up
+ip link set lo multicast on
+ip route add 224.0.0.0/4 dev lo
+L="$1"; A_DIR="$2"; B_DIR="$3"
+"$L" --data-dir "$A_DIR" --name Alice demo >/dev/null
+T=$("$L" --data-dir "$A_DIR" invite --listen 0.0.0.0:45100 2>/dev/null)
+"$L" --data-dir "$A_DIR" serve --listen 0.0.0.0:45100 2>/dev/null &
+A=$!
+sleep 1
+"$L" --data-dir "$B_DIR" --name Bob join "$T" --listen 127.0.0.1:0 >/dev/null
+kill -INT $A; wait $A
+# Both come back on ports the other has never seen.
+"$L" --data-dir "$A_DIR" serve --listen 0.0.0.0:45200 2>/dev/null &
+A=$!
+"$L" --data-dir "$B_DIR" serve --listen 0.0.0.0:45300 2>/dev/null &
+B=$!
+sleep 1
+"$L" --data-dir "$A_DIR" add --kind faq --title "局域网自动发现" --body "只在这台机器上写的" >/dev/null
+found=no
+for i in $(seq 1 100); do
+  if "$L" --data-dir "$B_DIR" search "局域网自动发现" 2>/dev/null | grep -q "局域网自动发现"; then
+    found=yes; break
+  fi
+  sleep 0.2
+done
+echo "found=$found"
+kill -INT $A $B; wait
+"#;
+    let out = std::process::Command::new("unshare")
+        .args(["-rn", "sh", "-c", script, "mdns"])
+        .arg(crate::LORE)
+        .arg(root.path().join("alice"))
+        .arg(root.path().join("bob"))
+        .output()
+        .expect("unshare");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("found=yes"),
+        "Bob never got Alice's entry: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
