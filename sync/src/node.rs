@@ -145,8 +145,8 @@ struct Link {
 struct Busy {
     dialled: bool,
     accepted: bool,
-    /// A session was wanted while this one ran: run one when it ends.
-    again: bool,
+    /// A session was wanted while this one ran: run one with this address when it ends.
+    again: Option<EndpointAddr>,
 }
 
 /// The member id of an endpoint: its public key, hex.
@@ -424,6 +424,7 @@ impl Shared {
                 }));
                 continue;
             }
+            let started = Instant::now();
             let outcome = session::session(
                 &self.library,
                 &peer,
@@ -434,6 +435,7 @@ impl Shared {
             )
             .await;
             self.release(&peer, false);
+            debug!(peer = %short(&peer), ms = started.elapsed().as_millis(), ok = outcome.is_ok(), "answered a session");
             match outcome {
                 Ok(report) => self.accepted(&conn, &report),
                 Err(e) => self.failed(&conn, &peer, &e, (send, recv)),
@@ -538,8 +540,8 @@ impl Shared {
         free
     }
 
-    fn release(&self, peer: &str, dialled: bool) {
-        let mut again = false;
+    fn release(self: &Arc<Self>, peer: &str, dialled: bool) {
+        let mut again = None;
         if let Ok(mut peers) = self.peers()
             && let Some(busy) = peers.busy.get_mut(peer)
         {
@@ -549,30 +551,39 @@ impl Shared {
                 busy.accepted = false;
             }
             if !busy.dialled && !busy.accepted {
-                again = busy.again;
+                again = busy.again.take();
                 peers.busy.remove(peer);
             }
         }
         self.ended.notify_waiters();
-        if again {
-            self.changed.notify_one();
+        if let Some(addr) = again {
+            self.again(addr, Duration::ZERO);
         }
     }
 
-    /// A session with `peer` could not run now: run one after the one under way, or soon.
-    fn later(self: &Arc<Self>, peer: &str) {
+    /// A session with the peer at `addr` could not run now: run it after the one under way,
+    /// or (nothing runs here yet: the peer's session is still on its way) shortly.
+    fn later(self: &Arc<Self>, peer: &str, addr: EndpointAddr) {
         if let Ok(mut peers) = self.peers()
             && let Some(busy) = peers.busy.get_mut(peer)
         {
-            busy.again = true;
+            busy.again = Some(addr);
             return;
         }
-        // Nothing running here yet (the peer's session is still on its way): soon.
+        self.again(addr, Duration::from_millis(200));
+    }
+
+    /// One more background session with the peer at `addr` (that peer only), after `delay`.
+    fn again(self: &Arc<Self>, addr: EndpointAddr, delay: Duration) {
         let shared = self.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            shared.changed.notify_one();
-        });
+        self.keep(tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            if let Err(e) = shared.sync_peer(addr, false).await
+                && !matches!(e, SyncError::Busy)
+            {
+                warn!("sync failed: {e}");
+            }
+        }));
     }
 
     /// One session with the peer at `addr`. `wait`: wait for a session already running
@@ -589,15 +600,18 @@ impl Shared {
             tokio::pin!(ended);
             ended.as_mut().enable();
             if self.claim(&peer, true) {
+                let started = Instant::now();
                 let outcome = self.dial_session(&addr, &peer).await;
                 self.release(&peer, true);
+                debug!(peer = %short(&peer), ms = started.elapsed().as_millis(), outcome = ?outcome.as_ref().map(|r| r.documents), "opened a session");
                 match outcome {
                     Err(SyncError::Busy) => {}
                     other => return other,
                 }
             }
             if !wait {
-                self.later(&peer);
+                debug!(peer = %short(&peer), "busy; later");
+                self.later(&peer, addr);
                 return Err(SyncError::Busy);
             }
             if Instant::now() > deadline {

@@ -76,6 +76,10 @@ fn has(node: &Node, id: &str, text: &str) -> bool {
 }
 
 pub fn run(n: usize) -> Result<ExitCode> {
+    // LORE_LOG=debug shows what the nodes do while measured.
+    if std::env::var_os("LORE_LOG").is_some() {
+        crate::cli::init_logging();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -4,6 +4,7 @@ mod args;
 pub(crate) use args::{BenchArgs, BenchSuite};
 mod config;
 pub(crate) use exchange::progress;
+pub(crate) use net::init_logging;
 mod entries;
 pub(crate) mod exchange;
 mod local;
