@@ -295,8 +295,28 @@ async fn differing_documents(
     Ok((digest, keys))
 }
 
-/// Rounds of sync messages for `keys` until neither side has anything to say.
+/// Documents synced together: all rounds of one window run before the next, so each
+/// document is loaded once (it stays in the library's cache) and a frame stays small.
+const WINDOW: usize = 500;
+
+/// Rounds of sync messages for `keys`, a window at a time, until neither side has
+/// anything to say. Both sides hold the same sorted keys, so their windows match.
 async fn exchange(
+    library: &Mutex<Library>,
+    peer: &str,
+    keys: &[String],
+    out: &mut SendStream,
+    inp: &mut RecvStream,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    for window in keys.chunks(WINDOW) {
+        rounds(library, peer, window, out, inp, report).await?;
+    }
+    Ok(())
+}
+
+/// Rounds of sync messages for `keys` until neither side has anything to say.
+async fn rounds(
     library: &Mutex<Library>,
     peer: &str,
     keys: &[String],

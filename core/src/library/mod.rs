@@ -28,8 +28,9 @@ use crate::{Error, Result};
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "library.redb";
 const TEAM_KEY: &str = "team";
-/// Open documents kept in memory at most; beyond this the cache is emptied.
-const DOC_CACHE: usize = 256;
+/// Open documents kept in memory at most; beyond this the cache is emptied. More than a
+/// sync window (500 documents), so a window loads each of its documents once.
+const DOC_CACHE: usize = 1024;
 
 fn entry_key(id: &str) -> String {
     format!("entry/{id}")
