@@ -176,7 +176,17 @@ fn invite_serve_and_join_from_the_command_line() {
     let err = carol.fails(&["join", &ticket, "--listen", "127.0.0.1:0"]);
     assert!(err.contains("already used"), "{err}");
 
-    // While Alice's node owns her library, her commands are run by the node.
+    // While Alice's node owns her library, her commands are run by the node, over a
+    // socket only she can open.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(alice.dir().join("lore.sock"))
+            .expect("the node's socket")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "socket mode {mode:o}");
+    }
     let status = alice.json(&["status"]).remove(0);
     assert_eq!(status["node"], true, "{status}");
     let bob_seen = &status["peers"][0];
