@@ -263,7 +263,20 @@ fn help_is_available_for_every_command() {
         let help = l.ok(&[cmd, "--help"]);
         assert!(help.contains("Usage: lore"), "{cmd} --help: {help}");
     }
-    assert!(l.ok(&[]).contains("Usage: lore"), "no arguments shows help");
+    // No arguments opens the app; with no display to open it on, the error says so and
+    // points at the command line.
+    let out = l
+        .command()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("lore");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("display") && err.contains("lore --help"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod cli;
 mod demo;
 mod docs;
 mod exchange;
+mod gui;
 mod identity;
 mod library;
 mod peers;

@@ -1,10 +1,7 @@
-//! `lore`: the command line (and, later, the desktop app) of Lore.
-
-mod bench;
-mod cli;
+//! `lore`: the desktop app (no arguments) and the command line.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::main()
+    lore_app::cli::main()
 }

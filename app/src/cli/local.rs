@@ -160,29 +160,46 @@ pub(crate) fn listen(served: Arc<Served>) -> Result<SocketFile> {
         .with_context(|| format!("opening the local socket {}", path.display()))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
         .with_context(|| format!("restricting {} to its owner", path.display()))?;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
+            if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
             let Ok(stream) = stream else { continue };
             let served = served.clone();
             std::thread::spawn(move || answer(&served, stream));
         }
     });
-    Ok(SocketFile(path))
+    Ok(SocketFile { path, stop })
 }
 
 #[cfg(not(unix))]
 pub(crate) fn listen(_served: Arc<Served>) -> Result<SocketFile> {
-    Ok(SocketFile(PathBuf::new()))
+    Ok(SocketFile {
+        path: PathBuf::new(),
+        stop: Arc::default(),
+    })
 }
 
-/// The socket file; removed when the node stops.
-pub(crate) struct SocketFile(PathBuf);
+/// The listening socket: dropping it stops the listener (which lets go of the node and
+/// its library) and removes the file.
+pub(crate) struct SocketFile {
+    path: PathBuf,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
 
 impl Drop for SocketFile {
     fn drop(&mut self) {
-        if !self.0.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.0);
+        if self.path.as_os_str().is_empty() {
+            return;
         }
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the listener so it sees the flag.
+        #[cfg(unix)]
+        let _ = std::os::unix::net::UnixStream::connect(&self.path);
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -1,14 +1,14 @@
 //! The command line: argument definitions, the shared context, and error reporting.
 
-mod args;
+pub(crate) mod args;
 pub(crate) use args::{BenchArgs, BenchSuite};
-mod config;
+pub(crate) mod config;
 pub(crate) use exchange::progress;
 pub(crate) use net::init_logging;
 mod entries;
 pub(crate) mod exchange;
-mod local;
-mod net;
+pub(crate) mod local;
+pub(crate) mod net;
 pub(crate) mod output;
 mod search;
 mod team;
@@ -124,11 +124,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         served,
     };
     match cli.command {
-        None => {
-            use clap::CommandFactory;
-            output::say!("{}", Cli::command().render_help());
-            Ok(ExitCode::SUCCESS)
-        }
+        None => crate::gui::run(ctx.data_dir.clone()),
         Some(Command::Add(a)) => entries::add(&ctx, a),
         Some(Command::Edit(a)) => entries::edit(&ctx, a),
         Some(Command::Show(a)) => entries::show(&ctx, a),

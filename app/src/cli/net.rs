@@ -25,7 +25,7 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 /// The addresses a peer can reach `listen` at: the address itself, or for an unspecified
 /// address every up, non-loopback IPv4 address of this machine, and loopback.
-fn reachable(listen: SocketAddr) -> Vec<SocketAddr> {
+pub(crate) fn reachable(listen: SocketAddr) -> Vec<SocketAddr> {
     if !listen.ip().is_unspecified() {
         return vec![listen];
     }

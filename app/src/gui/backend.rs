@@ -1,0 +1,370 @@
+//! The app's worker: owns the library and the embedded sync node, and does every piece of
+//! disk, search and network work off the UI thread. The UI sends [`Job`]s and reads
+//! [`Done`]s; each answer wakes the UI.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow};
+use lore_core::{Entry, Hit, Kind, Library, ListFilter, SearchRequest};
+use lore_sync::{Identity, Node, Options, Ticket};
+
+use crate::cli::config;
+use crate::cli::local::{self, Served, SocketFile};
+
+/// How the embedded node reaches the team.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub options: Options,
+    pub every: Duration,
+}
+
+impl Network {
+    /// From the data directory's config.toml, like `lore serve`.
+    pub fn from_config(dir: &Path) -> Result<Network> {
+        let (options, every) = config::options(
+            dir,
+            &crate::cli::args::Network::default(),
+            config::default_listen(),
+        )?;
+        Ok(Network {
+            options,
+            every: Duration::from_secs(every),
+        })
+    }
+
+    /// Loopback only, any free port, no mDNS: for tests.
+    pub fn loopback() -> Network {
+        Network {
+            options: Options::direct(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+            every: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What the UI asks for.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Load the built-in demo library into this (new) data directory.
+    Demo,
+    /// Make a new library the library of team `name`, with this device as admin.
+    CreateTeam(String),
+    /// Join a team with a ticket.
+    Join(String),
+    /// Search (`seq` orders answers: only the newest is shown).
+    Search {
+        seq: u64,
+        text: String,
+        kind: Option<Kind>,
+    },
+    /// Open an entry.
+    Show(String),
+    /// Copy an entry's reply: counted as a use in this member's ledger.
+    Copy(String),
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// No library in the data directory yet: the welcome screen.
+    NeedsLibrary,
+    /// The library is open and the node runs.
+    Opened {
+        entries: usize,
+        team: String,
+    },
+    Hits {
+        seq: u64,
+        hits: Vec<Hit>,
+    },
+    Entry(Box<Entry>),
+    Copied {
+        id: String,
+        text: String,
+        uses: u64,
+    },
+    /// Network state for the status bar.
+    Status(NetStatus),
+    /// Something failed; the message says what.
+    Failed(String),
+}
+
+/// The status bar's view of the node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetStatus {
+    pub running: bool,
+    pub peers: usize,
+    pub syncing: bool,
+}
+
+/// The UI's handle on the worker. Dropping it stops the node and releases the library.
+pub struct Backend {
+    jobs: Option<Sender<Job>>,
+    done: Receiver<Done>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish()
+    }
+}
+
+impl Backend {
+    /// Starts the worker for `data_dir`; it opens the library at once if there is one.
+    pub fn start(data_dir: PathBuf, network: Network, ui: egui::Context) -> Backend {
+        let (jobs, job_rx) = channel();
+        let (done_tx, done) = channel();
+        let thread = std::thread::Builder::new()
+            .name("lore-worker".into())
+            .spawn(move || {
+                let wake = ui.clone();
+                let send = move |d: Done| {
+                    let _ = done_tx.send(d);
+                    wake.request_repaint();
+                };
+                match Worker::new(data_dir, network) {
+                    Ok(mut worker) => worker.run(&job_rx, &send),
+                    Err(e) => send(Done::Failed(format!("{e:#}"))),
+                }
+            })
+            .ok();
+        Backend {
+            jobs: Some(jobs),
+            done,
+            thread,
+        }
+    }
+
+    /// Asks the worker for something.
+    pub fn ask(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// The answers that arrived since the last call.
+    pub fn answers(&self) -> Vec<Done> {
+        self.done.try_iter().collect()
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Worker {
+    data_dir: PathBuf,
+    network: Network,
+    runtime: tokio::runtime::Runtime,
+    identity: Identity,
+    node: Option<Arc<Node>>,
+    library: Option<Arc<Mutex<Library>>>,
+    _socket: Option<SocketFile>,
+    status: NetStatus,
+}
+
+impl Worker {
+    fn new(data_dir: PathBuf, network: Network) -> Result<Worker> {
+        lore_core::create_data_dir(&data_dir)?;
+        let identity = Identity::load_or_create(&data_dir, None)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("starting the network runtime")?;
+        Ok(Worker {
+            data_dir,
+            network,
+            runtime,
+            identity,
+            node: None,
+            library: None,
+            _socket: None,
+            status: NetStatus::default(),
+        })
+    }
+
+    fn run(&mut self, jobs: &Receiver<Job>, send: &impl Fn(Done)) {
+        if self.data_dir.join(lore_core::DB_FILE).exists() {
+            let opened = self.open(|_| Ok(()));
+            self.answer(opened, send);
+        } else {
+            send(Done::NeedsLibrary);
+        }
+        loop {
+            let first = match jobs.recv_timeout(Duration::from_millis(500)) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            // Of the searches typed meanwhile, only the newest runs.
+            let mut batch: Vec<Job> = first.into_iter().chain(jobs.try_iter()).collect();
+            let last_search = batch.iter().rposition(|j| matches!(j, Job::Search { .. }));
+            let mut i = 0;
+            batch.retain(|j| {
+                i += 1;
+                !matches!(j, Job::Search { .. }) || Some(i - 1) == last_search
+            });
+            for job in batch {
+                let outcome = self.handle(job);
+                self.answer(outcome, send);
+            }
+            let status = self.net_status();
+            if status != self.status {
+                self.status = status.clone();
+                send(Done::Status(status));
+            }
+        }
+        // The socket first: its listener holds the node and the library.
+        self._socket = None;
+        if let Some(node) = self.node.take() {
+            self.runtime.block_on(node.stop());
+        }
+    }
+
+    fn answer(&self, outcome: Result<Done>, send: &impl Fn(Done)) {
+        send(outcome.unwrap_or_else(|e| Done::Failed(format!("{e:#}"))));
+    }
+
+    fn net_status(&self) -> NetStatus {
+        match &self.node {
+            Some(node) => {
+                let connected = node.connected();
+                NetStatus {
+                    running: true,
+                    peers: connected.len(),
+                    syncing: connected.iter().any(|c| c.syncing),
+                }
+            }
+            None => NetStatus::default(),
+        }
+    }
+
+    fn library(&self) -> Result<std::sync::MutexGuard<'_, Library>> {
+        self.library
+            .as_ref()
+            .ok_or_else(|| anyhow!("no library is open yet"))?
+            .lock()
+            .map_err(|_| anyhow!("the library lock was poisoned; restart Lore"))
+    }
+
+    /// Opens (or creates) the library, lets `prepare` fill it, and starts the node and the
+    /// local socket for `lore` commands.
+    fn open(&mut self, prepare: impl FnOnce(&mut Library) -> Result<()>) -> Result<Done> {
+        let mut library = Library::open(&self.data_dir, self.identity.writer())?;
+        prepare(&mut library)?;
+        let node = self.runtime.block_on(Node::start(
+            library,
+            &self.identity,
+            self.network.options.clone(),
+        ))?;
+        self.started(node)
+    }
+
+    fn started(&mut self, node: Node) -> Result<Done> {
+        let node = Arc::new(node);
+        {
+            let _guard = self.runtime.enter();
+            node.start_syncing(self.network.every);
+        }
+        let listening: Vec<std::net::SocketAddr> = node.addr().ip_addrs().copied().collect();
+        let served = Arc::new(Served {
+            data_dir: self.data_dir.clone(),
+            library: node.library(),
+            node: node.clone(),
+            reachable: listening
+                .iter()
+                .flat_map(|a| crate::cli::net::reachable(*a))
+                .collect(),
+            relay: self.network.options.relay.as_ref().map(ToString::to_string),
+        });
+        self._socket = local::listen(served).ok();
+        self.library = Some(node.library());
+        self.node = Some(node);
+        let mut library = self.library()?;
+        Ok(Done::Opened {
+            entries: library.len(),
+            team: library.team()?.name,
+        })
+    }
+
+    fn handle(&mut self, job: Job) -> Result<Done> {
+        match job {
+            Job::Demo => self.open(|library| {
+                lore_core::demo::load(library, &mut |_, _| {})?;
+                Ok(())
+            }),
+            Job::CreateTeam(name) => self.open(|library| {
+                library.create_team_named(&name)?;
+                Ok(())
+            }),
+            Job::Join(text) => {
+                let ticket: Ticket = text.parse()?;
+                let (node, _) = self.runtime.block_on(lore_sync::join(
+                    &ticket,
+                    &self.data_dir,
+                    &self.identity,
+                    self.network.options.clone(),
+                ))?;
+                self.started(node)
+            }
+            Job::Search { seq, text, kind } => {
+                let mut library = self.library()?;
+                let hits = if text.trim().is_empty() {
+                    // Nothing typed: the library by title.
+                    library
+                        .list(&ListFilter {
+                            kind,
+                            ..ListFilter::default()
+                        })
+                        .into_iter()
+                        .map(|row| Hit {
+                            id: row.id.clone(),
+                            kind: row.kind,
+                            title: row.title.clone(),
+                            score: 0.0,
+                            snippet: String::new(),
+                        })
+                        .collect()
+                } else {
+                    library.search(&SearchRequest {
+                        text,
+                        kind,
+                        tag: None,
+                        category: None,
+                        status: None,
+                        limit: 50,
+                    })?
+                };
+                Ok(Done::Hits { seq, hits })
+            }
+            Job::Show(id) => Ok(Done::Entry(Box::new(self.library()?.get(&id)?))),
+            Job::Copy(id) => {
+                let (text, uses) = {
+                    let mut library = self.library()?;
+                    let entry = library.get(&id)?;
+                    (reply_text(&entry), library.record_use(&id)?)
+                };
+                if let Some(node) = &self.node {
+                    node.changed();
+                }
+                Ok(Done::Copied { id, text, uses })
+            }
+        }
+    }
+}
+
+/// What an agent pastes to the customer: the entry's body (contributed answers are shown
+/// beside it for colleagues and can be adopted into it).
+pub fn reply_text(entry: &Entry) -> String {
+    entry.body.clone()
+}

@@ -1,0 +1,118 @@
+//! The app's words in Chinese and English. The language comes from the system locale
+//! (`LC_ALL`, `LC_MESSAGES`, `LANG`) and can be switched in the app.
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Chinese when the locale says so, else English.
+    pub fn from_env() -> Lang {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if locale.to_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The other language.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// The text of `key` in this language.
+    pub fn t(self, key: Key) -> &'static str {
+        let (zh, en) = match key {
+            Key::Welcome => ("欢迎使用 Lore", "Welcome to Lore"),
+            Key::WelcomeText => (
+                "团队的知识库：常见问题、话术、流程和培训资料，离线可用。",
+                "Your team's knowledge base: FAQs, reply scripts, SOPs and training, offline.",
+            ),
+            Key::OpenDemo => ("打开示例知识库", "Open the demo library"),
+            Key::CreateTeam => ("创建团队", "Create a team"),
+            Key::TeamName => ("团队名称", "Team name"),
+            Key::JoinTeam => ("用邀请码加入", "Join with a ticket"),
+            Key::Ticket => ("邀请码", "Ticket"),
+            Key::Search => ("搜索", "Search"),
+            Key::SearchHint => (
+                "输入问题、关键词、#编号或拼音首字母…",
+                "Type a question, words, a #shortcode or pinyin initials…",
+            ),
+            Key::AllKinds => ("全部类型", "All kinds"),
+            Key::Kind => ("类型", "Kind"),
+            Key::Copy => ("复制回复", "Copy reply"),
+            Key::Copied => ("已复制", "Copied"),
+            Key::Uses => ("次使用", "uses"),
+            Key::NoResults => (
+                "没有找到。换个说法，或少输几个字。",
+                "Nothing found. Try other or fewer words.",
+            ),
+            Key::Offline => ("离线", "Offline"),
+            Key::Peers => ("位同事在线", "peers online"),
+            Key::Syncing => ("同步中", "Syncing"),
+            Key::Entries => ("条", "entries"),
+            Key::Language => ("English", "中文"),
+            Key::Loading => ("正在打开…", "Opening…"),
+            Key::Shortcuts => (
+                "↑/↓ 选择 · Enter 打开 · Ctrl+Enter 复制回复",
+                "↑/↓ select · Enter open · Ctrl+Enter copy reply",
+            ),
+            Key::Close => ("关闭", "Close"),
+            Key::Shortcode => ("快捷编号", "Shortcode"),
+            Key::Persona => ("客户画像", "Persona"),
+            Key::Opening => ("开场", "Opening"),
+            Key::Turns => ("客户说", "Customer turns"),
+            Key::KeyPoints => ("要点", "Key points"),
+            Key::Error => ("出错了", "Something went wrong"),
+        };
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Every text of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Welcome,
+    WelcomeText,
+    OpenDemo,
+    CreateTeam,
+    TeamName,
+    JoinTeam,
+    Ticket,
+    Search,
+    SearchHint,
+    AllKinds,
+    Kind,
+    Copy,
+    Copied,
+    Uses,
+    NoResults,
+    Offline,
+    Peers,
+    Syncing,
+    Entries,
+    Language,
+    Loading,
+    Shortcuts,
+    Close,
+    Shortcode,
+    Persona,
+    Opening,
+    Turns,
+    KeyPoints,
+    Error,
+}

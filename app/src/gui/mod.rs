@@ -1,0 +1,50 @@
+//! The desktop app: eframe/egui on top of the library and an embedded sync node.
+//!
+//! The UI thread only draws and reads user input. Everything that touches the disk, the
+//! search index or the network runs on the backend's worker thread (`backend.rs`), which
+//! answers with messages the UI picks up on its next frame.
+
+pub mod backend;
+pub mod fonts;
+pub mod i18n;
+mod view;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+
+pub use backend::Backend;
+pub use i18n::Lang;
+pub use view::LoreApp;
+
+/// Opens the app's window on the library in `data_dir`.
+pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Lore")
+            .with_inner_size([1100.0, 720.0])
+            .with_min_inner_size([640.0, 400.0]),
+        ..Default::default()
+    };
+    let network = backend::Network::from_config(&data_dir)?;
+    eframe::run_native(
+        "Lore",
+        options,
+        Box::new(move |cc| {
+            let backend = Backend::start(data_dir, network, cc.egui_ctx.clone());
+            Ok(Box::new(LoreApp::new(
+                &cc.egui_ctx,
+                backend,
+                Lang::from_env(),
+            )))
+        }),
+    )
+    .map_err(|e| {
+        anyhow!(
+            "cannot open the Lore window ({e}); is there a display? The command line works \
+             without one: `lore --help`"
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

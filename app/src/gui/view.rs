@@ -1,0 +1,466 @@
+//! What the app shows: the welcome screen until there is a library, then search first —
+//! a search box with focus, results that follow every keystroke, the entry beside them,
+//! and a status bar.
+
+use egui::text::LayoutJob;
+use egui::{Color32, FontId, Key as K, Modifiers, RichText, TextFormat};
+use lore_core::{Entry, Hit, Kind};
+
+use super::backend::{Backend, Done, Job, NetStatus};
+use super::i18n::{Key, Lang};
+
+/// The app's state.
+pub struct LoreApp {
+    backend: Backend,
+    /// The UI language.
+    pub lang: Lang,
+    screen: Screen,
+    query: String,
+    kind: Option<Kind>,
+    seq: u64,
+    shown_seq: u64,
+    hits: Vec<Hit>,
+    selected: usize,
+    entry: Option<Box<Entry>>,
+    /// The last thing to tell the user (copied, failed, ...).
+    pub message: Option<(bool, String)>,
+    status: NetStatus,
+    entries: usize,
+    team: String,
+    team_name: String,
+    ticket: String,
+    focus_search: bool,
+    /// Text to put on the clipboard this frame.
+    copied: Option<String>,
+    /// The last text put on the clipboard.
+    last_copy: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Loading,
+    Welcome,
+    Main,
+}
+
+impl std::fmt::Debug for LoreApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoreApp")
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+impl LoreApp {
+    /// The app on a running backend; installs the fonts on `ctx`.
+    pub fn new(ctx: &egui::Context, backend: Backend, lang: Lang) -> LoreApp {
+        super::fonts::install(ctx);
+        LoreApp {
+            backend,
+            lang,
+            screen: Screen::Loading,
+            query: String::new(),
+            kind: None,
+            seq: 0,
+            shown_seq: 0,
+            hits: Vec::new(),
+            selected: 0,
+            entry: None,
+            message: None,
+            status: NetStatus::default(),
+            entries: 0,
+            team: String::new(),
+            team_name: String::new(),
+            ticket: String::new(),
+            focus_search: true,
+            copied: None,
+            last_copy: None,
+        }
+    }
+
+    /// The last text the app put on the clipboard.
+    pub fn last_copy(&self) -> Option<&str> {
+        self.last_copy.as_deref()
+    }
+
+    fn t(&self, key: Key) -> &'static str {
+        self.lang.t(key)
+    }
+
+    fn search(&mut self) {
+        self.seq += 1;
+        self.backend.ask(Job::Search {
+            seq: self.seq,
+            text: self.query.clone(),
+            kind: self.kind,
+        });
+    }
+
+    /// Takes in what the worker answered.
+    fn absorb(&mut self) {
+        for done in self.backend.answers() {
+            match done {
+                Done::NeedsLibrary => self.screen = Screen::Welcome,
+                Done::Opened { entries, team } => {
+                    self.screen = Screen::Main;
+                    self.entries = entries;
+                    self.team = team;
+                    self.message = None;
+                    self.focus_search = true;
+                    self.search();
+                }
+                Done::Hits { seq, hits } if seq >= self.shown_seq => {
+                    self.shown_seq = seq;
+                    self.hits = hits;
+                    self.selected = 0;
+                }
+                Done::Hits { .. } => {}
+                Done::Entry(entry) => self.entry = Some(entry),
+                Done::Copied { id, text, uses } => {
+                    self.copied = Some(text);
+                    self.message = Some((
+                        false,
+                        format!(
+                            "{} · {id} · {uses} {}",
+                            self.t(Key::Copied),
+                            self.t(Key::Uses)
+                        ),
+                    ));
+                }
+                Done::Status(status) => self.status = status,
+                Done::Failed(error) => {
+                    if self.screen == Screen::Loading {
+                        self.screen = Screen::Welcome;
+                    }
+                    self.message = Some((true, error));
+                }
+            }
+        }
+    }
+
+    /// Draws one frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        self.absorb();
+        if let Some(text) = self.copied.take() {
+            ui.ctx().copy_text(text.clone());
+            self.last_copy = Some(text);
+        }
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        match self.screen {
+            Screen::Loading => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.centered_and_justified(|ui| ui.label(self.t(Key::Loading)));
+                });
+            }
+            Screen::Welcome => {
+                egui::CentralPanel::default().show(ui, |ui| self.welcome(ui));
+            }
+            Screen::Main => self.main(ui),
+        }
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let net = if !self.status.running || self.status.peers == 0 {
+                self.t(Key::Offline).to_string()
+            } else if self.status.syncing {
+                format!(
+                    "{} · {} {}",
+                    self.t(Key::Syncing),
+                    self.status.peers,
+                    self.t(Key::Peers)
+                )
+            } else {
+                format!("{} {}", self.status.peers, self.t(Key::Peers))
+            };
+            ui.label(net);
+            if self.screen == Screen::Main {
+                ui.separator();
+                ui.label(format!(
+                    "{} · {} {}",
+                    self.team,
+                    self.entries,
+                    self.t(Key::Entries)
+                ));
+            }
+            if let Some((error, text)) = &self.message {
+                ui.separator();
+                let color = if *error {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().strong_text_color()
+                };
+                ui.label(RichText::new(text).color(color));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(self.t(Key::Language)).clicked() {
+                    self.lang = self.lang.other();
+                }
+            });
+        });
+    }
+
+    fn welcome(&mut self, ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(40.0);
+            ui.heading(self.t(Key::Welcome));
+            ui.label(self.t(Key::WelcomeText));
+            ui.add_space(24.0);
+            if ui.button(self.t(Key::OpenDemo)).clicked() {
+                self.screen = Screen::Loading;
+                self.backend.ask(Job::Demo);
+            }
+            ui.add_space(16.0);
+            ui.horizontal(|ui| {
+                let label = ui.label(self.t(Key::TeamName));
+                ui.text_edit_singleline(&mut self.team_name)
+                    .labelled_by(label.id);
+                if ui.button(self.t(Key::CreateTeam)).clicked() {
+                    self.screen = Screen::Loading;
+                    self.backend.ask(Job::CreateTeam(self.team_name.clone()));
+                }
+            });
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let label = ui.label(self.t(Key::Ticket));
+                ui.text_edit_singleline(&mut self.ticket)
+                    .labelled_by(label.id);
+                if ui.button(self.t(Key::JoinTeam)).clicked() {
+                    self.message = None;
+                    self.screen = Screen::Loading;
+                    self.backend.ask(Job::Join(self.ticket.trim().to_string()));
+                }
+            });
+            if let Some((true, error)) = &self.message {
+                ui.add_space(12.0);
+                ui.label(
+                    RichText::new(format!("{}: {error}", self.t(Key::Error)))
+                        .color(ui.visuals().error_fg_color),
+                );
+            }
+        });
+    }
+
+    fn main(&mut self, ui: &mut egui::Ui) {
+        // Keys first, so the search box does not swallow them.
+        let (down, up, enter, copy) = ui.ctx().input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, K::ArrowDown),
+                i.consume_key(Modifiers::NONE, K::ArrowUp),
+                i.consume_key(Modifiers::NONE, K::Enter),
+                i.consume_key(Modifiers::COMMAND, K::Enter),
+            )
+        });
+        if down && self.selected + 1 < self.hits.len() {
+            self.selected += 1;
+        }
+        if up && self.selected > 0 {
+            self.selected -= 1;
+        }
+        let current = self.hits.get(self.selected).map(|h| h.id.clone());
+        if let Some(id) = &current {
+            if enter {
+                self.backend.ask(Job::Show(id.clone()));
+            }
+            if copy {
+                self.backend.ask(Job::Copy(id.clone()));
+            }
+        }
+        egui::Panel::top("search").show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                let label = ui.label(self.t(Key::Search));
+                let hint = self.t(Key::SearchHint);
+                let edit = egui::TextEdit::singleline(&mut self.query)
+                    .hint_text(hint)
+                    .desired_width(ui.available_width() - 160.0)
+                    .font(FontId::proportional(18.0));
+                let response = ui.add(edit).labelled_by(label.id);
+                if self.focus_search {
+                    response.request_focus();
+                    self.focus_search = false;
+                }
+                let kinds = [
+                    (None, self.t(Key::AllKinds)),
+                    (Some(Kind::Faq), "FAQ"),
+                    (Some(Kind::Script), "话术 / Script"),
+                    (Some(Kind::Sop), "SOP"),
+                    (Some(Kind::Training), "培训 / Training"),
+                ];
+                let before = self.kind;
+                let shown = kinds
+                    .iter()
+                    .find(|(k, _)| *k == self.kind)
+                    .map_or("", |(_, name)| *name);
+                egui::ComboBox::from_label(self.t(Key::Kind))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for (kind, name) in kinds {
+                            ui.selectable_value(&mut self.kind, kind, name);
+                        }
+                    });
+                if response.changed() || before != self.kind {
+                    self.search();
+                }
+            });
+            ui.label(RichText::new(self.t(Key::Shortcuts)).small().weak());
+            ui.add_space(4.0);
+        });
+        if self.entry.is_some() {
+            egui::Panel::right("entry")
+                .resizable(true)
+                .default_size(420.0)
+                .show(ui, |ui| self.entry_view(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.results(ui));
+    }
+
+    fn results(&mut self, ui: &mut egui::Ui) {
+        if self.hits.is_empty() && !self.query.trim().is_empty() && self.shown_seq == self.seq {
+            ui.label(self.t(Key::NoResults));
+            return;
+        }
+        let row = 58.0;
+        let mut clicked = None;
+        let mut copy = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show_rows(ui, row, self.hits.len(), |ui, range| {
+                for i in range {
+                    let hit = &self.hits[i];
+                    let selected = i == self.selected;
+                    ui.horizontal(|ui| {
+                        ui.vertical(|ui| {
+                            let title = format!("{}  [{}]", hit.title, hit.kind);
+                            if ui.selectable_label(selected, title).clicked() {
+                                clicked = Some(i);
+                            }
+                            if !hit.snippet.is_empty() {
+                                ui.label(highlighted(&hit.snippet, ui));
+                            }
+                        });
+                        if selected {
+                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                                if ui.button(self.lang.t(Key::Copy)).clicked() {
+                                    copy = Some(hit.id.clone());
+                                }
+                            });
+                        }
+                    });
+                    ui.separator();
+                }
+            });
+        if let Some(i) = clicked {
+            self.selected = i;
+            self.backend.ask(Job::Show(self.hits[i].id.clone()));
+        }
+        if let Some(id) = copy {
+            self.backend.ask(Job::Copy(id));
+        }
+    }
+
+    fn entry_view(&mut self, ui: &mut egui::Ui) {
+        let Some(entry) = &self.entry else { return };
+        let mut close = false;
+        let mut copy = false;
+        ui.horizontal(|ui| {
+            copy = ui.button(self.lang.t(Key::Copy)).clicked();
+            close = ui.button(self.lang.t(Key::Close)).clicked();
+        });
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(&entry.title);
+            ui.label(
+                RichText::new(format!("{} · {} · {}", entry.kind, entry.status, entry.id)).weak(),
+            );
+            if !entry.shortcode.is_empty() {
+                ui.label(format!(
+                    "{}: {}",
+                    self.lang.t(Key::Shortcode),
+                    entry.shortcode
+                ));
+            }
+            ui.separator();
+            markdown(ui, &entry.body);
+            if !entry.persona.is_empty() {
+                ui.separator();
+                ui.label(RichText::new(self.lang.t(Key::Persona)).strong());
+                ui.label(&entry.persona);
+            }
+            if !entry.opening.is_empty() {
+                ui.label(RichText::new(self.lang.t(Key::Opening)).strong());
+                ui.label(&entry.opening);
+            }
+            for (key, items) in [
+                (Key::Turns, &entry.turns),
+                (Key::KeyPoints, &entry.key_points),
+            ] {
+                if !items.is_empty() {
+                    ui.label(RichText::new(self.lang.t(key)).strong());
+                    for item in items {
+                        ui.label(format!("• {item}"));
+                    }
+                }
+            }
+        });
+        let id = entry.id.clone();
+        if copy {
+            self.backend.ask(Job::Copy(id));
+        }
+        if close {
+            self.entry = None;
+        }
+    }
+}
+
+/// A snippet with its `**matches**` in bold colour.
+fn highlighted(snippet: &str, ui: &egui::Ui) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    let plain = TextFormat {
+        color: ui.visuals().weak_text_color(),
+        ..TextFormat::default()
+    };
+    let hit = TextFormat {
+        color: Color32::from_rgb(0xd9, 0x77, 0x06),
+        ..TextFormat::default()
+    };
+    for (i, part) in snippet.split("**").enumerate() {
+        job.append(
+            part,
+            0.0,
+            if i % 2 == 1 {
+                hit.clone()
+            } else {
+                plain.clone()
+            },
+        );
+    }
+    job
+}
+
+/// A light Markdown rendering: headings, list items, bold, plain paragraphs.
+fn markdown(ui: &mut egui::Ui, text: &str) {
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(h) = trimmed
+            .strip_prefix("#")
+            .map(|h| h.trim_start_matches('#').trim())
+        {
+            ui.label(RichText::new(h).strong().size(16.0));
+        } else if let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
+            ui.label(format!("• {}", item.replace("**", "")));
+        } else if trimmed.is_empty() {
+            ui.add_space(4.0);
+        } else {
+            ui.label(trimmed.replace("**", ""));
+        }
+    }
+}
+
+impl eframe::App for LoreApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

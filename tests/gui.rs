@@ -1,0 +1,137 @@
+//! The desktop app's real state driven through egui_kittest: its accessibility tree is
+//! what the tests read and click, and the app's worker thread does the real work on a real
+//! library (the embedded node listens on loopback only).
+
+use std::path::Path;
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use lore_app::gui::backend::Network;
+use lore_app::gui::{Backend, Lang, LoreApp};
+
+use crate::lore;
+
+/// The app on the data directory `dir`, as the window would run it.
+fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
+    let backend = Backend::start(
+        dir.to_path_buf(),
+        Network::loopback(),
+        egui::Context::default(),
+    );
+    let state = LoreApp::new(&egui::Context::default(), backend, lang);
+    // With the app's fonts only: egui stops on any character they cannot draw, so every
+    // test also checks that Chinese renders with no system font.
+    Harness::builder()
+        .with_size(egui::vec2(1100.0, 720.0))
+        .with_context_setup(lore_app::gui::fonts::install)
+        .build_ui_state(|ui, app: &mut LoreApp| app.show(ui), state)
+}
+
+/// Runs frames until `check` holds (the worker answers asynchronously), for up to 20 s.
+fn until(
+    h: &mut Harness<'static, LoreApp>,
+    what: &str,
+    check: impl Fn(&Harness<'static, LoreApp>) -> bool,
+) {
+    for _ in 0..800 {
+        h.step();
+        if check(h) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
+    h.query_all_by_label_contains(text).next().is_some()
+}
+
+#[test]
+fn typing_finds_the_answer_and_copying_counts_a_use() {
+    let l = lore();
+    l.ok(&["demo"]);
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| {
+        shows(h, "301 条") || shows(h, "条")
+    });
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(&mut h, "the answer is listed", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
+    // The best answer is selected: one shortcut copies its reply and counts the use.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    until(&mut h, "the copy is confirmed", |h| {
+        shows(h, "已复制 · faq-return-damaged-on-arrival · 1 次使用")
+    });
+    let copied = h.state().last_copy().unwrap_or_default().to_string();
+    assert!(
+        copied.contains("补发"),
+        "the reply went to the clipboard: {copied}"
+    );
+    drop(h);
+    // A shortcode finds its script directly.
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open again", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("#2");
+    until(&mut h, "the script with shortcode #2 is listed", |h| {
+        shows(h, "催发货安抚")
+    });
+    drop(h);
+    // The use is in this member's ledger, for the whole team to see.
+    let identity = lore_sync::Identity::load_or_create(&l.dir(), None).expect("identity");
+    let mut library = lore_core::Library::open(&l.dir(), identity.writer()).expect("open");
+    assert_eq!(
+        library
+            .total_uses()
+            .expect("uses")
+            .get("faq-return-damaged-on-arrival"),
+        Some(&1)
+    );
+}
+
+#[test]
+fn a_bad_ticket_is_refused_on_the_welcome_screen_and_nothing_is_created() {
+    let l = lore();
+    let mut h = app(&l.dir(), Lang::En);
+    until(&mut h, "the welcome screen", |h| {
+        shows(h, "Join with a ticket")
+    });
+    h.get_by_label("Ticket").focus();
+    h.step();
+    h.get_by_label("Ticket")
+        .type_text("lore1thisisnotarealticket");
+    h.step();
+    h.get_by_label("Join with a ticket").click();
+    until(&mut h, "the error is shown", |h| shows(h, "damaged"));
+    drop(h);
+    assert!(
+        !l.dir().join(lore_core::DB_FILE).exists(),
+        "no library was created"
+    );
+}
+
+#[test]
+fn the_language_switches_and_the_demo_opens_from_the_welcome_screen() {
+    let l = lore();
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the welcome screen in Chinese", |h| {
+        shows(h, "打开示例知识库")
+    });
+    h.get_by_label("English").click();
+    until(&mut h, "the welcome screen in English", |h| {
+        shows(h, "Open the demo library") && !shows(h, "打开示例知识库")
+    });
+    until(&mut h, "the switch offers Chinese", |h| shows(h, "中文"));
+    h.get_by_label("中文").click();
+    until(&mut h, "back to Chinese", |h| shows(h, "打开示例知识库"));
+    h.get_by_label("打开示例知识库").click();
+    until(&mut h, "the demo library is open", |h| {
+        shows(h, "青木客服中心")
+    });
+    h.get_by_label("搜索").type_text("refund");
+    until(&mut h, "an English query finds a refund answer", |h| {
+        h.query_all_by_label_contains("退款").next().is_some()
+    });
+}
