@@ -1,5 +1,6 @@
 //! `lore bench`: benchmarks that print each figure beside its budget.
 
+mod app;
 mod search;
 mod storage;
 mod sync;
@@ -18,6 +19,7 @@ pub fn run(a: BenchArgs) -> Result<ExitCode> {
         BenchSuite::Storage => storage::run(a.entries.unwrap_or(10_000)),
         BenchSuite::Search => search::run(a.entries.unwrap_or(100_000)),
         BenchSuite::Sync => sync::run(a.entries.unwrap_or(10_000)),
+        BenchSuite::App => app::run(a.entries.unwrap_or(10_000)),
         BenchSuite::SearchQueries => match a.dir {
             Some(dir) => search::queries(&dir),
             None => anyhow::bail!("search-queries needs --dir"),

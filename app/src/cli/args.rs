@@ -397,6 +397,8 @@ pub enum BenchSuite {
     Search,
     /// Team sync on loopback: a new member, reconnecting, one edit's bytes, a 10-peer mesh
     Sync,
+    /// The desktop app's frame time while typing, on a generated library
+    App,
     /// The query phase of the search benchmark, in its own process (internal)
     #[value(hide = true)]
     SearchQueries,

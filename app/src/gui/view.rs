@@ -78,6 +78,11 @@ impl LoreApp {
         }
     }
 
+    /// The query in the search box and how many results are shown for it.
+    pub fn shown(&self) -> (&str, usize) {
+        (&self.query, self.hits.len())
+    }
+
     /// The last text the app put on the clipboard.
     pub fn last_copy(&self) -> Option<&str> {
         self.last_copy.as_deref()
