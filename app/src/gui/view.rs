@@ -325,7 +325,8 @@ impl LoreApp {
             ui.label(self.t(Key::NoResults));
             return;
         }
-        let row = 58.0;
+        // Every row has the same height, so only the visible ones are laid out.
+        let row = 44.0;
         let mut clicked = None;
         let mut copy = None;
         egui::ScrollArea::vertical()
@@ -334,25 +335,37 @@ impl LoreApp {
                 for i in range {
                     let hit = &self.hits[i];
                     let selected = i == self.selected;
-                    ui.horizontal(|ui| {
-                        ui.vertical(|ui| {
-                            let title = format!("{}  [{}]", hit.title, hit.kind);
-                            if ui.selectable_label(selected, title).clicked() {
-                                clicked = Some(i);
-                            }
-                            if !hit.snippet.is_empty() {
-                                ui.label(highlighted(&hit.snippet, ui));
-                            }
-                        });
-                        if selected {
-                            ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
-                                if ui.button(self.lang.t(Key::Copy)).clicked() {
-                                    copy = Some(hit.id.clone());
+                    let width = ui.available_width();
+                    ui.allocate_ui_with_layout(
+                        egui::vec2(width, row),
+                        egui::Layout::left_to_right(egui::Align::Min),
+                        |ui| {
+                            ui.set_min_height(row);
+                            ui.vertical(|ui| {
+                                ui.set_max_width(width - 110.0);
+                                let title = format!("{}  [{}]", hit.title, hit.kind);
+                                let label = egui::Button::selectable(selected, title).truncate();
+                                if ui.add(label).clicked() {
+                                    clicked = Some(i);
+                                }
+                                if !hit.snippet.is_empty() {
+                                    ui.add(
+                                        egui::Label::new(highlighted(&hit.snippet, ui)).truncate(),
+                                    );
                                 }
                             });
-                        }
-                    });
-                    ui.separator();
+                            if selected {
+                                ui.with_layout(
+                                    egui::Layout::right_to_left(egui::Align::Min),
+                                    |ui| {
+                                        if ui.button(self.lang.t(Key::Copy)).clicked() {
+                                            copy = Some(hit.id.clone());
+                                        }
+                                    },
+                                );
+                            }
+                        },
+                    );
                 }
             });
         if let Some(i) = clicked {
