@@ -114,9 +114,12 @@ fn one_frame(ctx: &egui::Context, app: &mut LoreApp, events: Vec<egui::Event>) -
         ..Default::default()
     };
     let started = Instant::now();
-    let output = ctx.run_ui(input, |ui| app.show(ui));
+    let mut output = ctx.run_ui(input, |ui| app.show(ui));
     let _ = ctx.tessellate(output.shapes, output.pixels_per_point);
-    started.elapsed()
+    let took = started.elapsed();
+    // No GPU here to take the font atlas updates.
+    output.textures_delta.clear();
+    took
 }
 
 /// Runs a frame; whether the app shows the library (its search box has focus).

@@ -9,7 +9,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, anyhow};
-use lore_core::{Entry, Hit, Kind, Library, ListFilter, SearchRequest};
+use lore_core::{Entry, Hit, Kind, Library, ListFilter, Role, SearchRequest};
 use lore_sync::{Identity, Node, Options, Ticket};
 
 use crate::cli::config;
@@ -64,6 +64,34 @@ pub enum Job {
     Show(String),
     /// Copy an entry's reply: counted as a use in this member's ledger.
     Copy(String),
+    /// Suggestions for a whole customer message.
+    Suggest { seq: u64, text: String },
+    /// Who changed an entry, when, and what.
+    History(String),
+    /// The roster, this device's role and the peers.
+    Team,
+    /// A one-time ticket for a new member with `role`, valid for `hours`.
+    Invite { role: Role, hours: u32 },
+    /// An admin changes a member's role.
+    SetRole { member: String, role: Role },
+    /// An admin removes a member.
+    Remove(String),
+}
+
+/// One change of an entry's history, newest first in lists: who, when (ms since the
+/// epoch), what.
+pub type Changed = (String, i64, String);
+
+/// A teammate as the team panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Teammate {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub you: bool,
+    pub connected: bool,
+    /// Last sync with this member's device (ms since the epoch; 0: never).
+    pub last_sync: i64,
 }
 
 /// What the worker answers.
@@ -86,6 +114,26 @@ pub enum Done {
         text: String,
         uses: u64,
     },
+    Suggestions {
+        seq: u64,
+        hits: Vec<Hit>,
+    },
+    History {
+        id: String,
+        changes: Vec<Changed>,
+    },
+    Team {
+        name: String,
+        my_role: Role,
+        members: Vec<Teammate>,
+    },
+    Ticket {
+        text: String,
+        role: Role,
+        expires_at: i64,
+    },
+    /// A change was made (roster): the message says what.
+    Done(String),
     /// Network state for the status bar.
     Status(NetStatus),
     /// Something failed; the message says what.
@@ -170,6 +218,8 @@ struct Worker {
     library: Option<Arc<Mutex<Library>>>,
     _socket: Option<SocketFile>,
     status: NetStatus,
+    /// Where teammates reach this node (for tickets).
+    reachable: Vec<std::net::SocketAddr>,
 }
 
 impl Worker {
@@ -190,6 +240,7 @@ impl Worker {
             library: None,
             _socket: None,
             status: NetStatus::default(),
+            reachable: Vec::new(),
         })
     }
 
@@ -277,14 +328,15 @@ impl Worker {
             node.start_syncing(self.network.every);
         }
         let listening: Vec<std::net::SocketAddr> = node.addr().ip_addrs().copied().collect();
+        self.reachable = listening
+            .iter()
+            .flat_map(|a| crate::cli::net::reachable(*a))
+            .collect();
         let served = Arc::new(Served {
             data_dir: self.data_dir.clone(),
             library: node.library(),
             node: node.clone(),
-            reachable: listening
-                .iter()
-                .flat_map(|a| crate::cli::net::reachable(*a))
-                .collect(),
+            reachable: self.reachable.clone(),
             relay: self.network.options.relay.as_ref().map(ToString::to_string),
         });
         self._socket = local::listen(served).ok();
@@ -359,7 +411,93 @@ impl Worker {
                 }
                 Ok(Done::Copied { id, text, uses })
             }
+            Job::Suggest { seq, text } => Ok(Done::Suggestions {
+                seq,
+                hits: self.library()?.suggest(&text, 8)?,
+            }),
+            Job::History(id) => {
+                let mut library = self.library()?;
+                let team = library.team()?;
+                let changes = library
+                    .history(&id)?
+                    .into_iter()
+                    .rev()
+                    .map(|c| (team.member_name(&c.member), c.time, c.summary))
+                    .collect();
+                Ok(Done::History { id, changes })
+            }
+            Job::Team => self.team(),
+            Job::Invite { role, hours } => {
+                let mut library = self.library()?;
+                let invite = library.create_invite(role, i64::from(hours) * 3_600_000)?;
+                let team = library.team()?;
+                let ticket = Ticket {
+                    team: team.id,
+                    team_name: team.name,
+                    inviter: library.writer().member.clone(),
+                    addrs: self.reachable.clone(),
+                    relay: self.network.options.relay.as_ref().map(ToString::to_string),
+                    role: invite.role,
+                    secret: invite.secret,
+                    expires_at: invite.expires_at,
+                };
+                Ok(Done::Ticket {
+                    text: ticket.to_string(),
+                    role,
+                    expires_at: ticket.expires_at,
+                })
+            }
+            Job::SetRole { member, role } => {
+                let changed = self.library()?.set_role(&member, role)?;
+                self.changed();
+                Ok(Done::Done(format!("{} → {}", changed.name, changed.role)))
+            }
+            Job::Remove(member) => {
+                let removed = self.library()?.remove_member(&member)?;
+                self.changed();
+                Ok(Done::Done(format!("− {}", removed.name)))
+            }
         }
+    }
+
+    fn changed(&self) {
+        if let Some(node) = &self.node {
+            node.changed();
+        }
+    }
+
+    fn team(&self) -> Result<Done> {
+        let connected: Vec<String> = self
+            .node
+            .as_ref()
+            .map(|n| n.connected().into_iter().map(|c| c.member).collect())
+            .unwrap_or_default();
+        let mut library = self.library()?;
+        let team = library.team()?;
+        let me = library.writer().member.clone();
+        let peers = library.known_peers()?;
+        let mut members: Vec<Teammate> = team
+            .members
+            .values()
+            .filter(|m| !m.removed)
+            .map(|m| Teammate {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                role: m.role,
+                you: m.id == me,
+                connected: connected.contains(&m.id),
+                last_sync: peers
+                    .iter()
+                    .find(|p| p.member == m.id)
+                    .map_or(0, |p| p.last_sync),
+            })
+            .collect();
+        members.sort_by(|a, b| b.you.cmp(&a.you).then(a.name.cmp(&b.name)));
+        Ok(Done::Team {
+            name: team.name,
+            my_role: library.my_role()?,
+            members,
+        })
     }
 }
 

@@ -4,9 +4,9 @@
 
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, Key as K, Modifiers, RichText, TextFormat};
-use lore_core::{Entry, Hit, Kind};
+use lore_core::{Entry, Hit, Kind, Role};
 
-use super::backend::{Backend, Done, Job, NetStatus};
+use super::backend::{Backend, Changed, Done, Job, NetStatus, Teammate};
 use super::i18n::{Key, Lang};
 
 /// The app's state.
@@ -34,6 +34,28 @@ pub struct LoreApp {
     copied: Option<String>,
     /// The last text put on the clipboard.
     last_copy: Option<String>,
+    mode: Mode,
+    message_text: String,
+    suggestions: Vec<Hit>,
+    suggest_seq: u64,
+    history: Option<(String, Vec<Changed>)>,
+    team_view: Option<TeamView>,
+    invite_role: Role,
+    invite_hours: u32,
+    ticket_out: Option<(String, egui::TextureHandle)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Search,
+    Message,
+    Team,
+}
+
+struct TeamView {
+    name: String,
+    my_role: Role,
+    members: Vec<Teammate>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +97,15 @@ impl LoreApp {
             focus_search: true,
             copied: None,
             last_copy: None,
+            mode: Mode::Search,
+            message_text: String::new(),
+            suggestions: Vec::new(),
+            suggest_seq: 0,
+            history: None,
+            team_view: None,
+            invite_role: Role::Agent,
+            invite_hours: 24,
+            ticket_out: None,
         }
     }
 
@@ -102,7 +133,7 @@ impl LoreApp {
     }
 
     /// Takes in what the worker answered.
-    fn absorb(&mut self) {
+    fn absorb(&mut self, ctx: &egui::Context) {
         for done in self.backend.answers() {
             match done {
                 Done::NeedsLibrary => self.screen = Screen::Welcome,
@@ -120,7 +151,33 @@ impl LoreApp {
                     self.selected = 0;
                 }
                 Done::Hits { .. } => {}
-                Done::Entry(entry) => self.entry = Some(entry),
+                Done::Entry(entry) => {
+                    self.history = None;
+                    self.entry = Some(entry);
+                }
+                Done::Suggestions { seq, hits } if seq == self.suggest_seq => {
+                    self.suggestions = hits;
+                }
+                Done::Suggestions { .. } => {}
+                Done::History { id, changes } => self.history = Some((id, changes)),
+                Done::Team {
+                    name,
+                    my_role,
+                    members,
+                } => {
+                    self.team_view = Some(TeamView {
+                        name,
+                        my_role,
+                        members,
+                    });
+                }
+                Done::Ticket { text, .. } => {
+                    self.ticket_out = Some((text.clone(), qr_texture(ctx, &text)));
+                }
+                Done::Done(what) => {
+                    self.message = Some((false, what));
+                    self.backend.ask(Job::Team);
+                }
                 Done::Copied { id, text, uses } => {
                     self.copied = Some(text);
                     self.message = Some((
@@ -145,7 +202,7 @@ impl LoreApp {
 
     /// Draws one frame.
     pub fn show(&mut self, ui: &mut egui::Ui) {
-        self.absorb();
+        self.absorb(&ui.ctx().clone());
         if let Some(text) = self.copied.take() {
             ui.ctx().copy_text(text.clone());
             self.last_copy = Some(text);
@@ -247,6 +304,189 @@ impl LoreApp {
     }
 
     fn main(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("modes").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (mode, key) in [
+                    (Mode::Search, Key::FindAnswers),
+                    (Mode::Message, Key::CustomerMessage),
+                    (Mode::Team, Key::TeamTab),
+                ] {
+                    if ui
+                        .selectable_label(self.mode == mode, self.t(key))
+                        .clicked()
+                    {
+                        self.mode = mode;
+                        match mode {
+                            Mode::Search => self.focus_search = true,
+                            Mode::Team => self.backend.ask(Job::Team),
+                            Mode::Message => {}
+                        }
+                    }
+                }
+            });
+        });
+        match self.mode {
+            Mode::Search => self.search_mode(ui),
+            Mode::Message => self.message_mode(ui),
+            Mode::Team => self.team_mode(ui),
+        }
+    }
+
+    fn entry_panel(&mut self, ui: &mut egui::Ui) {
+        if self.entry.is_some() {
+            egui::Panel::right("entry")
+                .resizable(true)
+                .default_size(420.0)
+                .show(ui, |ui| self.entry_view(ui));
+        }
+    }
+
+    fn message_mode(&mut self, ui: &mut egui::Ui) {
+        self.entry_panel(ui);
+        egui::CentralPanel::default().show(ui, |ui| {
+            let label = ui.label(self.t(Key::PasteMessage));
+            let response = ui
+                .add(
+                    egui::TextEdit::multiline(&mut self.message_text)
+                        .desired_rows(5)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if response.changed() {
+                self.suggest_seq += 1;
+                self.backend.ask(Job::Suggest {
+                    seq: self.suggest_seq,
+                    text: self.message_text.clone(),
+                });
+            }
+            ui.separator();
+            let mut show = None;
+            let mut copy = None;
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for hit in &self.suggestions {
+                    ui.horizontal(|ui| {
+                        if ui.button(self.lang.t(Key::Copy)).clicked() {
+                            copy = Some(hit.id.clone());
+                        }
+                        if ui.link(format!("{}  [{}]", hit.title, hit.kind)).clicked() {
+                            show = Some(hit.id.clone());
+                        }
+                    });
+                    if !hit.snippet.is_empty() {
+                        ui.add(egui::Label::new(highlighted(&hit.snippet, ui)).truncate());
+                    }
+                    ui.add_space(4.0);
+                }
+            });
+            if let Some(id) = show {
+                self.backend.ask(Job::Show(id));
+            }
+            if let Some(id) = copy {
+                self.backend.ask(Job::Copy(id));
+            }
+        });
+    }
+
+    fn team_mode(&mut self, ui: &mut egui::Ui) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Some(team) = &self.team_view else {
+                ui.label(self.t(Key::Loading));
+                return;
+            };
+            let lang = self.lang;
+            ui.heading(&team.name);
+            ui.label(format!("{}: {}", lang.t(Key::YourRole), team.my_role));
+            ui.separator();
+            ui.label(RichText::new(lang.t(Key::Members)).strong());
+            let admin = team.my_role == Role::Admin;
+            let mut actions = Vec::new();
+            egui::Grid::new("members").striped(true).show(ui, |ui| {
+                for m in &team.members {
+                    let you = if m.you { lang.t(Key::You) } else { "" };
+                    let name = ui.label(format!("{}{you}", m.name));
+                    if admin && !m.you {
+                        let mut role = m.role;
+                        let combo = egui::ComboBox::from_id_salt(("role", &m.id))
+                            .selected_text(role.as_str())
+                            .show_ui(ui, |ui| {
+                                for r in [Role::Admin, Role::Trainer, Role::Agent, Role::Viewer] {
+                                    ui.selectable_value(&mut role, r, r.as_str());
+                                }
+                            });
+                        let _ = combo.response.labelled_by(name.id);
+                        if role != m.role {
+                            actions.push(Job::SetRole {
+                                member: m.id.clone(),
+                                role,
+                            });
+                        }
+                    } else {
+                        ui.label(m.role.as_str());
+                    }
+                    if m.connected {
+                        ui.label(lang.t(Key::Online));
+                    } else if m.last_sync > 0 {
+                        ui.label(format!(
+                            "{} {}",
+                            lang.t(Key::LastSync),
+                            crate::cli::output::local_time(m.last_sync)
+                        ));
+                    } else {
+                        ui.label("");
+                    }
+                    if admin && !m.you {
+                        if ui.button(lang.t(Key::RemoveMember)).clicked() {
+                            actions.push(Job::Remove(m.id.clone()));
+                        }
+                    } else {
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
+            if admin {
+                ui.separator();
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.t(Key::NewRole));
+                    let combo = egui::ComboBox::from_id_salt("invite-role")
+                        .selected_text(self.invite_role.as_str())
+                        .show_ui(ui, |ui| {
+                            for r in [Role::Admin, Role::Trainer, Role::Agent, Role::Viewer] {
+                                ui.selectable_value(&mut self.invite_role, r, r.as_str());
+                            }
+                        });
+                    let _ = combo.response.labelled_by(label.id);
+                    let hours = ui.label(lang.t(Key::ValidHours));
+                    ui.add(egui::DragValue::new(&mut self.invite_hours).range(1..=24 * 30))
+                        .labelled_by(hours.id);
+                    if ui.button(lang.t(Key::CreateInvite)).clicked() {
+                        actions.push(Job::Invite {
+                            role: self.invite_role,
+                            hours: self.invite_hours,
+                        });
+                    }
+                });
+            }
+            if let Some((text, qr)) = &self.ticket_out {
+                ui.label(lang.t(Key::TicketReady));
+                let mut shown = text.as_str();
+                ui.add(
+                    egui::TextEdit::multiline(&mut shown)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY),
+                );
+                if ui.button(lang.t(Key::Copy)).clicked() {
+                    self.copied = Some(text.clone());
+                }
+                ui.add(egui::Image::new(qr).fit_to_exact_size(egui::vec2(240.0, 240.0)));
+            }
+            for job in actions {
+                self.backend.ask(job);
+            }
+        });
+    }
+
+    fn search_mode(&mut self, ui: &mut egui::Ui) {
         // Keys first, so the search box does not swallow them.
         let (down, up, enter, copy) = ui.ctx().input_mut(|i| {
             (
@@ -311,12 +551,7 @@ impl LoreApp {
             ui.label(RichText::new(self.t(Key::Shortcuts)).small().weak());
             ui.add_space(4.0);
         });
-        if self.entry.is_some() {
-            egui::Panel::right("entry")
-                .resizable(true)
-                .default_size(420.0)
-                .show(ui, |ui| self.entry_view(ui));
-        }
+        self.entry_panel(ui);
         egui::CentralPanel::default().show(ui, |ui| self.results(ui));
     }
 
@@ -381,8 +616,10 @@ impl LoreApp {
         let Some(entry) = &self.entry else { return };
         let mut close = false;
         let mut copy = false;
+        let mut history = false;
         ui.horizontal(|ui| {
             copy = ui.button(self.lang.t(Key::Copy)).clicked();
+            history = ui.button(self.lang.t(Key::History)).clicked();
             close = ui.button(self.lang.t(Key::Close)).clicked();
         });
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -421,6 +658,9 @@ impl LoreApp {
             }
         });
         let id = entry.id.clone();
+        if history {
+            self.backend.ask(Job::History(id.clone()));
+        }
         if copy {
             self.backend.ask(Job::Copy(id));
         }
@@ -428,6 +668,26 @@ impl LoreApp {
             self.entry = None;
         }
     }
+}
+
+/// The ticket as a QR code (black on white, with the quiet zone), for a phone to scan.
+fn qr_texture(ctx: &egui::Context, text: &str) -> egui::TextureHandle {
+    let image =
+        match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::L) {
+            Ok(code) => {
+                let width = code.width();
+                let size = width + 8;
+                let mut pixels = vec![Color32::WHITE; size * size];
+                for (i, color) in code.to_colors().iter().enumerate() {
+                    if *color == qrcode::Color::Dark {
+                        pixels[(i / width + 4) * size + i % width + 4] = Color32::BLACK;
+                    }
+                }
+                egui::ColorImage::new([size, size], pixels)
+            }
+            Err(_) => egui::ColorImage::new([1, 1], vec![Color32::WHITE]),
+        };
+    ctx.load_texture("ticket-qr", image, egui::TextureOptions::NEAREST)
 }
 
 /// A snippet with its `**matches**` in bold colour.
