@@ -196,3 +196,48 @@ fn chinese_renders_without_system_fonts() {
     // The check can fail: a character the built-in font does not have.
     assert!(!ctx.fonts_mut(|f| f.has_glyph(&font, '𠀀')));
 }
+
+#[test]
+fn editing_saves_as_you_type_and_merges_a_teammates_change() {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    let id = "faq-return-damaged-on-arrival";
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(&mut h, "the answer is listed", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry is open", |h| shows(h, "编辑"));
+    h.get_by_label("编辑").click();
+    until(&mut h, "the editor", |h| shows(h, "正文"));
+    h.get_by_label("正文").focus();
+    h.step();
+    h.get_by_label("正文").type_text("补充：请先拍照。");
+    // Saved a moment after typing stops; the command line (served by the app) sees it.
+    let body_has = |text: &str| {
+        l.json(&["show", id])[0]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains(text))
+    };
+    until(&mut h, "the typing is saved", |_| {
+        body_has("补充：请先拍照。")
+    });
+    // A teammate renames the entry while more is being typed here: both stay.
+    h.get_by_label("正文").type_text("第二句。");
+    h.step();
+    l.ok(&["edit", id, "--title", "商品破损怎么退（队友改）"]);
+    until(&mut h, "the teammate's title appears in the editor", |h| {
+        h.get_by_label("标题").value().as_deref() == Some("商品破损怎么退（队友改）")
+    });
+    until(&mut h, "both edits are stored", |_| body_has("第二句。"));
+    let shown = l.json(&["show", id]).remove(0);
+    assert_eq!(shown["title"], "商品破损怎么退（队友改）");
+    assert!(body_has("补充：请先拍照。"));
+    assert!(
+        h.get_by_label("正文")
+            .value()
+            .is_some_and(|v| v.contains("第二句。") && v.contains("补充：请先拍照。"))
+    );
+}

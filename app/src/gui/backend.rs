@@ -76,6 +76,16 @@ pub enum Job {
     SetRole { member: String, role: Role },
     /// An admin removes a member.
     Remove(String),
+    /// Open an entry for editing (and watch it for teammates' changes).
+    Edit(String),
+    /// Save an edit of the version `base` of entry `id` (`None`: a new entry).
+    Save {
+        id: Option<String>,
+        base: Vec<String>,
+        entry: Box<Entry>,
+    },
+    /// The editor closed: stop watching.
+    StopEditing,
 }
 
 /// One change of an entry's history, newest first in lists: who, when (ms since the
@@ -134,6 +144,23 @@ pub enum Done {
     },
     /// A change was made (roster): the message says what.
     Done(String),
+    /// An entry to edit, the heads of its version, and the team's tags.
+    Editing {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+        tags: Vec<String>,
+    },
+    /// An edit was saved: the merged entry and its heads, and the heads of the edit alone.
+    Saved {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+        own: Vec<String>,
+    },
+    /// The entry being edited changed (a teammate, through sync).
+    Changed {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+    },
     /// Network state for the status bar.
     Status(NetStatus),
     /// Something failed; the message says what.
@@ -220,6 +247,8 @@ struct Worker {
     status: NetStatus,
     /// Where teammates reach this node (for tickets).
     reachable: Vec<std::net::SocketAddr>,
+    /// The entry being edited and the heads last reported to the editor.
+    watching: Option<(String, Vec<String>)>,
 }
 
 impl Worker {
@@ -241,6 +270,7 @@ impl Worker {
             _socket: None,
             status: NetStatus::default(),
             reachable: Vec::new(),
+            watching: None,
         })
     }
 
@@ -268,6 +298,9 @@ impl Worker {
             for job in batch {
                 let outcome = self.handle(job);
                 self.answer(outcome, send);
+            }
+            if let Some(changed) = self.watch() {
+                send(changed);
             }
             let status = self.net_status();
             if status != self.status {
@@ -452,6 +485,48 @@ impl Worker {
                 self.changed();
                 Ok(Done::Done(format!("{} → {}", changed.name, changed.role)))
             }
+            Job::Edit(id) => {
+                let mut library = self.library()?;
+                let (entry, heads) = library.get_versioned(&id)?;
+                let mut tags: Vec<String> = library
+                    .list(&ListFilter::default())
+                    .iter()
+                    .flat_map(|row| row.tags.iter().cloned())
+                    .collect();
+                tags.sort();
+                tags.dedup();
+                drop(library);
+                self.watching = Some((id, heads.clone()));
+                Ok(Done::Editing {
+                    entry: Box::new(entry),
+                    heads,
+                    tags,
+                })
+            }
+            Job::Save { id, base, entry } => {
+                let (entry, heads, own) = {
+                    let mut library = self.library()?;
+                    match id {
+                        Some(id) => library.edit_since(&id, &base, *entry)?,
+                        None => {
+                            let id = library.add(*entry)?;
+                            let (entry, heads) = library.get_versioned(&id)?;
+                            (entry, heads.clone(), heads)
+                        }
+                    }
+                };
+                self.watching = Some((entry.id.clone(), heads.clone()));
+                self.changed();
+                Ok(Done::Saved {
+                    entry: Box::new(entry),
+                    heads,
+                    own,
+                })
+            }
+            Job::StopEditing => {
+                self.watching = None;
+                Ok(Done::Status(self.status.clone()))
+            }
             Job::Remove(member) => {
                 let removed = self.library()?.remove_member(&member)?;
                 self.changed();
@@ -464,6 +539,20 @@ impl Worker {
         if let Some(node) = &self.node {
             node.changed();
         }
+    }
+
+    /// The entry being edited, if it changed since the editor last heard of it.
+    fn watch(&mut self) -> Option<Done> {
+        let (id, heads) = self.watching.clone()?;
+        let (entry, now) = self.library().ok()?.get_versioned(&id).ok()?;
+        if now == heads {
+            return None;
+        }
+        self.watching = Some((id, now.clone()));
+        Some(Done::Changed {
+            entry: Box::new(entry),
+            heads: now,
+        })
     }
 
     fn team(&self) -> Result<Done> {

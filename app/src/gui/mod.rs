@@ -5,6 +5,7 @@
 //! answers with messages the UI picks up on its next frame.
 
 pub mod backend;
+mod editor;
 pub mod fonts;
 pub mod i18n;
 mod view;

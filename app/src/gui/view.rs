@@ -7,6 +7,7 @@ use egui::{Color32, FontId, Key as K, Modifiers, RichText, TextFormat};
 use lore_core::{Entry, Hit, Kind, Role};
 
 use super::backend::{Backend, Changed, Done, Job, NetStatus, Teammate};
+use super::editor::Editor;
 use super::i18n::{Key, Lang};
 
 /// The app's state.
@@ -43,6 +44,9 @@ pub struct LoreApp {
     invite_role: Role,
     invite_hours: u32,
     ticket_out: Option<(String, egui::TextureHandle)>,
+    editor: Option<Editor>,
+    /// The user closed the editor; it goes once everything is saved.
+    closing_editor: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +110,8 @@ impl LoreApp {
             invite_role: Role::Agent,
             invite_hours: 24,
             ticket_out: None,
+            editor: None,
+            closing_editor: false,
         }
     }
 
@@ -174,6 +180,22 @@ impl LoreApp {
                 Done::Ticket { text, .. } => {
                     self.ticket_out = Some((text.clone(), qr_texture(ctx, &text)));
                 }
+                Done::Editing { entry, heads, tags } => {
+                    self.closing_editor = false;
+                    self.editor = Some(Editor::open(*entry, heads, tags));
+                }
+                Done::Saved { entry, heads, own } => {
+                    if let Some(editor) = &mut self.editor {
+                        editor.saved((*entry).clone(), heads, own);
+                    }
+                    self.entry = Some(entry);
+                }
+                Done::Changed { entry, heads } => {
+                    if let Some(editor) = &mut self.editor {
+                        editor.changed((*entry).clone(), heads);
+                    }
+                    self.entry = Some(entry);
+                }
                 Done::Done(what) => {
                     self.message = Some((false, what));
                     self.backend.ask(Job::Team);
@@ -206,6 +228,20 @@ impl LoreApp {
         if let Some(text) = self.copied.take() {
             ui.ctx().copy_text(text.clone());
             self.last_copy = Some(text);
+        }
+        if let Some(editor) = &mut self.editor {
+            if let Some(job) = editor.due(self.closing_editor) {
+                self.backend.ask(job);
+            }
+            if self.closing_editor && !editor.unsaved() {
+                let id = editor.id.clone();
+                self.editor = None;
+                self.closing_editor = false;
+                self.backend.ask(Job::StopEditing);
+                if let Some(id) = id {
+                    self.backend.ask(Job::Show(id));
+                }
+            }
         }
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         match self.screen {
@@ -333,6 +369,22 @@ impl LoreApp {
     }
 
     fn entry_panel(&mut self, ui: &mut egui::Ui) {
+        if let Some(editor) = &mut self.editor {
+            let lang = self.lang;
+            let mut close = false;
+            egui::Panel::right("editor")
+                .resizable(true)
+                .default_size(480.0)
+                .show(ui, |ui| close = editor.show(ui, lang));
+            if close {
+                if editor.id.is_none() && editor.draft.title.trim().is_empty() {
+                    self.editor = None;
+                } else {
+                    self.closing_editor = true;
+                }
+            }
+            return;
+        }
         if self.entry.is_some() {
             egui::Panel::right("entry")
                 .resizable(true)
@@ -488,14 +540,19 @@ impl LoreApp {
 
     fn search_mode(&mut self, ui: &mut egui::Ui) {
         // Keys first, so the search box does not swallow them.
-        let (down, up, enter, copy) = ui.ctx().input_mut(|i| {
-            (
-                i.consume_key(Modifiers::NONE, K::ArrowDown),
-                i.consume_key(Modifiers::NONE, K::ArrowUp),
-                i.consume_key(Modifiers::NONE, K::Enter),
-                i.consume_key(Modifiers::COMMAND, K::Enter),
-            )
-        });
+        // (Not while the editor is open: its text fields need them.)
+        let (down, up, enter, copy) = if self.editor.is_some() {
+            (false, false, false, false)
+        } else {
+            ui.ctx().input_mut(|i| {
+                (
+                    i.consume_key(Modifiers::NONE, K::ArrowDown),
+                    i.consume_key(Modifiers::NONE, K::ArrowUp),
+                    i.consume_key(Modifiers::NONE, K::Enter),
+                    i.consume_key(Modifiers::COMMAND, K::Enter),
+                )
+            })
+        };
         if down && self.selected + 1 < self.hits.len() {
             self.selected += 1;
         }
@@ -548,7 +605,12 @@ impl LoreApp {
                     self.search();
                 }
             });
-            ui.label(RichText::new(self.t(Key::Shortcuts)).small().weak());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(self.t(Key::Shortcuts)).small().weak());
+                if ui.small_button(self.t(Key::NewEntry)).clicked() && self.editor.is_none() {
+                    self.editor = Some(Editor::new_entry(Kind::Faq, Vec::new()));
+                }
+            });
             ui.add_space(4.0);
         });
         self.entry_panel(ui);
@@ -617,8 +679,10 @@ impl LoreApp {
         let mut close = false;
         let mut copy = false;
         let mut history = false;
+        let mut edit = false;
         ui.horizontal(|ui| {
             copy = ui.button(self.lang.t(Key::Copy)).clicked();
+            edit = ui.button(self.lang.t(Key::Edit)).clicked();
             history = ui.button(self.lang.t(Key::History)).clicked();
             close = ui.button(self.lang.t(Key::Close)).clicked();
         });
@@ -660,6 +724,9 @@ impl LoreApp {
         let id = entry.id.clone();
         if history {
             self.backend.ask(Job::History(id.clone()));
+        }
+        if edit {
+            self.backend.ask(Job::Edit(id.clone()));
         }
         if copy {
             self.backend.ask(Job::Copy(id));

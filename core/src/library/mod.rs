@@ -335,6 +335,80 @@ impl Library {
         Ok(new)
     }
 
+    /// An entry with the heads of the version read (hex), for an editor that saves with
+    /// [`Library::edit_since`].
+    pub fn get_versioned(&mut self, id: &str) -> Result<(Entry, Vec<String>)> {
+        let entry = self.get(id)?;
+        let stored = self.doc_mut(&entry_key(id))?;
+        let heads = stored
+            .doc
+            .get_heads()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        Ok((entry, heads))
+    }
+
+    /// Saves `new` as an edit of the version of entry `id` at `base` (heads, hex): what
+    /// differs from that version is written there and merged with everything that reached
+    /// the entry since — a teammate's edit made meanwhile stays, and so does this one.
+    /// Returns the merged entry with its heads, and the heads of this edit alone (the
+    /// version whose content is `new`).
+    pub fn edit_since(
+        &mut self,
+        id: &str,
+        base: &[String],
+        mut new: Entry,
+    ) -> Result<(Entry, Vec<String>, Vec<String>)> {
+        self.check_can_write()?;
+        let base: Vec<automerge::ChangeHash> = base
+            .iter()
+            .map(|h| h.parse())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|_| {
+                Error::invalid("the version being edited is not a list of change hashes")
+            })?;
+        let key = entry_key(id);
+        let member = self.writer.member.clone();
+        let stored = self.doc_mut(&key)?;
+        let mut fork = stored.doc.fork_at(&base).map_err(|e| {
+            Error::invalid(format!("the version being edited is unknown here: {e}"))
+        })?;
+        let old = doc::read_entry(&fork)?;
+        new.id = old.id.clone();
+        new.created_at = old.created_at;
+        new.created_by = old.created_by.clone();
+        new.normalise();
+        new.validate()?;
+        if new == old {
+            let (merged, heads) = self.get_versioned(id)?;
+            return Ok((
+                merged,
+                heads,
+                base.iter().map(ToString::to_string).collect(),
+            ));
+        }
+        self.check_shortcode(&new)?;
+        // An edit of an older version gets an actor of its own: the writer's actor may have
+        // changes after `base`, and one actor's changes must form one line.
+        doc::Writer::new(member, "").attach(&mut fork);
+        EntryDoc::update(&mut fork, &new)?;
+        let now = now_millis();
+        doc::commit(&mut fork, &summary::describe(Some(&old), &new), now);
+        let own: Vec<String> = fork.get_heads().iter().map(ToString::to_string).collect();
+        let stored = self.doc_mut(&key)?;
+        if let Err(e) = stored.doc.merge(&mut fork) {
+            self.docs.remove(&key);
+            return Err(Error::Document(format!("merging the edit: {e}")));
+        }
+        let merged = doc::read_entry(&stored.doc)?;
+        self.persist(&key, Some(CatalogRow::of(&merged, now)))?;
+        let seq = self.catalog.get(id).map(|r| r.seq).unwrap_or(0);
+        self.index_entry(&merged, seq);
+        let (merged, heads) = self.get_versioned(id)?;
+        Ok((merged, heads, own))
+    }
+
     /// Archives an entry (deletion is a status, so it replicates like any edit).
     pub fn archive(&mut self, id: &str) -> Result<Entry> {
         self.edit(id, |e| {

@@ -1,0 +1,271 @@
+//! The entry editor. Every field of every kind; text fields save themselves a moment
+//! after typing stops, as an edit of the version the editor holds (`Library::edit_since`),
+//! so a teammate's change that arrived meanwhile is merged, not overwritten. When the
+//! entry changes elsewhere and nothing typed here is unsaved, the editor shows the new
+//! version at once; otherwise the next save merges both.
+
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+use lore_core::{Entry, Kind, Status};
+
+use super::backend::Job;
+use super::i18n::{Key, Lang};
+
+/// How long typing must pause before the editor saves.
+const SAVE_AFTER: Duration = Duration::from_millis(600);
+
+/// The editable fields, as the editor shows them (lists one item per line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub kind: Kind,
+    pub title: String,
+    pub body: String,
+    pub questions: String,
+    pub tags: String,
+    pub category: String,
+    pub shortcode: String,
+    pub status: Status,
+    pub internal: bool,
+    pub persona: String,
+    pub opening: String,
+    pub turns: String,
+    pub key_points: String,
+}
+
+fn lines(items: &[String]) -> String {
+    items.join("\n")
+}
+
+fn items(text: &str, separators: &[char]) -> Vec<String> {
+    text.split(|c| separators.contains(&c))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+impl Draft {
+    pub fn of(e: &Entry) -> Draft {
+        Draft {
+            kind: e.kind,
+            title: e.title.clone(),
+            body: e.body.clone(),
+            questions: lines(&e.questions),
+            tags: e.tags.join(", "),
+            category: e.category.clone(),
+            shortcode: e.shortcode.clone(),
+            status: e.status,
+            internal: e.internal,
+            persona: e.persona.clone(),
+            opening: e.opening.clone(),
+            turns: lines(&e.turns),
+            key_points: lines(&e.key_points),
+        }
+    }
+
+    /// `base` with this draft's fields (answers, links and the rest kept).
+    pub fn apply(&self, base: &Entry) -> Entry {
+        let mut e = base.clone();
+        e.kind = self.kind;
+        e.title = self.title.trim().to_string();
+        e.body = self.body.clone();
+        e.questions = items(&self.questions, &['\n']);
+        e.tags = items(&self.tags, &[',', '，', '、', ';', '\n']);
+        e.category = self.category.trim().to_string();
+        e.shortcode = self.shortcode.trim().to_string();
+        e.status = self.status;
+        e.internal = self.internal;
+        e.persona = self.persona.clone();
+        e.opening = self.opening.clone();
+        e.turns = items(&self.turns, &['\n']);
+        e.key_points = items(&self.key_points, &['\n']);
+        e
+    }
+}
+
+/// An open editor.
+#[derive(Debug)]
+pub struct Editor {
+    /// `None` until a new entry is first saved.
+    pub id: Option<String>,
+    /// The version the draft is an edit of.
+    base: Vec<String>,
+    /// The entry as last known in full.
+    entry: Entry,
+    pub draft: Draft,
+    /// The draft as last saved (or loaded).
+    saved: Draft,
+    /// A save under way, with the draft it sent.
+    sent: Option<Draft>,
+    last_change: Instant,
+    /// The team's tags, to pick from.
+    vocabulary: Vec<String>,
+}
+
+impl Editor {
+    pub fn open(entry: Entry, heads: Vec<String>, vocabulary: Vec<String>) -> Editor {
+        let draft = Draft::of(&entry);
+        Editor {
+            id: Some(entry.id.clone()),
+            base: heads,
+            saved: draft.clone(),
+            draft,
+            entry,
+            sent: None,
+            last_change: Instant::now(),
+            vocabulary,
+        }
+    }
+
+    /// A new, empty entry of `kind` (saved as a draft once it has a title).
+    pub fn new_entry(kind: Kind, vocabulary: Vec<String>) -> Editor {
+        let mut entry = Entry::new(kind, "");
+        entry.status = Status::Draft;
+        let draft = Draft::of(&entry);
+        Editor {
+            id: None,
+            base: Vec::new(),
+            saved: draft.clone(),
+            draft,
+            entry,
+            sent: None,
+            last_change: Instant::now(),
+            vocabulary,
+        }
+    }
+
+    /// Whether something typed here is not saved yet.
+    pub fn unsaved(&self) -> bool {
+        self.draft != self.saved || self.sent.is_some()
+    }
+
+    /// A save went through: `entry` is the merged result.
+    pub fn saved(&mut self, entry: Entry, heads: Vec<String>, own: Vec<String>) {
+        let sent = self.sent.take();
+        self.id = Some(entry.id.clone());
+        if sent.as_ref() == Some(&self.draft) {
+            // Nothing typed since: show the merged version (a teammate's edit included).
+            self.draft = Draft::of(&entry);
+            self.saved = self.draft.clone();
+            self.base = heads;
+        } else if let Some(sent) = sent {
+            // Typing went on: the draft is still an edit of what was sent.
+            self.saved = sent;
+            self.base = own;
+        }
+        self.entry = entry;
+    }
+
+    /// The entry changed elsewhere.
+    pub fn changed(&mut self, entry: Entry, heads: Vec<String>) {
+        if !self.unsaved() {
+            self.draft = Draft::of(&entry);
+            self.saved = self.draft.clone();
+            self.base = heads;
+            self.entry = entry;
+        }
+    }
+
+    /// The save due now, if typing has paused and something is unsaved.
+    pub fn due(&mut self, force: bool) -> Option<Job> {
+        let pending = self.draft != self.saved && self.sent.is_none();
+        let paused = force || self.last_change.elapsed() >= SAVE_AFTER;
+        if !pending || !paused || self.draft.title.trim().is_empty() {
+            return None;
+        }
+        self.sent = Some(self.draft.clone());
+        Some(Job::Save {
+            id: self.id.clone(),
+            base: self.base.clone(),
+            entry: Box::new(self.draft.apply(&self.entry)),
+        })
+    }
+
+    /// Draws the form; returns whether the user asked to close it.
+    pub fn show(&mut self, ui: &mut egui::Ui, lang: Lang) -> bool {
+        let before = self.draft.clone();
+        let mut close = false;
+        ui.horizontal(|ui| {
+            close = ui.button(lang.t(Key::DoneEditing)).clicked();
+            let state = if self.unsaved() {
+                lang.t(Key::Saving)
+            } else {
+                lang.t(Key::Saved)
+            };
+            ui.label(RichText::new(state).weak());
+        });
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            let d = &mut self.draft;
+            if self.id.is_none() {
+                ui.horizontal(|ui| {
+                    let label = ui.label(lang.t(Key::Kind));
+                    let combo = egui::ComboBox::from_id_salt("edit-kind")
+                        .selected_text(d.kind.to_string())
+                        .show_ui(ui, |ui| {
+                            for k in [Kind::Faq, Kind::Script, Kind::Sop, Kind::Training] {
+                                ui.selectable_value(&mut d.kind, k, k.to_string());
+                            }
+                        });
+                    let _ = combo.response.labelled_by(label.id);
+                });
+            }
+            let field = |ui: &mut egui::Ui, key: Key, text: &mut String, rows: usize| {
+                let label = ui.label(RichText::new(lang.t(key)).strong());
+                let edit = if rows > 1 {
+                    egui::TextEdit::multiline(text).desired_rows(rows)
+                } else {
+                    egui::TextEdit::singleline(text)
+                };
+                ui.add(edit.desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+            };
+            field(ui, Key::Title, &mut d.title, 1);
+            field(ui, Key::Body, &mut d.body, 10);
+            field(ui, Key::Questions, &mut d.questions, 3);
+            field(ui, Key::Tags, &mut d.tags, 1);
+            let present = items(&d.tags, &[',', '，', '、', ';', '\n']);
+            ui.horizontal_wrapped(|ui| {
+                for tag in self
+                    .vocabulary
+                    .iter()
+                    .filter(|t| !present.contains(t))
+                    .take(24)
+                {
+                    if ui.small_button(format!("+ {tag}")).clicked() {
+                        if !d.tags.trim().is_empty() {
+                            d.tags.push_str(", ");
+                        }
+                        d.tags.push_str(tag);
+                    }
+                }
+            });
+            field(ui, Key::Category, &mut d.category, 1);
+            if d.kind == Kind::Script {
+                field(ui, Key::Shortcode, &mut d.shortcode, 1);
+            }
+            if d.kind == Kind::Training {
+                field(ui, Key::Persona, &mut d.persona, 2);
+                field(ui, Key::Opening, &mut d.opening, 2);
+                field(ui, Key::Turns, &mut d.turns, 4);
+                field(ui, Key::KeyPoints, &mut d.key_points, 4);
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(Key::Status));
+                let combo = egui::ComboBox::from_id_salt("edit-status")
+                    .selected_text(d.status.to_string())
+                    .show_ui(ui, |ui| {
+                        for s in [Status::Draft, Status::Published, Status::Archived] {
+                            ui.selectable_value(&mut d.status, s, s.to_string());
+                        }
+                    });
+                let _ = combo.response.labelled_by(label.id);
+                ui.checkbox(&mut d.internal, lang.t(Key::Internal));
+            });
+        });
+        if self.draft != before {
+            self.last_change = Instant::now();
+        }
+        close
+    }
+}
