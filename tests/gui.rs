@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use lore_app::gui::backend::Network;
 use lore_app::gui::{Backend, Lang, LoreApp};
 
@@ -42,7 +42,10 @@ fn until(
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    panic!("timed out waiting until {what}");
+    panic!(
+        "timed out waiting until {what}; the app says {:?}",
+        h.state().message
+    );
 }
 
 fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
@@ -240,4 +243,52 @@ fn editing_saves_as_you_type_and_merges_a_teammates_change() {
             .value()
             .is_some_and(|v| v.contains("第二句。") && v.contains("补充：请先拍照。"))
     );
+}
+
+/// Interactive widgets without an accessible name, on whatever the app shows now.
+fn unlabelled(h: &Harness<'static, LoreApp>) -> Vec<String> {
+    use egui::accesskit::Role;
+    h.query_all_by(|node| {
+        matches!(
+            node.role(),
+            Role::Button
+                | Role::TextInput
+                | Role::MultilineTextInput
+                | Role::ComboBox
+                | Role::CheckBox
+                | Role::SpinButton
+                | Role::Link
+        ) && node.label().is_none_or(|l| l.trim().is_empty())
+    })
+    .map(|node| format!("{:?}", node.accesskit_node().role()))
+    .collect()
+}
+
+#[test]
+fn every_control_has_an_accessible_name() {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("退款");
+    until(&mut h, "results", |h| {
+        h.query_all_by_label("复制回复").next().is_some()
+    });
+    assert_eq!(unlabelled(&h), Vec::<String>::new(), "search");
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry", |h| shows(h, "编辑"));
+    h.get_by_label("编辑").click();
+    until(&mut h, "the editor", |h| shows(h, "正文"));
+    assert_eq!(unlabelled(&h), Vec::<String>::new(), "editor");
+    h.get_by_label("完成").click();
+    h.get_by_label("团队").click();
+    until(&mut h, "the roster", |h| shows(h, "创建邀请"));
+    h.get_by_label("创建邀请").click();
+    until(&mut h, "the ticket", |h| shows(h, "把这段邀请码"));
+    assert_eq!(unlabelled(&h), Vec::<String>::new(), "team");
+    h.get_by_label("客户消息").click();
+    until(&mut h, "the message box", |h| {
+        shows(h, "粘贴客户的整段消息")
+    });
+    assert_eq!(unlabelled(&h), Vec::<String>::new(), "message");
 }

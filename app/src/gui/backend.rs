@@ -59,7 +59,11 @@ pub enum Job {
         seq: u64,
         text: String,
         kind: Option<Kind>,
+        category: Option<String>,
+        tag: Option<String>,
     },
+    /// The team's categories and tags, for the filters.
+    Vocabulary,
     /// Open an entry.
     Show(String),
     /// Copy an entry's reply: counted as a use in this member's ledger.
@@ -155,6 +159,10 @@ pub enum Done {
         entry: Box<Entry>,
         heads: Vec<String>,
         own: Vec<String>,
+    },
+    Vocabulary {
+        categories: Vec<String>,
+        tags: Vec<String>,
     },
     /// The entry being edited changed (a teammate, through sync).
     Changed {
@@ -402,13 +410,36 @@ impl Worker {
                 ))?;
                 self.started(node)
             }
-            Job::Search { seq, text, kind } => {
+            Job::Vocabulary => {
+                let library = self.library()?;
+                let rows = library.list(&ListFilter::default());
+                let mut categories: Vec<String> = rows
+                    .iter()
+                    .map(|r| r.category.clone())
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                let mut tags: Vec<String> = rows.iter().flat_map(|r| r.tags.clone()).collect();
+                for list in [&mut categories, &mut tags] {
+                    list.sort();
+                    list.dedup();
+                }
+                Ok(Done::Vocabulary { categories, tags })
+            }
+            Job::Search {
+                seq,
+                text,
+                kind,
+                category,
+                tag,
+            } => {
                 let mut library = self.library()?;
                 let hits = if text.trim().is_empty() {
                     // Nothing typed: the library by title.
                     library
                         .list(&ListFilter {
                             kind,
+                            tag: tag.clone(),
+                            category: category.clone(),
                             ..ListFilter::default()
                         })
                         .into_iter()
@@ -424,8 +455,8 @@ impl Worker {
                     library.search(&SearchRequest {
                         text,
                         kind,
-                        tag: None,
-                        category: None,
+                        tag,
+                        category,
                         status: None,
                         limit: 50,
                     })?

@@ -106,6 +106,8 @@ impl Lang {
             Key::Category => ("分类", "Category"),
             Key::Status => ("状态", "Status"),
             Key::Internal => ("仅内部可见", "Internal only"),
+            Key::All => ("全部", "All"),
+            Key::Tag => ("标签", "Tag"),
         };
         match self {
             Lang::Zh => zh,
@@ -174,4 +176,6 @@ pub enum Key {
     Category,
     Status,
     Internal,
+    All,
+    Tag,
 }

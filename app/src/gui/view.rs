@@ -47,6 +47,10 @@ pub struct LoreApp {
     editor: Option<Editor>,
     /// The user closed the editor; it goes once everything is saved.
     closing_editor: bool,
+    category: Option<String>,
+    tag: Option<String>,
+    categories: Vec<String>,
+    tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +116,10 @@ impl LoreApp {
             ticket_out: None,
             editor: None,
             closing_editor: false,
+            category: None,
+            tag: None,
+            categories: Vec::new(),
+            tags: Vec::new(),
         }
     }
 
@@ -135,6 +143,8 @@ impl LoreApp {
             seq: self.seq,
             text: self.query.clone(),
             kind: self.kind,
+            category: self.category.clone(),
+            tag: self.tag.clone(),
         });
     }
 
@@ -150,6 +160,7 @@ impl LoreApp {
                     self.message = None;
                     self.focus_search = true;
                     self.search();
+                    self.backend.ask(Job::Vocabulary);
                 }
                 Done::Hits { seq, hits } if seq >= self.shown_seq => {
                     self.shown_seq = seq;
@@ -195,6 +206,10 @@ impl LoreApp {
                         editor.changed((*entry).clone(), heads);
                     }
                     self.entry = Some(entry);
+                }
+                Done::Vocabulary { categories, tags } => {
+                    self.categories = categories;
+                    self.tags = tags;
                 }
                 Done::Done(what) => {
                     self.message = Some((false, what));
@@ -520,13 +535,14 @@ impl LoreApp {
                 });
             }
             if let Some((text, qr)) = &self.ticket_out {
-                ui.label(lang.t(Key::TicketReady));
+                let label = ui.label(lang.t(Key::TicketReady));
                 let mut shown = text.as_str();
                 ui.add(
                     egui::TextEdit::multiline(&mut shown)
                         .desired_rows(3)
                         .desired_width(f32::INFINITY),
-                );
+                )
+                .labelled_by(label.id);
                 if ui.button(lang.t(Key::Copy)).clicked() {
                     self.copied = Some(text.clone());
                 }
@@ -605,6 +621,26 @@ impl LoreApp {
                     self.search();
                 }
             });
+            let (category, tag) = (self.category.clone(), self.tag.clone());
+            ui.horizontal(|ui| {
+                let all = self.lang.t(Key::All);
+                for (key, value, choices) in [
+                    (Key::Category, &mut self.category, &self.categories),
+                    (Key::Tag, &mut self.tag, &self.tags),
+                ] {
+                    egui::ComboBox::from_label(self.lang.t(key))
+                        .selected_text(value.clone().unwrap_or_else(|| all.to_string()))
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(value, None, all);
+                            for c in choices {
+                                ui.selectable_value(value, Some(c.clone()), c);
+                            }
+                        });
+                }
+            });
+            if (category, tag) != (self.category.clone(), self.tag.clone()) {
+                self.search();
+            }
             ui.horizontal(|ui| {
                 ui.label(RichText::new(self.t(Key::Shortcuts)).small().weak());
                 if ui.small_button(self.t(Key::NewEntry)).clicked() && self.editor.is_none() {
