@@ -292,3 +292,58 @@ fn every_control_has_an_accessible_name() {
     });
     assert_eq!(unlabelled(&h), Vec::<String>::new(), "message");
 }
+
+#[test]
+fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("新建条目").click();
+    until(&mut h, "the editor", |h| shows(h, "正文"));
+    h.get_by_label("标题").focus();
+    h.step();
+    h.get_by_label("标题").type_text("夜班交接怎么做");
+    h.get_by_label("正文").focus();
+    h.step();
+    h.get_by_label("正文")
+        .type_text("交接前在工单里写明未结事项。");
+    until(&mut h, "the new entry is stored", |_| {
+        l.json(&["search", "夜班交接"])
+            .first()
+            .is_some_and(|hit| hit["title"] == "夜班交接怎么做")
+    });
+    let hit = l.json(&["search", "夜班交接"]).remove(0);
+    let shown = l
+        .json(&["show", hit["id"].as_str().unwrap_or("")])
+        .remove(0);
+    assert_eq!(shown["status"], "draft", "new entries start as drafts");
+    assert!(shown["body"].as_str().unwrap_or("").contains("未结事项"));
+    drop(h);
+    // A viewer's edit is refused with the reason, and nothing crashes.
+    let me = l
+        .json(&["members"])
+        .into_iter()
+        .find(|m| m["you"] == true)
+        .expect("me");
+    let other_admin = l
+        .json(&["members"])
+        .into_iter()
+        .find(|m| m["role"] == "admin" && m["you"] != true)
+        .expect("another admin in the demo team");
+    assert!(other_admin["id"].is_string());
+    l.ok(&["role", me["id"].as_str().unwrap_or(""), "viewer"]);
+    let mut h = app(&l.dir(), Lang::En);
+    until(&mut h, "the library is open", |h| shows(h, "entries"));
+    h.get_by_label("New entry").click();
+    until(&mut h, "the editor", |h| shows(h, "Body"));
+    h.get_by_label("Title").focus();
+    h.step();
+    h.get_by_label("Title").type_text("viewer draft");
+    until(&mut h, "the refusal is shown", |h| {
+        h.state()
+            .message
+            .as_ref()
+            .is_some_and(|(error, text)| *error && text.contains("viewer"))
+    });
+}

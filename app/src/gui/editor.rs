@@ -157,6 +157,14 @@ impl Editor {
         self.entry = entry;
     }
 
+    /// The save under way failed (the message says why): stop retrying until the next
+    /// keystroke; what is typed stays on screen.
+    pub fn failed(&mut self) {
+        if self.sent.take().is_some() {
+            self.saved = self.draft.clone();
+        }
+    }
+
     /// The entry changed elsewhere.
     pub fn changed(&mut self, entry: Entry, heads: Vec<String>) {
         if !self.unsaved() {

@@ -228,6 +228,9 @@ impl LoreApp {
                 }
                 Done::Status(status) => self.status = status,
                 Done::Failed(error) => {
+                    if let Some(editor) = &mut self.editor {
+                        editor.failed();
+                    }
                     if self.screen == Screen::Loading {
                         self.screen = Screen::Welcome;
                     }
