@@ -213,6 +213,12 @@ fn editing_saves_as_you_type_and_merges_a_teammates_change() {
     });
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry is open", |h| shows(h, "编辑"));
+    // Its Markdown is rendered: numbered steps, bold without the asterisks.
+    assert!(shows(
+        &h,
+        "2. 上传 3 张照片：破损部位、外包装箱、快递面单；"
+    ));
+    assert!(!shows(&h, "**"));
     h.get_by_label("编辑").click();
     until(&mut h, "the editor", |h| shows(h, "正文"));
     h.get_by_label("正文").focus();
@@ -346,4 +352,27 @@ fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
             .as_ref()
             .is_some_and(|(error, text)| *error && text.contains("viewer"))
     });
+}
+
+#[test]
+fn an_entry_shows_its_history_and_the_teams_answers() {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    l.ok(&[
+        "edit",
+        "faq-return-damaged-on-arrival",
+        "--add-tag",
+        "易碎品",
+    ]);
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(&mut h, "the answer is listed", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry is open", |h| shows(h, "修改记录"));
+    assert!(shows(&h, "★ 提醒新同事"), "the adopted answer is marked");
+    h.get_by_label("修改记录").click();
+    until(&mut h, "the history", |h| shows(h, "周静  +tag 易碎品"));
 }

@@ -108,6 +108,10 @@ impl Lang {
             Key::Internal => ("仅内部可见", "Internal only"),
             Key::All => ("全部", "All"),
             Key::Tag => ("标签", "Tag"),
+            Key::Answers => (
+                "同事贡献的回答（★ 已采纳）",
+                "Answers from the team (★ adopted)",
+            ),
         };
         match self {
             Lang::Zh => zh,
@@ -178,4 +182,5 @@ pub enum Key {
     Internal,
     All,
     Tag,
+    Answers,
 }

@@ -759,6 +759,26 @@ impl LoreApp {
                     }
                 }
             }
+            if !entry.answers.is_empty() {
+                ui.separator();
+                ui.label(RichText::new(self.lang.t(Key::Answers)).strong());
+                for a in &entry.answers {
+                    let mark = if a.adopted { "★ " } else { "" };
+                    ui.label(format!("{mark}{}", a.text));
+                }
+            }
+            if let Some((id, changes)) = &self.history
+                && *id == entry.id
+            {
+                ui.separator();
+                ui.label(RichText::new(self.lang.t(Key::History)).strong());
+                for (who, when, what) in changes {
+                    ui.label(format!(
+                        "{}  {who}  {what}",
+                        crate::cli::output::local_time(*when)
+                    ));
+                }
+            }
         });
         let id = entry.id.clone();
         if history {
@@ -821,26 +841,99 @@ fn highlighted(snippet: &str, ui: &egui::Ui) -> LayoutJob {
     job
 }
 
-/// A light Markdown rendering: headings, list items, bold, plain paragraphs.
+/// Markdown as support teams write it: headings, bulleted and numbered lists, quotes,
+/// **bold**, `code`, and paragraphs (links show their text).
 fn markdown(ui: &mut egui::Ui, text: &str) {
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if let Some(h) = trimmed
-            .strip_prefix("#")
-            .map(|h| h.trim_start_matches('#').trim())
-        {
-            ui.label(RichText::new(h).strong().size(16.0));
-        } else if let Some(item) = trimmed
+        if trimmed.is_empty() {
+            ui.add_space(6.0);
+            continue;
+        }
+        let hashes = trimmed.chars().take_while(|c| *c == '#').count();
+        if (1..=6).contains(&hashes) && trimmed[hashes..].starts_with(' ') {
+            let size = [20.0, 18.0, 16.0, 15.0, 14.0, 14.0][hashes - 1];
+            ui.label(RichText::new(trimmed[hashes..].trim()).strong().size(size));
+            continue;
+        }
+        let (prefix, rest) = if let Some(item) = trimmed
             .strip_prefix("- ")
             .or_else(|| trimmed.strip_prefix("* "))
         {
-            ui.label(format!("• {}", item.replace("**", "")));
-        } else if trimmed.is_empty() {
-            ui.add_space(4.0);
+            ("  •  ".to_string(), item)
+        } else if let Some(quote) = trimmed.strip_prefix("> ") {
+            ("  ▎ ".to_string(), quote)
         } else {
-            ui.label(trimmed.replace("**", ""));
+            let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+            match trimmed[digits..].strip_prefix(". ") {
+                Some(item) if digits > 0 => (format!("  {}. ", &trimmed[..digits]), item),
+                _ => (String::new(), trimmed),
+            }
+        };
+        ui.label(inline(ui, &prefix, rest));
+    }
+}
+
+/// One line of Markdown text: `**bold**`, `` `code` `` and `[text](url)` → text.
+fn inline(ui: &egui::Ui, prefix: &str, text: &str) -> LayoutJob {
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let plain = TextFormat {
+        font_id: body.clone(),
+        color: ui.visuals().text_color(),
+        ..TextFormat::default()
+    };
+    let bold = TextFormat {
+        color: ui.visuals().strong_text_color(),
+        ..plain.clone()
+    };
+    let code = TextFormat {
+        font_id: FontId::monospace(body.size),
+        background: ui.visuals().code_bg_color,
+        ..plain.clone()
+    };
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = ui.available_width();
+    job.append(prefix, 0.0, plain.clone());
+    let text = strip_links(text);
+    for (i, part) in text.split("**").enumerate() {
+        for (j, piece) in part.split('`').enumerate() {
+            let format = if j % 2 == 1 {
+                code.clone()
+            } else if i % 2 == 1 {
+                bold.clone()
+            } else {
+                plain.clone()
+            };
+            job.append(piece, 0.0, format);
         }
     }
+    job
+}
+
+/// `[text](url)` → `text`.
+fn strip_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        match after.find("](").and_then(|close| {
+            after[close + 2..]
+                .find(')')
+                .map(|end| (close, close + 2 + end))
+        }) {
+            Some((close, end)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..close]);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl eframe::App for LoreApp {
