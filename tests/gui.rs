@@ -376,3 +376,52 @@ fn an_entry_shows_its_history_and_the_teams_answers() {
     h.get_by_label("修改记录").click();
     until(&mut h, "the history", |h| shows(h, "周静  +tag 易碎品"));
 }
+
+#[test]
+fn an_agent_contributes_an_answer_and_the_team_adopts_it() {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    let id = "faq-return-damaged-on-arrival";
+    let mut h = app(&l.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(&mut h, "the answer is listed", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry is open", |h| shows(h, "贡献你的回答"));
+    h.get_by_label("贡献你的回答").focus();
+    h.step();
+    h.get_by_label("贡献你的回答")
+        .type_text("先安抚，再请客户拍三张照片，当天补发。");
+    h.step();
+    h.get_by_label("提交").click();
+    until(&mut h, "the answer is listed under the entry", |h| {
+        shows(h, "先安抚，再请客户拍三张照片，当天补发。")
+    });
+    // Adopt it: it becomes the one marked answer.
+    let mine = l.json(&["show", id])[0]["answers"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["text"] == "先安抚，再请客户拍三张照片，当天补发。")
+                .cloned()
+        })
+        .expect("stored");
+    assert_eq!(mine["adopted"], false);
+    let adopt_buttons = h.query_all_by_label("采纳").count();
+    assert_eq!(
+        adopt_buttons, 2,
+        "every answer but the adopted one can be adopted"
+    );
+    h.query_all_by_label("采纳").last().expect("adopt").click();
+    until(&mut h, "the new answer is adopted", |_| {
+        l.json(&["show", id])[0]["answers"]
+            .as_array()
+            .is_some_and(|a| {
+                a.iter().filter(|x| x["adopted"] == true).count() == 1
+                    && a.iter()
+                        .any(|x| x["id"] == mine["id"] && x["adopted"] == true)
+            })
+    });
+}

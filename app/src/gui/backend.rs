@@ -90,6 +90,10 @@ pub enum Job {
     },
     /// The editor closed: stop watching.
     StopEditing,
+    /// Contribute an answer to an entry.
+    Answer { id: String, text: String },
+    /// Adopt one of an entry's answers as the team's best (the others lose the mark).
+    Adopt { id: String, answer: String },
 }
 
 /// One change of an entry's history, newest first in lists: who, when (ms since the
@@ -553,6 +557,34 @@ impl Worker {
                     heads,
                     own,
                 })
+            }
+            Job::Answer { id, text } => {
+                let entry = {
+                    let mut library = self.library()?;
+                    let me = library.writer().member.clone();
+                    library.edit(&id, |e| {
+                        e.answers.push(lore_core::Answer {
+                            id: lore_core::model::new_token(8),
+                            author: me,
+                            text: text.trim().to_string(),
+                            time: lore_core::model::now_millis(),
+                            adopted: false,
+                        });
+                        Ok(())
+                    })?
+                };
+                self.changed();
+                Ok(Done::Entry(Box::new(entry)))
+            }
+            Job::Adopt { id, answer } => {
+                let entry = self.library()?.edit(&id, |e| {
+                    for a in &mut e.answers {
+                        a.adopted = a.id == answer;
+                    }
+                    Ok(())
+                })?;
+                self.changed();
+                Ok(Done::Entry(Box::new(entry)))
             }
             Job::StopEditing => {
                 self.watching = None;

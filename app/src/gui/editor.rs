@@ -31,6 +31,7 @@ pub struct Draft {
     pub opening: String,
     pub turns: String,
     pub key_points: String,
+    pub links: String,
 }
 
 fn lines(items: &[String]) -> String {
@@ -61,6 +62,7 @@ impl Draft {
             opening: e.opening.clone(),
             turns: lines(&e.turns),
             key_points: lines(&e.key_points),
+            links: lines(&e.links),
         }
     }
 
@@ -80,6 +82,7 @@ impl Draft {
         e.opening = self.opening.clone();
         e.turns = items(&self.turns, &['\n']);
         e.key_points = items(&self.key_points, &['\n']);
+        e.links = items(&self.links, &['\n', ',', ' ']);
         e
     }
 }
@@ -258,6 +261,7 @@ impl Editor {
                 field(ui, Key::Turns, &mut d.turns, 4);
                 field(ui, Key::KeyPoints, &mut d.key_points, 4);
             }
+            field(ui, Key::LinksEdit, &mut d.links, 2);
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(Key::Status));
                 let combo = egui::ComboBox::from_id_salt("edit-status")

@@ -108,6 +108,11 @@ impl Lang {
             Key::Internal => ("仅内部可见", "Internal only"),
             Key::All => ("全部", "All"),
             Key::Tag => ("标签", "Tag"),
+            Key::Links => ("相关条目", "Linked entries"),
+            Key::LinksEdit => ("相关条目 id（每行一个）", "Linked entry ids (one per line)"),
+            Key::Adopt => ("采纳", "Adopt"),
+            Key::Contribute => ("贡献你的回答", "Contribute your answer"),
+            Key::Submit => ("提交", "Submit"),
             Key::Answers => (
                 "同事贡献的回答（★ 已采纳）",
                 "Answers from the team (★ adopted)",
@@ -183,4 +188,9 @@ pub enum Key {
     All,
     Tag,
     Answers,
+    Links,
+    LinksEdit,
+    Adopt,
+    Contribute,
+    Submit,
 }

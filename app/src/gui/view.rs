@@ -51,6 +51,8 @@ pub struct LoreApp {
     tag: Option<String>,
     categories: Vec<String>,
     tags: Vec<String>,
+    /// An answer being written for the open entry.
+    answer_text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +122,7 @@ impl LoreApp {
             tag: None,
             categories: Vec::new(),
             tags: Vec::new(),
+            answer_text: String::new(),
         }
     }
 
@@ -719,6 +722,9 @@ impl LoreApp {
         let mut copy = false;
         let mut history = false;
         let mut edit = false;
+        let mut open = None;
+        let mut adopt = None;
+        let mut contribute = None;
         ui.horizontal(|ui| {
             copy = ui.button(self.lang.t(Key::Copy)).clicked();
             edit = ui.button(self.lang.t(Key::Edit)).clicked();
@@ -759,13 +765,37 @@ impl LoreApp {
                     }
                 }
             }
-            if !entry.answers.is_empty() {
+            if !entry.links.is_empty() {
                 ui.separator();
-                ui.label(RichText::new(self.lang.t(Key::Answers)).strong());
-                for a in &entry.answers {
-                    let mark = if a.adopted { "★ " } else { "" };
-                    ui.label(format!("{mark}{}", a.text));
+                ui.label(RichText::new(self.lang.t(Key::Links)).strong());
+                for link in &entry.links {
+                    if ui.link(link).clicked() {
+                        open = Some(link.clone());
+                    }
                 }
+            }
+            ui.separator();
+            ui.label(RichText::new(self.lang.t(Key::Answers)).strong());
+            for a in &entry.answers {
+                ui.horizontal_wrapped(|ui| {
+                    if a.adopted {
+                        ui.label("★");
+                    } else if ui.small_button(self.lang.t(Key::Adopt)).clicked() {
+                        adopt = Some(a.id.clone());
+                    }
+                    ui.label(&a.text);
+                });
+            }
+            let label = ui.label(self.lang.t(Key::Contribute));
+            ui.add(
+                egui::TextEdit::multiline(&mut self.answer_text)
+                    .desired_rows(2)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+            if ui.button(self.lang.t(Key::Submit)).clicked() && !self.answer_text.trim().is_empty()
+            {
+                contribute = Some(std::mem::take(&mut self.answer_text));
             }
             if let Some((id, changes)) = &self.history
                 && *id == entry.id
@@ -786,6 +816,21 @@ impl LoreApp {
         }
         if edit {
             self.backend.ask(Job::Edit(id.clone()));
+        }
+        if let Some(link) = open {
+            self.backend.ask(Job::Show(link));
+        }
+        if let Some(answer) = adopt {
+            self.backend.ask(Job::Adopt {
+                id: id.clone(),
+                answer,
+            });
+        }
+        if let Some(text) = contribute {
+            self.backend.ask(Job::Answer {
+                id: id.clone(),
+                text,
+            });
         }
         if copy {
             self.backend.ask(Job::Copy(id));
