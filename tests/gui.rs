@@ -428,3 +428,84 @@ fn an_agent_contributes_an_answer_and_the_team_adopts_it() {
             })
     });
 }
+
+#[test]
+fn joining_another_team_from_the_team_panel_keeps_the_old_library() {
+    let alice = lore();
+    alice.ok(&["--name", "Alice", "demo"]);
+    let listen = format!("127.0.0.1:{}", crate::team::free_port());
+    let ticket = alice.ok(&["invite", "--role", "agent", "--listen", &listen]);
+    let (alice_node, _log) = crate::team::serve(&alice, &listen);
+    // Bob has a library of his own team, with a note only he has.
+    let bob = lore();
+    bob.ok(&["--name", "Bob", "demo"]);
+    bob.ok(&["add", "--kind", "faq", "--title", "Bob 的私房笔记"]);
+    let mut h = app(&bob.dir(), Lang::Zh);
+    until(&mut h, "the library is open", |h| shows(h, "302 条"));
+    h.get_by_label("团队").click();
+    until(&mut h, "the team panel", |h| shows(h, "加入另一个团队"));
+    h.get_by_label("邀请码").focus();
+    h.step();
+    h.get_by_label("邀请码").type_text(ticket.trim());
+    h.step();
+    h.get_by_label("用邀请码加入").click();
+    until(&mut h, "Alice's library is open", |h| shows(h, "301 条"));
+    until(&mut h, "Bob is on Alice's roster", |h| {
+        shows(h, "Bob（你）")
+    });
+    drop(h);
+    crate::team::interrupt(alice_node);
+    // Bob's own library is kept whole.
+    let previous: Vec<_> = std::fs::read_dir(bob.dir().join("previous"))
+        .expect("previous")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(previous.len(), 1);
+    assert!(previous[0].path().join(lore_core::DB_FILE).exists());
+    assert!(
+        bob.json(&["search", "Bob 的私房笔记"])
+            .iter()
+            .all(|hit| hit["title"] != "Bob 的私房笔记")
+    );
+}
+
+#[test]
+fn a_join_that_fails_puts_the_old_library_back() {
+    let alice = lore();
+    alice.ok(&["--name", "Alice", "demo"]);
+    // Nobody serves Alice's library: the inviter cannot be reached.
+    let listen = format!("127.0.0.1:{}", crate::team::free_port());
+    let ticket = alice.ok(&["invite", "--listen", &listen]);
+    let bob = lore();
+    bob.ok(&["--name", "Bob", "demo"]);
+    let mut h = app(&bob.dir(), Lang::En);
+    until(&mut h, "the library is open", |h| shows(h, "301 entries"));
+    h.get_by_label("Team").click();
+    until(&mut h, "the team panel", |h| shows(h, "Join another team"));
+    h.get_by_label("Ticket").focus();
+    h.step();
+    h.get_by_label("Ticket").type_text(ticket.trim());
+    h.step();
+    h.get_by_label("Join with a ticket").click();
+    for _ in 0..2400 {
+        h.step();
+        if h.state().message.as_ref().is_some_and(|(error, _)| *error) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let (error, text) = h.state().message.clone().expect("an error");
+    assert!(error && text.contains("library is as it was"), "{text}");
+    until(&mut h, "the old library is open again", |h| {
+        shows(h, "301 entries")
+    });
+    drop(h);
+    assert_eq!(
+        std::fs::read_dir(bob.dir().join("previous"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "nothing left aside"
+    );
+    assert!(bob.json(&["list"]).len() > 100, "Bob's library works");
+}

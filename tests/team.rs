@@ -83,7 +83,7 @@ fn members_who_are_not_admins_are_refused_with_whom_to_ask() {
 }
 
 /// A free UDP port on loopback (iroh listens on UDP).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::UdpSocket::bind("127.0.0.1:0")
         .and_then(|s| s.local_addr())
         .map(|a| a.port())
@@ -91,7 +91,7 @@ fn free_port() -> u16 {
 }
 
 /// Starts `lore serve` on `listen` and waits until it runs.
-fn serve(
+pub(crate) fn serve(
     lore: &Lore,
     listen: &str,
 ) -> (
@@ -115,7 +115,7 @@ fn serve(
 }
 
 /// Stops a node with Ctrl-C; it must end cleanly.
-fn interrupt(mut serve: std::process::Child) {
+pub(crate) fn interrupt(mut serve: std::process::Child) {
     let stopped = std::process::Command::new("kill")
         .args(["-INT", &serve.id().to_string()])
         .status()

@@ -162,7 +162,7 @@ pub(crate) fn listen(served: Arc<Served>) -> Result<SocketFile> {
         .with_context(|| format!("restricting {} to its owner", path.display()))?;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stopped = stop.clone();
-    std::thread::spawn(move || {
+    let thread = std::thread::spawn(move || {
         for stream in listener.incoming() {
             if stopped.load(std::sync::atomic::Ordering::SeqCst) {
                 break;
@@ -172,7 +172,11 @@ pub(crate) fn listen(served: Arc<Served>) -> Result<SocketFile> {
             std::thread::spawn(move || answer(&served, stream));
         }
     });
-    Ok(SocketFile { path, stop })
+    Ok(SocketFile {
+        path,
+        stop,
+        thread: Some(thread),
+    })
 }
 
 #[cfg(not(unix))]
@@ -180,6 +184,7 @@ pub(crate) fn listen(_served: Arc<Served>) -> Result<SocketFile> {
     Ok(SocketFile {
         path: PathBuf::new(),
         stop: Arc::default(),
+        thread: None,
     })
 }
 
@@ -188,6 +193,7 @@ pub(crate) fn listen(_served: Arc<Served>) -> Result<SocketFile> {
 pub(crate) struct SocketFile {
     path: PathBuf,
     stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for SocketFile {
@@ -199,6 +205,10 @@ impl Drop for SocketFile {
         // Wake the listener so it sees the flag.
         #[cfg(unix)]
         let _ = std::os::unix::net::UnixStream::connect(&self.path);
+        // When this returns, the listener has let go of the node and its library.
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
         let _ = std::fs::remove_file(&self.path);
     }
 }

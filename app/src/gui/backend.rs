@@ -406,6 +406,9 @@ impl Worker {
             }),
             Job::Join(text) => {
                 let ticket: Ticket = text.parse()?;
+                if self.library.is_some() {
+                    return self.switch_team(&ticket);
+                }
                 let (node, _) = self.runtime.block_on(lore_sync::join(
                     &ticket,
                     &self.data_dir,
@@ -598,6 +601,52 @@ impl Worker {
         }
     }
 
+    /// Joins the team of `ticket` while another team's library is open: that library is
+    /// set aside (kept whole in `DATA_DIR/previous/`) and the new team's library takes its
+    /// place. If joining fails, the old library is put back and opened again.
+    fn switch_team(&mut self, ticket: &Ticket) -> Result<Done> {
+        let current = self.library()?.team()?;
+        if current.id == ticket.team {
+            return Err(anyhow!(
+                "this library already belongs to team “{}”; the ticket is for a new device",
+                current.name
+            ));
+        }
+        // Let go of the library: the socket, the node, every handle.
+        self._socket = None;
+        if let Some(node) = self.node.take() {
+            self.runtime.block_on(node.stop());
+        }
+        self.library = None;
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+        let aside = self
+            .data_dir
+            .join("previous")
+            .join(format!("{}-{stamp}", current.id));
+        std::fs::create_dir_all(&aside).with_context(|| format!("making {}", aside.display()))?;
+        let moved = move_library(&self.data_dir, &aside);
+        let joined = moved.and_then(|()| {
+            Ok(self.runtime.block_on(lore_sync::join(
+                ticket,
+                &self.data_dir,
+                &self.identity,
+                self.network.options.clone(),
+            ))?)
+        });
+        match joined {
+            Ok((node, _)) => self.started(node),
+            Err(e) => {
+                // Put the old library back as it was, and carry on with it.
+                let _ = std::fs::remove_file(self.data_dir.join(lore_core::DB_FILE));
+                let _ = std::fs::remove_dir_all(self.data_dir.join("index"));
+                move_library(&aside, &self.data_dir)?;
+                let _ = std::fs::remove_dir(&aside);
+                let _ = self.open(|_| Ok(()));
+                Err(e.context("joining the team failed; your library is as it was"))
+            }
+        }
+    }
+
     fn changed(&self) {
         if let Some(node) = &self.node {
             node.changed();
@@ -651,6 +700,18 @@ impl Worker {
             members,
         })
     }
+}
+
+/// Moves a library (its database and search index) from one directory to another.
+fn move_library(from: &Path, to: &Path) -> Result<()> {
+    for name in [lore_core::DB_FILE, "index"] {
+        let source = from.join(name);
+        if source.exists() {
+            std::fs::rename(&source, to.join(name))
+                .with_context(|| format!("moving {} to {}", source.display(), to.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// What an agent pastes to the customer: the entry's body (contributed answers are shown

@@ -108,6 +108,10 @@ impl Lang {
             Key::Internal => ("仅内部可见", "Internal only"),
             Key::All => ("全部", "All"),
             Key::Tag => ("标签", "Tag"),
+            Key::JoinOther => (
+                "加入另一个团队：当前的知识库会完整保存在数据目录的 previous 文件夹里。",
+                "Join another team: the current library is kept whole in the data directory's previous folder.",
+            ),
             Key::Links => ("相关条目", "Linked entries"),
             Key::LinksEdit => ("相关条目 id（每行一个）", "Linked entry ids (one per line)"),
             Key::Adopt => ("采纳", "Adopt"),
@@ -188,6 +192,7 @@ pub enum Key {
     All,
     Tag,
     Answers,
+    JoinOther,
     Links,
     LinksEdit,
     Adopt,

@@ -162,8 +162,13 @@ impl LoreApp {
                     self.team = team;
                     self.message = None;
                     self.focus_search = true;
+                    self.entry = None;
+                    self.editor = None;
                     self.search();
                     self.backend.ask(Job::Vocabulary);
+                    if self.mode == Mode::Team {
+                        self.backend.ask(Job::Team);
+                    }
                 }
                 Done::Hits { seq, hits } if seq >= self.shown_seq => {
                     self.shown_seq = seq;
@@ -554,6 +559,16 @@ impl LoreApp {
                 }
                 ui.add(egui::Image::new(qr).fit_to_exact_size(egui::vec2(240.0, 240.0)));
             }
+            ui.separator();
+            ui.label(lang.t(Key::JoinOther));
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(Key::Ticket));
+                ui.text_edit_singleline(&mut self.ticket)
+                    .labelled_by(label.id);
+                if ui.button(lang.t(Key::JoinTeam)).clicked() {
+                    actions.push(Job::Join(self.ticket.trim().to_string()));
+                }
+            });
             for job in actions {
                 self.backend.ask(job);
             }
