@@ -48,6 +48,15 @@ fn until(
     );
 }
 
+/// Searches the demo for the broken-cup question and opens the answer (Enter).
+fn open_broken_cup_answer(h: &mut Harness<'static, LoreApp>) {
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(h, "the answer is listed", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
+    h.key_press(egui::Key::Enter);
+}
+
 fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
@@ -207,11 +216,7 @@ fn editing_saves_as_you_type_and_merges_a_teammates_change() {
     let id = "faq-return-damaged-on-arrival";
     let mut h = app(&l.dir(), Lang::Zh);
     until(&mut h, "the library is open", |h| shows(h, "条"));
-    h.get_by_label("搜索").type_text("杯子碎了能退吗");
-    until(&mut h, "the answer is listed", |h| {
-        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
-    });
-    h.key_press(egui::Key::Enter);
+    open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "编辑"));
     // Its Markdown is rendered: numbered steps, bold without the asterisks.
     assert!(shows(
@@ -366,11 +371,7 @@ fn an_entry_shows_its_history_and_the_teams_answers() {
     ]);
     let mut h = app(&l.dir(), Lang::Zh);
     until(&mut h, "the library is open", |h| shows(h, "条"));
-    h.get_by_label("搜索").type_text("杯子碎了能退吗");
-    until(&mut h, "the answer is listed", |h| {
-        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
-    });
-    h.key_press(egui::Key::Enter);
+    open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "修改记录"));
     assert!(
         h.query_all_by_label("★").count() == 1 && shows(&h, "提醒新同事"),
@@ -387,11 +388,7 @@ fn an_agent_contributes_an_answer_and_the_team_adopts_it() {
     let id = "faq-return-damaged-on-arrival";
     let mut h = app(&l.dir(), Lang::Zh);
     until(&mut h, "the library is open", |h| shows(h, "条"));
-    h.get_by_label("搜索").type_text("杯子碎了能退吗");
-    until(&mut h, "the answer is listed", |h| {
-        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
-    });
-    h.key_press(egui::Key::Enter);
+    open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "贡献你的回答"));
     h.get_by_label("贡献你的回答").focus();
     h.step();

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use lore_core::{Entry, ImportItem, Library};
+use lore_core::Library;
 
 use super::{Scratch, latency};
 use crate::cli::output::say;
@@ -30,18 +30,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
         lore_core::create_data_dir(&dir)?;
         let identity = lore_sync::Identity::load_or_create(&dir, Some("bench"))?;
         let mut library = Library::open(&dir, identity.writer())?;
-        let templates: Vec<Entry> = lore_core::demo::items()?
-            .into_iter()
-            .map(|i| i.entry)
-            .collect();
-        let items = lore_core::corpus::generate(&templates, n, 7)
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| ImportItem {
-                location: format!("generated:{i}"),
-                entry,
-            })
-            .collect();
+        let items = super::generated_items(n, 7)?;
         library.import(items, &mut |_, _| {})?;
     }
     let ctx = egui::Context::default();

@@ -47,6 +47,22 @@ impl Drop for Scratch {
     }
 }
 
+/// `n` generated entries (the demo's as templates), ready to import.
+fn generated_items(n: usize, seed: u64) -> Result<Vec<lore_core::ImportItem>> {
+    let templates: Vec<lore_core::Entry> = lore_core::demo::items()?
+        .into_iter()
+        .map(|i| i.entry)
+        .collect();
+    Ok(lore_core::corpus::generate(&templates, n, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, entry)| lore_core::ImportItem {
+            location: format!("generated:{i}"),
+            entry,
+        })
+        .collect())
+}
+
 /// Prints a figure beside its budget; returns whether it is within.
 fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
     let ok = value <= budget;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
-use lore_core::{Entry, ImportItem, Library, Role};
+use lore_core::{Library, Role};
 use lore_sync::{Identity, Node};
 
 use super::{Scratch, figure, latency};
@@ -97,18 +97,7 @@ async fn measure(n: usize) -> Result<ExitCode> {
     // A large library and a new member receiving it.
     let alice = node(&root.join("alice"), "alice", None).await?;
     {
-        let templates: Vec<Entry> = lore_core::demo::items()?
-            .into_iter()
-            .map(|i| i.entry)
-            .collect();
-        let items: Vec<ImportItem> = lore_core::corpus::generate(&templates, n, 11)
-            .into_iter()
-            .enumerate()
-            .map(|(i, entry)| ImportItem {
-                location: format!("generated:{i}"),
-                entry,
-            })
-            .collect();
+        let items = super::generated_items(n, 11)?;
         let library = alice.library();
         let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
         library.import(items, &mut |_, _| {})?;

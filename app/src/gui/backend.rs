@@ -656,10 +656,13 @@ impl Worker {
     /// The entry being edited, if it changed since the editor last heard of it.
     fn watch(&mut self) -> Option<Done> {
         let (id, heads) = self.watching.clone()?;
-        let (entry, now) = self.library().ok()?.get_versioned(&id).ok()?;
-        if now == heads {
+        // Heads first: the entry is read only when they moved.
+        let mut library = self.library().ok()?;
+        if library.entry_heads(&id).ok()? == heads {
             return None;
         }
+        let (entry, now) = library.get_versioned(&id).ok()?;
+        drop(library);
         self.watching = Some((id, now.clone()));
         Some(Done::Changed {
             entry: Box::new(entry),

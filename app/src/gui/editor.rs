@@ -108,27 +108,21 @@ pub struct Editor {
 
 impl Editor {
     pub fn open(entry: Entry, heads: Vec<String>, vocabulary: Vec<String>) -> Editor {
-        let draft = Draft::of(&entry);
-        Editor {
-            id: Some(entry.id.clone()),
-            base: heads,
-            saved: draft.clone(),
-            draft,
-            entry,
-            sent: None,
-            last_change: Instant::now(),
-            vocabulary,
-        }
+        Editor::on(Some(entry.id.clone()), heads, entry, vocabulary)
     }
 
     /// A new, empty entry of `kind` (saved as a draft once it has a title).
     pub fn new_entry(kind: Kind, vocabulary: Vec<String>) -> Editor {
         let mut entry = Entry::new(kind, "");
         entry.status = Status::Draft;
+        Editor::on(None, Vec::new(), entry, vocabulary)
+    }
+
+    fn on(id: Option<String>, base: Vec<String>, entry: Entry, vocabulary: Vec<String>) -> Editor {
         let draft = Draft::of(&entry);
         Editor {
-            id: None,
-            base: Vec::new(),
+            id,
+            base,
             saved: draft.clone(),
             draft,
             entry,

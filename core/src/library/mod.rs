@@ -28,6 +28,15 @@ use crate::{Error, Result};
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "library.redb";
 const TEAM_KEY: &str = "team";
+/// An edit keeps the entry's identity (id, creation) and must leave a valid entry.
+fn keep_identity(old: &Entry, new: &mut Entry) -> Result<()> {
+    new.id = old.id.clone();
+    new.created_at = old.created_at;
+    new.created_by = old.created_by.clone();
+    new.normalise();
+    new.validate()
+}
+
 /// Open documents kept in memory at most; beyond this the cache is emptied. More than a
 /// sync window (500 documents), so a window loads each of its documents once.
 const DOC_CACHE: usize = 1024;
@@ -312,11 +321,7 @@ impl Library {
         let old = self.get(id)?;
         let mut new = old.clone();
         change(&mut new)?;
-        new.id = old.id.clone();
-        new.created_at = old.created_at;
-        new.created_by = old.created_by.clone();
-        new.normalise();
-        new.validate()?;
+        keep_identity(&old, &mut new)?;
         if new == old {
             return Ok(old);
         }
@@ -339,14 +344,18 @@ impl Library {
     /// [`Library::edit_since`].
     pub fn get_versioned(&mut self, id: &str) -> Result<(Entry, Vec<String>)> {
         let entry = self.get(id)?;
+        Ok((entry, self.entry_heads(id)?))
+    }
+
+    /// The heads (hex) of entry `id`, without reading the entry: to notice a change.
+    pub fn entry_heads(&mut self, id: &str) -> Result<Vec<String>> {
         let stored = self.doc_mut(&entry_key(id))?;
-        let heads = stored
+        Ok(stored
             .doc
             .get_heads()
             .iter()
             .map(ToString::to_string)
-            .collect();
-        Ok((entry, heads))
+            .collect())
     }
 
     /// Saves `new` as an edit of the version of entry `id` at `base` (heads, hex): what
@@ -375,11 +384,7 @@ impl Library {
             Error::invalid(format!("the version being edited is unknown here: {e}"))
         })?;
         let old = doc::read_entry(&fork)?;
-        new.id = old.id.clone();
-        new.created_at = old.created_at;
-        new.created_by = old.created_by.clone();
-        new.normalise();
-        new.validate()?;
+        keep_identity(&old, &mut new)?;
         if new == old {
             let (merged, heads) = self.get_versioned(id)?;
             return Ok((

@@ -305,8 +305,7 @@ impl Library {
             .all_heads()?
             .into_iter()
             .filter(|(key, heads)| shared.get(key) != Some(&sorted_heads(heads)))
-            .collect::<Vec<_>>()
-            .len())
+            .count())
     }
 
     /// After a session with `peer` succeeded: the documents of `digest` (taken when it
