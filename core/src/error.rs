@@ -39,6 +39,15 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// This writer's role does not allow the operation (a viewer's edit, a non-admin's
+    /// roster change, a removed member).
+    #[error("{0}")]
+    Forbidden(String),
+
+    /// An invite was refused: unknown, used, expired or altered.
+    #[error("{0}")]
+    InviteRefused(String),
+
     #[error("refused {doc} from peer {peer}: {reason}; nothing was stored")]
     Refused {
         peer: String,
@@ -79,6 +88,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::Invalid(message.into())
+    }
+
+    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
     }
 
     pub(crate) fn import(location: impl Into<String>, message: impl Into<String>) -> Self {

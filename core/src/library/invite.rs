@@ -54,7 +54,7 @@ impl Library {
         member: &str,
         name: &str,
     ) -> Result<Vec<u8>> {
-        let refuse = |why: String| Error::invalid(why);
+        let refuse = |why: String| Error::InviteRefused(why);
         let Some(bytes) = self.store.meta(&key(secret))? else {
             return Err(refuse("this invite is not known here: the ticket is wrong, foreign or was made on another machine".into()));
         };

@@ -547,7 +547,7 @@ impl Library {
         let team = self.team()?;
         let me = &self.writer;
         match team.members.get(&me.member) {
-            Some(m) if m.removed => Err(Error::invalid(
+            Some(m) if m.removed => Err(Error::forbidden(
                 "you were removed from this team; ask an admin to invite you again",
             )),
             Some(m) if m.role != Role::Admin || m.name == me.name || me.name.is_empty() => {
@@ -566,7 +566,7 @@ impl Library {
                 Ok(role)
             }
             None if team.active_members().iter().any(|m| m.role == Role::Admin) => {
-                Err(Error::invalid(format!(
+                Err(Error::forbidden(format!(
                     "you are not on the roster of team “{}”; ask an admin for an invite",
                     team.name
                 )))
@@ -600,7 +600,7 @@ impl Library {
         }
         let role = self.my_role()?;
         if !role.can_edit() {
-            return Err(Error::invalid(
+            return Err(Error::forbidden(
                 "you are a viewer in this team and cannot change entries; ask an admin for the agent role",
             ));
         }

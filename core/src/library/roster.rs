@@ -109,7 +109,7 @@ impl Library {
             .filter(|m| m.role == Role::Admin)
             .map(|m| m.name.clone())
             .collect();
-        Err(Error::invalid(format!(
+        Err(Error::forbidden(format!(
             "only admins can do this; ask {}",
             if admins.is_empty() {
                 "an admin".to_string()
