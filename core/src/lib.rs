@@ -18,7 +18,8 @@ pub use doc::{Change, EntryReplica, Writer};
 pub use error::{Error, Result};
 pub use library::{
     DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, Invite, KnownPeer, Library, ListFilter,
-    Received, SyncSession, create_private_dir as create_data_dir,
+    PREVIOUS_DIR, Received, SyncSession, Vocabulary, create_private_dir as create_data_dir,
+    put_back, set_aside,
 };
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use search::{Hit, SearchRequest};

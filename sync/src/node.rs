@@ -254,16 +254,13 @@ impl Node {
     /// A ticket for `invite`, pointing at this node's addresses.
     pub fn ticket(&self, invite: &lore_core::Invite) -> Result<Ticket, SyncError> {
         let team = lock(&self.shared.library)?.team()?;
-        Ok(Ticket {
-            team: team.id,
-            team_name: team.name,
-            inviter: self.member(),
-            addrs: self.router.endpoint().bound_sockets(),
-            relay: self.shared.relay.as_ref().map(ToString::to_string),
-            role: invite.role,
-            secret: invite.secret.clone(),
-            expires_at: invite.expires_at,
-        })
+        Ok(Ticket::for_invite(
+            &team,
+            &self.member(),
+            self.router.endpoint().bound_sockets(),
+            self.shared.relay.as_ref().map(ToString::to_string),
+            invite,
+        ))
     }
 
     /// Stops syncing and accepting, closes every connection, and releases the library.

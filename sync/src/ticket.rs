@@ -109,6 +109,27 @@ impl FromStr for Ticket {
 }
 
 impl Ticket {
+    /// The ticket for `invite` of `team`, made by `inviter` (a member id), who is reached
+    /// at `addrs` or through `relay`.
+    pub fn for_invite(
+        team: &lore_core::Team,
+        inviter: &str,
+        addrs: Vec<SocketAddr>,
+        relay: Option<String>,
+        invite: &lore_core::Invite,
+    ) -> Ticket {
+        Ticket {
+            team: team.id.clone(),
+            team_name: team.name.clone(),
+            inviter: inviter.to_string(),
+            addrs,
+            relay,
+            role: invite.role,
+            secret: invite.secret.clone(),
+            expires_at: invite.expires_at,
+        }
+    }
+
     /// Where the inviter can be reached: its addresses and relay.
     pub fn inviter_addr(&self) -> Result<iroh::EndpointAddr, SyncError> {
         let mut addr = crate::endpoint_addr(&self.inviter, &self.addrs)?;

@@ -2,9 +2,8 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use lore_core::exchange::Record;
-use lore_core::model::{Answer, new_token, now_millis};
 use lore_core::{Entry, Kind, ListFilter};
 use serde::Serialize;
 
@@ -49,11 +48,6 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
     }
     let me = library.writer().member.clone();
     let before = library.get(&id)?;
-    if let Some(answer) = &a.adopt
-        && !before.answers.iter().any(|x| &x.id == answer)
-    {
-        bail!("entry {id} has no answer {answer}; `lore show {id}` lists its answers");
-    }
     let entry = library.edit(&id, |e| {
         if let Some(t) = a.title {
             e.title = t;
@@ -95,19 +89,11 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
             }
         }
         e.links.retain(|l| !a.remove_link.contains(l));
-        if let Some(text) = a.answer {
-            e.answers.push(Answer {
-                id: new_token(8),
-                author: me,
-                text,
-                time: now_millis(),
-                adopted: false,
-            });
+        if let Some(text) = &a.answer {
+            e.contribute(&me, text)?;
         }
-        if let Some(adopt) = a.adopt {
-            for answer in &mut e.answers {
-                answer.adopted = answer.id == adopt;
-            }
+        if let Some(adopt) = &a.adopt {
+            e.adopt(adopt)?;
         }
         Ok(())
     })?;

@@ -60,16 +60,7 @@ pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
     let valid_for = i64::try_from(a.expires.as_millis()).unwrap_or(i64::MAX);
     let invite = library.create_invite(a.role.into(), valid_for)?;
     let team = library.team()?;
-    let ticket = Ticket {
-        team: team.id,
-        team_name: team.name,
-        inviter: library.writer().member.clone(),
-        addrs,
-        relay,
-        role: invite.role,
-        secret: invite.secret,
-        expires_at: invite.expires_at,
-    };
+    let ticket = Ticket::for_invite(&team, &library.writer().member, addrs, relay, &invite);
     if ctx.json {
         json_line(
             &serde_json::json!({ "ticket": ticket.to_string(), "role": ticket.role, "expires_at": ticket.expires_at }),

@@ -418,18 +418,7 @@ impl Worker {
                 self.started(node)
             }
             Job::Vocabulary => {
-                let library = self.library()?;
-                let rows = library.list(&ListFilter::default());
-                let mut categories: Vec<String> = rows
-                    .iter()
-                    .map(|r| r.category.clone())
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                let mut tags: Vec<String> = rows.iter().flat_map(|r| r.tags.clone()).collect();
-                for list in [&mut categories, &mut tags] {
-                    list.sort();
-                    list.dedup();
-                }
+                let lore_core::Vocabulary { categories, tags } = self.library()?.vocabulary();
                 Ok(Done::Vocabulary { categories, tags })
             }
             Job::Search {
@@ -475,7 +464,7 @@ impl Worker {
                 let (text, uses) = {
                     let mut library = self.library()?;
                     let entry = library.get(&id)?;
-                    (reply_text(&entry), library.record_use(&id)?)
+                    (entry.reply_text().to_string(), library.record_use(&id)?)
                 };
                 if let Some(node) = &self.node {
                     node.changed();
@@ -502,16 +491,13 @@ impl Worker {
                 let mut library = self.library()?;
                 let invite = library.create_invite(role, i64::from(hours) * 3_600_000)?;
                 let team = library.team()?;
-                let ticket = Ticket {
-                    team: team.id,
-                    team_name: team.name,
-                    inviter: library.writer().member.clone(),
-                    addrs: self.reachable.clone(),
-                    relay: self.network.options.relay.as_ref().map(ToString::to_string),
-                    role: invite.role,
-                    secret: invite.secret,
-                    expires_at: invite.expires_at,
-                };
+                let ticket = Ticket::for_invite(
+                    &team,
+                    &library.writer().member,
+                    self.reachable.clone(),
+                    self.network.options.relay.as_ref().map(ToString::to_string),
+                    &invite,
+                );
                 Ok(Done::Ticket {
                     text: ticket.to_string(),
                     role,
@@ -526,13 +512,7 @@ impl Worker {
             Job::Edit(id) => {
                 let mut library = self.library()?;
                 let (entry, heads) = library.get_versioned(&id)?;
-                let mut tags: Vec<String> = library
-                    .list(&ListFilter::default())
-                    .iter()
-                    .flat_map(|row| row.tags.iter().cloned())
-                    .collect();
-                tags.sort();
-                tags.dedup();
+                let tags = library.vocabulary().tags;
                 drop(library);
                 self.watching = Some((id, heads.clone()));
                 Ok(Done::Editing {
@@ -562,30 +542,12 @@ impl Worker {
                 })
             }
             Job::Answer { id, text } => {
-                let entry = {
-                    let mut library = self.library()?;
-                    let me = library.writer().member.clone();
-                    library.edit(&id, |e| {
-                        e.answers.push(lore_core::Answer {
-                            id: lore_core::model::new_token(8),
-                            author: me,
-                            text: text.trim().to_string(),
-                            time: lore_core::model::now_millis(),
-                            adopted: false,
-                        });
-                        Ok(())
-                    })?
-                };
+                let entry = self.library()?.contribute_answer(&id, &text)?;
                 self.changed();
                 Ok(Done::Entry(Box::new(entry)))
             }
             Job::Adopt { id, answer } => {
-                let entry = self.library()?.edit(&id, |e| {
-                    for a in &mut e.answers {
-                        a.adopted = a.id == answer;
-                    }
-                    Ok(())
-                })?;
+                let entry = self.library()?.adopt_answer(&id, &answer)?;
                 self.changed();
                 Ok(Done::Entry(Box::new(entry)))
             }
@@ -618,31 +580,24 @@ impl Worker {
             self.runtime.block_on(node.stop());
         }
         self.library = None;
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
-        let aside = self
-            .data_dir
-            .join("previous")
-            .join(format!("{}-{stamp}", current.id));
-        std::fs::create_dir_all(&aside).with_context(|| format!("making {}", aside.display()))?;
-        let moved = move_library(&self.data_dir, &aside);
-        let joined = moved.and_then(|()| {
-            Ok(self.runtime.block_on(lore_sync::join(
-                ticket,
-                &self.data_dir,
-                &self.identity,
-                self.network.options.clone(),
-            ))?)
-        });
+        let aside = lore_core::set_aside(&self.data_dir, &current.id)?;
+        let joined = self.runtime.block_on(lore_sync::join(
+            ticket,
+            &self.data_dir,
+            &self.identity,
+            self.network.options.clone(),
+        ));
         match joined {
             Ok((node, _)) => self.started(node),
             Err(e) => {
                 // Put the old library back as it was, and carry on with it.
-                let _ = std::fs::remove_file(self.data_dir.join(lore_core::DB_FILE));
-                let _ = std::fs::remove_dir_all(self.data_dir.join("index"));
-                move_library(&aside, &self.data_dir)?;
-                let _ = std::fs::remove_dir(&aside);
-                let _ = self.open(|_| Ok(()));
-                Err(e.context("joining the team failed; your library is as it was"))
+                lore_core::put_back(&aside, &self.data_dir)?;
+                let failed = anyhow::Error::new(e)
+                    .context("joining the team failed; your library is as it was");
+                match self.open(|_| Ok(())) {
+                    Ok(_) => Err(failed),
+                    Err(reopen) => Err(failed.context(format!("reopening it failed: {reopen:#}"))),
+                }
             }
         }
     }
@@ -703,22 +658,4 @@ impl Worker {
             members,
         })
     }
-}
-
-/// Moves a library (its database and search index) from one directory to another.
-fn move_library(from: &Path, to: &Path) -> Result<()> {
-    for name in [lore_core::DB_FILE, "index"] {
-        let source = from.join(name);
-        if source.exists() {
-            std::fs::rename(&source, to.join(name))
-                .with_context(|| format!("moving {} to {}", source.display(), to.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// What an agent pastes to the customer: the entry's body (contributed answers are shown
-/// beside it for colleagues and can be adopted into it).
-pub fn reply_text(entry: &Entry) -> String {
-    entry.body.clone()
 }

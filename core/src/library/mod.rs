@@ -1,6 +1,8 @@
 //! The library facade: the one API the command line, the app and sync use. It owns the
 //! store, the catalog and the open documents; callers never see automerge or redb.
 
+mod answers;
+mod aside;
 mod import;
 mod invite;
 mod roster;
@@ -8,6 +10,8 @@ mod search;
 mod summary;
 mod sync;
 
+pub use answers::Vocabulary;
+pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
 pub use search::INDEX_DIR;

@@ -217,6 +217,38 @@ impl Entry {
         self.answers.iter().find(|a| a.adopted)
     }
 
+    /// Adds `author`'s answer (trimmed; an empty one is refused) and returns its id.
+    pub fn contribute(&mut self, author: &str, text: &str) -> Result<String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("the answer is empty; write what you would reply"));
+        }
+        let id = super::new_token(8);
+        self.answers.push(Answer {
+            id: id.clone(),
+            author: author.to_string(),
+            text: text.to_string(),
+            time: super::now_millis(),
+            adopted: false,
+        });
+        Ok(id)
+    }
+
+    /// Makes answer `answer` the team's best practice (the others lose the mark); an id
+    /// this entry has no answer for is refused.
+    pub fn adopt(&mut self, answer: &str) -> Result<()> {
+        if !self.answers.iter().any(|a| a.id == answer) {
+            return Err(Error::invalid(format!(
+                "entry {} has no answer {answer}; `lore show {}` lists its answers",
+                self.id, self.id
+            )));
+        }
+        for a in &mut self.answers {
+            a.adopted = a.id == answer;
+        }
+        Ok(())
+    }
+
     /// The text an agent sends: the adopted answer if there is one, else the body.
     pub fn reply_text(&self) -> &str {
         self.adopted_answer()
