@@ -1,8 +1,48 @@
 //! Support for Lore's cross-crate tests: a temporary data directory driven through the
 //! real `lore` binary, and the paths of the fixtures.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// How often [`eventually`] looks again.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Waits until `check` returns `Some`, looking every 20 ms, and returns what it found.
+/// Panics naming `what` if `timeout` passes first: tests wait for outcomes, never for
+/// fixed times.
+pub fn eventually<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(
+            started.elapsed() < timeout,
+            "gave up after {timeout:?} waiting for {what}"
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
+/// [`eventually`] for async checks, on a tokio runtime.
+pub async fn eventually_async<T, F>(timeout: Duration, what: &str, mut check: impl FnMut() -> F) -> T
+where
+    F: Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            started.elapsed() < timeout,
+            "gave up after {timeout:?} waiting for {what}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
 
 /// The repository's `fixtures/` folder.
 pub fn fixtures() -> PathBuf {
