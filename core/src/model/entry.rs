@@ -249,10 +249,9 @@ impl Entry {
         Ok(())
     }
 
-    /// The text an agent sends: the adopted answer if there is one, else the body.
+    /// The text an agent sends the customer: the body. Contributed answers, the adopted
+    /// one included, are shown beside it for colleagues and folded into it by editing.
     pub fn reply_text(&self) -> &str {
-        self.adopted_answer()
-            .map(|a| a.text.as_str())
-            .unwrap_or(&self.body)
+        &self.body
     }
 }
