@@ -5,7 +5,8 @@
 //! answers with messages (`jobs.rs`) the UI picks up on its next frame.
 //!
 //! Modules depend one way, leaves first: `i18n`, `fonts`, `jobs`, `clipboard`, `widgets`
-//! → `editor` → `panels` → `app`; `jobs` → `backend`. Nothing imports what imports it.
+//! → `editor` → `panels` (the search and message panels use the entry pane) → `app`;
+//! `jobs` → `backend` → `app`. Nothing imports what imports it.
 
 mod app;
 pub mod backend;
