@@ -3,14 +3,19 @@
 //! library (the embedded node listens on loopback only).
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use lore_app::gui::backend::Network;
+use lore_app::gui::i18n::Key;
 use lore_app::gui::{Backend, Lang, LoreApp};
+use lore_tests::Lore;
 
 use crate::lore;
+
+/// How long the worker may take to answer what a test waits for.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// The app on the data directory `dir`, as the window would run it.
 fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
@@ -29,23 +34,61 @@ fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
         .build_ui_state(|ui, app: &mut LoreApp| app.show(ui), state)
 }
 
-/// Runs frames until `check` holds (the worker answers asynchronously), for up to 20 s.
+/// A data directory with the demo library, made by 周静.
+fn demo() -> Lore {
+    let l = lore();
+    l.ok(&["--name", "周静", "demo"]);
+    l
+}
+
+/// The app on `dir`, once its library is open (the status bar counts its entries).
+fn opened(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
+    let mut h = app(dir, lang);
+    until(&mut h, "the library is open", |h| {
+        shows(h, lang.t(Key::Entries))
+    });
+    h
+}
+
+/// The app on a new demo library, open.
+fn demo_app(lang: Lang) -> (Lore, Harness<'static, LoreApp>) {
+    let l = demo();
+    let h = opened(&l.dir(), lang);
+    (l, h)
+}
+
+/// Runs frames until `check` holds (the worker answers asynchronously), for up to
+/// [`WAIT`].
 fn until(
     h: &mut Harness<'static, LoreApp>,
     what: &str,
     check: impl Fn(&Harness<'static, LoreApp>) -> bool,
 ) {
-    for _ in 0..800 {
+    until_within(h, WAIT, what, check);
+}
+
+/// Runs frames until `check` holds, for up to `timeout`; a failure names what the app
+/// said last.
+fn until_within(
+    h: &mut Harness<'static, LoreApp>,
+    timeout: Duration,
+    what: &str,
+    check: impl Fn(&Harness<'static, LoreApp>) -> bool,
+) {
+    let started = Instant::now();
+    loop {
         h.step();
         if check(h) {
             return;
         }
+        assert!(
+            started.elapsed() < timeout,
+            "timed out waiting until {what}; the app says {:?}",
+            h.state().message
+        );
+        // Frames, not a fixed wait: the worker wakes the UI when it answers.
         std::thread::sleep(Duration::from_millis(25));
     }
-    panic!(
-        "timed out waiting until {what}; the app says {:?}",
-        h.state().message
-    );
 }
 
 /// Searches the demo for the broken-cup question and opens the answer (Enter).
@@ -63,12 +106,7 @@ fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
 
 #[test]
 fn typing_finds_the_answer_and_copying_counts_a_use() {
-    let l = lore();
-    l.ok(&["demo"]);
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| {
-        shows(h, "301 条") || shows(h, "条")
-    });
+    let (l, mut h) = demo_app(Lang::Zh);
     h.get_by_label("搜索").type_text("杯子碎了能退吗");
     until(&mut h, "the answer is listed", |h| {
         shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
@@ -85,8 +123,7 @@ fn typing_finds_the_answer_and_copying_counts_a_use() {
     );
     drop(h);
     // A shortcode finds its script directly.
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open again", |h| shows(h, "条"));
+    let mut h = opened(&l.dir(), Lang::Zh);
     h.get_by_label("搜索").type_text("#2");
     until(&mut h, "the script with shortcode #2 is listed", |h| {
         shows(h, "催发货安抚")
@@ -151,10 +188,7 @@ fn the_language_switches_and_the_demo_opens_from_the_welcome_screen() {
 
 #[test]
 fn a_pasted_message_gets_suggestions_and_the_team_panel_makes_an_invite() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
+    let (_library, mut h) = demo_app(Lang::Zh);
     h.get_by_label("客户消息").click();
     until(&mut h, "the message box", |h| {
         shows(h, "粘贴客户的整段消息")
@@ -211,11 +245,8 @@ fn chinese_renders_without_system_fonts() {
 
 #[test]
 fn editing_saves_as_you_type_and_merges_a_teammates_change() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
+    let (l, mut h) = demo_app(Lang::Zh);
     let id = "faq-return-damaged-on-arrival";
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
     open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "编辑"));
     // Its Markdown is rendered: numbered steps, bold without the asterisks.
@@ -277,10 +308,7 @@ fn unlabelled(h: &Harness<'static, LoreApp>) -> Vec<String> {
 
 #[test]
 fn every_control_has_an_accessible_name() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
+    let (_library, mut h) = demo_app(Lang::Zh);
     h.get_by_label("搜索").type_text("退款");
     until(&mut h, "results", |h| {
         h.query_all_by_label("复制回复").next().is_some()
@@ -306,10 +334,7 @@ fn every_control_has_an_accessible_name() {
 
 #[test]
 fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
+    let (l, mut h) = demo_app(Lang::Zh);
     h.get_by_label("新建条目").click();
     until(&mut h, "the editor", |h| shows(h, "正文"));
     h.get_by_label("标题").focus();
@@ -344,8 +369,7 @@ fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
         .expect("another admin in the demo team");
     assert!(other_admin["id"].is_string());
     l.ok(&["role", me["id"].as_str().unwrap_or(""), "viewer"]);
-    let mut h = app(&l.dir(), Lang::En);
-    until(&mut h, "the library is open", |h| shows(h, "entries"));
+    let mut h = opened(&l.dir(), Lang::En);
     h.get_by_label("New entry").click();
     until(&mut h, "the editor", |h| shows(h, "Body"));
     h.get_by_label("Title").focus();
@@ -361,16 +385,14 @@ fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
 
 #[test]
 fn an_entry_shows_its_history_and_the_teams_answers() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
+    let l = demo();
     l.ok(&[
         "edit",
         "faq-return-damaged-on-arrival",
         "--add-tag",
         "易碎品",
     ]);
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
+    let mut h = opened(&l.dir(), Lang::Zh);
     open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "修改记录"));
     assert!(
@@ -383,11 +405,8 @@ fn an_entry_shows_its_history_and_the_teams_answers() {
 
 #[test]
 fn an_agent_contributes_an_answer_and_the_team_adopts_it() {
-    let l = lore();
-    l.ok(&["--name", "周静", "demo"]);
+    let (l, mut h) = demo_app(Lang::Zh);
     let id = "faq-return-damaged-on-arrival";
-    let mut h = app(&l.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "条"));
     open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "贡献你的回答"));
     h.get_by_label("贡献你的回答").focus();
@@ -437,8 +456,8 @@ fn joining_another_team_from_the_team_panel_keeps_the_old_library() {
     let bob = lore();
     bob.ok(&["--name", "Bob", "demo"]);
     bob.ok(&["add", "--kind", "faq", "--title", "Bob 的私房笔记"]);
-    let mut h = app(&bob.dir(), Lang::Zh);
-    until(&mut h, "the library is open", |h| shows(h, "302 条"));
+    let mut h = opened(&bob.dir(), Lang::Zh);
+    until(&mut h, "Bob's note is counted", |h| shows(h, "302 条"));
     h.get_by_label("团队").click();
     until(&mut h, "the team panel", |h| shows(h, "加入另一个团队"));
     h.get_by_label("邀请码").focus();
@@ -475,8 +494,10 @@ fn a_join_that_fails_puts_the_old_library_back() {
     let ticket = alice.ok(&["invite", "--listen", &listen]);
     let bob = lore();
     bob.ok(&["--name", "Bob", "demo"]);
-    let mut h = app(&bob.dir(), Lang::En);
-    until(&mut h, "the library is open", |h| shows(h, "301 entries"));
+    let mut h = opened(&bob.dir(), Lang::En);
+    until(&mut h, "the whole demo is counted", |h| {
+        shows(h, "301 entries")
+    });
     h.get_by_label("Team").click();
     until(&mut h, "the team panel", |h| shows(h, "Join another team"));
     h.get_by_label("Ticket").focus();
@@ -484,13 +505,10 @@ fn a_join_that_fails_puts_the_old_library_back() {
     h.get_by_label("Ticket").type_text(ticket.trim());
     h.step();
     h.get_by_label("Join with a ticket").click();
-    for _ in 0..2400 {
-        h.step();
-        if h.state().message.as_ref().is_some_and(|(error, _)| *error) {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
+    // Reaching nobody takes the join's own timeouts.
+    until_within(&mut h, Duration::from_secs(60), "the join fails", |h| {
+        h.state().message.as_ref().is_some_and(|(error, _)| *error)
+    });
     let (error, text) = h.state().message.clone().expect("an error");
     assert!(error && text.contains("library is as it was"), "{text}");
     until(&mut h, "the old library is open again", |h| {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use egui::RichText;
 use lore_core::{Entry, Kind, Status};
 
-use super::backend::Job;
 use super::i18n::{Key, Lang};
+use super::jobs::Job;
 
 /// How long typing must pause before the editor saves.
 const SAVE_AFTER: Duration = Duration::from_millis(600);
@@ -18,19 +18,33 @@ const SAVE_AFTER: Duration = Duration::from_millis(600);
 /// The editable fields, as the editor shows them (lists one item per line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
+    /// The entry's kind (chosen only for a new entry).
     pub kind: Kind,
+    /// The title.
     pub title: String,
+    /// The Markdown body.
     pub body: String,
+    /// Other ways the question is asked, one per line.
     pub questions: String,
+    /// Tags, comma separated.
     pub tags: String,
+    /// The category.
     pub category: String,
+    /// A script's shortcode.
     pub shortcode: String,
+    /// Draft, published or archived.
     pub status: Status,
+    /// Whether the entry is for the team's eyes only.
     pub internal: bool,
+    /// A training's customer persona.
     pub persona: String,
+    /// A training's opening line.
     pub opening: String,
+    /// A training's customer turns, one per line.
     pub turns: String,
+    /// A training's key points, one per line.
     pub key_points: String,
+    /// Linked entry ids, one per line.
     pub links: String,
 }
 
@@ -47,6 +61,7 @@ fn items(text: &str, separators: &[char]) -> Vec<String> {
 }
 
 impl Draft {
+    /// The fields of `e`, as the form shows them.
     pub fn of(e: &Entry) -> Draft {
         Draft {
             kind: e.kind,
@@ -96,6 +111,7 @@ pub struct Editor {
     base: Vec<String>,
     /// The entry as last known in full.
     entry: Entry,
+    /// What the form shows, typing included.
     pub draft: Draft,
     /// The draft as last saved (or loaded).
     saved: Draft,
@@ -107,6 +123,7 @@ pub struct Editor {
 }
 
 impl Editor {
+    /// An editor on `entry` at the version `heads`, offering the team's tags.
     pub fn open(entry: Entry, heads: Vec<String>, vocabulary: Vec<String>) -> Editor {
         Editor::on(Some(entry.id.clone()), heads, entry, vocabulary)
     }
@@ -188,7 +205,7 @@ impl Editor {
     }
 
     /// Draws the form; returns whether the user asked to close it.
-    pub fn show(&mut self, ui: &mut egui::Ui, lang: Lang) -> bool {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> bool {
         let before = self.draft.clone();
         let mut close = false;
         ui.horizontal(|ui| {

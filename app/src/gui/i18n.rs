@@ -4,7 +4,9 @@
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
+    /// Simplified Chinese.
     Zh,
+    /// English.
     En,
 }
 

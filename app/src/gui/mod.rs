@@ -1,23 +1,31 @@
 //! The desktop app: eframe/egui on top of the library and an embedded sync node.
 //!
 //! The UI thread only draws and reads user input. Everything that touches the disk, the
-//! search index or the network runs on the backend's worker thread (`backend.rs`), which
-//! answers with messages the UI picks up on its next frame.
+//! search index or the network runs on the backend's worker thread (`backend/`), which
+//! answers with messages (`jobs.rs`) the UI picks up on its next frame.
+//!
+//! Modules depend one way, leaves first: `i18n`, `fonts`, `jobs`, `clipboard`, `widgets`
+//! → `editor` → `panels` (the search and message panels use the entry pane) → `app`;
+//! `jobs` → `backend` → `app`. Nothing imports what imports it.
 
+mod app;
 pub mod backend;
+mod clipboard;
 mod editor;
 pub mod fonts;
 pub mod i18n;
-mod view;
+pub mod jobs;
+mod panels;
+mod widgets;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 
+pub use app::LoreApp;
 pub use backend::Backend;
 pub use i18n::Lang;
-pub use view::LoreApp;
 
 /// Opens the app's window on the library in `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<ExitCode> {

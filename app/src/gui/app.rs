@@ -1,0 +1,210 @@
+//! What the app shows: the welcome screen until there is a library, then search first —
+//! a search box with focus, results that follow every keystroke, the entry beside them —
+//! with tabs for a customer's message and the team, and a status bar.
+//!
+//! As in egui's demo app, the state is a struct of panels. Each frame the worker's answers
+//! are handed to every panel, the panels draw and return the jobs they want done, and the
+//! jobs go to the worker after drawing.
+
+use super::backend::Backend;
+use super::clipboard::Clipboard;
+use super::i18n::{Key, Lang};
+use super::jobs::{Done, Job};
+use super::panels::entry::EntryPane;
+use super::panels::message::MessagePanel;
+use super::panels::search::SearchPanel;
+use super::panels::status::StatusBar;
+use super::panels::team::TeamPanel;
+use super::panels::welcome::WelcomePanel;
+
+/// The app's state.
+pub struct LoreApp {
+    backend: Backend,
+    /// The UI language.
+    pub lang: Lang,
+    /// The last thing to tell the user: whether it is an error, and the text (copied,
+    /// failed, ...).
+    pub message: Option<(bool, String)>,
+    screen: Screen,
+    tab: Tab,
+    clipboard: Clipboard,
+    welcome: WelcomePanel,
+    status: StatusBar,
+    search: SearchPanel,
+    customer: MessagePanel,
+    team: TeamPanel,
+    entry: EntryPane,
+}
+
+/// What fills the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    /// A library is being opened.
+    Loading,
+    /// No library yet.
+    Welcome,
+    /// The library, with its tabs.
+    Main,
+}
+
+/// The tabs of the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Search,
+    Message,
+    Team,
+}
+
+impl std::fmt::Debug for LoreApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoreApp")
+            .field("query", &self.search.shown().0)
+            .finish()
+    }
+}
+
+impl LoreApp {
+    /// The app on a running backend; installs the fonts on `ctx`.
+    pub fn new(ctx: &egui::Context, backend: Backend, lang: Lang) -> LoreApp {
+        super::fonts::install(ctx);
+        LoreApp {
+            backend,
+            lang,
+            message: None,
+            screen: Screen::Loading,
+            tab: Tab::Search,
+            clipboard: Clipboard::default(),
+            welcome: WelcomePanel::default(),
+            status: StatusBar::default(),
+            search: SearchPanel::default(),
+            customer: MessagePanel::default(),
+            team: TeamPanel::default(),
+            entry: EntryPane::default(),
+        }
+    }
+
+    /// The query in the search box and how many results are shown for it.
+    pub fn shown(&self) -> (&str, usize) {
+        self.search.shown()
+    }
+
+    /// The last text the app put on the clipboard.
+    pub fn last_copy(&self) -> Option<&str> {
+        self.clipboard.last()
+    }
+
+    /// Draws one frame.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let mut jobs = Vec::new();
+        for done in self.backend.answers() {
+            jobs.extend(self.absorb(ui.ctx(), &done));
+        }
+        jobs.extend(self.entry.due());
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let open = self.screen == Screen::Main;
+            self.status
+                .ui(ui, &mut self.lang, self.message.as_ref(), open);
+        });
+        match self.screen {
+            Screen::Loading => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.centered_and_justified(|ui| ui.label(self.lang.t(Key::Loading)));
+                });
+            }
+            Screen::Welcome => {
+                let opening = egui::CentralPanel::default()
+                    .show(ui, |ui| self.welcome.ui(ui, self.lang, &mut self.message))
+                    .inner;
+                if !opening.is_empty() {
+                    self.screen = Screen::Loading;
+                }
+                jobs.extend(opening);
+            }
+            Screen::Main => jobs.extend(self.main_ui(ui)),
+        }
+        for job in jobs {
+            self.backend.ask(job);
+        }
+    }
+
+    /// Hands one answer to every panel; returns what it calls for beyond them.
+    fn absorb(&mut self, ctx: &egui::Context, done: &Done) -> Vec<Job> {
+        self.status.absorb(done);
+        self.search.absorb(done);
+        self.customer.absorb(done);
+        self.team.absorb(done);
+        self.entry.absorb(done);
+        let mut jobs = Vec::new();
+        match done {
+            Done::NeedsLibrary => self.screen = Screen::Welcome,
+            Done::Opened { .. } => {
+                self.screen = Screen::Main;
+                self.message = None;
+                // A new library: everything shown comes from it.
+                jobs.push(self.search.search());
+                jobs.push(Job::Vocabulary);
+                if self.tab == Tab::Team {
+                    jobs.push(Job::Team);
+                }
+            }
+            Done::Done(what) => {
+                self.message = Some((false, what.clone()));
+                // The roster changed.
+                jobs.push(Job::Team);
+            }
+            Done::Copied { id, text, uses } => {
+                self.clipboard.copy(ctx, text.clone());
+                let copied = self.lang.t(Key::Copied);
+                let counted = self.lang.t(Key::Uses);
+                self.message = Some((false, format!("{copied} · {id} · {uses} {counted}")));
+            }
+            Done::Failed(error) => {
+                if self.screen == Screen::Loading {
+                    self.screen = Screen::Welcome;
+                }
+                self.message = Some((true, error.clone()));
+            }
+            _ => {}
+        }
+        jobs
+    }
+
+    /// The tabs, and the panel of the chosen one.
+    fn main_ui(&mut self, ui: &mut egui::Ui) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        egui::Panel::top("modes").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                for (tab, key) in [
+                    (Tab::Search, Key::FindAnswers),
+                    (Tab::Message, Key::CustomerMessage),
+                    (Tab::Team, Key::TeamTab),
+                ] {
+                    if ui
+                        .selectable_label(self.tab == tab, self.lang.t(key))
+                        .clicked()
+                    {
+                        self.tab = tab;
+                        match tab {
+                            Tab::Search => self.search.focus(),
+                            Tab::Team => jobs.push(Job::Team),
+                            Tab::Message => {}
+                        }
+                    }
+                }
+            });
+        });
+        let lang = self.lang;
+        jobs.extend(match self.tab {
+            Tab::Search => self.search.ui(ui, lang, &mut self.entry),
+            Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
+            Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
+        });
+        jobs
+    }
+}
+
+impl eframe::App for LoreApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}

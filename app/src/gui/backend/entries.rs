@@ -1,0 +1,182 @@
+//! Entries and search: finding, showing, copying (a counted use), history, editing with
+//! the version the editor holds, answers; and watching the entry being edited for
+//! teammates' changes.
+
+use anyhow::Result;
+use lore_core::{CatalogRow, Entry, Hit, ListFilter, SearchRequest};
+
+use super::worker::Worker;
+use crate::gui::jobs::{Done, Query};
+
+/// How many suggestions a customer message gets.
+const SUGGESTIONS: usize = 8;
+
+/// How many results a search shows.
+const RESULTS: usize = 50;
+
+impl Worker {
+    /// The results for `query`; with nothing typed, the library by title.
+    pub(super) fn search(&self, seq: u64, query: Query) -> Result<Done> {
+        let mut library = self.library()?;
+        let Query {
+            text,
+            kind,
+            category,
+            tag,
+        } = query;
+        let hits = if text.trim().is_empty() {
+            let filter = ListFilter {
+                kind,
+                tag,
+                category,
+                ..ListFilter::default()
+            };
+            library.list(&filter).into_iter().map(listed).collect()
+        } else {
+            library.search(&SearchRequest {
+                text,
+                kind,
+                tag,
+                category,
+                status: None,
+                limit: RESULTS,
+            })?
+        };
+        Ok(Done::Hits { seq, hits })
+    }
+
+    /// The team's categories and tags, for the filters.
+    pub(super) fn vocabulary(&self) -> Result<Done> {
+        let lore_core::Vocabulary { categories, tags } = self.library()?.vocabulary();
+        Ok(Done::Vocabulary { categories, tags })
+    }
+
+    /// The entry `id`.
+    pub(super) fn show(&self, id: &str) -> Result<Done> {
+        Ok(Done::Entry(Box::new(self.library()?.get(id)?)))
+    }
+
+    /// The entry's reply, for the clipboard; the use is counted in this member's ledger.
+    pub(super) fn copy(&self, id: String) -> Result<Done> {
+        let (text, uses) = {
+            let mut library = self.library()?;
+            let entry = library.get(&id)?;
+            (entry.reply_text().to_string(), library.record_use(&id)?)
+        };
+        self.changed();
+        Ok(Done::Copied { id, text, uses })
+    }
+
+    /// The entries that answer a whole customer message.
+    pub(super) fn suggest(&self, seq: u64, text: &str) -> Result<Done> {
+        Ok(Done::Suggestions {
+            seq,
+            hits: self.library()?.suggest(text, SUGGESTIONS)?,
+        })
+    }
+
+    /// Who changed the entry, when and what, newest first, by member name.
+    pub(super) fn history(&self, id: String) -> Result<Done> {
+        let mut library = self.library()?;
+        let team = library.team()?;
+        let changes = library
+            .history(&id)?
+            .into_iter()
+            .rev()
+            .map(|c| (team.member_name(&c.member), c.time, c.summary))
+            .collect();
+        Ok(Done::History { id, changes })
+    }
+
+    /// The entry and the version it is at, to edit; from now on its changes are reported.
+    pub(super) fn edit(&mut self, id: String) -> Result<Done> {
+        let (entry, heads, tags) = {
+            let mut library = self.library()?;
+            let (entry, heads) = library.get_versioned(&id)?;
+            (entry, heads, library.vocabulary().tags)
+        };
+        self.watching = Some((id, heads.clone()));
+        Ok(Done::Editing {
+            entry: Box::new(entry),
+            heads,
+            tags,
+        })
+    }
+
+    /// Saves `entry` as an edit of the version `base` of `id` (a teammate's change since
+    /// is merged), or as a new entry.
+    pub(super) fn save(
+        &mut self,
+        id: Option<String>,
+        base: &[String],
+        entry: Entry,
+    ) -> Result<Done> {
+        let (entry, heads, own) = {
+            let mut library = self.library()?;
+            match id {
+                Some(id) => library.edit_since(&id, base, entry)?,
+                None => {
+                    let id = library.add(entry)?;
+                    let (entry, heads) = library.get_versioned(&id)?;
+                    (entry, heads.clone(), heads)
+                }
+            }
+        };
+        self.watching = Some((entry.id.clone(), heads.clone()));
+        self.changed();
+        Ok(Done::Saved {
+            entry: Box::new(entry),
+            heads,
+            own,
+        })
+    }
+
+    /// The editor closed: its entry's changes are no longer reported.
+    pub(super) fn stop_editing(&mut self) -> Result<Done> {
+        self.watching = None;
+        Ok(Done::Status(self.status.clone()))
+    }
+
+    /// Adds this member's answer to the entry.
+    pub(super) fn contribute(&self, id: &str, text: &str) -> Result<Done> {
+        let entry = self.library()?.contribute_answer(id, text)?;
+        self.changed();
+        Ok(Done::Entry(Box::new(entry)))
+    }
+
+    /// Marks one of the entry's answers as the team's best.
+    pub(super) fn adopt(&self, id: &str, answer: &str) -> Result<Done> {
+        let entry = self.library()?.adopt_answer(id, answer)?;
+        self.changed();
+        Ok(Done::Entry(Box::new(entry)))
+    }
+
+    /// The entry being edited, if it changed since the editor last heard of it.
+    pub(super) fn watch(&mut self) -> Option<Done> {
+        let (id, heads) = self.watching.clone()?;
+        let (entry, now) = {
+            let mut library = self.library().ok()?;
+            // Heads first: the entry is read only when they moved.
+            if library.entry_heads(&id).ok()? == heads {
+                return None;
+            }
+            library.get_versioned(&id).ok()?
+        };
+        self.watching = Some((id, now.clone()));
+        Some(Done::Changed {
+            entry: Box::new(entry),
+            heads: now,
+        })
+    }
+}
+
+/// A catalog row as a result without a score or snippet.
+fn listed(row: &CatalogRow) -> Hit {
+    Hit {
+        id: row.id.clone(),
+        kind: row.kind,
+        title: row.title.clone(),
+        score: 0.0,
+        snippet: String::new(),
+    }
+}

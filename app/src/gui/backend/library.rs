@@ -1,0 +1,115 @@
+//! Which library the app holds: opening the one in the data directory, filling a new one
+//! (the demo, a new team), joining a team with a ticket — setting the open library aside
+//! when it belongs to another team — and starting the node on it.
+
+use std::sync::Arc;
+
+use anyhow::{Result, anyhow};
+use lore_core::Library;
+use lore_sync::{Node, Ticket};
+
+use super::network::Serving;
+use super::worker::Worker;
+use crate::gui::jobs::Done;
+
+impl Worker {
+    /// Loads the built-in demo library into this (new) data directory.
+    pub(super) fn open_demo(&mut self) -> Result<Done> {
+        self.open(|library| {
+            lore_core::demo::load(library, &mut |_, _| {})?;
+            Ok(())
+        })
+    }
+
+    /// Makes a new library the library of team `name`, with this device as admin.
+    pub(super) fn create_team(&mut self, name: &str) -> Result<Done> {
+        self.open(|library| {
+            library.create_team_named(name)?;
+            Ok(())
+        })
+    }
+
+    /// Opens the library in the data directory as it is.
+    pub(super) fn reopen(&mut self) -> Result<Done> {
+        self.open(|_| Ok(()))
+    }
+
+    /// Joins the team of the ticket `text`: into this data directory when it has no
+    /// library yet, else in place of the open library.
+    pub(super) fn join(&mut self, text: &str) -> Result<Done> {
+        let ticket: Ticket = text.parse()?;
+        if self.library.is_some() {
+            return self.switch_team(&ticket);
+        }
+        let node = self.join_node(&ticket)?;
+        self.started(node)
+    }
+
+    /// Opens (or creates) the library, lets `prepare` fill it, and starts the node and the
+    /// local socket for `lore` commands.
+    fn open(&mut self, prepare: impl FnOnce(&mut Library) -> Result<()>) -> Result<Done> {
+        let mut library = Library::open(&self.data_dir, self.identity.writer())?;
+        prepare(&mut library)?;
+        let node = self.runtime.block_on(Node::start(
+            library,
+            &self.identity,
+            self.network.options.clone(),
+        ))?;
+        self.started(node)
+    }
+
+    /// Presents `ticket` to the inviter and starts a node on the team's library.
+    fn join_node(&self, ticket: &Ticket) -> Result<Node> {
+        let (node, _) = self.runtime.block_on(lore_sync::join(
+            ticket,
+            &self.data_dir,
+            &self.identity,
+            self.network.options.clone(),
+        ))?;
+        Ok(node)
+    }
+
+    /// Takes over a started node: syncing, the local socket, the library handle.
+    fn started(&mut self, node: Node) -> Result<Done> {
+        let node = Arc::new(node);
+        {
+            let _guard = self.runtime.enter();
+            node.start_syncing(self.network.every);
+        }
+        self.serving = Some(Serving::start(&self.data_dir, &node, &self.network));
+        self.library = Some(node.library());
+        self.node = Some(node);
+        let mut library = self.library()?;
+        Ok(Done::Opened {
+            entries: library.len(),
+            team: library.team()?.name,
+        })
+    }
+
+    /// Joins the team of `ticket` while another team's library is open: that library is
+    /// set aside (kept whole in `DATA_DIR/previous/`) and the new team's library takes its
+    /// place. If joining fails, the old library is put back and opened again.
+    fn switch_team(&mut self, ticket: &Ticket) -> Result<Done> {
+        let current = self.library()?.team()?;
+        if current.id == ticket.team {
+            return Err(anyhow!(
+                "this library already belongs to team “{}”; the ticket is for a new device",
+                current.name
+            ));
+        }
+        self.close();
+        let aside = lore_core::set_aside(&self.data_dir, &current.id)?;
+        match self.join_node(ticket) {
+            Ok(node) => self.started(node),
+            Err(e) => {
+                // Put the old library back as it was, and carry on with it.
+                lore_core::put_back(&aside, &self.data_dir)?;
+                let failed = e.context("joining the team failed; your library is as it was");
+                match self.reopen() {
+                    Ok(_) => Err(failed),
+                    Err(reopen) => Err(failed.context(format!("reopening it failed: {reopen:#}"))),
+                }
+            }
+        }
+    }
+}

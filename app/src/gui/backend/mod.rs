@@ -1,0 +1,84 @@
+//! The app's worker: owns the library and the embedded sync node, and does every piece of
+//! disk, search and network work off the UI thread. The UI sends [`Job`]s and reads
+//! [`Done`]s; each answer wakes the UI.
+//!
+//! `worker.rs` runs the loop and dispatches each job to an operation: opening, joining and
+//! switching libraries (`library.rs`), entries and search (`entries.rs`), the team and its
+//! roster (`team.rs`). `network.rs` holds the node's settings and local socket.
+
+mod entries;
+mod library;
+mod network;
+mod team;
+mod worker;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+pub use network::Network;
+
+use super::jobs::{Done, Job};
+use worker::Worker;
+
+/// The UI's handle on the worker. Dropping it stops the node and releases the library.
+pub struct Backend {
+    jobs: Option<Sender<Job>>,
+    done: Receiver<Done>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish()
+    }
+}
+
+impl Backend {
+    /// Starts the worker for `data_dir`; it opens the library at once if there is one.
+    pub fn start(data_dir: PathBuf, network: Network, ui: egui::Context) -> Backend {
+        let (jobs, job_rx) = channel();
+        let (done_tx, done) = channel();
+        let thread = std::thread::Builder::new()
+            .name("lore-worker".into())
+            .spawn(move || {
+                let wake = ui.clone();
+                let send = move |d: Done| {
+                    let _ = done_tx.send(d);
+                    wake.request_repaint();
+                };
+                match Worker::new(data_dir, network) {
+                    Ok(mut worker) => worker.run(&job_rx, &send),
+                    Err(e) => send(Done::Failed(format!("{e:#}"))),
+                }
+            })
+            .ok();
+        Backend {
+            jobs: Some(jobs),
+            done,
+            thread,
+        }
+    }
+
+    /// Asks the worker for something.
+    pub fn ask(&self, job: Job) {
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// The answers that arrived since the last call.
+    pub fn answers(&self) -> Vec<Done> {
+        self.done.try_iter().collect()
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        // Closing the channel ends the worker's loop; it stops the node before it returns.
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! How the embedded node meets the world: the network settings (shared with `lore serve`)
+//! and the local socket other `lore` processes use while the app holds the library. The
+//! backend's only ties to the command line's modules are here.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use lore_sync::{Node, Options};
+
+use crate::cli::config;
+use crate::cli::local::{self, Served, SocketFile};
+
+/// How the embedded node reaches the team.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// The node's endpoint options.
+    pub options: Options,
+    /// How often the node syncs with known peers.
+    pub every: Duration,
+}
+
+impl Network {
+    /// From the data directory's config.toml, like `lore serve`.
+    pub fn from_config(dir: &Path) -> Result<Network> {
+        let (options, every) = config::options(
+            dir,
+            &crate::cli::args::Network::default(),
+            config::default_listen(),
+        )?;
+        Ok(Network {
+            options,
+            every: Duration::from_secs(every),
+        })
+    }
+
+    /// Loopback only, any free port, no mDNS: for tests.
+    pub fn loopback() -> Network {
+        Network {
+            options: Options::direct(SocketAddr::from(([127, 0, 0, 1], 0))),
+            every: Duration::from_secs(10),
+        }
+    }
+
+    /// The relay, as tickets name it.
+    pub fn relay(&self) -> Option<String> {
+        self.options.relay.as_ref().map(ToString::to_string)
+    }
+}
+
+/// A running node's addresses and its local socket; dropping it closes the socket.
+pub struct Serving {
+    /// Where teammates reach this node (for tickets).
+    pub reachable: Vec<SocketAddr>,
+    _socket: Option<SocketFile>,
+}
+
+impl Serving {
+    /// Listens on `DATA_DIR/lore.sock` for other `lore` processes, which then run their
+    /// commands on `node`'s library instead of failing on the lock.
+    pub fn start(data_dir: &Path, node: &Arc<Node>, network: &Network) -> Serving {
+        let reachable: Vec<SocketAddr> = node
+            .addr()
+            .ip_addrs()
+            .flat_map(|a| crate::cli::net::reachable(*a))
+            .collect();
+        let served = Arc::new(Served {
+            data_dir: PathBuf::from(data_dir),
+            library: node.library(),
+            node: node.clone(),
+            reachable: reachable.clone(),
+            relay: network.relay(),
+        });
+        Serving {
+            reachable,
+            // Without the socket the app still works; only other processes are refused.
+            _socket: local::listen(served).ok(),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The worker thread's state and loop: it takes jobs, runs each as one operation (the
+//! operations live beside this file, by concept) and answers what came of it.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, anyhow};
+use lore_core::Library;
+use lore_sync::{Identity, Node};
+
+use super::network::{Network, Serving};
+use crate::gui::jobs::{Done, Job, NetStatus};
+
+/// How long the loop waits for a job before it looks at the node and the edited entry.
+const IDLE: Duration = Duration::from_millis(500);
+
+/// Everything the worker owns.
+pub struct Worker {
+    pub(super) data_dir: PathBuf,
+    pub(super) network: Network,
+    pub(super) runtime: tokio::runtime::Runtime,
+    pub(super) identity: Identity,
+    pub(super) node: Option<Arc<Node>>,
+    pub(super) library: Option<Arc<Mutex<Library>>>,
+    /// The local socket and the addresses for tickets, while a node runs.
+    pub(super) serving: Option<Serving>,
+    /// The status bar's state as last sent.
+    pub(super) status: NetStatus,
+    /// The entry being edited and the heads last reported to the editor.
+    pub(super) watching: Option<(String, Vec<String>)>,
+}
+
+impl Worker {
+    /// A worker on `data_dir` (created if missing), with this device's identity.
+    pub fn new(data_dir: PathBuf, network: Network) -> Result<Worker> {
+        lore_core::create_data_dir(&data_dir)?;
+        let identity = Identity::load_or_create(&data_dir, None)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .context("starting the network runtime")?;
+        Ok(Worker {
+            data_dir,
+            network,
+            runtime,
+            identity,
+            node: None,
+            library: None,
+            serving: None,
+            status: NetStatus::default(),
+            watching: None,
+        })
+    }
+
+    /// Opens the library if there is one, then runs jobs until the UI lets go of the
+    /// channel; between jobs it reports the edited entry's changes and the network state.
+    pub fn run(&mut self, jobs: &Receiver<Job>, send: &impl Fn(Done)) {
+        if self.data_dir.join(lore_core::DB_FILE).exists() {
+            let opened = self.reopen();
+            reply(opened, send);
+        } else {
+            send(Done::NeedsLibrary);
+        }
+        loop {
+            let first = match jobs.recv_timeout(IDLE) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            for job in newest_search_only(first.into_iter().chain(jobs.try_iter()).collect()) {
+                let outcome = self.handle(job);
+                reply(outcome, send);
+            }
+            if let Some(changed) = self.watch() {
+                send(changed);
+            }
+            let status = self.net_status();
+            if status != self.status {
+                self.status = status.clone();
+                send(Done::Status(status));
+            }
+        }
+        self.close();
+    }
+
+    /// One job, one operation.
+    fn handle(&mut self, job: Job) -> Result<Done> {
+        match job {
+            Job::Demo => self.open_demo(),
+            Job::CreateTeam(name) => self.create_team(&name),
+            Job::Join(ticket) => self.join(&ticket),
+            Job::Search { seq, query } => self.search(seq, query),
+            Job::Vocabulary => self.vocabulary(),
+            Job::Show(id) => self.show(&id),
+            Job::Copy(id) => self.copy(id),
+            Job::Suggest { seq, text } => self.suggest(seq, &text),
+            Job::History(id) => self.history(id),
+            Job::Team => self.team(),
+            Job::Invite { role, hours } => self.invite(role, hours),
+            Job::SetRole { member, role } => self.set_role(&member, role),
+            Job::Remove(member) => self.remove(&member),
+            Job::Edit(id) => self.edit(id),
+            Job::Save { id, base, entry } => self.save(id, &base, *entry),
+            Job::StopEditing => self.stop_editing(),
+            Job::Answer { id, text } => self.contribute(&id, &text),
+            Job::Adopt { id, answer } => self.adopt(&id, &answer),
+        }
+    }
+
+    /// The open library, locked.
+    pub(super) fn library(&self) -> Result<MutexGuard<'_, Library>> {
+        self.library
+            .as_ref()
+            .ok_or_else(|| anyhow!("no library is open yet"))?
+            .lock()
+            .map_err(|_| anyhow!("the library lock was poisoned; restart Lore"))
+    }
+
+    /// Tells the node the library changed, so teammates get it now.
+    pub(super) fn changed(&self) {
+        if let Some(node) = &self.node {
+            node.changed();
+        }
+    }
+
+    /// Lets go of the library: the socket first (its listener holds the node and the
+    /// library), then the node, then every handle.
+    pub(super) fn close(&mut self) {
+        self.serving = None;
+        if let Some(node) = self.node.take() {
+            self.runtime.block_on(node.stop());
+        }
+        self.library = None;
+    }
+
+    fn net_status(&self) -> NetStatus {
+        match &self.node {
+            Some(node) => {
+                let connected = node.connected();
+                NetStatus {
+                    running: true,
+                    peers: connected.len(),
+                    syncing: connected.iter().any(|c| c.syncing),
+                }
+            }
+            None => NetStatus::default(),
+        }
+    }
+}
+
+/// Sends what came of a job; a failure becomes a message for the user.
+fn reply(outcome: Result<Done>, send: &impl Fn(Done)) {
+    send(outcome.unwrap_or_else(|e| Done::Failed(format!("{e:#}"))));
+}
+
+/// `batch` without the searches that a later search in it replaces: of the searches typed
+/// meanwhile, only the newest runs.
+fn newest_search_only(mut batch: Vec<Job>) -> Vec<Job> {
+    let last_search = batch.iter().rposition(|j| matches!(j, Job::Search { .. }));
+    let mut i = 0;
+    batch.retain(|j| {
+        i += 1;
+        !matches!(j, Job::Search { .. }) || Some(i - 1) == last_search
+    });
+    batch
+}

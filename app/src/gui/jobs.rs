@@ -1,0 +1,154 @@
+//! The messages between the UI and the worker: the UI sends [`Job`]s, the worker answers
+//! [`Done`]s. Plain data, so panels and the worker agree on them without knowing each
+//! other.
+
+use lore_core::{Entry, Hit, Kind, Role};
+
+/// What the UI asks for.
+#[derive(Debug, Clone)]
+pub enum Job {
+    /// Load the built-in demo library into this (new) data directory.
+    Demo,
+    /// Make a new library the library of team `name`, with this device as admin.
+    CreateTeam(String),
+    /// Join a team with a ticket.
+    Join(String),
+    /// Search (`seq` orders answers: only the newest is shown).
+    Search { seq: u64, query: Query },
+    /// The team's categories and tags, for the filters.
+    Vocabulary,
+    /// Open an entry.
+    Show(String),
+    /// Copy an entry's reply: counted as a use in this member's ledger.
+    Copy(String),
+    /// Suggestions for a whole customer message.
+    Suggest { seq: u64, text: String },
+    /// Who changed an entry, when, and what.
+    History(String),
+    /// The roster, this device's role and the peers.
+    Team,
+    /// A one-time ticket for a new member with `role`, valid for `hours`.
+    Invite { role: Role, hours: u32 },
+    /// An admin changes a member's role.
+    SetRole { member: String, role: Role },
+    /// An admin removes a member.
+    Remove(String),
+    /// Open an entry for editing (and watch it for teammates' changes).
+    Edit(String),
+    /// Save an edit of the version `base` of entry `id` (`None`: a new entry).
+    Save {
+        id: Option<String>,
+        base: Vec<String>,
+        entry: Box<Entry>,
+    },
+    /// The editor closed: stop watching.
+    StopEditing,
+    /// Contribute an answer to an entry.
+    Answer { id: String, text: String },
+    /// Adopt one of an entry's answers as the team's best (the others lose the mark).
+    Adopt { id: String, answer: String },
+}
+
+/// What the search box and its filters ask for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// What was typed; nothing lists the library by title.
+    pub text: String,
+    /// Only entries of this kind.
+    pub kind: Option<Kind>,
+    /// Only entries in this category.
+    pub category: Option<String>,
+    /// Only entries with this tag.
+    pub tag: Option<String>,
+}
+
+/// One change of an entry's history, newest first in lists: who, when (ms since the
+/// epoch), what.
+pub type Changed = (String, i64, String);
+
+/// A teammate as the team panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Teammate {
+    /// The member id.
+    pub id: String,
+    /// The display name.
+    pub name: String,
+    /// The member's role.
+    pub role: Role,
+    /// Whether this is the member using this device.
+    pub you: bool,
+    /// Whether the member's device is connected now.
+    pub connected: bool,
+    /// Last sync with this member's device (ms since the epoch; 0: never).
+    pub last_sync: i64,
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone)]
+pub enum Done {
+    /// No library in the data directory yet: the welcome screen.
+    NeedsLibrary,
+    /// The library is open and the node runs.
+    Opened { entries: usize, team: String },
+    /// Search results for the search numbered `seq`.
+    Hits { seq: u64, hits: Vec<Hit> },
+    /// An entry to show.
+    Entry(Box<Entry>),
+    /// An entry's reply to put on the clipboard, and its uses counted so far.
+    Copied { id: String, text: String, uses: u64 },
+    /// Suggestions for the customer message numbered `seq`.
+    Suggestions { seq: u64, hits: Vec<Hit> },
+    /// An entry's history, newest first.
+    History { id: String, changes: Vec<Changed> },
+    /// The team panel's view of the team.
+    Team {
+        name: String,
+        my_role: Role,
+        members: Vec<Teammate>,
+    },
+    /// A new invite's ticket.
+    Ticket {
+        text: String,
+        role: Role,
+        expires_at: i64,
+    },
+    /// A change was made (roster): the message says what.
+    Done(String),
+    /// An entry to edit, the heads of its version, and the team's tags.
+    Editing {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+        tags: Vec<String>,
+    },
+    /// An edit was saved: the merged entry and its heads, and the heads of the edit alone.
+    Saved {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+        own: Vec<String>,
+    },
+    /// The team's categories and tags.
+    Vocabulary {
+        categories: Vec<String>,
+        tags: Vec<String>,
+    },
+    /// The entry being edited changed (a teammate, through sync).
+    Changed {
+        entry: Box<Entry>,
+        heads: Vec<String>,
+    },
+    /// Network state for the status bar.
+    Status(NetStatus),
+    /// Something failed; the message says what.
+    Failed(String),
+}
+
+/// The status bar's view of the node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetStatus {
+    /// Whether the node runs.
+    pub running: bool,
+    /// How many peers are connected.
+    pub peers: usize,
+    /// Whether a session with any of them is under way.
+    pub syncing: bool,
+}

@@ -1,0 +1,244 @@
+//! The entry pane beside the results: the open entry (its Markdown body, links, the
+//! team's answers and, when asked for, its history), or the editor while one is open.
+
+use egui::RichText;
+use lore_core::{Entry, Kind};
+
+use crate::gui::editor::Editor;
+use crate::gui::i18n::{Key, Lang};
+use crate::gui::jobs::{Changed, Done, Job};
+use crate::gui::widgets::local_time;
+use crate::gui::widgets::markdown::markdown_ui;
+
+/// The open entry or editor, and what belongs to them.
+#[derive(Debug, Default)]
+pub struct EntryPane {
+    entry: Option<Box<Entry>>,
+    /// The history last asked for, with the id of its entry.
+    history: Option<(String, Vec<Changed>)>,
+    /// An answer being written for the open entry.
+    answer: String,
+    editor: Option<Editor>,
+    /// The user closed the editor; it goes once everything is saved.
+    closing: bool,
+}
+
+impl EntryPane {
+    /// Whether the editor is open (its text fields need the keys then).
+    pub fn editing(&self) -> bool {
+        self.editor.is_some()
+    }
+
+    /// Opens the editor on a new entry, unless one is open already.
+    pub fn new_entry(&mut self) {
+        if self.editor.is_none() {
+            self.editor = Some(Editor::new_entry(Kind::Faq, Vec::new()));
+        }
+    }
+
+    /// What the editor needs done this frame, drawn or not: a save that is due, and once
+    /// everything is saved after the user closed it, letting go of it.
+    pub fn due(&mut self) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        let Some(editor) = &mut self.editor else {
+            return jobs;
+        };
+        jobs.extend(editor.due(self.closing));
+        if self.closing && !editor.unsaved() {
+            let id = editor.id.clone();
+            self.editor = None;
+            self.closing = false;
+            jobs.push(Job::StopEditing);
+            // Back to the entry as saved.
+            jobs.extend(id.map(Job::Show));
+        }
+        jobs
+    }
+
+    /// Takes in what the worker answered.
+    pub fn absorb(&mut self, done: &Done) {
+        match done {
+            Done::Opened { .. } => {
+                self.entry = None;
+                self.editor = None;
+                self.closing = false;
+            }
+            Done::Entry(entry) => {
+                self.history = None;
+                self.entry = Some(entry.clone());
+            }
+            Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
+            Done::Editing { entry, heads, tags } => {
+                self.closing = false;
+                self.editor = Some(Editor::open((**entry).clone(), heads.clone(), tags.clone()));
+            }
+            Done::Saved { entry, heads, own } => {
+                if let Some(editor) = &mut self.editor {
+                    editor.saved((**entry).clone(), heads.clone(), own.clone());
+                }
+                self.entry = Some(entry.clone());
+            }
+            Done::Changed { entry, heads } => {
+                if let Some(editor) = &mut self.editor {
+                    editor.changed((**entry).clone(), heads.clone());
+                }
+                self.entry = Some(entry.clone());
+            }
+            Done::Failed(_) => {
+                if let Some(editor) = &mut self.editor {
+                    editor.failed();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Draws the editor or the open entry as a panel on the right, if there is one.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
+        if let Some(editor) = &mut self.editor {
+            let mut close = false;
+            egui::Panel::right("editor")
+                .resizable(true)
+                .default_size(480.0)
+                .show(ui, |ui| close = editor.ui(ui, lang));
+            if close {
+                // A new entry that never got a title has nothing to save.
+                if editor.id.is_none() && editor.draft.title.trim().is_empty() {
+                    self.editor = None;
+                } else {
+                    self.closing = true;
+                }
+            }
+            return Vec::new();
+        }
+        let mut jobs = Vec::new();
+        if self.entry.is_some() {
+            egui::Panel::right("entry")
+                .resizable(true)
+                .default_size(420.0)
+                .show(ui, |ui| jobs = self.entry_ui(ui, lang));
+        }
+        jobs
+    }
+
+    /// The open entry: its actions, then everything it holds.
+    fn entry_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
+        let Some(entry) = &self.entry else {
+            return Vec::new();
+        };
+        let mut jobs = Vec::new();
+        let mut close = false;
+        ui.horizontal(|ui| {
+            for (key, job) in [
+                (Key::Copy, Job::Copy(entry.id.clone())),
+                (Key::Edit, Job::Edit(entry.id.clone())),
+                (Key::History, Job::History(entry.id.clone())),
+            ] {
+                if ui.button(lang.t(key)).clicked() {
+                    jobs.push(job);
+                }
+            }
+            close = ui.button(lang.t(Key::Close)).clicked();
+        });
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            jobs.extend(content_ui(ui, lang, entry));
+            jobs.extend(answers_ui(ui, lang, entry, &mut self.answer));
+            if let Some((id, changes)) = &self.history
+                && *id == entry.id
+            {
+                history_ui(ui, lang, changes);
+            }
+        });
+        if close {
+            self.entry = None;
+        }
+        jobs
+    }
+}
+
+/// What the entry says: title, kind and status, body, a script's shortcode, a training's
+/// persona, opening, turns and key points, and its links (a click opens the linked entry).
+fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
+    let mut open = None;
+    ui.heading(&entry.title);
+    ui.label(RichText::new(format!("{} · {} · {}", entry.kind, entry.status, entry.id)).weak());
+    if !entry.shortcode.is_empty() {
+        ui.label(format!("{}: {}", lang.t(Key::Shortcode), entry.shortcode));
+    }
+    ui.separator();
+    markdown_ui(ui, &entry.body);
+    if !entry.persona.is_empty() {
+        ui.separator();
+        ui.label(RichText::new(lang.t(Key::Persona)).strong());
+        ui.label(&entry.persona);
+    }
+    if !entry.opening.is_empty() {
+        ui.label(RichText::new(lang.t(Key::Opening)).strong());
+        ui.label(&entry.opening);
+    }
+    for (key, items) in [
+        (Key::Turns, &entry.turns),
+        (Key::KeyPoints, &entry.key_points),
+    ] {
+        if !items.is_empty() {
+            ui.label(RichText::new(lang.t(key)).strong());
+            for item in items {
+                ui.label(format!("• {item}"));
+            }
+        }
+    }
+    if !entry.links.is_empty() {
+        ui.separator();
+        ui.label(RichText::new(lang.t(Key::Links)).strong());
+        for link in &entry.links {
+            if ui.link(link).clicked() {
+                open = Some(Job::Show(link.clone()));
+            }
+        }
+    }
+    open
+}
+
+/// The team's answers (the adopted one starred, the others adoptable) and a box to
+/// contribute one.
+fn answers_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, draft: &mut String) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    ui.separator();
+    ui.label(RichText::new(lang.t(Key::Answers)).strong());
+    for a in &entry.answers {
+        ui.horizontal_wrapped(|ui| {
+            if a.adopted {
+                ui.label("★");
+            } else if ui.small_button(lang.t(Key::Adopt)).clicked() {
+                jobs.push(Job::Adopt {
+                    id: entry.id.clone(),
+                    answer: a.id.clone(),
+                });
+            }
+            ui.label(&a.text);
+        });
+    }
+    let label = ui.label(lang.t(Key::Contribute));
+    ui.add(
+        egui::TextEdit::multiline(draft)
+            .desired_rows(2)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+    if ui.button(lang.t(Key::Submit)).clicked() && !draft.trim().is_empty() {
+        jobs.push(Job::Answer {
+            id: entry.id.clone(),
+            text: std::mem::take(draft),
+        });
+    }
+    jobs
+}
+
+/// Who changed the entry, when and what, newest first.
+fn history_ui(ui: &mut egui::Ui, lang: Lang, changes: &[Changed]) {
+    ui.separator();
+    ui.label(RichText::new(lang.t(Key::History)).strong());
+    for (who, when, what) in changes {
+        ui.label(format!("{}  {who}  {what}", local_time(*when)));
+    }
+}

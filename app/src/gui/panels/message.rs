@@ -1,0 +1,76 @@
+//! "Customer message": the customer's whole message pasted in, and the entries that
+//! answer it, each with a copy button; the entry pane beside them.
+
+use lore_core::Hit;
+
+use super::entry::EntryPane;
+use crate::gui::i18n::{Key, Lang};
+use crate::gui::jobs::{Done, Job};
+use crate::gui::widgets::highlight::snippet_ui;
+
+/// The pasted message and its suggestions.
+#[derive(Debug, Default)]
+pub struct MessagePanel {
+    text: String,
+    suggestions: Vec<Hit>,
+    /// The number of the last message sent for suggestions; older answers are dropped.
+    seq: u64,
+}
+
+impl MessagePanel {
+    /// Takes in what the worker answered.
+    pub fn absorb(&mut self, done: &Done) {
+        if let Done::Suggestions { seq, hits } = done
+            && *seq == self.seq
+        {
+            self.suggestions = hits.clone();
+        }
+    }
+
+    /// Draws the entry pane on the right, and the message box with its suggestions.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Vec<Job> {
+        let mut jobs = entry.ui(ui, lang);
+        egui::CentralPanel::default().show(ui, |ui| {
+            let label = ui.label(lang.t(Key::PasteMessage));
+            let response = ui
+                .add(
+                    egui::TextEdit::multiline(&mut self.text)
+                        .desired_rows(5)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            if response.changed() {
+                self.seq += 1;
+                jobs.push(Job::Suggest {
+                    seq: self.seq,
+                    text: self.text.clone(),
+                });
+            }
+            ui.separator();
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for hit in &self.suggestions {
+                    jobs.extend(suggestion_ui(ui, lang, hit));
+                }
+            });
+        });
+        jobs
+    }
+}
+
+/// One suggestion: copy its reply, or open it.
+fn suggestion_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit) -> Option<Job> {
+    let mut job = None;
+    ui.horizontal(|ui| {
+        if ui.button(lang.t(Key::Copy)).clicked() {
+            job = Some(Job::Copy(hit.id.clone()));
+        }
+        if ui.link(format!("{}  [{}]", hit.title, hit.kind)).clicked() {
+            job = Some(Job::Show(hit.id.clone()));
+        }
+    });
+    if !hit.snippet.is_empty() {
+        snippet_ui(ui, &hit.snippet);
+    }
+    ui.add_space(4.0);
+    job
+}

@@ -1,0 +1,10 @@
+//! The app's panels. Each keeps its own state, draws itself (`ui`), returns the jobs it
+//! wants done, and takes in the worker's answers (`absorb`). The search and message
+//! panels show the entry pane beside their lists.
+
+pub mod entry;
+pub mod message;
+pub mod search;
+pub mod status;
+pub mod team;
+pub mod welcome;

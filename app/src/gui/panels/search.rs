@@ -1,0 +1,256 @@
+//! "Find answers": the search box (focused), kind, category and tag filters, results that
+//! follow every keystroke (only the visible rows are laid out), keys ↑/↓ to select, Enter
+//! to open, Ctrl+Enter to copy the reply; the entry pane beside the results.
+
+use egui::{FontId, Modifiers, RichText};
+use lore_core::{Hit, Kind};
+
+use super::entry::EntryPane;
+use crate::gui::i18n::{Key, Lang};
+use crate::gui::jobs::{Done, Job, Query};
+use crate::gui::widgets::highlight::snippet_ui;
+
+/// The height of every result row: equal rows let the list lay out only the visible ones.
+const ROW: f32 = 44.0;
+
+/// The search box, its filters and its results.
+#[derive(Debug)]
+pub struct SearchPanel {
+    query: Query,
+    /// The number of the last search asked for.
+    seq: u64,
+    /// The number of the search whose results are shown.
+    shown_seq: u64,
+    hits: Vec<Hit>,
+    selected: usize,
+    /// Whether the search box takes the focus on the next frame.
+    focus: bool,
+    categories: Vec<String>,
+    tags: Vec<String>,
+}
+
+impl Default for SearchPanel {
+    fn default() -> SearchPanel {
+        SearchPanel {
+            query: Query::default(),
+            seq: 0,
+            shown_seq: 0,
+            hits: Vec::new(),
+            selected: 0,
+            focus: true,
+            categories: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+
+impl SearchPanel {
+    /// The query in the search box and how many results are shown for it.
+    pub fn shown(&self) -> (&str, usize) {
+        (&self.query.text, self.hits.len())
+    }
+
+    /// Gives the search box the focus on the next frame.
+    pub fn focus(&mut self) {
+        self.focus = true;
+    }
+
+    /// A search for what the box and filters say now; its results replace older ones.
+    pub fn search(&mut self) -> Job {
+        self.seq += 1;
+        Job::Search {
+            seq: self.seq,
+            query: self.query.clone(),
+        }
+    }
+
+    /// Takes in what the worker answered.
+    pub fn absorb(&mut self, done: &Done) {
+        match done {
+            Done::Opened { .. } => self.focus = true,
+            // Answers may overtake each other; an older search never replaces a newer one.
+            Done::Hits { seq, hits } if *seq >= self.shown_seq => {
+                self.shown_seq = *seq;
+                self.hits = hits.clone();
+                self.selected = 0;
+            }
+            Done::Vocabulary { categories, tags } => {
+                self.categories = categories.clone();
+                self.tags = tags.clone();
+            }
+            _ => {}
+        }
+    }
+
+    /// Draws the search bar on top, the entry pane on the right and the results.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Vec<Job> {
+        // Keys first, so the search box does not swallow them; not while the editor is
+        // open: its text fields need them.
+        let mut jobs = if entry.editing() {
+            Vec::new()
+        } else {
+            self.keys(ui)
+        };
+        egui::Panel::top("search").show(ui, |ui| jobs.extend(self.bar_ui(ui, lang, entry)));
+        jobs.extend(entry.ui(ui, lang));
+        egui::CentralPanel::default().show(ui, |ui| jobs.extend(self.results_ui(ui, lang)));
+        jobs
+    }
+
+    /// ↑/↓ move the selection, Enter opens it, Ctrl+Enter copies its reply.
+    fn keys(&mut self, ui: &egui::Ui) -> Vec<Job> {
+        let (down, up, enter, copy) = ui.ctx().input_mut(|i| {
+            (
+                i.consume_key(Modifiers::NONE, egui::Key::ArrowDown),
+                i.consume_key(Modifiers::NONE, egui::Key::ArrowUp),
+                i.consume_key(Modifiers::NONE, egui::Key::Enter),
+                i.consume_key(Modifiers::COMMAND, egui::Key::Enter),
+            )
+        });
+        if down && self.selected + 1 < self.hits.len() {
+            self.selected += 1;
+        }
+        if up && self.selected > 0 {
+            self.selected -= 1;
+        }
+        let mut jobs = Vec::new();
+        if let Some(hit) = self.hits.get(self.selected) {
+            if enter {
+                jobs.push(Job::Show(hit.id.clone()));
+            }
+            if copy {
+                jobs.push(Job::Copy(hit.id.clone()));
+            }
+        }
+        jobs
+    }
+
+    /// The search box, the filters, the shortcuts and the new-entry button.
+    fn bar_ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Option<Job> {
+        let before = self.query.clone();
+        let mut typed = false;
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.t(Key::Search));
+            let edit = egui::TextEdit::singleline(&mut self.query.text)
+                .hint_text(lang.t(Key::SearchHint))
+                .desired_width(ui.available_width() - 160.0)
+                .font(FontId::proportional(18.0));
+            let response = ui.add(edit).labelled_by(label.id);
+            if self.focus {
+                response.request_focus();
+                self.focus = false;
+            }
+            typed = response.changed();
+            kind_ui(ui, lang, &mut self.query.kind);
+        });
+        ui.horizontal(|ui| {
+            let all = lang.t(Key::All);
+            for (key, value, choices) in [
+                (Key::Category, &mut self.query.category, &self.categories),
+                (Key::Tag, &mut self.query.tag, &self.tags),
+            ] {
+                egui::ComboBox::from_label(lang.t(key))
+                    .selected_text(value.clone().unwrap_or_else(|| all.to_string()))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(value, None, all);
+                        for c in choices {
+                            ui.selectable_value(value, Some(c.clone()), c);
+                        }
+                    });
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(lang.t(Key::Shortcuts)).small().weak());
+            if ui.small_button(lang.t(Key::NewEntry)).clicked() {
+                entry.new_entry();
+            }
+        });
+        ui.add_space(4.0);
+        (typed || self.query != before).then(|| self.search())
+    }
+
+    /// The results, the selected one with a copy button; a click opens one.
+    fn results_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        // "Nothing found" only once the answer to what is typed now is in.
+        if self.hits.is_empty() && !self.query.text.trim().is_empty() && self.shown_seq == self.seq
+        {
+            ui.label(lang.t(Key::NoResults));
+            return jobs;
+        }
+        let mut clicked = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW, self.hits.len(), |ui, range| {
+                for i in range {
+                    let hit = &self.hits[i];
+                    let selected = i == self.selected;
+                    let (open, copy) = row_ui(ui, lang, hit, selected);
+                    if open {
+                        clicked = Some(i);
+                    }
+                    if copy {
+                        jobs.push(Job::Copy(hit.id.clone()));
+                    }
+                }
+            });
+        if let Some(i) = clicked {
+            self.selected = i;
+            jobs.insert(0, Job::Show(self.hits[i].id.clone()));
+        }
+        jobs
+    }
+}
+
+/// The kind filter.
+fn kind_ui(ui: &mut egui::Ui, lang: Lang, kind: &mut Option<Kind>) {
+    let kinds = [
+        (None, lang.t(Key::AllKinds)),
+        (Some(Kind::Faq), "FAQ"),
+        (Some(Kind::Script), "话术 / Script"),
+        (Some(Kind::Sop), "SOP"),
+        (Some(Kind::Training), "培训 / Training"),
+    ];
+    let shown = kinds
+        .iter()
+        .find(|(k, _)| k == kind)
+        .map_or("", |(_, name)| *name);
+    egui::ComboBox::from_label(lang.t(Key::Kind))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            for (k, name) in kinds {
+                ui.selectable_value(kind, k, name);
+            }
+        });
+}
+
+/// One result row: title and kind, the snippet; the selected row has a copy button.
+/// Returns whether the title was clicked and whether copy was.
+fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bool) {
+    let (mut open, mut copy) = (false, false);
+    let width = ui.available_width();
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, ROW),
+        egui::Layout::left_to_right(egui::Align::Min),
+        |ui| {
+            ui.set_min_height(ROW);
+            ui.vertical(|ui| {
+                ui.set_max_width(width - 110.0);
+                let title = format!("{}  [{}]", hit.title, hit.kind);
+                open = ui
+                    .add(egui::Button::selectable(selected, title).truncate())
+                    .clicked();
+                if !hit.snippet.is_empty() {
+                    snippet_ui(ui, &hit.snippet);
+                }
+            });
+            if selected {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+                    copy = ui.button(lang.t(Key::Copy)).clicked();
+                });
+            }
+        },
+    );
+    (open, copy)
+}
