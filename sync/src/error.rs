@@ -150,12 +150,12 @@ impl SyncError {
 
 /// An error followed by each of its sources, `: `-separated.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Chain<'a>(&'a (dyn std::error::Error + 'static));
+pub(crate) struct Chain<'a>(&'a SyncError);
 
 impl fmt::Display for Chain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
+        let mut source = std::error::Error::source(self.0);
         while let Some(e) = source {
             write!(f, ": {e}")?;
             source = e.source();

@@ -31,9 +31,13 @@ pub enum Frame {
     /// The first frame: which team this library belongs to, where the sender listens, the
     /// heads of its team document and how many documents it holds.
     Hello {
+        /// The team's id.
         team: String,
+        /// Where the sender listens: socket addresses, then relay URLs.
         addrs: Vec<String>,
+        /// The heads of the sender's team document.
         team_heads: Vec<u8>,
+        /// How many documents the sender holds (sizes the digest tree).
         documents: u64,
     },
     /// Document key → heads, to find what differs.
@@ -46,9 +50,13 @@ pub enum Frame {
     Refuse(String),
     /// A new member presents an invite: team id, secret, role, display name.
     Join {
+        /// The ticket's team id.
         team: String,
+        /// The ticket's secret.
         secret: String,
+        /// The ticket's role.
         role: String,
+        /// The new member's display name.
         name: String,
     },
     /// The invite was accepted: the team document.

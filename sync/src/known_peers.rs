@@ -54,17 +54,22 @@ pub(crate) fn discovered(
     Ok(active)
 }
 
-/// Every known peer, most recently synced first, with the address to reach it at (or why
-/// its cached address is unusable).
-pub(crate) fn all(
-    library: &Mutex<Library>,
-) -> Result<Vec<(String, Result<EndpointAddr, SyncError>)>, SyncError> {
+/// A known peer and the address to reach it at, or why its cached address is unusable.
+pub(crate) struct Known {
+    /// The peer's member id.
+    pub(crate) member: String,
+    /// Where it was last seen.
+    pub(crate) addr: Result<EndpointAddr, SyncError>,
+}
+
+/// Every known peer, most recently synced first.
+pub(crate) fn all(library: &Mutex<Library>) -> Result<Vec<Known>, SyncError> {
     let peers = lock(library)?.known_peers()?;
     Ok(peers
         .into_iter()
-        .map(|p| {
-            let addr = peer_addr(&p.member, &p.addrs);
-            (p.member, addr)
+        .map(|p| Known {
+            addr: peer_addr(&p.member, &p.addrs),
+            member: p.member,
         })
         .collect())
 }

@@ -10,7 +10,5 @@ use crate::error::SyncError;
 /// Locks the shared library. A poisoned lock is an error, not recovered from: the task
 /// that panicked may have been half-way through a change.
 pub(crate) fn lock(library: &Mutex<Library>) -> Result<MutexGuard<'_, Library>, SyncError> {
-    library
-        .lock()
-        .map_err(|_| SyncError::Poisoned("library"))
+    library.lock().map_err(|_| SyncError::Poisoned("library"))
 }

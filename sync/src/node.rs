@@ -215,14 +215,14 @@ impl Shared {
         if let Some(conn) = live {
             return Ok(conn);
         }
-        let conn = self
-            .endpoint
-            .connect(addr, ALPN)
-            .await
-            .map_err(|source| SyncError::Unreachable {
-                who: short(&peer),
-                source,
-            })?;
+        let conn =
+            self.endpoint
+                .connect(addr, ALPN)
+                .await
+                .map_err(|source| SyncError::Unreachable {
+                    who: short(&peer),
+                    source,
+                })?;
         if table(&self.links).adopt(&self.me, &conn, true) {
             let shared = self.clone();
             let served = conn.clone();
@@ -280,9 +280,12 @@ impl Shared {
         if report.documents > 0 {
             info!(peer = %short(&report.peer), documents = report.documents, "synced");
         }
-        if let Err(e) =
-            known_peers::heard(&self.library, &report.peer, &report.peer_addrs, seen_ip(conn))
-        {
+        if let Err(e) = known_peers::heard(
+            &self.library,
+            &report.peer,
+            &report.peer_addrs,
+            seen_ip(conn),
+        ) {
             warn!(peer = %short(&report.peer), "cannot record where the peer is: {}", e.chain());
         }
     }
@@ -408,8 +411,7 @@ impl Shared {
             Ok((mut send, mut recv)) => {
                 let ours = listening(&self.endpoint, self.relay.as_ref());
                 let outcome =
-                    session::session(&self.library, peer, &ours, true, &mut send, &mut recv)
-                        .await;
+                    session::session(&self.library, peer, &ours, true, &mut send, &mut recv).await;
                 if let Err(e) = &outcome
                     && !matches!(e, SyncError::Connection(_))
                 {
@@ -442,14 +444,14 @@ impl Shared {
             }
         };
         let mut sessions = tokio::task::JoinSet::new();
-        for (peer, addr) in peers {
+        for known in peers {
             let shared = self.clone();
             sessions.spawn(async move {
-                let outcome = match addr {
+                let outcome = match known.addr {
                     Ok(addr) => shared.sync_peer(addr, false).await,
                     Err(e) => Err(e),
                 };
-                (peer, outcome)
+                (known.member, outcome)
             });
         }
         while let Some(joined) = sessions.join_next().await {

@@ -62,7 +62,10 @@ pub(crate) async fn session(
         // Tell the peer why; what was stored before stays. The stream may be broken
         // already (that may be the error), so the peer not hearing it is no news.
         if let Err(unsent) = frame::send(out, &Frame::Refuse(e.chain().to_string())).await {
-            debug!("could not tell the peer why the session ended: {}", unsent.chain());
+            debug!(
+                "could not tell the peer why the session ended: {}",
+                unsent.chain()
+            );
         }
     }
     if let Err(e) = out.finish() {

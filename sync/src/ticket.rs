@@ -17,7 +17,9 @@ const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 /// An invite to a team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
+    /// The team's id.
     pub team: String,
+    /// The team's name, for messages.
     pub team_name: String,
     /// The inviting member (their device's public key, hex).
     pub inviter: String,
@@ -26,7 +28,9 @@ pub struct Ticket {
     /// The inviter's relay, if the team runs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay: Option<String>,
+    /// The role the new member gets.
     pub role: Role,
+    /// The invite's secret, checked against the inviter's invite record.
     pub secret: String,
     /// Milliseconds since the Unix epoch.
     pub expires_at: i64,
