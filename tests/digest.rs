@@ -41,7 +41,11 @@ fn walk_together(a: &Digest, b: &Digest) -> Walked {
     loop {
         match (ours.next_level(), theirs.next_level()) {
             (Some(x), Some(y)) => {
-                assert_eq!(x.hashes.len(), y.hashes.len(), "both sides ask about the same nodes");
+                assert_eq!(
+                    x.hashes.len(),
+                    y.hashes.len(),
+                    "both sides ask about the same nodes"
+                );
                 hashes += x.hashes.len();
                 levels += 1;
                 let (ours_sent, theirs_sent) = (x.hashes.clone(), y.hashes.clone());
@@ -112,7 +116,7 @@ fn a_document_only_one_side_has_is_found_by_both() {
     b.remove(&id(7));
     b.insert("entry/new".into(), heads(9999, 0));
     let walked = walk_together(&a, &b);
-    let expected = vec!["entry/new".to_string(), id(7)];
+    let expected = vec![id(7), "entry/new".to_string()];
     assert_eq!(walked.found, (expected.clone(), expected));
 }
 
