@@ -188,7 +188,13 @@ fn load_or_create_key(path: &Path) -> Result<SigningKey, IdentityError> {
             file.sync_all().map_err(io)?;
             drop(file);
             let linked = std::fs::hard_link(&tmp, path);
-            let _ = std::fs::remove_file(&tmp);
+            if let Err(e) = std::fs::remove_file(&tmp) {
+                // The key is fine either way, but the leftover is a second copy of it.
+                tracing::warn!(
+                    "cannot remove {}, a copy of the device key: {e}; delete it by hand",
+                    tmp.display()
+                );
+            }
             match linked {
                 Ok(()) => Ok(SigningKey::from_bytes(&secret)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(path),
