@@ -251,18 +251,38 @@ fn contributed_answers_can_be_adopted() {
     );
 }
 
+/// `Team::member_name` shortened unknown authors by bytes and panicked inside a Chinese
+/// character: an imported answer's author may be a name, not a member id.
+#[test]
+fn show_names_an_imported_answer_author_written_in_chinese() {
+    let l = lore();
+    let file = l.scratch("answers.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"id": "faq-vat-invoice", "kind": "faq", "title": "能开专票吗", "answers": [{"author": "客服主管王小明", "text": "可以，提供税号和开户行即可。"}]}"#,
+    )
+    .expect("write the import file");
+    l.ok(&["import", file.to_str().expect("a UTF-8 path")]);
+    let shown = l.ok(&["show", "faq-vat-invoice"]);
+    assert!(shown.contains("客服主管王小明"), "{shown}");
+}
+
 #[test]
 fn help_is_available_for_every_command() {
     let l = lore();
     let top = l.ok(&["--help"]);
     for cmd in [
         "add", "edit", "show", "list", "history", "delete", "import", "export", "demo", "check",
-        "bench",
     ] {
         assert!(top.contains(cmd), "top-level help lists {cmd}");
         let help = l.ok(&[cmd, "--help"]);
         assert!(help.contains("Usage: lore"), "{cmd} --help: {help}");
     }
+    // Benchmarks are a separate binary (lore-bench), not part of what users install.
+    assert!(
+        !top.contains("bench"),
+        "top-level help lists no benchmark: {top}"
+    );
     // No arguments opens the app; with no display to open it on, the error says so and
     // points at the command line.
     let out = l

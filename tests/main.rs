@@ -8,6 +8,7 @@ mod docs;
 mod exchange;
 mod gui;
 mod identity;
+mod layout;
 mod library;
 mod peers;
 mod search;

@@ -1,11 +1,12 @@
 //! Search: quality on the evaluation set, freshness, catch-up, rebuild, the CLI.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use lore_core::search::baseline::Baseline;
+use lore_core::search::SearchIndex;
 use lore_core::search::eval;
 use lore_core::{Entry, Kind, Library, SearchRequest, Status, Writer};
-use lore_tests::fixture;
+use lore_tests::baseline::Baseline;
+use lore_tests::{eventually, fixture};
 
 use crate::lore;
 
@@ -64,16 +65,17 @@ fn recall_on_the_evaluation_set_beats_the_plain_baseline() {
     assert!(lore.overall.recall_at_3 > plain.overall.recall_at_3 + 0.2);
 }
 
-/// Polls until `found` holds; changes become searchable after a background commit.
-fn eventually(library: &mut Library, text: &str, found: impl Fn(&[String]) -> bool) -> Vec<String> {
-    let started = Instant::now();
-    loop {
-        let got = ids(library, text);
-        if found(&got) || started.elapsed() > Duration::from_secs(10) {
-            return got;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+/// The hits for `text` once `found` holds; changes become searchable after a background
+/// commit.
+fn searched(library: &mut Library, text: &str, found: impl Fn(&[String]) -> bool) -> Vec<String> {
+    eventually(
+        Duration::from_secs(10),
+        &format!("a search for {text}"),
+        || {
+            let got = ids(library, text);
+            found(&got).then_some(got)
+        },
+    )
 }
 
 #[test]
@@ -84,7 +86,7 @@ fn changes_become_searchable_and_archived_entries_hide() {
     let mut e = Entry::new(Kind::Faq, "蓝莓果酱杯可以定制刻字吗");
     e.body = "可以，在下单备注里写上刻字内容即可。".into();
     let id = library.add(e).expect("add");
-    let got = eventually(&mut library, "果酱杯刻字", |ids| {
+    let got = searched(&mut library, "果酱杯刻字", |ids| {
         ids.first() == Some(&id)
     });
     assert_eq!(got.first(), Some(&id), "a new entry is found");
@@ -94,7 +96,7 @@ fn changes_become_searchable_and_archived_entries_hide() {
             Ok(())
         })
         .expect("edit");
-    let got = eventually(&mut library, "保温饭盒刻字", |ids| {
+    let got = searched(&mut library, "保温饭盒刻字", |ids| {
         ids.first() == Some(&id)
     });
     assert_eq!(got.first(), Some(&id), "the edit is found");
@@ -103,7 +105,7 @@ fn changes_become_searchable_and_archived_entries_hide() {
         "the old title is gone"
     );
     library.archive(&id).expect("archive");
-    let got = eventually(&mut library, "保温饭盒刻字", |ids| !ids.contains(&id));
+    let got = searched(&mut library, "保温饭盒刻字", |ids| !ids.contains(&id));
     assert!(!got.contains(&id), "archived entries are hidden");
     let archived = library
         .search(&SearchRequest {
@@ -274,4 +276,31 @@ fn a_lost_or_damaged_index_is_rebuilt() {
     let rebuilt = l.json(&["reindex"]);
     assert!(rebuilt[0]["indexed"].as_u64().unwrap_or(0) > 300);
     assert_eq!(ranked(&l), before);
+}
+
+/// A write that failed to reach the index is caught up on the next open even when later
+/// writes reached it: the index never claims a sequence number past the one it missed.
+#[test]
+fn a_write_the_index_missed_is_caught_up_on_the_next_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(lore_core::INDEX_DIR);
+    let entry = |id: &str, title: &str| {
+        let mut e = Entry::new(Kind::Faq, title);
+        e.id = id.into();
+        e
+    };
+    {
+        let (index, held) = SearchIndex::open(&path, &[], &[]).expect("open");
+        assert_eq!(held, 0, "a new index holds nothing");
+        index
+            .upsert(&entry("faq-one", "发票怎么开"), 1, 0)
+            .expect("index");
+        index.missed(2);
+        index
+            .upsert(&entry("faq-three", "怎么退款"), 3, 0)
+            .expect("index");
+        index.close().expect("close");
+    }
+    let (_, held) = SearchIndex::open(&path, &[], &[]).expect("reopen");
+    assert_eq!(held, 1, "the next open catches up from the missed write on");
 }

@@ -53,6 +53,8 @@ fn every_acknowledged_add_survives_sigkill() {
             let (title, id) = line.rsplit_once(' ').expect("`TITLE ID` lines");
             acked.push((title.to_string(), id.to_string()));
         }
+        // A varying delay moves the kill to different points of a write (not a wait for
+        // anything to happen).
         std::thread::sleep(Duration::from_millis(offset_ms));
         // SIGKILL the whole group: the shell and the `lore add` that is mid-write.
         let killed = Command::new("kill")
@@ -69,10 +71,9 @@ fn every_acknowledged_add_survives_sigkill() {
         }
         // The killed `lore add` may hold the library lock a moment longer than its shell:
         // the next round starts once the library opens again.
-        let started = std::time::Instant::now();
-        while !l.run(&["list"]).status.success() && started.elapsed() < Duration::from_secs(10) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        lore_tests::eventually(Duration::from_secs(10), "the library to open again", || {
+            l.run(&["list"]).status.success().then_some(())
+        });
     }
     assert!(
         acked.len() >= 22,

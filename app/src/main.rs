@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    lore_app::cli::main()
+    lore_app::main()
 }

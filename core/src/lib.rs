@@ -4,7 +4,6 @@
 //! Start at [`Library`]: it opens a data directory and is the one API for entries,
 //! the team document and ledgers.
 
-pub mod corpus;
 pub mod demo;
 pub mod doc;
 mod error;
@@ -14,7 +13,7 @@ pub mod model;
 pub mod search;
 mod store;
 
-pub use doc::{Change, EntryReplica, Writer};
+pub use doc::{Change, DocKey, EntryReplica, Writer};
 pub use error::{Error, Result};
 pub use library::{
     DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, Invite, KnownPeer, Library, ListFilter,

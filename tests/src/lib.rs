@@ -1,5 +1,8 @@
 //! Support for Lore's cross-crate tests: a temporary data directory driven through the
-//! real `lore` binary, and the paths of the fixtures.
+//! real `lore` binary, the paths of the fixtures, waiting for outcomes, and the
+//! plain-tantivy baseline that search quality is compared against.
+
+pub mod baseline;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -27,7 +30,11 @@ pub fn eventually<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> O
 }
 
 /// [`eventually`] for async checks, on a tokio runtime.
-pub async fn eventually_async<T, F>(timeout: Duration, what: &str, mut check: impl FnMut() -> F) -> T
+pub async fn eventually_async<T, F>(
+    timeout: Duration,
+    what: &str,
+    mut check: impl FnMut() -> F,
+) -> T
 where
     F: Future<Output = Option<T>>,
 {

@@ -81,8 +81,6 @@ pub enum Command {
         /// The member: display name or member id (prefix)
         member: String,
     },
-    /// Run a benchmark and print its figures beside their budgets
-    Bench(BenchArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -374,34 +372,6 @@ pub struct ExportArgs {
     /// The output file (jsonl) or folder (markdown)
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// What to measure
-    #[arg(value_enum, default_value = "storage")]
-    pub suite: BenchSuite,
-    /// Entries in the generated library [default: 10000 for storage, 100000 for search]
-    #[arg(long)]
-    pub entries: Option<usize>,
-    /// The library a `search-queries` phase reads (internal)
-    #[arg(long, hide = true)]
-    pub dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BenchSuite {
-    /// Open-to-list, add latency, import throughput, size on disk
-    Storage,
-    /// Search quality, query latency by class, change-to-searchable, rebuild, index size, memory
-    Search,
-    /// Team sync on loopback: a new member, reconnecting, one edit's bytes, a 10-peer mesh
-    Sync,
-    /// The desktop app's frame time while typing, on a generated library
-    App,
-    /// The query phase of the search benchmark, in its own process (internal)
-    #[value(hide = true)]
-    SearchQueries,
 }
 
 impl From<KindArg> for lore_core::Kind {

@@ -1,10 +1,10 @@
 //! The command line: argument definitions, the shared context, and error reporting.
 
 pub(crate) mod args;
-pub(crate) use args::{BenchArgs, BenchSuite};
+pub use args::Cli;
 pub(crate) mod config;
-pub(crate) use exchange::progress;
-pub(crate) use net::init_logging;
+pub use exchange::progress;
+pub use net::init_logging;
 mod entries;
 pub(crate) mod exchange;
 pub(crate) mod local;
@@ -18,17 +18,21 @@ use std::process::ExitCode;
 use std::sync::{Arc, MutexGuard};
 
 use anyhow::{Context as _, Result};
-use clap::Parser;
+use clap::Parser as _;
 use lore_core::Library;
 use lore_sync::Identity;
 
-use args::{Cli, Command};
+use args::Command;
 
-/// Parses the arguments, runs the command, and turns errors into a message and exit code 1.
-/// While a node (`lore serve`, the app) owns the data directory, the command is run by that
-/// node and only its output is printed here.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Parses `args` (the program name first) and runs the command, as [`run_parsed`] does.
+pub fn main_from(args: impl IntoIterator<Item = String>) -> ExitCode {
+    run_parsed(Cli::parse_from(args))
+}
+
+/// Runs the command, and turns errors into a message and exit code 1. While a node
+/// (`lore serve`, the app) owns the data directory, the command is run by that node and
+/// only its output is printed here.
+pub fn run_parsed(cli: Cli) -> ExitCode {
     let outcome = match local::forward(&cli) {
         Some(forwarded) => forwarded,
         None => run(cli, None),
@@ -103,7 +107,7 @@ impl Context {
 }
 
 /// The data directory the arguments name.
-fn data_dir(cli: &Cli) -> Result<PathBuf> {
+pub fn data_dir(cli: &Cli) -> Result<PathBuf> {
     match &cli.data_dir {
         Some(dir) => Ok(dir.clone()),
         None => dirs::data_dir().map(|d| d.join("lore")).context(
@@ -124,7 +128,8 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         served,
     };
     match cli.command {
-        None => crate::gui::run(ctx.data_dir.clone()),
+        // The desktop app is the crate root's to open; here no command is a mistake.
+        None => anyhow::bail!("no command given; `lore --help` lists them"),
         Some(Command::Add(a)) => entries::add(&ctx, a),
         Some(Command::Edit(a)) => entries::edit(&ctx, a),
         Some(Command::Show(a)) => entries::show(&ctx, a),
@@ -147,6 +152,5 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Members) => team::members(&ctx),
         Some(Command::Role { member, role }) => team::role(&ctx, &member, role.into()),
         Some(Command::Remove { member }) => team::remove(&ctx, &member),
-        Some(Command::Bench(a)) => crate::bench::run(a),
     }
 }

@@ -3,13 +3,16 @@
 
 mod entry;
 mod history;
+mod key;
 mod ledger;
 mod replica;
+pub(crate) mod summary;
 mod team;
 
 pub(crate) use entry::{EntryDoc, read_entry};
 pub use history::Change;
 pub(crate) use history::changes_of;
+pub use key::DocKey;
 pub(crate) use ledger::{read_ledger, write_ledger};
 pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};

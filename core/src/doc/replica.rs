@@ -3,9 +3,9 @@
 
 use automerge::AutoCommit;
 
+use super::summary::describe as describe_change;
 use super::{EntryDoc, Writer, commit, read_entry};
 use crate::Result;
-use crate::library::describe_change;
 use crate::model::{Entry, now_millis};
 
 /// A replica of one entry's document.

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Library, entry_key, summary};
-use crate::doc::{self, EntryDoc};
+use super::Library;
+use crate::doc::{self, DocKey, EntryDoc, summary};
 use crate::model::{Entry, EntryId, Kind, Status, now_millis};
 use crate::store::{CatalogRow, StoredDoc};
 use crate::{Error, Result};
@@ -63,12 +63,12 @@ impl Library {
                         let mut stored = StoredDoc::new(writer.new_doc());
                         EntryDoc::create(&mut stored.doc, &entry).map_err(at)?;
                         doc::commit(&mut stored.doc, &summary::describe(None, &entry), now);
-                        batch.save_doc(&entry_key(&entry.id), &mut stored)?;
+                        batch.save_doc(&DocKey::entry(&entry.id), &mut stored)?;
                         rows.push((CatalogRow::of(&entry, now), entry));
                         report.created += 1;
                     }
                     Target::Existing(id) => {
-                        let key = entry_key(&id);
+                        let key = DocKey::entry(&id);
                         cache.remove(&key);
                         let mut stored = store
                             .load(&key, &key)

@@ -1,11 +1,113 @@
-//! Team administration: naming the team, and the roster (roles, removal). Only admins
-//! change the team document; everyone else gets a refusal naming who can help.
+//! The team document and its administration: reading and changing it, this writer's
+//! role, naming the team, and the roster (roles, removal). Only admins change the team
+//! document; everyone else gets a refusal naming who can help.
 
 use super::Library;
-use crate::model::{Member, Role, Team};
+use crate::doc::{self, DocKey};
+use crate::model::{Member, Role, Team, now_millis};
 use crate::{Error, Result};
 
 impl Library {
+    /// The team document.
+    pub fn team(&mut self) -> Result<Team> {
+        let stored = self.doc_mut(&DocKey::team())?;
+        doc::read_team(&stored.doc)
+    }
+
+    /// Changes the team document; `summary` becomes the change's message.
+    pub fn update_team(
+        &mut self,
+        summary: &str,
+        change: impl FnOnce(&mut Team) -> Result<()>,
+    ) -> Result<Team> {
+        let old = self.team()?;
+        let mut new = old.clone();
+        change(&mut new)?;
+        if new == old {
+            return Ok(old);
+        }
+        let stored = self.doc_mut(&DocKey::team())?;
+        if let Err(e) = doc::write_team(&mut stored.doc, &new) {
+            self.docs.remove(&DocKey::team());
+            return Err(e);
+        }
+        doc::commit(&mut stored.doc, summary, now_millis());
+        self.persist(&DocKey::team(), None)?;
+        if new.synonyms != old.synonyms {
+            self.synonyms_changed(&new.synonyms);
+        }
+        Ok(new)
+    }
+
+    /// This writer's role. Only admins change the team document, so: an admin's new
+    /// display name is written to the roster; a writer missing from the roster joins it
+    /// only in a library without an admin (a solo library whose device key was replaced);
+    /// in a team, members are added by an admin's invite.
+    pub fn my_role(&mut self) -> Result<Role> {
+        let team = self.team()?;
+        let me = &self.writer;
+        match team.members.get(&me.member) {
+            Some(m) if m.removed => Err(Error::forbidden(
+                "you were removed from this team; ask an admin to invite you again",
+            )),
+            Some(m) if m.role != Role::Admin || m.name == me.name || me.name.is_empty() => {
+                Ok(m.role)
+            }
+            Some(m) => {
+                let role = m.role;
+                let name = me.name.clone();
+                let member = me.member.clone();
+                self.update_team(&format!("renamed member to {name}"), |t| {
+                    if let Some(m) = t.members.get_mut(&member) {
+                        m.name = name;
+                    }
+                    Ok(())
+                })?;
+                Ok(role)
+            }
+            None if team.active_members().iter().any(|m| m.role == Role::Admin) => {
+                Err(Error::forbidden(format!(
+                    "you are not on the roster of team “{}”; ask an admin for an invite",
+                    team.name
+                )))
+            }
+            None => {
+                let member = Member {
+                    id: me.member.clone(),
+                    name: me.name.clone(),
+                    role: Role::Admin,
+                    added_by: me.member.clone(),
+                    added_at: now_millis(),
+                    removed: false,
+                };
+                self.update_team(&format!("{} joined as admin", member.name), |t| {
+                    t.members.insert(member.id.clone(), member);
+                    Ok(())
+                })?;
+                Ok(Role::Admin)
+            }
+        }
+    }
+
+    /// Fails unless this writer may change content (viewers may not).
+    pub fn check_can_edit(&mut self) -> Result<()> {
+        self.check_can_write()
+    }
+
+    pub(super) fn check_can_write(&mut self) -> Result<()> {
+        if self.roster_checked {
+            return Ok(());
+        }
+        let role = self.my_role()?;
+        if !role.can_edit() {
+            return Err(Error::forbidden(
+                "you are a viewer in this team and cannot change entries; ask an admin for the agent role",
+            ));
+        }
+        self.roster_checked = true;
+        Ok(())
+    }
+
     /// Makes this library a named team library; the caller must be its admin.
     pub fn create_team_named(&mut self, name: &str) -> Result<Team> {
         let name = name.trim();

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::Library;
+use crate::Result;
+use crate::doc::{self, DocKey};
 use crate::model::{Entry, EntryId};
 use crate::search::eval::{Case, Report, evaluate};
 use crate::search::{Committer, Hit, Mode, SearchIndex, SearchRequest};
-use crate::{Result, doc};
 
 /// The open index with its background committer.
 pub(crate) struct SearchState {
@@ -68,8 +69,11 @@ impl Library {
     pub(crate) fn index_entry(&mut self, entry: &Entry, seq: u64) {
         if let Some(state) = &self.search {
             let uses = state.uses.get(&entry.id).copied().unwrap_or(0);
-            // On failure the entry is still durable; the next open re-indexes it.
-            let _ = state.index.upsert(entry, seq, uses);
+            // The entry is durable either way; a write the index missed is caught up on
+            // the next open, however many later writes reach it.
+            if state.index.upsert(entry, seq, uses).is_err() {
+                state.index.missed(seq);
+            }
         }
     }
 
@@ -114,8 +118,11 @@ impl Library {
         let mut count = 0;
         let mut failed = None;
         let catalog = &self.catalog;
-        self.store.each_doc("entry/", |key, chunks| {
-            let id = key.trim_start_matches("entry/");
+        self.store.each_doc(DocKey::ENTRY_PREFIX, |key, chunks| {
+            let Some(DocKey::Entry(id)) = DocKey::parse(key) else {
+                return;
+            };
+            let id = id.as_str();
             // A damaged entry is reported by `check`; it simply stays out of the index.
             let Ok(entry) = doc::load(chunks, key).and_then(|d| doc::read_entry(&d)) else {
                 return;

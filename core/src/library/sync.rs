@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
-use super::{Library, TEAM_KEY};
-use crate::doc;
+use super::Library;
+use crate::doc::{self, DocKey};
 use crate::model::{MemberId, Role, Team, validate_entry_id};
 use crate::store::{CatalogRow, StoredDoc};
 use crate::{Error, Result};
@@ -41,23 +41,14 @@ struct Prepared {
     changes: usize,
 }
 
-/// Which documents a peer may send, and who may change them.
-enum Kind<'a> {
-    Team,
-    Entry(&'a str),
-    Ledger(&'a str),
-}
-
-fn kind_of(key: &str) -> Option<Kind<'_>> {
-    if key == TEAM_KEY {
-        return Some(Kind::Team);
+/// The documents a peer may send: a team document, an entry with a valid id, a ledger of
+/// a plausible member id.
+fn kind_of(key: &str) -> Option<DocKey> {
+    match DocKey::parse(key)? {
+        DocKey::Entry(id) if validate_entry_id(&id).is_err() => None,
+        DocKey::Ledger(m) if m.is_empty() || m.len() > 128 => None,
+        other => Some(other),
     }
-    if let Some(id) = key.strip_prefix("entry/") {
-        return validate_entry_id(id).ok().map(|()| Kind::Entry(id));
-    }
-    key.strip_prefix("ledger/")
-        .filter(|m| !m.is_empty() && m.len() <= 128)
-        .map(Kind::Ledger)
 }
 
 impl Library {
@@ -176,7 +167,7 @@ impl Library {
         let mut team_changed = false;
         for (p, row) in prepared.into_iter().zip(rows) {
             received.changes += p.changes;
-            team_changed |= p.key == TEAM_KEY && p.changes > 0;
+            team_changed |= p.key == DocKey::team() && p.changes > 0;
             session.states.insert(p.key.clone(), p.state);
             if let Some(stored) = p.stored {
                 self.docs.insert(p.key.clone(), stored);
@@ -246,20 +237,20 @@ impl Library {
                 changes: 0,
             });
         }
-        let entry = match kind {
-            Kind::Entry(id) => {
+        let entry = match &kind {
+            DocKey::Entry(id) => {
                 let entry = doc::read_entry(&after)
                     .map_err(|e| refuse(format!("not a readable entry: {e}")))?;
-                if entry.id != id {
+                if &entry.id != id {
                     return Err(refuse(format!("it holds entry {} instead", entry.id)));
                 }
                 Some(entry)
             }
-            Kind::Team => {
+            DocKey::Team => {
                 doc::read_team(&after).map_err(|e| refuse(format!("not a readable team: {e}")))?;
                 None
             }
-            Kind::Ledger(_) => {
+            DocKey::Ledger(_) => {
                 doc::read_ledger(&after)
                     .map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
                 None
@@ -277,7 +268,7 @@ impl Library {
 
     /// The whole team document, for a member joining the team.
     pub fn team_document(&mut self) -> Result<Vec<u8>> {
-        Ok(self.doc_mut(TEAM_KEY)?.doc.save())
+        Ok(self.doc_mut(&DocKey::team())?.doc.save())
     }
 
     /// The heads each document had when the last session with `peer` ended in agreement
@@ -356,7 +347,7 @@ fn sorted_heads(heads: &[u8]) -> Vec<u8> {
 /// members themselves are refused at the handshake.
 fn allowed(
     author: Option<MemberId>,
-    kind: &Kind<'_>,
+    kind: &DocKey,
     team: &Team,
 ) -> std::result::Result<(), String> {
     let Some(member) = author else {
@@ -366,9 +357,9 @@ fn allowed(
         return Err(format!("a change is by {member}, who is not on the roster"));
     };
     let ok = match kind {
-        Kind::Team => m.role == Role::Admin,
-        Kind::Entry(_) => m.role.can_edit(),
-        Kind::Ledger(owner) => *owner == member,
+        DocKey::Team => m.role == Role::Admin,
+        DocKey::Entry(_) => m.role.can_edit(),
+        DocKey::Ledger(owner) => *owner == member,
     };
     if ok {
         Ok(())

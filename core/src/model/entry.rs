@@ -221,7 +221,9 @@ impl Entry {
     pub fn contribute(&mut self, author: &str, text: &str) -> Result<String> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Error::invalid("the answer is empty; write what you would reply"));
+            return Err(Error::invalid(
+                "the answer is empty; write what you would reply",
+            ));
         }
         let id = super::new_token(8);
         self.answers.push(Answer {

@@ -94,7 +94,10 @@ impl Team {
     pub fn member_name(&self, id: &str) -> String {
         match self.members.get(id) {
             Some(m) => m.name.clone(),
-            None if id.len() > 12 => format!("{}…", &id[..10]),
+            // Counted in characters: an imported author may be Chinese text, not hex.
+            None if id.chars().count() > 12 => {
+                format!("{}…", id.chars().take(10).collect::<String>())
+            }
             None => id.to_string(),
         }
     }

@@ -6,7 +6,6 @@
 //! a crash or after other processes' writes) and rebuilds when the dictionary changed.
 
 mod analysis;
-pub mod baseline;
 pub mod eval;
 mod query;
 mod schema;
@@ -74,6 +73,12 @@ struct Pending {
     dirty: bool,
     seq: u64,
     committed: u64,
+    /// The lowest sequence number whose write did not reach the index: commits record no
+    /// more than the number before it, so the next open catches that write up.
+    missed: Option<u64>,
+    /// Writes since the index opened: a commit leaves the index dirty when more arrived
+    /// while it ran.
+    writes: u64,
     /// A rebuild is under way: the background committer leaves it alone.
     rebuilding: bool,
 }
@@ -179,6 +184,8 @@ impl SearchIndex {
                 dirty: false,
                 seq,
                 committed: seq,
+                missed: None,
+                writes: 0,
                 rebuilding: false,
             }),
         };
@@ -214,7 +221,19 @@ impl SearchIndex {
     fn mark_dirty(&self, seq: u64) {
         if let Ok(mut p) = self.pending.lock() {
             p.dirty = true;
+            p.writes += 1;
             p.seq = p.seq.max(seq);
+        }
+    }
+
+    /// Records that the write with sequence number `seq` did not reach the index (it is
+    /// durable in the library): the index never claims to hold it, so the next open
+    /// indexes it again, whatever later writes succeed meanwhile.
+    pub fn missed(&self, seq: u64) {
+        if let Ok(mut p) = self.pending.lock() {
+            p.missed = Some(p.missed.map_or(seq, |m| m.min(seq)));
+            p.dirty = true;
+            p.writes += 1;
         }
     }
 
@@ -252,6 +271,7 @@ impl SearchIndex {
         if let Ok(mut p) = self.pending.lock() {
             p.dirty = true;
             p.seq = 0;
+            p.missed = None;
         }
         Ok(())
     }
@@ -278,12 +298,16 @@ impl SearchIndex {
 
     /// Commits pending changes and reloads the reader; returns whether there were any.
     pub fn commit(&self) -> Result<bool> {
-        let seq = {
+        let (seq, writes) = {
             let p = self.pending.lock().map_err(err)?;
             if !p.dirty {
                 return Ok(false);
             }
-            p.seq
+            let seq = match p.missed {
+                Some(missed) => p.seq.min(missed.saturating_sub(1)),
+                None => p.seq,
+            };
+            (seq, p.writes)
         };
         let payload = serde_json::to_string(&Payload {
             version: INDEX_VERSION,
@@ -300,7 +324,7 @@ impl SearchIndex {
         self.reader.reload().map_err(err)?;
         let mut p = self.pending.lock().map_err(err)?;
         p.committed = seq;
-        if p.seq == seq {
+        if p.writes == writes {
             p.dirty = false;
         }
         Ok(true)

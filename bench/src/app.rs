@@ -1,4 +1,4 @@
-//! `lore bench app`: the desktop app's frame time while an agent types, on a generated
+//! `lore-bench app`: the desktop app's frame time while an agent types, on a generated
 //! library, measured on the UI thread exactly as eframe drives it (the egui pass and
 //! tessellation; drawing on the GPU is not the app's CPU time).
 
@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 use lore_core::Library;
 
-use super::{Scratch, latency};
-use crate::cli::output::say;
-use crate::gui::backend::Network;
-use crate::gui::{Backend, Lang, LoreApp};
+use crate::measure::{Scratch, latency};
+use lore_app::gui::backend::Network;
+use lore_app::gui::{Backend, Lang, LoreApp};
 
 /// What the agent types, one character per frame pair.
 const TYPED: &[&str] = &[
@@ -25,16 +24,16 @@ const TYPED: &[&str] = &[
 pub fn run(n: usize) -> Result<ExitCode> {
     let scratch = Scratch::new("app")?;
     let dir = scratch.0.join("library");
-    say!("app benchmark: frame time while typing, {n}-entry library");
+    println!("app benchmark: frame time while typing, {n}-entry library");
     {
         lore_core::create_data_dir(&dir)?;
         let identity = lore_sync::Identity::load_or_create(&dir, Some("bench"))?;
         let mut library = Library::open(&dir, identity.writer())?;
-        let items = super::generated_items(n, 7)?;
+        let items = crate::measure::generated_items(n, 7)?;
         library.import(items, &mut |_, _| {})?;
     }
     let ctx = egui::Context::default();
-    crate::gui::fonts::install(&ctx);
+    lore_app::gui::fonts::install(&ctx);
     let backend = Backend::start(dir, Network::loopback(), ctx.clone());
     let mut app = LoreApp::new(&ctx, backend, Lang::Zh);
     let mut frame = |app: &mut LoreApp, events| one_frame(&ctx, app, events);
@@ -83,7 +82,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
             samples.push(frame(&mut app, Vec::new()));
         }
     }
-    say!("{} frames", samples.len());
+    println!("{} frames", samples.len());
     let ok = latency("frame time while typing", &mut samples, 4.0, 4.0);
     Ok(if ok {
         ExitCode::SUCCESS

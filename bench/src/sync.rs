@@ -1,4 +1,4 @@
-//! `lore bench sync`: team sync on loopback — a new member receiving a large library,
+//! `lore-bench sync`: team sync on loopback — a new member receiving a large library,
 //! reconnecting with nothing changed, the bytes one edit costs, and how fast one edit
 //! reaches every peer of a 10-peer mesh.
 
@@ -10,8 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::{Library, Role};
 use lore_sync::{Identity, Node};
 
-use super::{Scratch, figure, latency};
-use crate::cli::output::say;
+use crate::measure::{Scratch, figure, latency};
 
 const LOOPBACK: &str = "127.0.0.1:0";
 
@@ -78,7 +77,7 @@ fn has(node: &Node, id: &str, text: &str) -> bool {
 pub fn run(n: usize) -> Result<ExitCode> {
     // LORE_LOG=debug shows what the nodes do while measured.
     if std::env::var_os("LORE_LOG").is_some() {
-        crate::cli::init_logging();
+        lore_app::cli::init_logging();
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -92,12 +91,12 @@ async fn measure(n: usize) -> Result<ExitCode> {
     let scratch = Scratch::new("sync")?;
     let root = scratch.0.clone();
     let mut ok = true;
-    say!("sync benchmark on loopback: a {n}-entry library, then a 10-peer mesh");
+    println!("sync benchmark on loopback: a {n}-entry library, then a 10-peer mesh");
 
     // A large library and a new member receiving it.
     let alice = node(&root.join("alice"), "alice", None).await?;
     {
-        let items = super::generated_items(n, 11)?;
+        let items = crate::measure::generated_items(n, 11)?;
         let library = alice.library();
         let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
         library.import(items, &mut |_, _| {})?;

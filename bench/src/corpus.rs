@@ -1,7 +1,7 @@
 //! A deterministic generator of large bilingual libraries for benchmarks, built by
 //! recombining the demo library's own sentences, titles and tags.
 
-use crate::model::{Entry, Kind, Status};
+use lore_core::{Entry, Kind, Status};
 
 /// A small deterministic PRNG (xorshift64*): the same seed gives the same corpus.
 #[derive(Debug, Clone)]

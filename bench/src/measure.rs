@@ -1,38 +1,18 @@
-//! `lore bench`: benchmarks that print each figure beside its budget.
-
-mod app;
-mod search;
-mod storage;
-mod sync;
+//! What every benchmark shares: scratch directories, generated libraries, and figures
+//! printed beside their budgets.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::output::say;
-use crate::cli::{BenchArgs, BenchSuite};
-
-pub fn run(a: BenchArgs) -> Result<ExitCode> {
-    match a.suite {
-        BenchSuite::Storage => storage::run(a.entries.unwrap_or(10_000)),
-        BenchSuite::Search => search::run(a.entries.unwrap_or(100_000)),
-        BenchSuite::Sync => sync::run(a.entries.unwrap_or(10_000)),
-        BenchSuite::App => app::run(a.entries.unwrap_or(10_000)),
-        BenchSuite::SearchQueries => match a.dir {
-            Some(dir) => search::queries(&dir),
-            None => anyhow::bail!("search-queries needs --dir"),
-        },
-    }
-}
-
 /// A scratch directory under the system's temporary folder, removed when dropped
 /// (kept with LORE_BENCH_KEEP=1, for profiling).
-struct Scratch(PathBuf);
+pub struct Scratch(pub PathBuf);
 
 impl Scratch {
-    fn new(name: &str) -> Result<Scratch> {
+    /// A new scratch directory named after the benchmark.
+    pub fn new(name: &str) -> Result<Scratch> {
         let dir = std::env::temp_dir().join(format!("lore-bench-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(Scratch(dir))
@@ -48,12 +28,12 @@ impl Drop for Scratch {
 }
 
 /// `n` generated entries (the demo's as templates), ready to import.
-fn generated_items(n: usize, seed: u64) -> Result<Vec<lore_core::ImportItem>> {
+pub fn generated_items(n: usize, seed: u64) -> Result<Vec<lore_core::ImportItem>> {
     let templates: Vec<lore_core::Entry> = lore_core::demo::items()?
         .into_iter()
         .map(|i| i.entry)
         .collect();
-    Ok(lore_core::corpus::generate(&templates, n, seed)
+    Ok(crate::corpus::generate(&templates, n, seed)
         .into_iter()
         .enumerate()
         .map(|(i, entry)| lore_core::ImportItem {
@@ -64,9 +44,9 @@ fn generated_items(n: usize, seed: u64) -> Result<Vec<lore_core::ImportItem>> {
 }
 
 /// Prints a figure beside its budget; returns whether it is within.
-fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
+pub fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
     let ok = value <= budget;
-    say!(
+    println!(
         "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {budget} {unit})  {}",
         if ok { "ok" } else { "OVER BUDGET" }
     );
@@ -75,7 +55,7 @@ fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
 
 /// Prints the p50 and p99 of `samples` in milliseconds beside their budgets; returns
 /// whether both hold.
-fn latency(name: &str, samples: &mut [Duration], p50_budget: f64, p99_budget: f64) -> bool {
+pub fn latency(name: &str, samples: &mut [Duration], p50_budget: f64, p99_budget: f64) -> bool {
     let p50 = figure(
         &format!("{name}, p50"),
         ms(percentile(samples, 50)),
@@ -92,7 +72,7 @@ fn latency(name: &str, samples: &mut [Duration], p50_budget: f64, p99_budget: f6
 }
 
 /// The `p`th percentile (nearest rank) of `samples`.
-fn percentile(samples: &mut [Duration], p: usize) -> Duration {
+pub fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples.sort();
     if samples.is_empty() {
         return Duration::ZERO;
@@ -101,12 +81,13 @@ fn percentile(samples: &mut [Duration], p: usize) -> Duration {
     samples[rank - 1]
 }
 
-fn ms(d: Duration) -> f64 {
+/// Milliseconds, for printing.
+pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 /// Bytes allocated on disk (what `du` reports) and apparent file lengths, recursively.
-fn dir_size(dir: &Path) -> Result<(u64, u64)> {
+pub fn dir_size(dir: &Path) -> Result<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     let (mut allocated, mut apparent) = (0, 0);
     for entry in std::fs::read_dir(dir)? {

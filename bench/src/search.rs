@@ -1,4 +1,4 @@
-//! `lore bench search`: quality on the demo evaluation set, and speed on a generated
+//! `lore-bench search`: quality on the demo evaluation set, and speed on a generated
 //! library: query latency by class, change-to-searchable, full rebuild, index size,
 //! search-side memory; with `--features fts5`, SQLite FTS5 (trigram) side by side.
 
@@ -10,11 +10,10 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::search::eval::{self, Report};
 use lore_core::{Entry, Library, SearchRequest, Writer};
 
-use super::{Scratch, dir_size, figure, latency, ms, percentile};
-use crate::cli::output::say;
+use crate::measure::{Scratch, dir_size, figure, latency, ms, percentile};
 
 /// The evaluation set, built in so the benchmark runs from anywhere.
-const EVAL: &str = include_str!("../../../fixtures/search/eval.jsonl");
+const EVAL: &str = include_str!("../../fixtures/search/eval.jsonl");
 
 /// Query classes of the latency budget, each a few queries cycled.
 pub const CLASSES: [(&str, &[&str]); 6] = [
@@ -64,18 +63,15 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let lore_quality = demo
         .evaluate(&cases)
         .context("running the evaluation set")?;
-    say!(
+    println!(
         "Search quality on the demo evaluation set ({} queries):\n{lore_quality}",
         cases.len()
     );
     if std::env::var_os("LORE_EVAL_MISSES").is_some() {
         for (case, got) in &lore_quality.misses {
-            say!(
+            println!(
                 "MISS [{}] {} → want {:?} got {:?}",
-                case.class,
-                case.query,
-                case.expect,
-                got
+                case.class, case.query, case.expect, got
             );
         }
     }
@@ -87,9 +83,9 @@ pub fn run(n: usize) -> Result<ExitCode> {
     drop(demo);
 
     // Speed on a generated library.
-    say!("\nGenerating a {n}-entry bilingual library…");
-    let entries = lore_core::corpus::generate(&demo_entries, n, 7);
-    let raw: usize = entries.iter().map(lore_core::corpus::raw_text_len).sum();
+    println!("\nGenerating a {n}-entry bilingual library…");
+    let entries = crate::corpus::generate(&demo_entries, n, 7);
+    let raw: usize = entries.iter().map(crate::corpus::raw_text_len).sum();
     let dir = scratch.0.join("large");
     {
         let mut library = Library::open(&dir, Writer::new("bench", "bench"))?;
@@ -101,11 +97,11 @@ pub fn run(n: usize) -> Result<ExitCode> {
                 entry: e.clone(),
             })
             .collect();
-        library.import(items, &mut crate::cli::progress("importing"))?;
+        library.import(items, &mut lore_app::cli::progress("importing"))?;
         let started = Instant::now();
         let indexed = library.reindex()?;
         let rebuild = started.elapsed();
-        say!("full rebuild indexed {indexed} entries");
+        println!("full rebuild indexed {indexed} entries");
         ok &= figure("full rebuild", rebuild.as_secs_f64(), 60.0, "s");
         let (index_size, _) = dir_size(&dir.join(lore_core::INDEX_DIR))?;
         ok &= figure(
@@ -142,9 +138,9 @@ pub fn run(n: usize) -> Result<ExitCode> {
     }
 
     // Query latency and memory in a fresh process that only searches.
-    let exe = std::env::current_exe().context("locating the lore binary")?;
+    let exe = std::env::current_exe().context("locating the lore-bench binary")?;
     let out = Command::new(exe)
-        .args(["bench", "search-queries", "--dir"])
+        .args(["search-queries", "--dir"])
         .arg(&dir)
         .output()?;
     if !out.status.success() {
@@ -154,7 +150,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
         );
     }
     let report = String::from_utf8_lossy(&out.stdout);
-    say!("{}", report.trim_end());
+    println!("{}", report.trim_end());
     ok &= !report.contains("OVER BUDGET");
 
     fts5::compare(
@@ -220,7 +216,7 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
         let p99 = ms(percentile(&mut samples, 99));
         figure(&format!("query p50, {class}"), p50, 1.0, "ms");
         figure(&format!("query p99, {class}"), p99, 10.0, "ms");
-        say!("latency {class}: p50 {p50:.3} ms p99 {p99:.3} ms");
+        println!("latency {class}: p50 {p50:.3} ms p99 {p99:.3} ms");
     }
     if std::env::var_os("LORE_BENCH_EACH").is_some() {
         for (_, queries) in CLASSES {
@@ -231,7 +227,7 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
                     library.search(&request(q))?;
                     samples.push(started.elapsed());
                 }
-                say!("{q}: p50 {:.3} ms", ms(percentile(&mut samples, 50)));
+                println!("{q}: p50 {:.3} ms", ms(percentile(&mut samples, 50)));
             }
         }
     }
@@ -242,7 +238,9 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
         150.0,
         "MB",
     );
-    say!("process memory: {after:.0} MB anonymous RSS in all (catalog of every entry included)");
+    println!(
+        "process memory: {after:.0} MB anonymous RSS in all (catalog of every entry included)"
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -258,7 +256,9 @@ mod fts5 {
         _: &Report,
         _: &str,
     ) -> Result<()> {
-        say!("\nSQLite FTS5 comparison: run `cargo run --release --features fts5 -- bench search`");
+        println!(
+            "\nSQLite FTS5 comparison: run `cargo run --release -p lore-bench --features fts5 -- search`"
+        );
         Ok(())
     }
 }
@@ -337,15 +337,12 @@ mod fts5 {
         let quality = eval::evaluate(cases, |case| {
             search(&small, &case.query, 10).map_err(|e| lore_core::Error::Search(e.to_string()))
         })?;
-        say!("\nSQLite FTS5 (trigram) on the same evaluation set:\n{quality}");
+        println!("\nSQLite FTS5 (trigram) on the same evaluation set:\n{quality}");
         let large = build(&scratch.join("large-fts5.db"), entries)?;
         let lore_p50 = lore_latencies(lore_report);
-        say!(
+        println!(
             "{:<20} {:>12} {:>12} {:>10}",
-            "class",
-            "Lore p50",
-            "FTS5 p50",
-            "FTS5/Lore"
+            "class", "Lore p50", "FTS5 p50", "FTS5/Lore"
         );
         for (class, queries) in CLASSES {
             let mut samples = Vec::new();
@@ -362,12 +359,12 @@ mod fts5 {
                 .find(|(c, _)| c == class)
                 .map(|(_, v)| *v)
                 .unwrap_or(f64::NAN);
-            say!(
+            println!(
                 "{class:<20} {ours:>9.3} ms {fts:>9.3} ms {:>9.1}x",
                 fts / ours
             );
         }
-        say!(
+        println!(
             "recall@3: Lore {:.3}, FTS5 {:.3} (ratio {:.2}x); MRR: Lore {:.3}, FTS5 {:.3}",
             lore.overall.recall_at_3,
             quality.overall.recall_at_3,

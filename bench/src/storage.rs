@@ -1,4 +1,4 @@
-//! `lore bench storage`: import throughput, open to first list, add latency, size on disk.
+//! `lore-bench storage`: import throughput, open to first list, add latency, size on disk.
 
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
@@ -7,13 +7,12 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::exchange::{Record, read_source};
 use lore_core::{Entry, Kind, Library, ListFilter, Writer};
 
-use super::{Scratch, dir_size, figure, latency, percentile};
-use crate::cli::output::say;
+use crate::measure::{Scratch, dir_size, figure, latency, percentile};
 
 pub fn run(n: usize) -> Result<ExitCode> {
     let scratch = Scratch::new("storage")?;
     let dir = scratch.0.join("library");
-    say!(
+    println!(
         "storage benchmark: {n} generated entries in {}",
         scratch.0.display()
     );
@@ -22,8 +21,8 @@ pub fn run(n: usize) -> Result<ExitCode> {
         .into_iter()
         .map(|i| i.entry)
         .collect();
-    let entries = lore_core::corpus::generate(&templates, n, 42);
-    let raw: usize = entries.iter().map(lore_core::corpus::raw_text_len).sum();
+    let entries = crate::corpus::generate(&templates, n, 42);
+    let raw: usize = entries.iter().map(crate::corpus::raw_text_len).sum();
     let file = scratch.0.join("corpus.jsonl");
     let mut text = String::new();
     for e in &entries {
@@ -37,7 +36,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let started = Instant::now();
     let items = read_source(&file)?;
     let mut library = Library::open(&dir, writer.clone())?;
-    let report = library.import(items, &mut crate::cli::progress("importing"))?;
+    let report = library.import(items, &mut lore_app::cli::progress("importing"))?;
     library.compact()?;
     let import = started.elapsed();
     if report.created != n {
@@ -45,12 +44,14 @@ pub fn run(n: usize) -> Result<ExitCode> {
     }
     drop(library);
 
-    // Open to first list, as a user sees it: a fresh `lore list` process.
-    let exe = std::env::current_exe().context("locating the lore binary")?;
+    // Open to first list, as a user sees it: a fresh process running `lore list` (this
+    // binary runs the lore command line itself, so no second binary has to be built).
+    let exe = std::env::current_exe().context("locating the lore-bench binary")?;
     let mut opens = Vec::new();
     for _ in 0..7 {
         let started = Instant::now();
         let status = Command::new(&exe)
+            .arg("lore")
             .arg("--data-dir")
             .arg(&dir)
             .args(["list", "--json"])
@@ -77,7 +78,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let listed = library.list(&ListFilter::default()).len();
     drop(library);
     let (size, apparent) = dir_size(&dir)?;
-    say!(
+    println!(
         "entries listed: {listed}; raw text {:.1} MB; data directory {:.1} MB on disk \
          ({:.1} MB apparent: redb preallocates file space it has not written yet)",
         raw as f64 / 1e6,

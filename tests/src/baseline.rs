@@ -8,8 +8,7 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{STORED, STRING, Schema, TEXT, Value};
 use tantivy::{Index, IndexReader, TantivyDocument};
 
-use crate::model::{Entry, Status};
-use crate::{Error, Result};
+use lore_core::{Entry, Error, Result, Status};
 
 /// A default-tokenizer index of a set of entries.
 pub struct Baseline {
