@@ -3,6 +3,7 @@
 
 mod cli;
 mod demo;
+mod digest;
 mod docs;
 mod exchange;
 mod gui;

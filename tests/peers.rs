@@ -1,9 +1,11 @@
 //! Team sync between real iroh endpoints on 127.0.0.1, relays off.
 
 use std::path::Path;
+use std::time::Duration;
 
 use lore_core::{Library, Role};
 use lore_sync::{Identity, Node, SyncError};
+use lore_tests::eventually_async;
 
 use crate::library::member;
 
@@ -138,7 +140,7 @@ async fn non_members_other_teams_and_removed_members_are_refused_before_any_cont
     .await;
     let err = mallory.sync_with(alice.addr()).await.expect_err("refused");
     assert!(
-        matches!(&err, SyncError::Refused(r) if r.contains("not a member")),
+        matches!(&err, SyncError::RefusedByPeer { reason } if reason.contains("not a member")),
         "{err}"
     );
     assert!(ids(&mallory).is_empty(), "no entry reached a non-member");
@@ -361,27 +363,40 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
     )
     .await
     .expect("join");
-    // Both know each other now (Bob dialled Alice; Alice kept Bob's address).
-    let knows = |n: &Node, other: &Node| {
+    // Both know each other now (Bob dialled Alice; Alice kept Bob's address). `last_sync`:
+    // when `n` last finished a session with `other`, if `n` knows where `other` is.
+    let last_sync = |n: &Node, other: &Node| {
         n.library()
             .lock()
             .expect("lock")
             .known_peers()
             .expect("peers")
             .iter()
-            .any(|p| p.member == other.member())
+            .find(|p| p.member == other.member())
+            .map(|p| p.last_sync)
     };
-    assert!(knows(&bob, &alice));
-    // Alice records Bob's address as her side of the session ends.
-    let started = std::time::Instant::now();
-    while !knows(&alice, &bob) && started.elapsed() < std::time::Duration::from_secs(10) {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert!(knows(&alice, &bob));
+    assert!(last_sync(&bob, &alice).is_some());
+    let (a, b) = (&alice, &bob);
+    eventually_async(
+        Duration::from_secs(10),
+        "Alice to record Bob's address as her side of the session ends",
+        || async move { last_sync(a, b) },
+    )
+    .await;
     // Timers far away: only the change notification can explain a quick arrival.
-    alice.start_syncing(std::time::Duration::from_secs(3600));
-    bob.start_syncing(std::time::Duration::from_secs(3600));
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = lore_core::model::now_millis();
+    alice.start_syncing(Duration::from_secs(3600));
+    bob.start_syncing(Duration::from_secs(3600));
+    eventually_async(
+        Duration::from_secs(10),
+        "the syncers' first sessions, with nothing left running",
+        || async move {
+            let synced = |n: &Node, other: &Node| last_sync(n, other).is_some_and(|t| t >= started);
+            let idle = |n: &Node| n.connected().iter().all(|c| !c.syncing);
+            (synced(a, b) && synced(b, a) && idle(a) && idle(b)).then_some(())
+        },
+    )
+    .await;
     let id = "faq-refund-timeline";
     alice
         .library()
@@ -393,27 +408,24 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
         })
         .expect("edit");
     alice.changed();
-    let started = std::time::Instant::now();
-    let arrived = loop {
-        let hits = bob
-            .library()
-            .lock()
-            .expect("lock")
-            .search(&lore_core::SearchRequest {
-                text: "holidayrule".into(),
-                limit: 1,
-                ..Default::default()
-            })
-            .expect("search");
-        if hits.first().is_some_and(|h| h.id == id) {
-            break true;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(20) {
-            break false;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
-    assert!(arrived, "the edit reached Bob and became searchable there");
+    eventually_async(
+        Duration::from_secs(20),
+        "the edit to reach Bob and become searchable there",
+        || async move {
+            let hits = b
+                .library()
+                .lock()
+                .expect("lock")
+                .search(&lore_core::SearchRequest {
+                    text: "holidayrule".into(),
+                    limit: 1,
+                    ..Default::default()
+                })
+                .expect("search");
+            hits.first().is_some_and(|h| h.id == id).then_some(())
+        },
+    )
+    .await;
     bob.shutdown().await;
     alice.shutdown().await;
 }

@@ -1,62 +1,70 @@
-//! Finding teammates on the local network: the node announces itself with mDNS and, when a
-//! machine of a member of its roster shows up, records where it is and syncs with it.
-//! Machines of other people are ignored (and would be refused at the handshake anyway).
-
-use std::sync::Arc;
+//! Finding teammates on the local network: the node announces itself with mDNS and tells
+//! whoever started discovery about each Lore machine that shows up. Whether a machine is a
+//! teammate's, and what to do then, is the node's to say (through [`Teammates`]):
+//! discovery knows nothing of the library, the roster or sessions.
 
 use futures_util::StreamExt;
+use iroh::Endpoint;
 use iroh_mdns_address_lookup::{DiscoveryEvent, MdnsAddressLookup};
 use tracing::{debug, info, warn};
 
-use crate::SyncError;
-use crate::node::{Shared, member_of};
-use crate::session::lock;
+use crate::addr::{member_of, short};
+use crate::error::SyncError;
 
 /// The mDNS service name Lore nodes announce themselves under.
 pub const SERVICE: &str = "lore";
 
-/// Starts announcing and listening; returns the task that acts on what is found.
-pub(crate) fn start(shared: &Arc<Shared>) -> Result<tokio::task::JoinHandle<()>, SyncError> {
-    let endpoint = shared.endpoint();
+/// What discovery needs from the node it runs for.
+pub(crate) trait Teammates: Send + Sync + 'static {
+    /// A Lore machine of `member` announced itself at `addrs`. Records where it is if it
+    /// belongs to an active member of the team; returns whether it does.
+    fn found(&self, member: &str, addrs: Vec<String>) -> Result<bool, SyncError>;
+
+    /// Sync with the known peers now.
+    fn sync_now(&self);
+}
+
+/// Starts announcing `endpoint` and listening; returns the task that tells `teammates`
+/// what is found.
+pub(crate) fn start(
+    endpoint: &Endpoint,
+    teammates: impl Teammates,
+) -> Result<tokio::task::JoinHandle<()>, SyncError> {
     let mdns = MdnsAddressLookup::builder()
         .service_name(SERVICE)
         .build(endpoint.id())
-        .map_err(|e| SyncError::Endpoint(format!("cannot start mDNS discovery: {e}")))?;
+        .map_err(|e| SyncError::Discovery(Box::new(e)))?;
     endpoint
         .address_lookup()
-        .map_err(|e| SyncError::Endpoint(format!("cannot start mDNS discovery: {e}")))?
+        .map_err(|e| SyncError::Discovery(Box::new(e)))?
         .add(mdns.clone());
-    let shared = shared.clone();
+    let me = endpoint.id();
     Ok(tokio::spawn(async move {
         let mut events = mdns.subscribe().await;
         while let Some(event) = events.next().await {
             let DiscoveryEvent::Discovered { endpoint_info, .. } = event else {
                 continue;
             };
-            let member = member_of(&endpoint_info.endpoint_id);
-            if member == shared.member() {
+            if endpoint_info.endpoint_id == me {
                 continue;
             }
+            let member = member_of(&endpoint_info.endpoint_id);
             let addrs: Vec<String> = endpoint_info
                 .ip_addrs()
                 .map(ToString::to_string)
                 .chain(endpoint_info.relay_urls().map(ToString::to_string))
                 .collect();
-            let known = lock(shared.library()).and_then(|mut library| {
-                let team = library.team()?;
-                let member_now = team.members.get(&member).is_some_and(|m| !m.removed);
-                if member_now {
-                    library.learn_peer(&member, addrs.clone())?;
-                }
-                Ok(member_now)
-            });
-            match known {
+            match teammates.found(&member, addrs.clone()) {
                 Ok(true) => {
-                    info!(peer = %member.chars().take(12).collect::<String>(), ?addrs, "found a teammate on the local network");
-                    shared.wake();
+                    info!(peer = %short(&member), ?addrs, "found a teammate on the local network");
+                    teammates.sync_now();
                 }
                 Ok(false) => debug!(%member, "a Lore node of someone not on the roster"),
-                Err(e) => warn!("cannot record a discovered peer: {e}"),
+                Err(e) => warn!(
+                    peer = %short(&member),
+                    "cannot record a discovered peer: {}",
+                    e.chain()
+                ),
             }
         }
     }))

@@ -1,11 +1,26 @@
-//! The wire format of the Lore sync protocol: length-prefixed frames with a size limit,
-//! and a small binary codec that checks every length it reads.
+//! The wire format of Lore's two protocols (sync and join): their ALPNs, the codes a
+//! connection closes with, and length-prefixed frames with a size limit in a small binary
+//! codec that checks every length it reads.
 
 use std::collections::BTreeMap;
 
 use iroh::endpoint::{RecvStream, SendStream};
 
-use crate::SyncError;
+use crate::error::SyncError;
+
+/// The ALPN of the Lore sync protocol.
+pub const ALPN: &[u8] = b"lore/sync/1";
+/// The ALPN on which a new member presents an invite.
+pub const JOIN_ALPN: &[u8] = b"lore/join/1";
+
+/// The node stopped, or a join is over.
+pub(crate) const CLOSE_DONE: u32 = 0;
+/// Another connection with the same peer stays instead of this one.
+pub(crate) const CLOSE_DUPLICATE: u32 = 1;
+/// The peer broke the protocol.
+pub(crate) const CLOSE_PROTOCOL: u32 = 2;
+/// The peer was refused.
+pub(crate) const CLOSE_REFUSED: u32 = 3;
 
 /// The largest frame a peer may send; a larger one closes the connection.
 pub const MAX_FRAME: usize = 32 * 1024 * 1024;
@@ -16,9 +31,13 @@ pub enum Frame {
     /// The first frame: which team this library belongs to, where the sender listens, the
     /// heads of its team document and how many documents it holds.
     Hello {
+        /// The team's id.
         team: String,
+        /// Where the sender listens: socket addresses, then relay URLs.
         addrs: Vec<String>,
+        /// The heads of the sender's team document.
         team_heads: Vec<u8>,
+        /// How many documents the sender holds (sizes the digest tree).
         documents: u64,
     },
     /// Document key → heads, to find what differs.
@@ -31,9 +50,13 @@ pub enum Frame {
     Refuse(String),
     /// A new member presents an invite: team id, secret, role, display name.
     Join {
+        /// The ticket's team id.
         team: String,
+        /// The ticket's secret.
         secret: String,
+        /// The ticket's role.
         role: String,
+        /// The new member's display name.
         name: String,
     },
     /// The invite was accepted: the team document.
@@ -270,11 +293,11 @@ pub async fn send(stream: &mut SendStream, frame: &Frame) -> Result<(), SyncErro
     stream
         .write_all(&(body.len() as u32).to_be_bytes())
         .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
+        .map_err(|e| SyncError::Connection(Box::new(e)))?;
     stream
         .write_all(&body)
         .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
+        .map_err(|e| SyncError::Connection(Box::new(e)))?;
     Ok(())
 }
 
@@ -284,7 +307,7 @@ pub async fn receive(stream: &mut RecvStream) -> Result<Frame, SyncError> {
     stream
         .read_exact(&mut len)
         .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
+        .map_err(|e| SyncError::Connection(Box::new(e)))?;
     let len = u32::from_be_bytes(len) as usize;
     if len > MAX_FRAME {
         return Err(SyncError::Malformed(format!(
@@ -295,6 +318,6 @@ pub async fn receive(stream: &mut RecvStream) -> Result<Frame, SyncError> {
     stream
         .read_exact(&mut body)
         .await
-        .map_err(|e| SyncError::Connection(e.to_string()))?;
+        .map_err(|e| SyncError::Connection(Box::new(e)))?;
     Frame::decode(&body)
 }

@@ -20,25 +20,46 @@ pub const PROFILE_FILE: &str = "profile.json";
 /// What can go wrong with the identity files.
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
-    #[error("cannot read or write {path}: {source}")]
+    /// A file of the identity could not be read or written.
+    #[error("cannot read or write {path}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the OS said.
         #[source]
         source: std::io::Error,
     },
+    /// The device key is not 32 bytes.
     #[error(
         "{path} is damaged (expected a 32-byte key, found {len} bytes); restore it from a backup, \
          or move it away to start as a new member"
     )]
-    BadKey { path: PathBuf, len: usize },
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// The device key can be read by other users.
     #[error(
         "{path} can be read by other users (mode {mode:o}); run `chmod 600 {path}` and try again"
     )]
-    KeyExposed { path: PathBuf, mode: u32 },
+    KeyExposed {
+        /// The key file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// The profile is not valid JSON of a profile.
     #[error(
         "{path} is damaged: {detail}; fix it or delete it (the display name will be asked again)"
     )]
-    BadProfile { path: PathBuf, detail: String },
+    BadProfile {
+        /// The profile file.
+        path: PathBuf,
+        /// What does not parse.
+        detail: String,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -153,7 +174,7 @@ fn load_or_create_key(path: &Path) -> Result<SigningKey, IdentityError> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut secret = [0u8; 32];
-            getrandom::fill(&mut secret).map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            getrandom::fill(&mut secret).map_err(|e| io(std::io::Error::other(e)))?;
             // Written whole to a private temporary file, then linked into place: a crash
             // leaves either no key or a complete one, and if another process created the
             // key meanwhile, the link fails and theirs is used.
@@ -167,7 +188,13 @@ fn load_or_create_key(path: &Path) -> Result<SigningKey, IdentityError> {
             file.sync_all().map_err(io)?;
             drop(file);
             let linked = std::fs::hard_link(&tmp, path);
-            let _ = std::fs::remove_file(&tmp);
+            if let Err(e) = std::fs::remove_file(&tmp) {
+                // The key is fine either way, but the leftover is a second copy of it.
+                tracing::warn!(
+                    "cannot remove {}, a copy of the device key: {e}; delete it by hand",
+                    tmp.display()
+                );
+            }
             match linked {
                 Ok(()) => Ok(SigningKey::from_bytes(&secret)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(path),

@@ -2,47 +2,38 @@
 //! authenticates peers by their device keys, admits only members of the team's roster,
 //! and runs the library's sync engine over one connection per peer pair.
 //! Knows nothing of pixels.
+//!
+//! Modules depend on each other one way only (see ARCHITECTURE.md); this file declares
+//! them and names the public surface.
 
+#![warn(missing_docs)]
+
+mod addr;
+mod busy;
+pub mod digest;
 pub mod discovery;
+mod endpoint;
+mod error;
 mod frame;
 pub mod identity;
+mod join;
+mod known_peers;
+mod library;
+mod link;
 mod node;
+mod peers;
 mod session;
 mod ticket;
+mod welcome;
 
-pub use frame::{Frame, MAX_FRAME};
+pub use addr::{endpoint_addr, member_of, peer_addr};
+pub use endpoint::Options;
+pub use error::{BoxError, Refusal, SyncError, TicketError};
+pub use frame::{ALPN, Frame, JOIN_ALPN, MAX_FRAME};
 pub use identity::{Identity, IdentityError};
 pub use iroh::RelayUrl;
-pub use node::{
-    ALPN, Connected, JOIN_ALPN, Node, Options, SyncReport, endpoint_addr, join, member_of,
-    peer_addr,
-};
+pub use join::join;
+pub use link::Connected;
+pub use node::Node;
+pub use session::SyncReport;
 pub use ticket::Ticket;
-
-/// What can go wrong in a sync session.
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error("cannot start the network endpoint: {0}")]
-    Endpoint(String),
-    #[error("connection failed: {0}")]
-    Connection(String),
-    #[error("malformed message from the peer: {0}; the connection was closed")]
-    Malformed(String),
-    #[error("refused: {0}")]
-    Refused(String),
-    #[error("the peer is busy with another session")]
-    Busy,
-    #[error("{0}")]
-    Library(String),
-    #[error("{0}")]
-    Ticket(String),
-}
-
-impl From<lore_core::Error> for SyncError {
-    fn from(e: lore_core::Error) -> Self {
-        match e {
-            e @ lore_core::Error::Refused { .. } => SyncError::Refused(e.to_string()),
-            e => SyncError::Library(e.to_string()),
-        }
-    }
-}

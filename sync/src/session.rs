@@ -3,24 +3,35 @@
 //! document is synced (roster changes travel first) and the peer checked again → a digest
 //! tree narrows down which documents differ → only those run automerge sync, in rounds
 //! where both sides send a batch of messages and read the other's at the same time → Bye.
+//!
+//! A session knows one stream and the library; connections and peers are the node's.
 
 use std::sync::Mutex;
 
 use iroh::endpoint::{RecvStream, SendStream};
 use lore_core::Library;
+use tracing::debug;
 
-use crate::SyncError;
+use crate::digest::Walk;
+use crate::error::{Refusal, SyncError};
 use crate::frame::{self, Frame};
-use crate::node::SyncReport;
+use crate::library::lock;
 
 const TEAM_KEY: &str = "team";
 
-pub(crate) fn lock(
-    library: &Mutex<Library>,
-) -> Result<std::sync::MutexGuard<'_, Library>, SyncError> {
-    library
-        .lock()
-        .map_err(|_| SyncError::Library("the library lock was poisoned".into()))
+/// What one session did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// The peer's member id.
+    pub peer: String,
+    /// Where the peer says it listens (its Hello).
+    pub peer_addrs: Vec<String>,
+    /// Documents that differed and were synced (the team document included).
+    pub documents: usize,
+    /// Bytes of frames sent.
+    pub bytes_sent: usize,
+    /// Bytes of frames received.
+    pub bytes_received: usize,
 }
 
 /// Sends a frame and counts it.
@@ -46,13 +57,20 @@ pub(crate) async fn session(
     };
     let result = run(library, &peer, ours, dialled, out, inp, &mut report).await;
     if let Err(e) = &result
-        && !matches!(e, SyncError::Busy)
-        && !matches!(e, SyncError::Refused(r) if r.starts_with("the peer refused"))
+        && !matches!(e, SyncError::Busy | SyncError::RefusedByPeer { .. })
     {
-        // Tell the peer why; what was stored before stays.
-        let _ = frame::send(out, &Frame::Refuse(e.to_string())).await;
+        // Tell the peer why; what was stored before stays. The stream may be broken
+        // already (that may be the error), so the peer not hearing it is no news.
+        if let Err(unsent) = frame::send(out, &Frame::Refuse(e.chain().to_string())).await {
+            debug!(
+                "could not tell the peer why the session ended: {}",
+                unsent.chain()
+            );
+        }
     }
-    let _ = out.finish();
+    if let Err(e) = out.finish() {
+        debug!("the stream was closed before the session finished it: {e}");
+    }
     result.map(|()| report)
 }
 
@@ -83,7 +101,7 @@ async fn run(
     if let Err(e) = say(out, &hello, &mut report.bytes_sent).await {
         // The peer may have stopped reading after saying why (busy, refused).
         return match receive(inp, &mut report.bytes_received).await {
-            Err(reason @ (SyncError::Busy | SyncError::Refused(_))) => Err(reason),
+            Err(reason @ (SyncError::Busy | SyncError::RefusedByPeer { .. })) => Err(reason),
             _ => Err(e),
         };
     }
@@ -98,11 +116,7 @@ async fn run(
             report.peer_addrs = addrs;
             (team_heads, documents)
         }
-        Frame::Hello { .. } => {
-            return Err(SyncError::Refused(
-                "the peer belongs to another team".into(),
-            ));
-        }
+        Frame::Hello { .. } => return Err(SyncError::Refused(Refusal::OtherTeam)),
         other => {
             return Err(SyncError::Malformed(format!(
                 "expected Hello, got {other:?}"
@@ -148,7 +162,7 @@ async fn receive(inp: &mut RecvStream, received: &mut usize) -> Result<Frame, Sy
     let frame = frame::receive(inp).await?;
     *received += frame.encode().len() + 4;
     match frame {
-        Frame::Refuse(reason) => Err(SyncError::Refused(format!("the peer refused: {reason}"))),
+        Frame::Refuse(reason) => Err(SyncError::RefusedByPeer { reason }),
         Frame::Busy => Err(SyncError::Busy),
         frame => Ok(frame),
     }
@@ -159,16 +173,13 @@ fn check_member(library: &Mutex<Library>, peer: &str) -> Result<(), SyncError> {
     let team = lock(library)?.team()?;
     match team.members.get(peer) {
         Some(m) if !m.removed => Ok(()),
-        Some(_) => Err(SyncError::Refused(format!(
-            "{peer} was removed from the team"
-        ))),
-        None => Err(SyncError::Refused(format!(
-            "{peer} is not a member of the team"
-        ))),
+        Some(_) => Err(SyncError::Refused(Refusal::Removed(peer.to_string()))),
+        None => Err(SyncError::Refused(Refusal::NotAMember(peer.to_string()))),
     }
 }
 
-/// Both sides send a frame and read the other's at once.
+/// Both sides send a frame and read the other's at once: neither can block the other on
+/// flow control.
 async fn swap(
     out: &mut SendStream,
     inp: &mut RecvStream,
@@ -184,39 +195,9 @@ async fn swap(
     receiving
 }
 
-/// Children per node of the digest tree (4 bits of a key's hash per level).
-const FANOUT: u64 = 16;
-/// The most levels of the digest tree (16^4 = 65,536 leaves: a handful of documents each
-/// in a library of 100,000).
-const MAX_LEVELS: u32 = 4;
-
-/// Levels enough for about four documents per leaf in the larger of the two libraries
-/// (both sides compute the same from the counts in their Hellos).
-fn levels_for(documents: u64) -> u32 {
-    (1..MAX_LEVELS)
-        .find(|&l| FANOUT.pow(l) * 4 >= documents)
-        .unwrap_or(MAX_LEVELS)
-}
-
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-fn fnv64(bytes: impl IntoIterator<Item = u8>, mut hash: u64) -> u64 {
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-/// The leaf of a digest tree of `levels` a document key falls in.
-fn leaf(key: &str, levels: u32) -> u64 {
-    fnv64(key.bytes(), FNV_START) % FANOUT.pow(levels)
-}
-
-/// Finds the documents whose heads differ by walking the digest tree together: at each
-/// level both sides send the hashes of the children of the nodes that still differ, so the
-/// bytes grow with how much differs, not with the library. At the leaves that differ, the
-/// documents' heads are compared.
+/// Finds the documents whose heads differ by walking the digest tree (see `digest`) with
+/// the peer: each level's hashes are swapped, then the heads in the leaves that differ.
+/// Returns the whole digest too, for recording what both sides share.
 async fn differing_documents(
     library: &Mutex<Library>,
     documents: u64,
@@ -224,50 +205,24 @@ async fn differing_documents(
     inp: &mut RecvStream,
     report: &mut SyncReport,
 ) -> Result<(lore_core::Digest, Vec<String>), SyncError> {
-    let levels = levels_for(documents);
     let digest = lock(library)?.digest()?;
-    let leaves: Vec<(u64, &String, &Vec<u8>)> = digest
-        .iter()
-        .map(|(k, v)| (leaf(k, levels), k, v))
-        .collect();
-    // Nodes that still differ at the level above; the root, to begin with.
-    let mut differing: Vec<u64> = vec![0];
-    for level in 1..=levels {
-        let children: Vec<u64> = differing
-            .iter()
-            .flat_map(|&parent| (0..FANOUT).map(move |c| parent * FANOUT + c))
-            .collect();
-        let mut hashes = vec![FNV_START; children.len()];
-        for (l, k, v) in &leaves {
-            let node = l / FANOUT.pow(levels - level);
-            if let Ok(i) = children.binary_search(&node) {
-                hashes[i] = fnv64(k.bytes().chain([0]).chain(v.iter().copied()), hashes[i]);
-            }
-        }
-        let theirs = match swap(out, inp, &Frame::Hashes(hashes.clone()), report).await? {
-            Frame::Hashes(h) if h.len() == hashes.len() => h,
+    let mut walk = Walk::new(&digest, documents);
+    while let Some(level) = walk.next_level() {
+        let theirs = match swap(out, inp, &Frame::Hashes(level.hashes.clone()), report).await? {
+            Frame::Hashes(h) => h,
             other => {
                 return Err(SyncError::Malformed(format!(
                     "expected {} digest hashes, got {other:?}",
-                    hashes.len()
+                    level.hashes.len()
                 )));
             }
         };
-        differing = children
-            .iter()
-            .zip(hashes.iter().zip(&theirs))
-            .filter(|(_, (a, b))| a != b)
-            .map(|(node, _)| *node)
-            .collect();
-        if differing.is_empty() {
-            return Ok((digest, Vec::new()));
-        }
+        walk.compare(level, &theirs)?;
     }
-    let ours: lore_core::Digest = leaves
-        .iter()
-        .filter(|(l, _, _)| differing.binary_search(l).is_ok())
-        .map(|(_, k, v)| ((*k).clone(), (*v).clone()))
-        .collect();
+    if walk.is_equal() {
+        return Ok((digest, Vec::new()));
+    }
+    let ours = walk.leaf_digest();
     let theirs = match swap(out, inp, &Frame::Digest(ours.clone()), report).await? {
         Frame::Digest(d) => d,
         other => {
@@ -276,22 +231,7 @@ async fn differing_documents(
             )));
         }
     };
-    if theirs
-        .keys()
-        .any(|k| differing.binary_search(&leaf(k, levels)).is_err())
-    {
-        return Err(SyncError::Malformed(
-            "a digest entry outside the leaves asked for".into(),
-        ));
-    }
-    let mut keys: Vec<String> = ours
-        .iter()
-        .filter(|(k, h)| theirs.get(*k) != Some(*h))
-        .map(|(k, _)| k.clone())
-        .chain(theirs.keys().filter(|k| !ours.contains_key(*k)).cloned())
-        .collect();
-    keys.sort();
-    keys.dedup();
+    let keys = walk.differing_documents(&ours, &theirs)?;
     Ok((digest, keys))
 }
 
@@ -336,15 +276,7 @@ async fn rounds(
             }
         }
         let ours_empty = batch.is_empty();
-        let mut sent = 0;
-        let mut got = 0;
-        let ours = Frame::Batch(batch);
-        // Both sides send and read at once: neither can block the other on flow control.
-        let (sending, receiving) = tokio::join!(say(out, &ours, &mut sent), receive(inp, &mut got));
-        report.bytes_sent += sent;
-        report.bytes_received += got;
-        sending?;
-        let theirs = match receiving? {
+        let theirs = match swap(out, inp, &Frame::Batch(batch), report).await? {
             Frame::Batch(items) => items,
             other => {
                 return Err(SyncError::Malformed(format!(

@@ -8,7 +8,8 @@ use std::str::FromStr;
 use lore_core::Role;
 use serde::{Deserialize, Serialize};
 
-use crate::SyncError;
+use crate::addr::endpoint_addr;
+use crate::error::{SyncError, TicketError};
 
 const PREFIX: &str = "lore1";
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
@@ -16,7 +17,9 @@ const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 /// An invite to a team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
+    /// The team's id.
     pub team: String,
+    /// The team's name, for messages.
     pub team_name: String,
     /// The inviting member (their device's public key, hex).
     pub inviter: String,
@@ -25,7 +28,9 @@ pub struct Ticket {
     /// The inviter's relay, if the team runs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relay: Option<String>,
+    /// The role the new member gets.
     pub role: Role,
+    /// The invite's secret, checked against the inviter's invite record.
     pub secret: String,
     /// Milliseconds since the Unix epoch.
     pub expires_at: i64,
@@ -87,24 +92,19 @@ impl FromStr for Ticket {
     fn from_str(s: &str) -> Result<Ticket, SyncError> {
         let text: String = s.split_whitespace().collect::<String>().to_lowercase();
         let Some(body) = text.strip_prefix(PREFIX) else {
-            return Err(SyncError::Ticket(
-                "this is not a Lore invite ticket (they start with `lore1`)".into(),
-            ));
+            return Err(TicketError::NotATicket.into());
         };
-        let damaged = || {
-            SyncError::Ticket(
-                "this ticket is damaged (a character was changed or lost); copy it again".into(),
-            )
-        };
-        let bytes = decode(body).ok_or_else(damaged)?;
+        let bytes = decode(body).ok_or(TicketError::Damaged)?;
         if bytes.len() < 4 {
-            return Err(damaged());
+            return Err(TicketError::Damaged.into());
         }
         let (json, sum) = bytes.split_at(bytes.len() - 4);
         if checksum(json) != sum {
-            return Err(damaged());
+            return Err(TicketError::Damaged.into());
         }
-        serde_json::from_slice(json).map_err(|_| damaged())
+        // The checksum held, so the text is as it was made; content that still does not
+        // read is a ticket of another version, which the user can only copy again too.
+        Ok(serde_json::from_slice(json).map_err(|_| TicketError::Damaged)?)
     }
 }
 
@@ -132,11 +132,11 @@ impl Ticket {
 
     /// Where the inviter can be reached: its addresses and relay.
     pub fn inviter_addr(&self) -> Result<iroh::EndpointAddr, SyncError> {
-        let mut addr = crate::endpoint_addr(&self.inviter, &self.addrs)?;
+        let mut addr = endpoint_addr(&self.inviter, &self.addrs)?;
         if let Some(relay) = &self.relay {
-            let url = relay.parse::<iroh::RelayUrl>().map_err(|_| {
-                SyncError::Ticket(format!("the ticket's relay `{relay}` is not a URL"))
-            })?;
+            let url = relay
+                .parse::<iroh::RelayUrl>()
+                .map_err(|_| TicketError::BadRelay(relay.clone()))?;
             addr = addr.with_relay_url(url);
         }
         Ok(addr)

@@ -1,0 +1,55 @@
+//! The iroh endpoint on the device key, and the options that say how it reaches peers.
+
+use std::net::SocketAddr;
+
+use iroh::endpoint::{RelayMode, presets};
+use iroh::{Endpoint, RelayUrl, SecretKey};
+
+use crate::error::SyncError;
+use crate::identity::Identity;
+
+/// How a node reaches its peers.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen, e.g. 0.0.0.0:7465 (or 127.0.0.1:0 in tests).
+    pub bind: SocketAddr,
+    /// A self-hosted iroh relay, for peers that cannot reach each other directly. Without
+    /// one the node works on direct addresses alone and never waits for a relay.
+    pub relay: Option<RelayUrl>,
+    /// Announce this node and find teammates on the local network with mDNS.
+    pub mdns: bool,
+}
+
+impl Options {
+    /// Direct addresses only: no relay, no mDNS.
+    pub fn direct(bind: SocketAddr) -> Options {
+        Options {
+            bind,
+            relay: None,
+            mdns: false,
+        }
+    }
+}
+
+/// An endpoint on the device key, accepting `alpns`. A relay only if one is configured; no
+/// other address lookup service, so nothing waits on a service that may be unreachable
+/// (the node adds mDNS when asked for).
+pub(crate) async fn bind(
+    identity: &Identity,
+    options: &Options,
+    alpns: Vec<Vec<u8>>,
+) -> Result<Endpoint, SyncError> {
+    let mut builder = Endpoint::builder(presets::Minimal)
+        .secret_key(SecretKey::from_bytes(&identity.secret_bytes()))
+        .clear_ip_transports()
+        .bind_addr(options.bind)
+        .map_err(|e| SyncError::Endpoint(Box::new(e)))?
+        .alpns(alpns);
+    if let Some(relay) = &options.relay {
+        builder = builder.relay_mode(RelayMode::Custom(relay.clone().into()));
+    }
+    builder
+        .bind()
+        .await
+        .map_err(|e| SyncError::Endpoint(Box::new(e)))
+}
