@@ -54,7 +54,8 @@ fn expand(tree: &str) -> Vec<String> {
         return vec![tree.split(" as ").next().unwrap_or(tree).trim().to_string()];
     };
     let prefix = &tree[..open];
-    let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
+    let close = tree.rfind('}').filter(|c| *c > open).unwrap_or(tree.len());
+    let inner = &tree[open + 1..close];
     let mut parts = Vec::new();
     let (mut depth, mut start) = (0, 0);
     for (i, c) in inner.char_indices() {
@@ -88,16 +89,28 @@ fn paths_named(source: &str) -> Vec<String> {
         .collect::<Vec<_>>()
         .join("\n");
     let mut paths = Vec::new();
-    let mut rest = code.as_str();
-    while let Some(at) = rest.find("use ") {
-        let before = rest[..at].chars().last();
-        rest = &rest[at + 4..];
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
+    // `use` items start a line (after any visibility); text in strings never does.
+    let mut offset = 0;
+    for line in code.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let item = if trimmed.starts_with("pub") {
+            trimmed
+                .strip_prefix("pub ")
+                .or_else(|| trimmed.split_once(") ").map(|(_, rest)| rest))
+                .unwrap_or(trimmed)
+        } else {
+            trimmed
+        };
+        if let Some(tree) = item.strip_prefix("use ") {
+            let start = offset + (line.len() - tree.len());
+            let end = code[start..].find(';').map_or(code.len(), |e| start + e);
+            let tree: String = code[start..end]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            paths.extend(expand(&tree));
         }
-        let end = rest.find(';').unwrap_or(rest.len());
-        let tree: String = rest[..end].split_whitespace().collect::<Vec<_>>().join(" ");
-        paths.extend(expand(&tree));
+        offset += line.len();
     }
     for (at, _) in code
         .match_indices("crate::")

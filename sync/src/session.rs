@@ -9,15 +9,13 @@
 use std::sync::Mutex;
 
 use iroh::endpoint::{RecvStream, SendStream};
-use lore_core::Library;
+use lore_core::{DocKey, Library};
 use tracing::debug;
 
 use crate::digest::Walk;
 use crate::error::{Refusal, SyncError};
 use crate::frame::{self, Frame};
 use crate::library::lock;
-
-const TEAM_KEY: &str = "team";
 
 /// What one session did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,7 +86,7 @@ async fn run(
         let digest = lib.digest()?;
         (
             lib.team()?,
-            digest.get(TEAM_KEY).cloned().unwrap_or_default(),
+            digest.get(&DocKey::team()).cloned().unwrap_or_default(),
             digest.len() as u64,
         )
     };
@@ -126,7 +124,7 @@ async fn run(
     check_member(library, peer)?;
     // The team document first: roster changes (a removal, a new role) apply before content.
     if their_team_heads != team_heads {
-        exchange(library, peer, &[TEAM_KEY.to_string()], out, inp, report).await?;
+        exchange(library, peer, &[DocKey::team()], out, inp, report).await?;
         check_member(library, peer)?;
     }
     let (digest, keys) =

@@ -387,18 +387,32 @@ impl Library {
     /// The peers this library has synced with, most recent first: the address cache that
     /// lets a node find its team again without typing anything.
     pub fn known_peers(&self) -> Result<Vec<KnownPeer>> {
-        let Some(bytes) = self.store.meta(PEERS_KEY)? else {
-            return Ok(Vec::new());
-        };
-        let mut peers: Vec<KnownPeer> = serde_json::from_slice(&bytes).unwrap_or_default();
+        let mut peers = self.stored_peers()?.map_err(|e| Error::CorruptDocument {
+            what: "peer address cache".into(),
+            detail: format!("{e}; the next sync with a teammate rewrites it"),
+        })?;
         peers.sort_by_key(|p| std::cmp::Reverse(p.last_sync));
         Ok(peers)
+    }
+
+    /// The stored address cache, or why it cannot be read.
+    fn stored_peers(&self) -> Result<std::result::Result<Vec<KnownPeer>, serde_json::Error>> {
+        Ok(match self.store.meta(PEERS_KEY)? {
+            Some(bytes) => serde_json::from_slice(&bytes),
+            None => Ok(Vec::new()),
+        })
+    }
+
+    /// The cache to update: a damaged one is replaced (it only ever holds addresses that
+    /// sessions and tickets give again), so reading reports the damage and writing ends it.
+    fn peers_to_update(&self) -> Result<Vec<KnownPeer>> {
+        Ok(self.stored_peers()?.unwrap_or_default())
     }
 
     /// Records where `member` can be reached (found on the local network, say) without
     /// claiming a sync happened.
     pub fn learn_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
-        let mut peers = self.known_peers()?;
+        let mut peers = self.peers_to_update()?;
         let last_sync = peers
             .iter()
             .find(|p| p.member == member)
@@ -419,7 +433,7 @@ impl Library {
 
     /// Records a successful sync with `member` at `addrs`.
     pub fn remember_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
-        let mut peers = self.known_peers()?;
+        let mut peers = self.peers_to_update()?;
         peers.retain(|p| p.member != member);
         peers.push(KnownPeer {
             member: member.to_string(),

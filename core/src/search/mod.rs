@@ -6,22 +6,22 @@
 //! a crash or after other processes' writes) and rebuilds when the dictionary changed.
 
 mod analysis;
+mod committer;
 pub mod eval;
+mod expand;
 mod query;
 mod schema;
 mod snippet;
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, RwLock, mpsc};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -29,6 +29,8 @@ use crate::model::{Entry, Kind, Status};
 use crate::{Error, Result};
 
 use analysis::{BigramTokenizer, ChineseTokenizer, english_analyzer, pinyin_keys};
+pub use committer::Committer;
+use expand::{expand_fuzzy, expand_prefix};
 pub use query::Mode;
 use schema::{BIGRAM, EN, Fields, ZH};
 
@@ -548,89 +550,9 @@ impl SearchIndex {
     }
 }
 
-/// How many of the best terms a prefix or a misspelling expands to (by document frequency).
-const EXPANSIONS: usize = 8;
 /// Candidates retrieved by BM25 before re-ranking with the signals, at least (three times
 /// the limit when that is more). Fewer candidates let block-max WAND prune sooner.
 const CANDIDATES: usize = 20;
-
-/// The terms of `field` that start with `prefix`, the most frequent first.
-fn expand_prefix(searcher: &tantivy::Searcher, field: Field, prefix: &str) -> Result<Vec<String>> {
-    let mut found: BTreeMap<String, u32> = BTreeMap::new();
-    let mut upper = prefix.as_bytes().to_vec();
-    upper.push(0xFF);
-    for segment in searcher.segment_readers() {
-        let index = segment.inverted_index(field).map_err(err)?;
-        let mut stream = index
-            .terms()
-            .range()
-            .ge(prefix.as_bytes())
-            .lt(&upper)
-            .into_stream()
-            .map_err(err)?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
-            }
-        }
-    }
-    Ok(most_frequent(found))
-}
-
-/// The terms of `field` within `distance` edits of `word`, the most frequent first.
-fn expand_fuzzy(
-    searcher: &tantivy::Searcher,
-    field: Field,
-    word: &str,
-    distance: u8,
-) -> Result<Vec<String>> {
-    let builder = levenshtein_automata::LevenshteinAutomatonBuilder::new(distance, true);
-    let mut found: BTreeMap<String, u32> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let index = segment.inverted_index(field).map_err(err)?;
-        let dfa = Levenshtein(builder.build_dfa(word));
-        let mut stream = index.terms().search(dfa).into_stream().map_err(err)?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                *found.entry(term.to_string()).or_default() += stream.value().doc_freq;
-            }
-        }
-    }
-    Ok(most_frequent(found))
-}
-
-fn most_frequent(found: BTreeMap<String, u32>) -> Vec<String> {
-    let mut terms: Vec<(String, u32)> = found.into_iter().collect();
-    terms.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    terms.truncate(EXPANSIONS);
-    terms.into_iter().map(|(t, _)| t).collect()
-}
-
-/// A Levenshtein DFA as an automaton over the term dictionary.
-struct Levenshtein(levenshtein_automata::DFA);
-
-impl tantivy_fst::Automaton for Levenshtein {
-    type State = u32;
-
-    fn start(&self) -> u32 {
-        self.0.initial_state()
-    }
-
-    fn is_match(&self, state: &u32) -> bool {
-        matches!(
-            self.0.distance(*state),
-            levenshtein_automata::Distance::Exact(_)
-        )
-    }
-
-    fn can_match(&self, state: &u32) -> bool {
-        *state != levenshtein_automata::SINK_STATE
-    }
-
-    fn accept(&self, state: &u32, byte: u8) -> u32 {
-        self.0.transition(*state, byte)
-    }
-}
 
 /// A stable fingerprint of the dictionary words (FNV-1a).
 fn fingerprint(words: &[String]) -> String {
@@ -640,48 +562,4 @@ fn fingerprint(words: &[String]) -> String {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("{hash:016x}")
-}
-
-/// Commits pending index changes in the background, so a change is searchable within
-/// [`COMMIT_EVERY`] plus a commit; the last commit happens when it is dropped.
-pub struct Committer {
-    index: Arc<SearchIndex>,
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Committer {
-    /// Starts committing `index` in the background.
-    pub fn start(index: Arc<SearchIndex>) -> Committer {
-        let (stop, stopped) = mpsc::channel::<()>();
-        let background = index.clone();
-        let thread = std::thread::Builder::new()
-            .name("lore-index-commit".into())
-            .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(COMMIT_EVERY)
-                {
-                    if background.pending.lock().is_ok_and(|p| p.rebuilding) {
-                        continue;
-                    }
-                    // A failed commit is retried on the next tick and on drop.
-                    let _ = background.commit();
-                }
-            })
-            .ok();
-        Committer {
-            index,
-            stop: Some(stop),
-            thread,
-        }
-    }
-}
-
-impl Drop for Committer {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-        let _ = self.index.close();
-    }
 }
