@@ -3,7 +3,7 @@
 //! library (the embedded node listens on loopback only).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
@@ -75,20 +75,16 @@ fn until_within(
     what: &str,
     check: impl Fn(&Harness<'static, LoreApp>) -> bool,
 ) {
-    let started = Instant::now();
-    loop {
+    // Frames, not a fixed wait: the worker wakes the UI when it answers.
+    let done = lore_tests::within(timeout, || {
         h.step();
-        if check(h) {
-            return;
-        }
-        assert!(
-            started.elapsed() < timeout,
-            "timed out waiting until {what}; the app says {:?}",
-            h.state().message
-        );
-        // Frames, not a fixed wait: the worker wakes the UI when it answers.
-        std::thread::sleep(Duration::from_millis(25));
-    }
+        check(h).then_some(())
+    });
+    assert!(
+        done.is_some(),
+        "timed out waiting until {what}; the app says {:?}",
+        h.state().message
+    );
 }
 
 /// Searches the demo for the broken-cup question and opens the answer (Enter).

@@ -89,3 +89,36 @@ fn the_creator_is_admin_and_a_viewer_cannot_change_entries() {
     assert_eq!(team.members["auditor"].name, "刘洋");
     assert_eq!(team.members["lead"].role, Role::Admin);
 }
+
+/// Contributing and adopting answers is one operation in core, for the app and the command
+/// line alike: an answer that is not the entry's is refused and nothing changes.
+#[test]
+fn only_an_answer_of_the_entry_can_be_adopted() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = open(dir.path(), "member-a");
+    let id = library
+        .add(Entry::new(Kind::Faq, "能开专票吗"))
+        .expect("add");
+    let entry = library
+        .contribute_answer(&id, "  可以，提供税号和开户行即可。 ")
+        .expect("contribute");
+    let answer = entry.answers[0].clone();
+    assert_eq!(
+        (answer.author.as_str(), answer.text.as_str()),
+        ("member-a", "可以，提供税号和开户行即可。")
+    );
+    let err = library
+        .adopt_answer(&id, "not-an-answer")
+        .expect_err("an unknown answer is refused");
+    assert!(
+        err.to_string().contains("has no answer not-an-answer"),
+        "{err}"
+    );
+    assert!(!library.get(&id).expect("get").answers[0].adopted);
+    let adopted = library.adopt_answer(&id, &answer.id).expect("adopt");
+    assert!(adopted.answers[0].adopted);
+    assert_eq!(
+        adopted.adopted_answer().map(|a| a.id.as_str()),
+        Some(answer.id.as_str())
+    );
+}

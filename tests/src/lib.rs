@@ -15,16 +15,21 @@ const POLL: Duration = Duration::from_millis(20);
 /// Waits until `check` returns `Some`, looking every 20 ms, and returns what it found.
 /// Panics naming `what` if `timeout` passes first: tests wait for outcomes, never for
 /// fixed times.
-pub fn eventually<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+pub fn eventually<T>(timeout: Duration, what: &str, check: impl FnMut() -> Option<T>) -> T {
+    within(timeout, check).unwrap_or_else(|| panic!("gave up after {timeout:?} waiting for {what}"))
+}
+
+/// What `check` returns once it returns `Some`, looking every 20 ms; `None` if `timeout`
+/// passes first, for callers that say themselves what went wrong.
+pub fn within<T>(timeout: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
     let started = Instant::now();
     loop {
         if let Some(found) = check() {
-            return found;
+            return Some(found);
         }
-        assert!(
-            started.elapsed() < timeout,
-            "gave up after {timeout:?} waiting for {what}"
-        );
+        if started.elapsed() >= timeout {
+            return None;
+        }
         std::thread::sleep(POLL);
     }
 }
