@@ -122,3 +122,40 @@ fn only_an_answer_of_the_entry_can_be_adopted() {
         Some(answer.id.as_str())
     );
 }
+
+/// A used invite stays used: presenting it again never re-adds, re-roles or un-removes
+/// anyone, before or after its expiry. Its own member may only fetch the team document
+/// again (a join that was cut off resumes) while still active.
+#[test]
+fn a_replayed_invite_changes_nothing_on_the_roster() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut admin = open(dir.path(), "admin-a");
+    admin.create_team_named("青木客服中心").expect("team");
+    let invite = admin.create_invite(Role::Agent, 60_000).expect("invite");
+    admin
+        .accept_invite(&invite.secret, Role::Agent, "member-x", "小李")
+        .expect("first use");
+    admin.set_role("member-x", Role::Viewer).expect("demote");
+    admin
+        .accept_invite(&invite.secret, Role::Agent, "member-x", "小李")
+        .expect("its member may fetch the team document again");
+    let role = |admin: &mut Library| admin.team().expect("team").members["member-x"].role;
+    assert_eq!(role(&mut admin), Role::Viewer, "a replay does not re-role");
+    let stranger = admin.accept_invite(&invite.secret, Role::Agent, "member-y", "路人");
+    assert!(
+        matches!(stranger, Err(lore_core::Error::InviteRefused(_))),
+        "{stranger:?}"
+    );
+    admin.remove_member("member-x").expect("remove");
+    let removed = admin.accept_invite(&invite.secret, Role::Agent, "member-x", "小李");
+    assert!(
+        matches!(removed, Err(lore_core::Error::InviteRefused(_))),
+        "{removed:?}"
+    );
+    let team = admin.team().expect("team");
+    assert!(
+        team.members["member-x"].removed,
+        "a replay does not un-remove"
+    );
+    assert!(!team.members.contains_key("member-y"), "nor adds anyone");
+}

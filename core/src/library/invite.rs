@@ -60,22 +60,28 @@ impl Library {
         };
         let mut invite: Invite =
             serde_json::from_slice(&bytes).map_err(|e| Error::Database(e.to_string()))?;
-        if let Some(used_by) = &invite.used_by {
-            if used_by != member {
-                return Err(refuse(
-                    "this invite was already used; ask an admin for a new one".into(),
-                ));
-            }
-        } else if invite.expires_at < now_millis() {
-            return Err(refuse(
-                "this invite has expired; ask an admin for a new one".into(),
-            ));
-        }
         if invite.role != role {
             return Err(refuse(format!(
                 "the ticket was altered: it says {role}, the invite was for {}",
                 invite.role
             )));
+        }
+        if let Some(used_by) = &invite.used_by {
+            // A used invite stays used: presenting it again changes nothing on the roster.
+            // The member who used it may fetch the team document again (a join that was
+            // cut off resumes), but only while they are an active member.
+            let team = self.team()?;
+            return match team.members.get(member) {
+                Some(m) if used_by == member && !m.removed => self.team_document(),
+                _ => Err(refuse(
+                    "this invite was already used; ask an admin for a new one".into(),
+                )),
+            };
+        }
+        if invite.expires_at < now_millis() {
+            return Err(refuse(
+                "this invite has expired; ask an admin for a new one".into(),
+            ));
         }
         self.require_admin()?;
         let added = Member {
