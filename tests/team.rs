@@ -115,14 +115,40 @@ pub(crate) fn serve(
 }
 
 /// Stops a node with Ctrl-C; it must end cleanly.
-pub(crate) fn interrupt(mut serve: std::process::Child) {
+pub(crate) fn interrupt(serve: std::process::Child) {
+    stop_with(serve, "-INT");
+}
+
+/// Sends `signal` (as kill(1) names it) to a node; it must end cleanly.
+fn stop_with(mut serve: std::process::Child, signal: &str) {
     let stopped = std::process::Command::new("kill")
-        .args(["-INT", &serve.id().to_string()])
+        .args([signal, &serve.id().to_string()])
         .status()
         .expect("kill");
     assert!(stopped.success());
     let status = serve.wait().expect("wait");
     assert!(status.success(), "lore serve exited with {status}");
+}
+
+/// Service managers stop a node with SIGTERM and a closed terminal sends SIGHUP: both are
+/// clean stops, the local socket removed and the library free for the next command.
+#[test]
+fn serve_stops_cleanly_on_sigterm_and_sighup() {
+    let l = lore();
+    l.ok(&["demo"]);
+    for signal in ["-TERM", "-HUP"] {
+        let (node, _stderr) = serve(&l, "127.0.0.1:0");
+        assert!(
+            l.dir().join("lore.sock").exists(),
+            "the node's socket is there"
+        );
+        stop_with(node, signal);
+        assert!(
+            !l.dir().join("lore.sock").exists(),
+            "the socket went with the node ({signal})"
+        );
+        assert!(l.ok(&["check"]).contains("read cleanly"));
+    }
 }
 
 /// Waits up to 20 s until `check` holds.
