@@ -210,3 +210,29 @@ fn many_edits_are_compacted_and_nothing_is_lost() {
     assert_eq!(l.json(&["show", &id])[0]["body"], "第20版，内容更新");
     assert_eq!(l.json(&["history", &id]).len(), 21);
 }
+
+/// Everything Lore creates in a data directory is owner-only, even when the directory
+/// already existed with a mode others can read.
+#[cfg(unix)]
+#[test]
+fn files_lore_creates_are_owner_only_in_an_existing_open_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let l = lore();
+    std::fs::create_dir_all(l.dir()).expect("mkdir");
+    std::fs::set_permissions(l.dir(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    l.ok(&["demo"]);
+    l.ok(&["search", "退款"]);
+    for name in [
+        "library.redb",
+        "lore.lock",
+        "device.key",
+        "profile.json",
+        "index",
+    ] {
+        let mode = std::fs::metadata(l.dir().join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{name} is {mode:o}: readable by others");
+    }
+}

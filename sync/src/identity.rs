@@ -238,6 +238,8 @@ fn write_atomic(path: &Path, profile: &Profile) -> Result<(), IdentityError> {
     let tmp = path.with_extension("json.partial");
     let bytes = serde_json::to_vec_pretty(profile).map_err(|e| io(std::io::Error::other(e)))?;
     std::fs::write(&tmp, bytes).map_err(io)?;
+    // Owner-only like everything in the data directory (it names the member).
+    lore_core::restrict_to_owner(&tmp).map_err(|e| io(std::io::Error::other(e)))?;
     std::fs::rename(&tmp, path).map_err(io)
 }
 

@@ -16,10 +16,7 @@ pub fn set_aside(data_dir: &Path, team_id: &str) -> Result<PathBuf> {
     let aside = data_dir
         .join(PREVIOUS_DIR)
         .join(format!("{team_id}-{stamp}"));
-    std::fs::create_dir_all(&aside).map_err(|source| Error::Write {
-        path: aside.clone(),
-        source,
-    })?;
+    crate::private::create_private_dir(&aside)?;
     move_library(data_dir, &aside)?;
     Ok(aside)
 }

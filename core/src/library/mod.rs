@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use crate::doc::{self, DocKey, Writer};
 use crate::model::{EntryId, Member, Role, Team, new_token, now_millis};
+use crate::private::create_private_dir;
 use crate::store::{CatalogRow, LibraryLock, Store, StoredDoc};
 use crate::{Error, Result};
 
@@ -161,16 +162,4 @@ impl Library {
         self.roster_checked = true;
         Ok(())
     }
-}
-
-/// Creates `dir` readable by the owner only (it holds the device key and the library).
-pub fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|source| Error::DataDir {
-        dir: dir.to_path_buf(),
-        source,
-    })
 }

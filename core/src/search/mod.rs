@@ -116,10 +116,7 @@ impl SearchIndex {
         words: &[String],
         synonyms: &[Vec<String>],
     ) -> Result<(SearchIndex, u64)> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::DataDir {
-            dir: dir.to_path_buf(),
-            source,
-        })?;
+        crate::private::create_private_dir(dir)?;
         let (schema, fields) = schema::build();
         let open = || -> Result<Index> {
             let directory = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
@@ -134,10 +131,7 @@ impl SearchIndex {
                     dir: dir.to_path_buf(),
                     source,
                 })?;
-                std::fs::create_dir_all(dir).map_err(|source| Error::DataDir {
-                    dir: dir.to_path_buf(),
-                    source,
-                })?;
+                crate::private::create_private_dir(dir)?;
                 open()?
             }
         };

@@ -28,6 +28,7 @@ impl LibraryLock {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
+        crate::private::restrict_to_owner(&path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

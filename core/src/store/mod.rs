@@ -71,6 +71,7 @@ impl Store {
             },
             other => Error::Database(format!("{}: {other}", path.display())),
         })?;
+        crate::private::restrict_to_owner(path)?;
         let store = Store { db };
         store.write(|batch| {
             batch.txn.open_table(CHUNKS)?;
