@@ -110,6 +110,33 @@ fn a_library_owned_by_another_process_is_refused_clearly() {
     l.ok(&["add", "--kind", "faq", "--title", "x"]);
 }
 
+/// Two scripts adding entries at the same moment take turns: the second waits for the
+/// library instead of failing with "in use".
+#[test]
+fn writers_at_the_same_moment_take_turns() {
+    let l = lore();
+    l.ok(&["list"]);
+    let writers: Vec<std::process::Child> = (0..4)
+        .map(|i| {
+            l.command()
+                .args(["add", "--kind", "faq", "--title", &format!("同时添加 {i}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("lore add")
+        })
+        .collect();
+    for writer in writers {
+        let out = writer.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(l.all_ids().len(), 4, "every writer's entry is there");
+}
+
 #[test]
 fn a_damaged_entry_is_named_and_the_rest_of_the_library_opens() {
     let l = lore();
