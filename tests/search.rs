@@ -304,3 +304,40 @@ fn a_write_the_index_missed_is_caught_up_on_the_next_open() {
     let (_, held) = SearchIndex::open(&path, &[], &[]).expect("reopen");
     assert_eq!(held, 1, "the next open catches up from the missed write on");
 }
+
+/// Flipped bytes in any kind of index file (tantivy would fail or even panic reading them)
+/// lead to a rebuild on open, and `reindex` never needs the old index to open.
+#[test]
+fn flipped_bytes_in_any_index_file_lead_to_a_rebuild() {
+    let l = lore();
+    l.ok(&["demo"]);
+    let ranked = |l: &lore_tests::Lore| -> Vec<String> {
+        l.json(&["search", "退款"])
+            .iter()
+            .map(|h| h["id"].to_string())
+            .collect()
+    };
+    let before = ranked(&l);
+    let index = l.dir().join(lore_core::INDEX_DIR);
+    let flip = |ext: &str| {
+        let file = std::fs::read_dir(&index)
+            .expect("the index folder")
+            .map(|e| e.expect("an entry").path())
+            .find(|p| p.extension().is_some_and(|x| x == ext))
+            .unwrap_or_else(|| panic!("a .{ext} file"));
+        let mut bytes = std::fs::read(&file).expect("read");
+        let n = bytes.len();
+        for at in [n / 3, n / 2, 2 * n / 3] {
+            bytes[at] ^= 0xff;
+        }
+        std::fs::write(&file, bytes).expect("damage");
+    };
+    for ext in ["fast", "fieldnorm", "idx", "pos", "store", "term"] {
+        flip(ext);
+        assert_eq!(ranked(&l), before, "rebuilt on open after damage to .{ext}");
+        flip(ext);
+        let rebuilt = l.json(&["reindex"]);
+        assert!(rebuilt[0]["indexed"].as_u64().unwrap_or(0) > 300, ".{ext}");
+        assert_eq!(ranked(&l), before, "reindexed after damage to .{ext}");
+    }
+}

@@ -110,8 +110,22 @@ impl Library {
         })
     }
 
-    /// Rebuilds the index from every document; returns how many entries it holds.
+    /// Rebuilds the index from every document; returns how many entries it holds. The
+    /// old index is never read: unless this process has it open, it is deleted first, so
+    /// a damaged one cannot stand in the way of its own rebuild.
     pub fn reindex(&mut self) -> Result<usize> {
+        if self.search.is_none() {
+            let dir = self.dir.join(INDEX_DIR);
+            match std::fs::remove_dir_all(&dir) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(crate::Error::Write {
+                        path: dir,
+                        source: e,
+                    });
+                }
+                _ => {}
+            }
+        }
         let index = self.open_index(false)?;
         index.begin_rebuild()?;
         let uses = self.total_uses()?;

@@ -122,9 +122,10 @@ impl SearchIndex {
             let directory = tantivy::directory::MmapDirectory::open(dir).map_err(err)?;
             Index::open_or_create(directory, schema.clone()).map_err(err)
         };
-        // The index is derived: one that cannot be opened (older schema, damaged files)
-        // is discarded and rebuilt from the library.
-        let index = match open() {
+        // The index is derived: one that cannot be opened (older schema) or that has a file
+        // whose checksum fails (flipped bytes: tantivy may panic reading them later) is
+        // discarded and rebuilt from the library.
+        let index = match open().and_then(intact) {
             Ok(index) => index,
             Err(_) => {
                 std::fs::remove_dir_all(dir).map_err(|source| Error::DataDir {
@@ -549,6 +550,16 @@ impl SearchIndex {
 const CANDIDATES: usize = 20;
 
 /// A stable fingerprint of the dictionary words (FNV-1a).
+/// The index if every one of its files passes its checksum.
+fn intact(index: Index) -> Result<Index> {
+    let damaged = index.validate_checksum().map_err(err)?;
+    if damaged.is_empty() {
+        Ok(index)
+    } else {
+        Err(Error::Search(format!("damaged index files: {damaged:?}")))
+    }
+}
+
 fn fingerprint(words: &[String]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in words.iter().flat_map(|w| w.bytes().chain([0])) {
