@@ -99,6 +99,7 @@ fn broken_files_are_refused_with_file_line_and_nothing_changes() {
             "shortcode #95 is already used",
         ),
         ("broken/undecodable.csv", 3, "undecodable bytes"),
+        ("broken/mixed-encodings.csv", 4, "mixes text encodings"),
         ("broken/bad-status.jsonl", 2, "unknown status `deleted`"),
         ("broken/markdown-bad", 1, "never closed"),
     ] {

@@ -24,10 +24,43 @@ pub(crate) fn decode(name: &str, bytes: &[u8]) -> Result<String> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(text.to_string());
     }
+    // GB18030 decodes nearly any bytes, UTF-8 Chinese included: a file whose lines are in
+    // both would be imported as garbled text, so it is refused where the second begins.
+    if let Some((line, first, second)) = second_encoding(bytes) {
+        return Err(Error::import(
+            format!("{name}:{line}"),
+            format!(
+                "the file mixes text encodings: the lines before are {first}, this one is \
+                 {second}; save the whole file again as UTF-8"
+            ),
+        ));
+    }
     encoding_rs::GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|s| s.into_owned())
         .ok_or_else(|| undecodable(name, bytes, "UTF-8 or GBK/GB18030"))
+}
+
+/// The line (1-based) where a second encoding starts, and the two encodings: lines with
+/// non-ASCII text that are valid UTF-8 beside lines that are not.
+fn second_encoding(bytes: &[u8]) -> Option<(usize, &'static str, &'static str)> {
+    let mut first = None;
+    for (n, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.is_ascii() {
+            continue;
+        }
+        let this = if std::str::from_utf8(line).is_ok() {
+            "UTF-8"
+        } else {
+            "GBK/GB18030"
+        };
+        match first {
+            None => first = Some(this),
+            Some(seen) if seen != this => return Some((n + 1, seen, this)),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// Finds the first line that decodes as neither UTF-8 nor GB18030.
