@@ -41,9 +41,16 @@ pub async fn join(
         }
     }
     let inviter = ticket.inviter_addr()?;
-    let endpoint = endpoint::bind(identity, &options, Vec::new()).await?;
+    // Presenting uses a port of its own: the one asked for (`join --listen`) is the node's,
+    // bound below, and a just-closed endpoint may still hold it.
+    let presenting = Options {
+        bind: std::net::SocketAddr::new(options.bind.ip(), 0),
+        ..options.clone()
+    };
+    let endpoint = endpoint::bind(identity, &presenting, Vec::new()).await?;
     let welcome = present(&endpoint, &inviter, ticket, identity).await;
     endpoint.close().await;
+    drop(endpoint);
     let team_document = welcome?;
     let library = Library::join(dir, identity.writer(), &team_document)?;
     let node = Node::start(library, identity, options).await?;
