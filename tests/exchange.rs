@@ -212,3 +212,50 @@ fn an_unknown_field_or_file_type_is_named() {
     let err = l.fails(&["import", path(&other)]);
     assert!(err.contains("unknown file type"), "{err}");
 }
+
+/// An entry has a size limit, on every way in: a clear error naming the limit (and for an
+/// import, the file and line), and nothing stored.
+#[test]
+fn an_entry_past_the_size_limit_is_refused_on_add_and_import() {
+    use std::io::Write as _;
+    let l = lore();
+    l.ok(&["list"]);
+    let huge = "很长的说明。".repeat(lore_core::model::MAX_ENTRY_BYTES / 18 + 1);
+    let mut add = l
+        .command()
+        .args([
+            "add",
+            "--kind",
+            "sop",
+            "--title",
+            "超长的流程",
+            "--body",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lore add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(huge.as_bytes())
+        .expect("write the body");
+    let out = add.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("an entry may be at most 512 KB"), "{err}");
+    let file = l.scratch("huge.jsonl");
+    let line = serde_json::json!({"kind": "sop", "title": "超长的流程", "body": huge});
+    std::fs::write(
+        &file,
+        format!("{{\"kind\": \"faq\", \"title\": \"短的\"}}\n{line}\n"),
+    )
+    .expect("write");
+    let err = l.fails(&["import", path(&file)]);
+    assert!(
+        err.contains(&format!("{}:2:", file.display())) && err.contains("at most 512 KB"),
+        "{err}"
+    );
+    assert!(l.all_ids().is_empty(), "nothing was stored");
+}

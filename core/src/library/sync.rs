@@ -244,6 +244,7 @@ impl Library {
                 if &entry.id != id {
                     return Err(refuse(format!("it holds entry {} instead", entry.id)));
                 }
+                entry.check_size().map_err(|e| refuse(e.to_string()))?;
                 Some(entry)
             }
             DocKey::Team => {

@@ -5,6 +5,13 @@ use serde::{Deserialize, Serialize};
 use super::{EntryId, MemberId, Millis};
 use crate::{Error, Result};
 
+/// Most text one entry may hold, all fields together (UTF-8 bytes): a long SOP is tens of
+/// KB; this bound keeps every document far below a sync frame and an import in memory.
+pub const MAX_ENTRY_BYTES: usize = 512 * 1024;
+
+/// Most text one contributed answer may hold (UTF-8 bytes).
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024;
+
 /// What an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -181,6 +188,7 @@ impl Entry {
 
     /// Checks the rules every stored entry keeps (an empty id is allowed: one is assigned).
     pub fn validate(&self) -> Result<()> {
+        self.check_size()?;
         if self.title.trim().is_empty() {
             return Err(Error::invalid(
                 "the title is empty; every entry needs a title",
@@ -210,6 +218,47 @@ impl Entry {
         } else {
             super::id::validate_entry_id(&self.id)
         }
+    }
+
+    /// Refuses an entry past the size limits ([`MAX_ENTRY_BYTES`] of text in all,
+    /// [`MAX_ANSWER_BYTES`] per answer): on add, edit, import and on receipt from a peer.
+    pub fn check_size(&self) -> Result<()> {
+        if let Some(answer) = self
+            .answers
+            .iter()
+            .find(|a| a.text.len() > MAX_ANSWER_BYTES)
+        {
+            return Err(Error::invalid(format!(
+                "answer {} is {} KB; an answer may be at most {} KB — shorten it or put the \
+                 detail in the entry's body",
+                answer.id,
+                answer.text.len() / 1024,
+                MAX_ANSWER_BYTES / 1024
+            )));
+        }
+        let lists = [
+            &self.questions,
+            &self.tags,
+            &self.turns,
+            &self.key_points,
+            &self.links,
+        ];
+        let total: usize = [&self.title, &self.body, &self.category, &self.shortcode]
+            .iter()
+            .chain([&self.persona, &self.opening].iter())
+            .map(|s| s.len())
+            .chain(lists.iter().flat_map(|l| l.iter().map(String::len)))
+            .chain(self.answers.iter().map(|a| a.text.len()))
+            .sum();
+        if total > MAX_ENTRY_BYTES {
+            return Err(Error::invalid(format!(
+                "the entry is {} KB of text; an entry may be at most {} KB — split it into \
+                 several entries and link them",
+                total / 1024,
+                MAX_ENTRY_BYTES / 1024
+            )));
+        }
+        Ok(())
     }
 
     /// The adopted answer, if the team chose one.
