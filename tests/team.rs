@@ -353,3 +353,36 @@ kill -INT $A $B; wait
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A join killed after the inviter welcomed the new member (its invite is spent) is
+/// finished by the next `serve`: the inviter is already in the address cache.
+#[test]
+fn a_join_cut_off_midway_is_finished_by_serve() {
+    let alice = lore();
+    let bob = lore();
+    alice.ok(&["--name", "Alice", "demo"]);
+    alice.ok(&["team", "create", "青木客服中心"]);
+    let listen = format!("127.0.0.1:{}", free_port());
+    let ticket = alice
+        .ok(&["invite", "--listen", &listen])
+        .trim()
+        .to_string();
+    let (alice_node, _alice_log) = serve(&alice, &listen);
+    let mut join = bob
+        .command()
+        .args(["--name", "Bob", "join", &ticket, "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("lore join");
+    // The library appears once the inviter has welcomed Bob; the library sync follows.
+    lore_tests::eventually(std::time::Duration::from_secs(20), "the welcome", || {
+        bob.dir().join(lore_core::DB_FILE).exists().then_some(())
+    });
+    join.kill().expect("kill the join midway");
+    join.wait().expect("reap");
+    let (bob_node, _bob_log) = serve(&bob, "127.0.0.1:0");
+    eventually("serve finishes the join", || bob.all_ids().len() > 300);
+    interrupt(bob_node);
+    interrupt(alice_node);
+}

@@ -52,7 +52,13 @@ pub async fn join(
     endpoint.close().await;
     drop(endpoint);
     let team_document = welcome?;
-    let library = Library::join(dir, identity.writer(), &team_document)?;
+    let mut library = Library::join(dir, identity.writer(), &team_document)?;
+    // The inviter goes into the address cache before the first sync: a join cut off after
+    // this point is finished by the next `serve` (or app), which syncs with known peers.
+    library.learn_peer(
+        &ticket.inviter,
+        ticket.addrs.iter().map(ToString::to_string).collect(),
+    )?;
     let node = Node::start(library, identity, options).await?;
     let report = node.sync_with(inviter).await?;
     Ok((node, report))

@@ -199,12 +199,19 @@ impl Drop for SocketFile {
             return;
         }
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        // Wake the listener so it sees the flag.
+        // Wake the listener so it sees the flag. If the socket file is gone (the data
+        // directory was deleted under the node), nothing can wake it: it is left to end
+        // with the process rather than hang the stop.
         #[cfg(unix)]
-        let _ = std::os::unix::net::UnixStream::connect(&self.path);
+        let woken = std::os::unix::net::UnixStream::connect(&self.path).is_ok();
+        #[cfg(not(unix))]
+        let woken = false;
         // When this returns, the listener has let go of the node and its library.
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        if let Some(thread) = self.thread.take()
+            && woken
+            && thread.join().is_err()
+        {
+            tracing::warn!("the local socket's listener panicked");
         }
         let _ = std::fs::remove_file(&self.path);
     }
