@@ -90,43 +90,56 @@ pub(crate) fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// A running `lore serve`. Stopped with [`interrupt`] in a test that goes well; a test
+/// that fails midway kills it on drop, so no node outlives its test.
+pub(crate) struct Serving(Option<std::process::Child>);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        if let Some(mut node) = self.0.take() {
+            let _ = node.kill();
+            let _ = node.wait();
+        }
+    }
+}
+
 /// Starts `lore serve` on `listen` and waits until it runs.
 pub(crate) fn serve(
     lore: &Lore,
     listen: &str,
-) -> (
-    std::process::Child,
-    std::io::BufReader<std::process::ChildStderr>,
-) {
+) -> (Serving, std::io::BufReader<std::process::ChildStderr>) {
     let mut serve = lore
         .command()
         .args(["serve", "--listen", listen])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("lore serve");
-    let mut stderr = std::io::BufReader::new(serve.stderr.take().expect("stderr"));
+    let stderr = serve.stderr.take().expect("stderr");
+    let serving = Serving(Some(serve));
+    let mut stderr = std::io::BufReader::new(stderr);
     let mut line = String::new();
     while !line.contains("lore node running") {
         line.clear();
         let n = std::io::BufRead::read_line(&mut stderr, &mut line).expect("read");
         assert!(n > 0, "lore serve ended before it ran");
     }
-    (serve, stderr)
+    (serving, stderr)
 }
 
 /// Stops a node with Ctrl-C; it must end cleanly.
-pub(crate) fn interrupt(serve: std::process::Child) {
+pub(crate) fn interrupt(serve: Serving) {
     stop_with(serve, "-INT");
 }
 
 /// Sends `signal` (as kill(1) names it) to a node; it must end cleanly.
-fn stop_with(mut serve: std::process::Child, signal: &str) {
+fn stop_with(mut serve: Serving, signal: &str) {
+    let mut node = serve.0.take().expect("a running node");
     let stopped = std::process::Command::new("kill")
-        .args([signal, &serve.id().to_string()])
+        .args([signal, &node.id().to_string()])
         .status()
         .expect("kill");
     assert!(stopped.success());
-    let status = serve.wait().expect("wait");
+    let status = node.wait().expect("wait");
     assert!(status.success(), "lore serve exited with {status}");
 }
 
