@@ -399,3 +399,26 @@ fn a_join_cut_off_midway_is_finished_by_serve() {
     interrupt(bob_node);
     interrupt(alice_node);
 }
+
+/// A ticket is signed by its inviter: one whose expiry or role was re-encoded (with a
+/// fresh checksum) is refused as altered before anything connects or is created.
+#[test]
+fn an_altered_ticket_is_refused_before_anything_happens() {
+    let alice = lore();
+    alice.ok(&["--name", "Alice", "team", "create", "青木客服中心"]);
+    let text = alice.ok(&["invite", "--role", "viewer", "--listen", "127.0.0.1:9"]);
+    let ticket: lore_sync::Ticket = text.trim().parse().expect("a signed ticket reads");
+    let mut stretched = ticket.clone();
+    stretched.expires_at += 30 * 24 * 3600 * 1000;
+    let mut promoted = ticket;
+    promoted.role = lore_core::Role::Admin;
+    for altered in [stretched, promoted] {
+        let mallory = lore();
+        let err = mallory.fails(&["join", &altered.to_string(), "--listen", "127.0.0.1:0"]);
+        assert!(err.contains("ticket was altered"), "{err}");
+        assert!(
+            !mallory.dir().join(lore_core::DB_FILE).exists(),
+            "nothing created"
+        );
+    }
+}

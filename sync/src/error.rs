@@ -100,6 +100,12 @@ pub enum TicketError {
     /// The text is a ticket whose checksum or content does not hold.
     #[error("this ticket is damaged (a character was changed or lost); copy it again")]
     Damaged,
+    /// The ticket's content is not what its inviter signed.
+    #[error(
+        "this ticket was altered after it was made (its inviter's signature does not match); \
+         ask an admin for a new one"
+    )]
+    Altered,
     /// The ticket's expiry has passed.
     #[error("this ticket has expired; ask an admin for a new one")]
     Expired,

@@ -143,6 +143,11 @@ impl Identity {
         &self.name
     }
 
+    /// The device key, which signs what this member hands out (invite tickets).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
     /// The 32 secret bytes (what iroh takes as its node secret key).
     pub fn secret_bytes(&self) -> [u8; 32] {
         self.key.to_bytes()

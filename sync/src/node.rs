@@ -106,9 +106,11 @@ impl Node {
     /// A ticket for `invite`, pointing at this node's addresses.
     pub fn ticket(&self, invite: &lore_core::Invite) -> Result<Ticket, SyncError> {
         let team = lock(self.peers.library())?.team()?;
+        let key =
+            ed25519_dalek::SigningKey::from_bytes(&self.router.endpoint().secret_key().to_bytes());
         Ok(Ticket::for_invite(
             &team,
-            self.peers.me(),
+            &key,
             self.router.endpoint().bound_sockets(),
             self.peers.relay().map(ToString::to_string),
             invite,

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
 use lore_core::Role;
 use serde::{Deserialize, Serialize};
 
@@ -34,6 +35,25 @@ pub struct Ticket {
     pub secret: String,
     /// Milliseconds since the Unix epoch.
     pub expires_at: i64,
+    /// The inviter's signature (hex) over every other field: a ticket altered after it was
+    /// made (its expiry stretched, its role raised) is refused when it is read.
+    #[serde(default)]
+    pub signature: String,
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    if text.len() != N * 2 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 fn checksum(bytes: &[u8]) -> [u8; 4] {
@@ -104,30 +124,56 @@ impl FromStr for Ticket {
         }
         // The checksum held, so the text is as it was made; content that still does not
         // read is a ticket of another version, which the user can only copy again too.
-        Ok(serde_json::from_slice(json).map_err(|_| TicketError::Damaged)?)
+        let ticket: Ticket = serde_json::from_slice(json).map_err(|_| TicketError::Damaged)?;
+        ticket.verify()?;
+        Ok(ticket)
     }
 }
 
 impl Ticket {
-    /// The ticket for `invite` of `team`, made by `inviter` (a member id), who is reached
-    /// at `addrs` or through `relay`.
+    /// The ticket for `invite` of `team`, made and signed by the inviter whose device key
+    /// is `key`, who is reached at `addrs` or through `relay`.
     pub fn for_invite(
         team: &lore_core::Team,
-        inviter: &str,
+        key: &SigningKey,
         addrs: Vec<SocketAddr>,
         relay: Option<String>,
         invite: &lore_core::Invite,
     ) -> Ticket {
-        Ticket {
+        let mut ticket = Ticket {
             team: team.id.clone(),
             team_name: team.name.clone(),
-            inviter: inviter.to_string(),
+            inviter: hex(key.verifying_key().as_bytes()),
             addrs,
             relay,
             role: invite.role,
             secret: invite.secret.clone(),
             expires_at: invite.expires_at,
-        }
+            signature: String::new(),
+        };
+        ticket.signature = hex(&key.sign(&ticket.signed_bytes()).to_bytes());
+        ticket
+    }
+
+    /// What the signature covers: the ticket with an empty signature, as JSON.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let unsigned = Ticket {
+            signature: String::new(),
+            ..self.clone()
+        };
+        serde_json::to_vec(&unsigned).unwrap_or_default()
+    }
+
+    /// Checks that the inviter named in the ticket signed every field of it.
+    fn verify(&self) -> Result<(), TicketError> {
+        let key = unhex::<32>(&self.inviter)
+            .and_then(|k| VerifyingKey::from_bytes(&k).ok())
+            .ok_or(TicketError::Altered)?;
+        let signature = unhex::<64>(&self.signature)
+            .map(|s| Signature::from_bytes(&s))
+            .ok_or(TicketError::Altered)?;
+        key.verify(&self.signed_bytes(), &signature)
+            .map_err(|_| TicketError::Altered)
     }
 
     /// Where the inviter can be reached: its addresses and relay.

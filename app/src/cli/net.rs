@@ -60,7 +60,7 @@ pub fn invite(ctx: &Context, a: InviteArgs) -> Result<ExitCode> {
     let valid_for = i64::try_from(a.expires.as_millis()).unwrap_or(i64::MAX);
     let invite = library.create_invite(a.role.into(), valid_for)?;
     let team = library.team()?;
-    let ticket = Ticket::for_invite(&team, &library.writer().member, addrs, relay, &invite);
+    let ticket = Ticket::for_invite(&team, ctx.identity()?.signing_key(), addrs, relay, &invite);
     if ctx.json {
         json_line(
             &serde_json::json!({ "ticket": ticket.to_string(), "role": ticket.role, "expires_at": ticket.expires_at }),

@@ -61,7 +61,7 @@ impl Worker {
             .unwrap_or_default();
         let ticket = Ticket::for_invite(
             &team,
-            &library.writer().member,
+            self.identity.signing_key(),
             reachable,
             self.network.relay(),
             &invite,
