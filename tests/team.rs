@@ -367,41 +367,42 @@ kill -INT $A $B; wait
     );
 }
 
-/// A join killed after the inviter welcomed the new member (its invite is spent) is
-/// finished by the next `serve`: the inviter is already in the address cache.
+/// A join cut off after the inviter welcomed the new member (its invite is spent) is
+/// finished by the next `serve`: the library was created with the team document and the
+/// inviter in its address cache in one write. The cut-off state is made in-process, the
+/// way `join` makes it, so the test does not depend on when a kill lands.
 #[test]
-fn a_join_cut_off_midway_is_finished_by_serve() {
+fn a_join_cut_off_after_the_welcome_is_finished_by_serve() {
     let alice = lore();
     let bob = lore();
     alice.ok(&["--name", "Alice", "demo"]);
     alice.ok(&["team", "create", "青木客服中心"]);
     let listen = format!("127.0.0.1:{}", free_port());
-    let ticket = alice
-        .ok(&["invite", "--listen", &listen])
-        .trim()
-        .to_string();
-    let (alice_node, _alice_log) = serve(&alice, &listen);
-    let mut join = bob
-        .command()
-        .args(["--name", "Bob", "join", &ticket, "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("lore join");
-    // The library appears once the inviter has welcomed Bob; the library sync follows.
-    lore_tests::eventually(std::time::Duration::from_secs(20), "the welcome", || {
-        bob.dir().join(lore_core::DB_FILE).exists().then_some(())
-    });
-    join.kill().expect("kill the join midway");
-    join.wait().expect("reap");
-    let (bob_node, _bob_log) = serve(&bob, "127.0.0.1:0");
-    // Up to a minute: until the inviter notices the killed joiner's connection is dead (a
-    // QUIC idle timeout), it answers the new node that it is busy with the old one.
-    lore_tests::eventually(
-        std::time::Duration::from_secs(60),
-        "serve finishes the join",
-        || (bob.all_ids().len() > 300).then_some(()),
+    lore_core::create_data_dir(&bob.dir()).expect("bob's data directory");
+    let bob_id = lore_sync::Identity::load_or_create(&bob.dir(), Some("Bob")).expect("bob");
+    let alice_id = lore_sync::Identity::load_or_create(&alice.dir(), None).expect("alice");
+    let team_document = {
+        let mut library =
+            lore_core::Library::open(&alice.dir(), alice_id.writer()).expect("alice's library");
+        let invite = library
+            .create_invite(lore_core::Role::Agent, 3_600_000)
+            .expect("invite");
+        library
+            .accept_invite(&invite.secret, invite.role, &bob_id.member_id(), "Bob")
+            .expect("the welcome")
+    };
+    let inviter = lore_core::KnownPeer {
+        member: alice_id.member_id(),
+        addrs: vec![listen.clone()],
+        last_sync: 0,
+    };
+    drop(
+        lore_core::Library::join_via(&bob.dir(), bob_id.writer(), &team_document, inviter)
+            .expect("the cut-off join's library"),
     );
+    let (alice_node, _alice_log) = serve(&alice, &listen);
+    let (bob_node, _bob_log) = serve(&bob, "127.0.0.1:0");
+    eventually("serve finishes the join", || bob.all_ids().len() > 300);
     interrupt(bob_node);
     interrupt(alice_node);
 }

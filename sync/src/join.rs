@@ -52,13 +52,15 @@ pub async fn join(
     endpoint.close().await;
     drop(endpoint);
     let team_document = welcome?;
-    let mut library = Library::join(dir, identity.writer(), &team_document)?;
-    // The inviter goes into the address cache before the first sync: a join cut off after
-    // this point is finished by the next `serve` (or app), which syncs with known peers.
-    library.learn_peer(
-        &ticket.inviter,
-        ticket.addrs.iter().map(ToString::to_string).collect(),
-    )?;
+    // The inviter enters the address cache in the write that creates the library: a join
+    // cut off at any later point is finished by the next `serve` (or app), which syncs
+    // with known peers.
+    let inviter_known = lore_core::KnownPeer {
+        member: ticket.inviter.clone(),
+        addrs: ticket.addrs.iter().map(ToString::to_string).collect(),
+        last_sync: 0,
+    };
+    let library = Library::join_via(dir, identity.writer(), &team_document, inviter_known)?;
     let node = Node::start(library, identity, options).await?;
     let report = node.sync_with(inviter).await?;
     Ok((node, report))

@@ -54,17 +54,34 @@ impl Library {
     /// Opens the library in `dir`, creating the directory and an empty library if needed.
     /// Fails with [`Error::LibraryBusy`] if another process has it open.
     pub fn open(dir: &Path, writer: Writer) -> Result<Library> {
-        Library::open_with(dir, writer, None)
+        Library::open_with(dir, writer, None, None)
     }
 
     /// Opens (creating if needed) a library that belongs to an existing team: its team
     /// document comes from a member of that team instead of being created here. Fails if
     /// the data directory already belongs to another team.
     pub fn join(dir: &Path, writer: Writer, team_document: &[u8]) -> Result<Library> {
-        Library::open_with(dir, writer, Some(team_document))
+        Library::open_with(dir, writer, Some(team_document), None)
     }
 
-    fn open_with(dir: &Path, writer: Writer, team_document: Option<&[u8]>) -> Result<Library> {
+    /// Joins as [`Library::join`] does, and records `inviter` in the address cache in the
+    /// same write that creates the library: a join cut off at any later point still knows
+    /// whom to sync with.
+    pub fn join_via(
+        dir: &Path,
+        writer: Writer,
+        team_document: &[u8],
+        inviter: KnownPeer,
+    ) -> Result<Library> {
+        Library::open_with(dir, writer, Some(team_document), Some(inviter))
+    }
+
+    fn open_with(
+        dir: &Path,
+        writer: Writer,
+        team_document: Option<&[u8]>,
+        inviter: Option<KnownPeer>,
+    ) -> Result<Library> {
         create_private_dir(dir)?;
         let lock = LibraryLock::acquire(dir)?;
         let store = Store::open(&dir.join(DB_FILE))?;
@@ -82,7 +99,7 @@ impl Library {
         match (team_document, library.store.contains(&DocKey::team())?) {
             (None, false) => library.create_team()?,
             (None, true) => {}
-            (Some(bytes), exists) => library.adopt_team(bytes, exists)?,
+            (Some(bytes), exists) => library.adopt_team(bytes, exists, inviter)?,
         }
         Ok(library)
     }
@@ -116,7 +133,7 @@ impl Library {
     }
 
     /// Takes the team document of the team being joined.
-    fn adopt_team(&mut self, bytes: &[u8], exists: bool) -> Result<()> {
+    fn adopt_team(&mut self, bytes: &[u8], exists: bool, inviter: Option<KnownPeer>) -> Result<()> {
         let mut theirs = doc::load(&[bytes.to_vec()], &DocKey::team())?;
         let team = doc::read_team(&theirs)?;
         if exists {
@@ -128,12 +145,24 @@ impl Library {
                     ours.name, ours.id
                 )));
             }
+            if let Some(peer) = inviter {
+                self.learn_peer(&peer.member, peer.addrs)?;
+            }
             return Ok(());
         }
         self.writer.attach(&mut theirs);
         let mut stored = StoredDoc::new(theirs);
-        self.store
-            .write(|b| b.save_doc(&DocKey::team(), &mut stored))?;
+        let peers = inviter
+            .map(|peer| serde_json::to_vec(&[peer]))
+            .transpose()
+            .map_err(|e| Error::Database(e.to_string()))?;
+        self.store.write(|b| {
+            b.save_doc(&DocKey::team(), &mut stored)?;
+            match &peers {
+                Some(bytes) => b.put_meta(sync::PEERS_KEY, bytes),
+                None => Ok(()),
+            }
+        })?;
         Ok(())
     }
 

@@ -382,7 +382,7 @@ pub struct KnownPeer {
     pub last_sync: crate::model::Millis,
 }
 
-const PEERS_KEY: &str = "peers";
+pub(super) const PEERS_KEY: &str = "peers";
 
 impl Library {
     /// The peers this library has synced with, most recent first: the address cache that
