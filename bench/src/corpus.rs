@@ -162,20 +162,3 @@ pub fn generate(templates: &[Entry], n: usize, seed: u64) -> Vec<Entry> {
     }
     out
 }
-
-/// The UTF-8 size of an entry's text fields: what "raw text" means in size budgets.
-pub fn raw_text_len(e: &Entry) -> usize {
-    let lists = [&e.questions, &e.tags, &e.turns, &e.key_points];
-    e.title.len()
-        + e.body.len()
-        + e.category.len()
-        + e.shortcode.len()
-        + e.persona.len()
-        + e.opening.len()
-        + lists
-            .iter()
-            .flat_map(|l| l.iter())
-            .map(String::len)
-            .sum::<usize>()
-        + e.answers.iter().map(|a| a.text.len()).sum::<usize>()
-}

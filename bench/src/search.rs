@@ -85,7 +85,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     // Speed on a generated library.
     println!("\nGenerating a {n}-entry bilingual library…");
     let entries = crate::corpus::generate(&demo_entries, n, 7);
-    let raw: usize = entries.iter().map(crate::corpus::raw_text_len).sum();
+    let raw: usize = entries.iter().map(Entry::text_len).sum();
     let dir = scratch.0.join("large");
     {
         let mut library = Library::open(&dir, Writer::new("bench", "bench"))?;

@@ -22,7 +22,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
         .map(|i| i.entry)
         .collect();
     let entries = crate::corpus::generate(&templates, n, 42);
-    let raw: usize = entries.iter().map(crate::corpus::raw_text_len).sum();
+    let raw: usize = entries.iter().map(Entry::text_len).sum();
     let file = scratch.0.join("corpus.jsonl");
     let mut text = String::new();
     for e in &entries {

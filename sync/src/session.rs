@@ -86,7 +86,7 @@ async fn run(
         let digest = lib.digest()?;
         (
             lib.team()?,
-            digest.get(&DocKey::team()).cloned().unwrap_or_default(),
+            digest.get(DocKey::TEAM).cloned().unwrap_or_default(),
             digest.len() as u64,
         )
     };
@@ -124,7 +124,7 @@ async fn run(
     check_member(library, peer)?;
     // The team document first: roster changes (a removal, a new role) apply before content.
     if their_team_heads != team_heads {
-        exchange(library, peer, &[DocKey::team()], out, inp, report).await?;
+        exchange(library, peer, &[DocKey::TEAM.to_string()], out, inp, report).await?;
         check_member(library, peer)?;
     }
     let (digest, keys) =

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::model::{EntryId, MemberId};
 
+const TEAM: &str = "team";
 const ENTRY: &str = "entry/";
 const LEDGER: &str = "ledger/";
 
@@ -19,12 +20,15 @@ pub enum DocKey {
 }
 
 impl DocKey {
+    /// The key of the team document (a constant: it is compared on every sync round).
+    pub const TEAM: &str = TEAM;
+
     /// The prefix every entry document's key starts with.
     pub const ENTRY_PREFIX: &str = ENTRY;
 
     /// Reads a stored or received key; `None` for a key that names no document of ours.
     pub fn parse(key: &str) -> Option<DocKey> {
-        if key == "team" {
+        if key == TEAM {
             Some(DocKey::Team)
         } else if let Some(id) = key.strip_prefix(ENTRY) {
             Some(DocKey::Entry(id.to_string()))
@@ -43,17 +47,12 @@ impl DocKey {
     pub fn ledger(member: &str) -> String {
         DocKey::Ledger(member.to_string()).to_string()
     }
-
-    /// The key of the team document.
-    pub fn team() -> String {
-        DocKey::Team.to_string()
-    }
 }
 
 impl fmt::Display for DocKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DocKey::Team => f.write_str("team"),
+            DocKey::Team => f.write_str(TEAM),
             DocKey::Entry(id) => write!(f, "{ENTRY}{id}"),
             DocKey::Ledger(member) => write!(f, "{LEDGER}{member}"),
         }

@@ -46,7 +46,8 @@ fn move_library(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-fn remove_if_present(path: &Path) -> Result<()> {
+/// Removes a file or folder; one that is not there is fine.
+pub(super) fn remove_if_present(path: &Path) -> Result<()> {
     let removed = if path.is_dir() {
         std::fs::remove_dir_all(path)
     } else {

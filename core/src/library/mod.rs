@@ -96,7 +96,7 @@ impl Library {
             _lock: lock,
         };
         library.load_catalog()?;
-        match (team_document, library.store.contains(&DocKey::team())?) {
+        match (team_document, library.store.contains(DocKey::TEAM)?) {
             (None, false) => library.create_team()?,
             (None, true) => {}
             (Some(bytes), exists) => library.adopt_team(bytes, exists, inviter)?,
@@ -134,7 +134,7 @@ impl Library {
 
     /// Takes the team document of the team being joined.
     fn adopt_team(&mut self, bytes: &[u8], exists: bool, inviter: Option<KnownPeer>) -> Result<()> {
-        let mut theirs = doc::load(&[bytes.to_vec()], &DocKey::team())?;
+        let mut theirs = doc::load(&[bytes.to_vec()], DocKey::TEAM)?;
         let team = doc::read_team(&theirs)?;
         if exists {
             let ours = self.team()?;
@@ -152,12 +152,9 @@ impl Library {
         }
         self.writer.attach(&mut theirs);
         let mut stored = StoredDoc::new(theirs);
-        let peers = inviter
-            .map(|peer| serde_json::to_vec(&[peer]))
-            .transpose()
-            .map_err(|e| Error::Database(e.to_string()))?;
+        let peers = inviter.map(|peer| sync::peers_bytes(&[peer])).transpose()?;
         self.store.write(|b| {
-            b.save_doc(&DocKey::team(), &mut stored)?;
+            b.save_doc(DocKey::TEAM, &mut stored)?;
             match &peers {
                 Some(bytes) => b.put_meta(sync::PEERS_KEY, bytes),
                 None => Ok(()),
@@ -187,7 +184,7 @@ impl Library {
         doc::write_team(&mut stored.doc, &team)?;
         doc::commit(&mut stored.doc, "created the library", now);
         self.store
-            .write(|b| b.save_doc(&DocKey::team(), &mut stored))?;
+            .write(|b| b.save_doc(DocKey::TEAM, &mut stored))?;
         self.roster_checked = true;
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::{Error, Result};
 impl Library {
     /// The team document.
     pub fn team(&mut self) -> Result<Team> {
-        let stored = self.doc_mut(&DocKey::team())?;
+        let stored = self.doc_mut(DocKey::TEAM)?;
         doc::read_team(&stored.doc)
     }
 
@@ -26,13 +26,13 @@ impl Library {
         if new == old {
             return Ok(old);
         }
-        let stored = self.doc_mut(&DocKey::team())?;
+        let stored = self.doc_mut(DocKey::TEAM)?;
         if let Err(e) = doc::write_team(&mut stored.doc, &new) {
-            self.docs.remove(&DocKey::team());
+            self.docs.remove(DocKey::TEAM);
             return Err(e);
         }
         doc::commit(&mut stored.doc, summary, now_millis());
-        self.persist(&DocKey::team(), None)?;
+        self.persist(DocKey::TEAM, None)?;
         if new.synonyms != old.synonyms {
             self.synonyms_changed(&new.synonyms);
         }

@@ -115,16 +115,7 @@ impl Library {
     /// a damaged one cannot stand in the way of its own rebuild.
     pub fn reindex(&mut self) -> Result<usize> {
         if self.search.is_none() {
-            let dir = self.dir.join(INDEX_DIR);
-            match std::fs::remove_dir_all(&dir) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(crate::Error::Write {
-                        path: dir,
-                        source: e,
-                    });
-                }
-                _ => {}
-            }
+            super::aside::remove_if_present(&self.dir.join(INDEX_DIR))?;
         }
         let index = self.open_index(false)?;
         index.begin_rebuild()?;

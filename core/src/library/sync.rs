@@ -167,7 +167,7 @@ impl Library {
         let mut team_changed = false;
         for (p, row) in prepared.into_iter().zip(rows) {
             received.changes += p.changes;
-            team_changed |= p.key == DocKey::team() && p.changes > 0;
+            team_changed |= p.key == DocKey::TEAM && p.changes > 0;
             session.states.insert(p.key.clone(), p.state);
             if let Some(stored) = p.stored {
                 self.docs.insert(p.key.clone(), stored);
@@ -269,7 +269,7 @@ impl Library {
 
     /// The whole team document, for a member joining the team.
     pub fn team_document(&mut self) -> Result<Vec<u8>> {
-        Ok(self.doc_mut(&DocKey::team())?.doc.save())
+        Ok(self.doc_mut(DocKey::TEAM)?.doc.save())
     }
 
     /// The heads each document had when the last session with `peer` ended in agreement
@@ -384,6 +384,11 @@ pub struct KnownPeer {
 
 pub(super) const PEERS_KEY: &str = "peers";
 
+/// The address cache as stored under [`PEERS_KEY`].
+pub(super) fn peers_bytes(peers: &[KnownPeer]) -> Result<Vec<u8>> {
+    serde_json::to_vec(peers).map_err(|e| Error::Database(e.to_string()))
+}
+
 impl Library {
     /// The peers this library has synced with, most recent first: the address cache that
     /// lets a node find its team again without typing anything.
@@ -428,7 +433,7 @@ impl Library {
     }
 
     fn put_peers(&mut self, peers: &[KnownPeer]) -> Result<()> {
-        let bytes = serde_json::to_vec(peers).map_err(|e| Error::Database(e.to_string()))?;
+        let bytes = peers_bytes(peers)?;
         self.store.write(|b| b.put_meta(PEERS_KEY, &bytes))
     }
 

@@ -236,20 +236,7 @@ impl Entry {
                 MAX_ANSWER_BYTES / 1024
             )));
         }
-        let lists = [
-            &self.questions,
-            &self.tags,
-            &self.turns,
-            &self.key_points,
-            &self.links,
-        ];
-        let total: usize = [&self.title, &self.body, &self.category, &self.shortcode]
-            .iter()
-            .chain([&self.persona, &self.opening].iter())
-            .map(|s| s.len())
-            .chain(lists.iter().flat_map(|l| l.iter().map(String::len)))
-            .chain(self.answers.iter().map(|a| a.text.len()))
-            .sum();
+        let total = self.text_len();
         if total > MAX_ENTRY_BYTES {
             return Err(Error::invalid(format!(
                 "the entry is {} KB of text; an entry may be at most {} KB — split it into \
@@ -259,6 +246,33 @@ impl Entry {
             )));
         }
         Ok(())
+    }
+
+    /// The UTF-8 size of all the entry's text, answers included: what size limits and
+    /// "raw text" in storage budgets measure.
+    pub fn text_len(&self) -> usize {
+        let texts = [
+            &self.title,
+            &self.body,
+            &self.category,
+            &self.shortcode,
+            &self.persona,
+            &self.opening,
+        ];
+        let lists = [
+            &self.questions,
+            &self.tags,
+            &self.turns,
+            &self.key_points,
+            &self.links,
+        ];
+        texts.iter().map(|s| s.len()).sum::<usize>()
+            + lists
+                .iter()
+                .flat_map(|l| l.iter())
+                .map(String::len)
+                .sum::<usize>()
+            + self.answers.iter().map(|a| a.text.len()).sum::<usize>()
     }
 
     /// The adopted answer, if the team chose one.

@@ -549,7 +549,6 @@ impl SearchIndex {
 /// the limit when that is more). Fewer candidates let block-max WAND prune sooner.
 const CANDIDATES: usize = 20;
 
-/// A stable fingerprint of the dictionary words (FNV-1a).
 /// The index if every one of its files passes its checksum.
 fn intact(index: Index) -> Result<Index> {
     let damaged = index.validate_checksum().map_err(err)?;
@@ -560,6 +559,7 @@ fn intact(index: Index) -> Result<Index> {
     }
 }
 
+/// A stable fingerprint of the dictionary words (FNV-1a).
 fn fingerprint(words: &[String]) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in words.iter().flat_map(|w| w.bytes().chain([0])) {
