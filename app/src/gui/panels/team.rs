@@ -7,6 +7,7 @@ use lore_core::Role;
 use crate::gui::clipboard::Clipboard;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Done, Job, Teammate};
+use crate::gui::widgets::field::field_with_button_ui;
 use crate::gui::widgets::local_time;
 use crate::gui::widgets::qr::Qr;
 
@@ -87,14 +88,10 @@ impl TeamPanel {
             }
             ui.separator();
             ui.label(lang.t(Key::JoinOther));
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(Key::Ticket));
-                ui.text_edit_singleline(&mut self.join)
-                    .labelled_by(label.id);
-                if ui.button(lang.t(Key::JoinTeam)).clicked() {
-                    jobs.push(Job::Join(self.join.trim().to_string()));
-                }
-            });
+            let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
+            if field_with_button_ui(ui, ticket, &mut self.join, join) {
+                jobs.push(Job::Join(self.join.trim().to_string()));
+            }
         });
         jobs
     }

@@ -5,6 +5,7 @@ use egui::RichText;
 
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::Job;
+use crate::gui::widgets::field::field_with_button_ui;
 
 /// What the user types on the welcome screen.
 #[derive(Debug, Default)]
@@ -32,24 +33,16 @@ impl WelcomePanel {
                 jobs.push(Job::Demo);
             }
             ui.add_space(16.0);
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(Key::TeamName));
-                ui.text_edit_singleline(&mut self.team_name)
-                    .labelled_by(label.id);
-                if ui.button(lang.t(Key::CreateTeam)).clicked() {
-                    jobs.push(Job::CreateTeam(self.team_name.clone()));
-                }
-            });
+            let (name, create) = (lang.t(Key::TeamName), lang.t(Key::CreateTeam));
+            if field_with_button_ui(ui, name, &mut self.team_name, create) {
+                jobs.push(Job::CreateTeam(self.team_name.clone()));
+            }
             ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let label = ui.label(lang.t(Key::Ticket));
-                ui.text_edit_singleline(&mut self.ticket)
-                    .labelled_by(label.id);
-                if ui.button(lang.t(Key::JoinTeam)).clicked() {
-                    *message = None;
-                    jobs.push(Job::Join(self.ticket.trim().to_string()));
-                }
-            });
+            let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
+            if field_with_button_ui(ui, ticket, &mut self.ticket, join) {
+                *message = None;
+                jobs.push(Job::Join(self.ticket.trim().to_string()));
+            }
             if let Some((true, error)) = message {
                 ui.add_space(12.0);
                 ui.label(
