@@ -42,7 +42,7 @@ fn the_demo_library_is_a_realistic_bilingual_team_knowledge_base() {
         "{item}"
     );
 
-    let mut library = Library::open(&l.dir(), Writer::new("reader", "reader")).expect("open");
+    let mut library = Library::open(&l.dir(), Writer::generate("reader")).expect("open");
     let team = library.team().expect("team");
     assert!(!team.name.is_empty());
     let roles: Vec<Role> = team.active_members().iter().map(|m| m.role).collect();

@@ -1,6 +1,8 @@
 //! Documents and merging: what happens when replicas edit apart and meet again.
 
-use lore_core::{Entry, EntryReplica, Kind, Status, Writer};
+use lore_core::{Entry, EntryReplica, Kind, Status};
+
+use crate::library::{member_id, writer};
 
 fn faq(body: &str) -> Entry {
     let mut e = Entry::new(Kind::Faq, "退款多久到账？");
@@ -12,8 +14,8 @@ fn faq(body: &str) -> Entry {
 
 /// Two replicas of the same entry, written by different members.
 fn pair(entry: &Entry) -> (EntryReplica, EntryReplica) {
-    let mut a = EntryReplica::create(&Writer::new("member-a", "李华"), entry).expect("create");
-    let b = a.fork(&Writer::new("member-b", "陈磊"));
+    let mut a = EntryReplica::create(&writer("李华"), entry).expect("create");
+    let b = a.fork(&writer("陈磊"));
     (a, b)
 }
 
@@ -95,8 +97,8 @@ fn concurrent_title_edits_converge_and_history_names_both_members() {
     assert_eq!(merged.title, "退款多久能到账？");
     assert_eq!(merged.questions, vec!["钱啥时候退回来".to_string()]);
     let members: Vec<String> = a.history().into_iter().map(|c| c.member).collect();
-    assert!(members.contains(&"member-a".to_string()), "{members:?}");
-    assert!(members.contains(&"member-b".to_string()), "{members:?}");
+    assert!(members.contains(&member_id("李华")), "{members:?}");
+    assert!(members.contains(&member_id("陈磊")), "{members:?}");
 }
 
 #[test]
@@ -128,6 +130,6 @@ fn saved_replicas_load_with_every_field() {
     e.internal = true;
     let (mut a, _) = pair(&e);
     let bytes = a.save();
-    let loaded = EntryReplica::load(&bytes, &Writer::new("m", "n")).expect("load");
+    let loaded = EntryReplica::load(&bytes, &writer("n")).expect("load");
     assert_eq!(loaded.entry().expect("read"), a.entry().expect("read"));
 }

@@ -2,20 +2,36 @@
 
 use lore_core::{Entry, Kind, Library, Role, Writer};
 
-/// A roster entry for `id` with `role`.
-pub fn member(id: &str, role: Role) -> lore_core::Member {
+/// The writer of a test member called `name`: the same device key every time, so a test
+/// can open a library as the same member again.
+pub fn writer(name: &str) -> Writer {
+    let mut seed = [7u8; 32];
+    for (i, b) in name.bytes().enumerate() {
+        seed[i % 32] ^= b.wrapping_add(i as u8);
+    }
+    Writer::new(ed25519_dalek::SigningKey::from_bytes(&seed), name)
+}
+
+/// The member id of the test member called `name`.
+pub fn member_id(name: &str) -> String {
+    writer(name).member
+}
+
+/// A roster entry for the test member called `name`, with `role`.
+pub fn member(name: &str, role: Role) -> lore_core::Member {
     lore_core::Member {
-        id: id.into(),
-        name: id.into(),
+        id: member_id(name),
+        name: name.into(),
         role,
         added_by: String::new(),
         added_at: 0,
         removed: false,
+        history_ends: Default::default(),
     }
 }
 
 fn open(dir: &std::path::Path, member: &str) -> Library {
-    Library::open(dir, Writer::new(member, member)).expect("open the library")
+    Library::open(dir, writer(member)).expect("open the library")
 }
 
 #[test]
@@ -35,15 +51,21 @@ fn uses_are_counted_per_member_and_summed_over_ledgers() {
         library
             .update_team("added member-b", |team| {
                 team.members
-                    .insert("member-b".into(), member("member-b", Role::Agent));
+                    .insert(member_id("member-b"), member("member-b", Role::Agent));
                 Ok(())
             })
             .expect("admin adds member-b");
     }
     let mut library = open(dir.path(), "member-b");
     library.record_use(&id).expect("use");
-    assert_eq!(library.ledger("member-a").expect("ledger").uses[&id], 2);
-    assert_eq!(library.ledger("member-b").expect("ledger").uses[&id], 1);
+    assert_eq!(
+        library.ledger(&member_id("member-a")).expect("ledger").uses[&id],
+        2
+    );
+    assert_eq!(
+        library.ledger(&member_id("member-b")).expect("ledger").uses[&id],
+        1
+    );
     assert_eq!(library.total_uses().expect("totals")[&id], 3);
 }
 
@@ -71,23 +93,21 @@ fn the_creator_is_admin_and_a_viewer_cannot_change_entries() {
         assert_eq!(library.my_role().expect("role"), Role::Admin);
         library
             .update_team("added a viewer", |team| {
-                let mut auditor = member("auditor", Role::Viewer);
-                auditor.name = "刘洋".into();
-                team.members.insert("auditor".into(), auditor);
+                let auditor = member("刘洋", Role::Viewer);
+                team.members.insert(auditor.id.clone(), auditor);
                 Ok(())
             })
             .expect("update team");
     }
-    let mut library =
-        Library::open(dir.path(), Writer::new("auditor", "刘洋")).expect("open the library");
+    let mut library = Library::open(dir.path(), writer("刘洋")).expect("open the library");
     let err = library
         .add(Entry::new(Kind::Faq, "x"))
         .expect_err("viewers cannot add");
     assert!(err.to_string().contains("you are a viewer"), "{err}");
     assert!(library.is_empty());
     let team = library.team().expect("team");
-    assert_eq!(team.members["auditor"].name, "刘洋");
-    assert_eq!(team.members["lead"].role, Role::Admin);
+    assert_eq!(team.members[&member_id("刘洋")].name, "刘洋");
+    assert_eq!(team.members[&member_id("lead")].role, Role::Admin);
 }
 
 /// Contributing and adopting answers is one operation in core, for the app and the command
@@ -105,7 +125,10 @@ fn only_an_answer_of_the_entry_can_be_adopted() {
     let answer = entry.answers[0].clone();
     assert_eq!(
         (answer.author.as_str(), answer.text.as_str()),
-        ("member-a", "可以，提供税号和开户行即可。")
+        (
+            member_id("member-a").as_str(),
+            "可以，提供税号和开户行即可。"
+        )
     );
     let err = library
         .adopt_answer(&id, "not-an-answer")

@@ -11,7 +11,7 @@ use lore_tests::{eventually, fixture};
 use crate::lore;
 
 fn demo_library(dir: &std::path::Path) -> Library {
-    let mut library = Library::open(dir, Writer::new("tester", "tester")).expect("open");
+    let mut library = Library::open(dir, Writer::generate("tester")).expect("open");
     lore_core::demo::load(&mut library, &mut |_, _| {}).expect("demo");
     library
 }
@@ -123,7 +123,7 @@ fn changes_become_searchable_and_archived_entries_hide() {
 #[test]
 fn published_ranks_above_draft_and_filters_apply() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut library = Library::open(dir.path(), Writer::new("t", "t")).expect("open");
+    let mut library = Library::open(dir.path(), Writer::generate("t")).expect("open");
     for (title, status) in [
         ("咖啡机除垢方法（草稿）", Status::Draft),
         ("咖啡机除垢方法", Status::Published),

@@ -98,7 +98,7 @@ fn every_acknowledged_add_survives_sigkill() {
 fn a_library_owned_by_another_process_is_refused_clearly() {
     let l = lore();
     l.ok(&["list"]);
-    let owner = lore_core::Library::open(&l.dir(), lore_core::Writer::new("owner", "owner"))
+    let owner = lore_core::Library::open(&l.dir(), lore_core::Writer::generate("owner"))
         .expect("this process owns the library");
     let err = l.fails(&["add", "--kind", "faq", "--title", "x"]);
     assert!(

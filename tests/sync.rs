@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use lore_core::{Entry, Error, Kind, Library, Role, SearchRequest, Status, Writer};
+use lore_core::{Entry, Error, Kind, Library, Role, SearchRequest, Status};
 
-use crate::library::member;
+use crate::library::{member, member_id, writer};
 
 /// Runs the sync protocol between two libraries until neither has anything to send.
 /// Returns the bytes of sync messages exchanged.
@@ -35,7 +35,7 @@ fn sync(a: &mut Library, a_id: &str, b: &mut Library, b_id: &str) -> Result<usiz
 }
 
 fn open(dir: &Path, id: &str) -> Library {
-    Library::open(dir, Writer::new(id, id)).expect("open")
+    Library::open(dir, writer(id)).expect("open")
 }
 
 /// An admin's library with the demo content, and a second member's library joined to it.
@@ -43,13 +43,12 @@ fn team(root: &Path, role: Role) -> (Library, Library) {
     let mut a = open(&root.join("a"), "alice");
     lore_core::demo::load(&mut a, &mut |_, _| {}).expect("demo");
     a.update_team("invited bob", |t| {
-        t.members.insert("bob".into(), member("bob", role));
+        t.members.insert(member_id("bob"), member("bob", role));
         Ok(())
     })
     .expect("roster");
     let team_document = a.team_document().expect("team document");
-    let b =
-        Library::join(&root.join("b"), Writer::new("bob", "bob"), &team_document).expect("join");
+    let b = Library::join(&root.join("b"), writer("bob"), &team_document).expect("join");
     (a, b)
 }
 
@@ -103,7 +102,12 @@ fn concurrent_edits_while_apart_merge_without_losing_either() {
     assert!(ea.tags.contains(&"时效".to_string()) && ea.tags.contains(&"节假日".to_string()));
     let history = a.history(id).expect("history");
     assert!(
-        history.iter().any(|c| c.member == "bob") && history.iter().any(|c| c.member == "alice")
+        history
+            .iter()
+            .any(|c| c.member == crate::library::member_id("bob") && c.verified)
+            && history
+                .iter()
+                .any(|c| c.member == crate::library::member_id("alice") && c.verified)
     );
 }
 
@@ -114,7 +118,7 @@ fn a_viewers_changes_are_refused_and_nothing_is_stored() {
     sync(&mut a, "alice", &mut b, "bob").expect("first sync");
     // Alice makes Bob a viewer; Bob, not knowing yet, edits an entry.
     a.update_team("bob is a viewer now", |t| {
-        if let Some(m) = t.members.get_mut("bob") {
+        if let Some(m) = t.members.get_mut(&member_id("bob")) {
             m.role = Role::Viewer;
         }
         Ok(())
@@ -225,12 +229,8 @@ fn a_data_directory_of_another_team_cannot_join() {
     let (mut a, _) = team(root.path(), Role::Agent);
     let team_document = a.team_document().expect("team document");
     drop(open(&root.path().join("other"), "bob"));
-    let err = Library::join(
-        &root.path().join("other"),
-        Writer::new("bob", "bob"),
-        &team_document,
-    )
-    .expect_err("another team's directory");
+    let err = Library::join(&root.path().join("other"), writer("bob"), &team_document)
+        .expect_err("another team's directory");
     assert!(
         err.to_string()
             .contains("already holds the library of team"),

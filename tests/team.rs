@@ -60,7 +60,7 @@ fn members_who_are_not_admins_are_refused_with_whom_to_ask() {
         .member_id();
     {
         // The team's admin set up this library and added this device as an agent.
-        let mut library = Library::open(&l.dir(), Writer::new("boss", "周静")).expect("open");
+        let mut library = Library::open(&l.dir(), Writer::generate("周静")).expect("open");
         library
             .update_team("invited", |t| {
                 t.members.insert(me.clone(), member(&me, Role::Agent));

@@ -57,7 +57,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let mut ok = true;
 
     // Quality on the demo library.
-    let mut demo = Library::open(&scratch.0.join("demo"), Writer::new("bench", "bench"))?;
+    let mut demo = Library::open(&scratch.0.join("demo"), Writer::generate("bench"))?;
     lore_core::demo::load(&mut demo, &mut |_, _| {})?;
     let cases = eval::parse(EVAL)?;
     let lore_quality = demo
@@ -88,7 +88,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     let raw: usize = entries.iter().map(Entry::text_len).sum();
     let dir = scratch.0.join("large");
     {
-        let mut library = Library::open(&dir, Writer::new("bench", "bench"))?;
+        let mut library = Library::open(&dir, Writer::generate("bench"))?;
         let items = entries
             .iter()
             .enumerate()
@@ -193,7 +193,7 @@ fn rss_anon_mb() -> f64 {
 
 /// The query phase, run in its own process: latency by class and memory.
 pub fn queries(dir: &Path) -> Result<ExitCode> {
-    let mut library = Library::open(dir, Writer::new("bench", "bench"))?;
+    let mut library = Library::open(dir, Writer::generate("bench"))?;
     let before = rss_anon_mb();
     library.search_index()?;
     for (class, queries) in CLASSES {

@@ -32,7 +32,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
     std::fs::write(&file, text)?;
 
     // Import: read, check and write the whole file in one transaction.
-    let writer = Writer::new("bench", "bench");
+    let writer = Writer::generate("bench");
     let started = Instant::now();
     let items = read_source(&file)?;
     let mut library = Library::open(&dir, writer.clone())?;

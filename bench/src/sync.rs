@@ -47,6 +47,7 @@ async fn member(root: &Path, admin: &Node, name: &str) -> Result<Node> {
                     added_by: String::new(),
                     added_at: 0,
                     removed: false,
+                    history_ends: Default::default(),
                 },
             );
             Ok(())

@@ -99,6 +99,7 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
                 added_by: me.clone(),
                 added_at: now,
                 removed: false,
+                history_ends: Default::default(),
             });
         }
         for c in &demo.categories {

@@ -155,7 +155,7 @@ impl Identity {
 
     /// A document writer for this member with a fresh actor id (one per process).
     pub fn writer(&self) -> Writer {
-        Writer::new(self.member_id(), self.name.clone())
+        Writer::new(self.key.clone(), self.name.clone())
     }
 }
 

@@ -183,11 +183,20 @@ pub fn history(ctx: &Context, a: IdArg) -> Result<ExitCode> {
     let changes = library.history(&id)?;
     let team = library.team()?;
     for c in changes.iter().rev() {
-        let name = team.member_name(&c.member);
+        // Only a change whose signature checks out is put to a member's name.
+        let name = if c.verified {
+            team.member_name(&c.member)
+        } else {
+            "(unverified)".to_string()
+        };
         if ctx.json {
             json_line(&HistoryLine {
                 time: lore_core::exchange::format_time(c.time),
-                member: c.member.clone(),
+                member: if c.verified {
+                    c.member.clone()
+                } else {
+                    String::new()
+                },
                 name,
                 summary: c.summary.clone(),
                 hash: c.hash.clone(),

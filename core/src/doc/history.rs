@@ -9,13 +9,18 @@ use crate::model::{MemberId, Millis};
 /// One change to a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// The member who made it (empty if the change carries no author).
+    /// The member its actor id names (empty if it names none).
     pub member: MemberId,
+    /// Whether the member's signature of this change is on record here and checks out:
+    /// only then is `member` its proven author.
+    pub verified: bool,
     pub time: Millis,
     /// A one-line summary of what changed.
     pub summary: String,
     /// The automerge change hash, hex.
     pub hash: String,
+    #[serde(skip)]
+    pub(crate) change: automerge::ChangeHash,
 }
 
 /// Every change of `doc`, oldest first.
@@ -24,13 +29,12 @@ pub(crate) fn changes_of(doc: &mut AutoCommit) -> Vec<Change> {
         .get_changes_meta(&[])
         .into_iter()
         .map(|meta| Change {
-            member: meta
-                .author
-                .map(|a| super::member_of(a.as_bytes()))
-                .unwrap_or_default(),
+            member: super::member_of_actor(&meta.actor).unwrap_or_default(),
+            verified: false,
             time: meta.timestamp * 1000,
             summary: meta.message.map(|m| m.into_owned()).unwrap_or_default(),
             hash: meta.hash.to_string(),
+            change: meta.hash,
         })
         .collect();
     // Changes come in causal order; a stable sort by time keeps causal order among equals.

@@ -5,6 +5,7 @@ mod entry;
 mod history;
 mod key;
 mod ledger;
+pub mod proof;
 mod replica;
 pub(crate) mod summary;
 mod team;
@@ -14,37 +15,70 @@ pub use history::Change;
 pub(crate) use history::changes_of;
 pub use key::DocKey;
 pub(crate) use ledger::{read_ledger, write_ledger};
+pub use proof::{Proofs, Seal, member_of_actor};
 pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};
 
-use automerge::{ActorId, Author, AutoCommit, TextEncoding, transaction::CommitOptions};
+use automerge::{ActorId, AutoCommit, TextEncoding, transaction::CommitOptions};
+use ed25519_dalek::SigningKey;
 
 use crate::{Error, Result, model::MemberId};
 
-/// Who is writing: the member (for attribution) and this process's actor id.
-/// A fresh actor per process: automerge actor ids must never be reused across processes.
-#[derive(Debug, Clone)]
+/// Who is writing: the member, their device key (which signs every change they make), and
+/// this process's actor id. A fresh actor per process: automerge actor ids must never be
+/// reused across processes.
+#[derive(Clone)]
 pub struct Writer {
     pub member: MemberId,
     pub name: String,
+    key: SigningKey,
     pub(crate) actor: ActorId,
 }
 
+impl std::fmt::Debug for Writer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writer")
+            .field("member", &self.member)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Writer {
-    /// A writer for `member` with a fresh actor id.
-    pub fn new(member: impl Into<MemberId>, name: impl Into<String>) -> Writer {
+    /// A writer for the member whose device key is `key`, with a fresh actor id. The member
+    /// id is the key's public half, hex.
+    pub fn new(key: SigningKey, name: impl Into<String>) -> Writer {
+        let public = key.verifying_key();
         Writer {
-            member: member.into(),
+            member: proof::hex(public.as_bytes()),
             name: name.into(),
-            actor: ActorId::random(),
+            actor: proof::actor_for(&public),
+            key,
         }
     }
 
-    /// Makes `doc` record changes as this writer; the actor → member binding travels inside
-    /// the document (automerge authors), so history shows members on every replica.
+    /// A writer with a new random key: a member of its own (tools, tests, benchmarks).
+    pub fn generate(name: impl Into<String>) -> Writer {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).expect("the operating system's random source is unavailable");
+        Writer::new(SigningKey::from_bytes(&secret), name)
+    }
+
+    /// The same member with a fresh actor id (for changes that must not extend this
+    /// writer's line of changes).
+    pub(crate) fn fresh(&self) -> Writer {
+        Writer::new(self.key.clone(), self.name.clone())
+    }
+
+    /// Signs change `hash` of document `doc_key` as this member.
+    pub(crate) fn sign(&self, doc_key: &str, hash: &automerge::ChangeHash) -> Seal {
+        proof::sign(&self.key, doc_key, hash)
+    }
+
+    /// Makes `doc` record changes as this writer. The actor id starts with the member's
+    /// public key, so every change names its author (see [`proof`]).
     pub(crate) fn attach(&self, doc: &mut AutoCommit) {
         doc.set_actor(self.actor.clone());
-        doc.set_author(Some(Author::from(member_bytes(&self.member))));
     }
 
     /// A new empty document written by this writer.
@@ -52,27 +86,6 @@ impl Writer {
         let mut doc = AutoCommit::new_with_encoding(TEXT_ENCODING);
         self.attach(&mut doc);
         doc
-    }
-}
-
-/// A member id as author bytes: the 32 key bytes for a hex public key, else its UTF-8.
-fn member_bytes(member: &str) -> Vec<u8> {
-    let hex = member.len() == 64 && member.bytes().all(|b| b.is_ascii_hexdigit());
-    if hex {
-        (0..32)
-            .filter_map(|i| u8::from_str_radix(&member[2 * i..2 * i + 2], 16).ok())
-            .collect()
-    } else {
-        member.as_bytes().to_vec()
-    }
-}
-
-/// The member id of author bytes (the inverse of [`member_bytes`]).
-pub fn member_of(bytes: &[u8]) -> MemberId {
-    if bytes.len() == 32 {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    } else {
-        String::from_utf8_lossy(bytes).into_owned()
     }
 }
 

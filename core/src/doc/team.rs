@@ -27,6 +27,8 @@ struct MemberDoc {
     added_by: String,
     added_at: i64,
     removed: bool,
+    /// Document key → the member's last known change hashes (hex, concatenated).
+    history_ends: BTreeMap<String, String>,
 }
 
 /// Reads the team out of its document.
@@ -43,6 +45,11 @@ pub(crate) fn read_team(doc: &AutoCommit) -> Result<Team> {
                 added_by: m.added_by,
                 added_at: m.added_at,
                 removed: m.removed,
+                history_ends: m
+                    .history_ends
+                    .into_iter()
+                    .map(|(doc, hashes)| (doc, split_hashes(&hashes)))
+                    .collect(),
             },
         );
     }
@@ -75,6 +82,11 @@ pub(crate) fn write_team(doc: &mut AutoCommit, team: &Team) -> Result<()> {
                         added_by: m.added_by.clone(),
                         added_at: m.added_at,
                         removed: m.removed,
+                        history_ends: m
+                            .history_ends
+                            .iter()
+                            .map(|(doc, hashes)| (doc.clone(), hashes.concat()))
+                            .collect(),
                     },
                 )
             })
@@ -86,4 +98,13 @@ pub(crate) fn write_team(doc: &mut AutoCommit, team: &Team) -> Result<()> {
     };
     autosurgeon::reconcile(doc, &d)?;
     Ok(())
+}
+
+/// Concatenated 64-character hex hashes, apart.
+fn split_hashes(hashes: &str) -> Vec<String> {
+    hashes
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use super::Library;
 use crate::doc::DocKey;
-use crate::store::{CatalogRow, StoredDoc};
+use crate::store::{CatalogRow, Sealer, StoredDoc};
 use crate::{Error, Result};
 
 /// Open documents kept in memory at most; beyond this the cache is emptied. More than a
@@ -39,8 +39,12 @@ impl Library {
         let Some(mut stored) = self.docs.remove(key) else {
             return Ok(());
         };
+        let own = Sealer {
+            writer: &self.writer,
+            received: None,
+        };
         self.store.write(|b| {
-            b.save_doc(key, &mut stored)?;
+            b.save_doc(key, &mut stored, &own)?;
             if let Some(row) = &mut row {
                 b.put_catalog(row)?;
             }
@@ -51,6 +55,14 @@ impl Library {
             self.catalog.insert(row.id.clone(), row);
         }
         Ok(())
+    }
+
+    /// Stores this library's own changes: signed by its writer.
+    pub(super) fn own_sealer(&self) -> Sealer<'_> {
+        Sealer {
+            writer: &self.writer,
+            received: None,
+        }
     }
 
     /// Returns unused space in the database file to the file system.

@@ -98,8 +98,9 @@ impl Library {
             entry.created_at,
         );
         let mut row = CatalogRow::of(&entry, entry.created_at);
+        let own = self.own_sealer();
         self.store.write(|b| {
-            b.save_doc(&key, &mut stored)?;
+            b.save_doc(&key, &mut stored, &own)?;
             b.put_catalog(&mut row)
         })?;
         self.index_entry(&entry, row.seq);
@@ -176,7 +177,6 @@ impl Library {
                 Error::invalid("the version being edited is not a list of change hashes")
             })?;
         let key = DocKey::entry(id);
-        let member = self.writer.member.clone();
         let stored = self.doc_mut(&key)?;
         let mut fork = stored.doc.fork_at(&base).map_err(|e| {
             Error::invalid(format!("the version being edited is unknown here: {e}"))
@@ -194,7 +194,7 @@ impl Library {
         self.check_shortcode(&new)?;
         // An edit of an older version gets an actor of its own: the writer's actor may have
         // changes after `base`, and one actor's changes must form one line.
-        doc::Writer::new(member, "").attach(&mut fork);
+        self.writer.fresh().attach(&mut fork);
         EntryDoc::update(&mut fork, &new)?;
         let now = now_millis();
         doc::commit(&mut fork, &summary::describe(Some(&old), &new), now);
@@ -252,10 +252,19 @@ impl Library {
         self.catalog.is_empty()
     }
 
-    /// Every change to an entry, oldest first.
+    /// Every change to an entry, oldest first. A change counts as its member's only when
+    /// their signature of it is on record and checks out (`verified`).
     pub fn history(&mut self, id: &str) -> Result<Vec<Change>> {
-        let stored = self.doc_mut(&DocKey::entry(id))?;
-        Ok(doc::changes_of(&mut stored.doc))
+        let key = DocKey::entry(id);
+        let proofs = self.store.proofs(&key)?;
+        let stored = self.doc_mut(&key)?;
+        let mut changes = doc::changes_of(&mut stored.doc);
+        for c in &mut changes {
+            c.verified = proofs
+                .get(&c.change)
+                .is_some_and(|seal| doc::proof::verify(&c.member, &key, &c.change, seal).is_ok());
+        }
+        Ok(changes)
     }
 
     /// Reads every document and reports those that cannot be read.

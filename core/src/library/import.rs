@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::Library;
 use crate::doc::{self, DocKey, EntryDoc, summary};
 use crate::model::{Entry, EntryId, Kind, Status, now_millis};
-use crate::store::{CatalogRow, StoredDoc};
+use crate::store::{CatalogRow, Sealer, StoredDoc};
 use crate::{Error, Result};
 
 /// One entry read from an import file, with where it came from (`FILE:LINE`).
@@ -46,6 +46,10 @@ impl Library {
         let mut rows: Vec<(CatalogRow, Entry)> = Vec::with_capacity(total);
         let mut report = ImportReport::default();
         let store = &self.store;
+        let own = Sealer {
+            writer: &writer,
+            received: None,
+        };
         let cache = &mut self.docs;
         store.write(|batch| {
             for (n, (item, target)) in items.into_iter().zip(targets).enumerate() {
@@ -63,7 +67,7 @@ impl Library {
                         let mut stored = StoredDoc::new(writer.new_doc());
                         EntryDoc::create(&mut stored.doc, &entry).map_err(at)?;
                         doc::commit(&mut stored.doc, &summary::describe(None, &entry), now);
-                        batch.save_doc(&DocKey::entry(&entry.id), &mut stored)?;
+                        batch.save_doc(&DocKey::entry(&entry.id), &mut stored, &own)?;
                         rows.push((CatalogRow::of(&entry, now), entry));
                         report.created += 1;
                     }
@@ -88,7 +92,7 @@ impl Library {
                                 &summary::describe(Some(&old), &entry),
                                 now,
                             );
-                            batch.save_doc(&key, &mut stored)?;
+                            batch.save_doc(&key, &mut stored, &own)?;
                             rows.push((CatalogRow::of(&entry, now), entry));
                             report.updated += 1;
                         }

@@ -91,6 +91,7 @@ impl Library {
             added_by: self.writer.member.clone(),
             added_at: now_millis(),
             removed: false,
+            history_ends: Default::default(),
         };
         self.update_team(&format!("{} joined as {}", added.name, added.role), |t| {
             t.members.insert(added.id.clone(), added.clone());

@@ -7,18 +7,21 @@ mod cache;
 mod entries;
 mod import;
 mod invite;
+mod known;
 mod ledgers;
 mod roster;
 mod search;
 mod sync;
+mod trust;
 
 pub use answers::Vocabulary;
 pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
+pub use known::KnownPeer;
 pub use search::INDEX_DIR;
-pub use sync::{Digest, KnownPeer, Received, SyncSession};
+pub use sync::{Digest, Received, SyncSession};
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use std::path::{Path, PathBuf};
 use crate::doc::{self, DocKey, Writer};
 use crate::model::{EntryId, Member, Role, Team, new_token, now_millis};
 use crate::private::create_private_dir;
-use crate::store::{CatalogRow, LibraryLock, Store, StoredDoc};
+use crate::store::{CatalogRow, LibraryLock, Sealer, Store, StoredDoc};
 use crate::{Error, Result};
 
 /// The database file inside a data directory.
@@ -133,7 +136,18 @@ impl Library {
     }
 
     /// Takes the team document of the team being joined.
+    /// Every change of it must be signed by its author, who was an admin on the roster it
+    /// was made on.
     fn adopt_team(&mut self, bytes: &[u8], exists: bool, inviter: Option<KnownPeer>) -> Result<()> {
+        let refuse = |reason: String| Error::Refused {
+            peer: inviter
+                .as_ref()
+                .map(|p| p.member.clone())
+                .unwrap_or_default(),
+            doc: DocKey::TEAM.to_string(),
+            reason,
+        };
+        let (seals, bytes) = doc::proof::open_message(bytes).map_err(&refuse)?;
         let mut theirs = doc::load(&[bytes.to_vec()], DocKey::TEAM)?;
         let team = doc::read_team(&theirs)?;
         if exists {
@@ -150,13 +164,31 @@ impl Library {
             }
             return Ok(());
         }
+        let seals: doc::Proofs = seals.into_iter().collect();
+        let changes: Vec<trust::NewChange> = theirs
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|m| trust::NewChange {
+                hash: m.hash,
+                actor: m.actor.into_owned(),
+                deps: m.deps,
+            })
+            .collect();
+        let proofs = trust::check(DocKey::TEAM, &changes, &seals, &team, &mut theirs, true)
+            .map_err(&refuse)?;
         self.writer.attach(&mut theirs);
         let mut stored = StoredDoc::new(theirs);
-        let peers = inviter.map(|peer| sync::peers_bytes(&[peer])).transpose()?;
+        let peers = inviter
+            .map(|peer| known::peers_bytes(&[peer]))
+            .transpose()?;
+        let sealer = Sealer {
+            writer: &self.writer,
+            received: Some(&proofs),
+        };
         self.store.write(|b| {
-            b.save_doc(DocKey::TEAM, &mut stored)?;
+            b.save_doc(DocKey::TEAM, &mut stored, &sealer)?;
             match &peers {
-                Some(bytes) => b.put_meta(sync::PEERS_KEY, bytes),
+                Some(bytes) => b.put_meta(known::PEERS_KEY, bytes),
                 None => Ok(()),
             }
         })?;
@@ -178,13 +210,14 @@ impl Library {
                 added_by: String::new(),
                 added_at: now,
                 removed: false,
+                history_ends: Default::default(),
             },
         );
         let mut stored = StoredDoc::new(self.writer.new_doc());
         doc::write_team(&mut stored.doc, &team)?;
         doc::commit(&mut stored.doc, "created the library", now);
         self.store
-            .write(|b| b.save_doc(DocKey::TEAM, &mut stored))?;
+            .write(|b| b.save_doc(DocKey::TEAM, &mut stored, &self.own_sealer()))?;
         self.roster_checked = true;
         Ok(())
     }

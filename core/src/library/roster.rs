@@ -79,6 +79,7 @@ impl Library {
                     added_by: me.member.clone(),
                     added_at: now_millis(),
                     removed: false,
+                    history_ends: Default::default(),
                 };
                 self.update_team(&format!("{} joined as admin", member.name), |t| {
                     t.members.insert(member.id.clone(), member);

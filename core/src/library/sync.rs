@@ -9,9 +9,10 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
 use super::Library;
-use crate::doc::{self, DocKey};
-use crate::model::{MemberId, Role, Team, validate_entry_id};
-use crate::store::{CatalogRow, StoredDoc};
+use super::trust::{self, NewChange};
+use crate::doc::{self, DocKey, Proofs, proof};
+use crate::model::{Team, validate_entry_id};
+use crate::store::{CatalogRow, Sealer, StoredDoc};
 use crate::{Error, Result};
 
 /// What a library holds: document key → heads (32-byte hashes, sorted, concatenated).
@@ -29,6 +30,10 @@ pub struct Received {
 pub struct SyncSession {
     peer: String,
     states: HashMap<String, State>,
+    /// Signatures the peer sent in this session, for changes that arrive in a later
+    /// message than their signature (automerge holds back a change until its dependencies
+    /// are there).
+    seals: Proofs,
 }
 
 /// A checked message, ready to store.
@@ -39,6 +44,8 @@ struct Prepared {
     stored: Option<StoredDoc>,
     entry: Option<crate::model::Entry>,
     changes: usize,
+    /// The signatures of the changes it brought.
+    proofs: Proofs,
 }
 
 /// The documents a peer may send: a team document, an entry with a valid id, a ledger of
@@ -78,6 +85,7 @@ impl Library {
         SyncSession {
             peer: peer.to_string(),
             states: HashMap::new(),
+            seals: Proofs::new(),
         }
     }
 
@@ -95,7 +103,8 @@ impl Library {
             .ok_or_else(|| Error::Document("sync state vanished".into()))
     }
 
-    /// The next sync message for document `key` to `peer`, if there is anything to say.
+    /// The next sync message for document `key` to `peer`, if there is anything to say:
+    /// automerge's message with the signatures of the changes it carries.
     pub fn sync_message(
         &mut self,
         session: &mut SyncSession,
@@ -108,6 +117,7 @@ impl Library {
         }
         let exists = self.docs.contains_key(key) || self.store.contains(key)?;
         let mut state = std::mem::take(self.session_state(session, key)?);
+        let sent_before = state.sent_hashes.clone();
         let message = if exists {
             let stored = self.doc_mut(key)?;
             stored.doc.sync().generate_sync_message(&mut state)
@@ -115,8 +125,27 @@ impl Library {
             // A document we do not have: ask for it.
             AutoCommit::new().sync().generate_sync_message(&mut state)
         };
+        let sending: Vec<automerge::ChangeHash> = state
+            .sent_hashes
+            .difference(&sent_before)
+            .copied()
+            .collect();
         *self.session_state(session, key)? = state;
-        Ok(message.map(Message::encode))
+        let Some(message) = message else {
+            return Ok(None);
+        };
+        let mut seals = Vec::with_capacity(sending.len());
+        if !sending.is_empty() {
+            let stored = self.store.proofs(key)?;
+            // A change without a signature on record goes without one, and the peer
+            // refuses it with that reason.
+            seals.extend(
+                sending
+                    .into_iter()
+                    .filter_map(|hash| stored.get(&hash).map(|seal| (hash, *seal))),
+            );
+        }
+        Ok(Some(proof::seal_message(&seals, &message.encode())))
     }
 
     /// Takes in a sync message from `peer` for document `key`. Every change it carries must
@@ -142,7 +171,7 @@ impl Library {
     ) -> Result<Received> {
         let team = self.team()?;
         let peer = session.peer.clone();
-        let mut prepared = Vec::with_capacity(items.len());
+        let mut prepared: Vec<Prepared> = Vec::with_capacity(items.len());
         for (key, message) in items {
             prepared.push(self.prepare(session, key, message, &team)?);
         }
@@ -151,10 +180,15 @@ impl Library {
             .iter()
             .map(|p| p.entry.as_ref().map(|e| CatalogRow::of(e, now)))
             .collect();
+        let writer = &self.writer;
         self.store.write(|b| {
             for (p, row) in prepared.iter_mut().zip(rows.iter_mut()) {
                 if let Some(stored) = &mut p.stored {
-                    b.save_doc(&p.key, stored)?;
+                    let sealer = Sealer {
+                        writer,
+                        received: Some(&p.proofs),
+                    };
+                    b.save_doc(&p.key, stored, &sealer)?;
                 }
                 b.put_sync_state(&peer, &p.key, &p.state.encode())?;
                 if let Some(row) = row {
@@ -184,8 +218,9 @@ impl Library {
         Ok(received)
     }
 
-    /// Applies a message to a copy of the document and checks every new change against the
-    /// roster and the result against what the document claims to be. Stores nothing.
+    /// Applies a message to a copy of the document and checks every new change (its
+    /// author's signature, then the roster) and the result against what the document
+    /// claims to be. Stores nothing.
     fn prepare(
         &mut self,
         session: &mut SyncSession,
@@ -200,8 +235,11 @@ impl Library {
             reason,
         };
         let kind = kind_of(key).ok_or_else(|| refuse("not a document of a library".into()))?;
+        let (seals, message) = proof::open_message(message)
+            .map_err(|e| refuse(format!("malformed sync message: {e}")))?;
         let message =
             Message::decode(message).map_err(|e| refuse(format!("malformed sync message: {e}")))?;
+        session.seals.extend(seals);
         // The document and the heads it was last stored at (taken now: the cache may be
         // emptied before the batch is stored).
         let (mut before, saved) = if self.docs.contains_key(key) || self.store.contains(key)? {
@@ -219,15 +257,11 @@ impl Library {
             .sync()
             .receive_sync_message(&mut state, message)
             .map_err(|e| refuse(format!("its changes cannot be applied: {e}")))?;
-        let added = before.get_changes_added(&mut after);
-        for change in &added {
-            // Only an actor's first change carries its author; the document knows the rest.
-            let author = change
-                .author()
-                .or_else(|| after.get_author_for_actor(change.actor_id()))
-                .map(|a| doc::member_of(a.as_bytes()));
-            allowed(author, &kind, team).map_err(&refuse)?;
-        }
+        let added: Vec<NewChange> = before
+            .get_changes_added(&mut after)
+            .iter()
+            .map(NewChange::from)
+            .collect();
         if added.is_empty() {
             return Ok(Prepared {
                 key: key.to_string(),
@@ -235,8 +269,12 @@ impl Library {
                 stored: None,
                 entry: None,
                 changes: 0,
+                proofs: Proofs::new(),
             });
         }
+        let fresh = saved.is_empty() && kind == DocKey::Team;
+        let proofs =
+            trust::check(key, &added, &session.seals, team, &mut after, fresh).map_err(&refuse)?;
         let entry = match &kind {
             DocKey::Entry(id) => {
                 let entry = doc::read_entry(&after)
@@ -264,12 +302,17 @@ impl Library {
             stored: Some(StoredDoc { doc: after, saved }),
             entry,
             changes: added.len(),
+            proofs,
         })
     }
 
-    /// The whole team document, for a member joining the team.
+    /// The whole team document with the signatures of its changes, for a member joining
+    /// the team.
     pub fn team_document(&mut self) -> Result<Vec<u8>> {
-        Ok(self.doc_mut(DocKey::TEAM)?.doc.save())
+        let proofs = self.store.proofs(DocKey::TEAM)?;
+        let bytes = self.doc_mut(DocKey::TEAM)?.doc.save();
+        let seals: Vec<_> = proofs.into_iter().collect();
+        Ok(proof::seal_message(&seals, &bytes))
     }
 
     /// The heads each document had when the last session with `peer` ended in agreement
@@ -340,112 +383,4 @@ fn sorted_heads(heads: &[u8]) -> Vec<u8> {
     let mut hashes: Vec<&[u8]> = heads.chunks(32).collect();
     hashes.sort_unstable();
     hashes.concat()
-}
-
-/// Who may change what: the team document, admins; entries, members who may edit; a
-/// ledger, its member. Roster entries of removed members still vouch for what they wrote
-/// while they were members (their old changes travel with everyone's history); removed
-/// members themselves are refused at the handshake.
-fn allowed(
-    author: Option<MemberId>,
-    kind: &DocKey,
-    team: &Team,
-) -> std::result::Result<(), String> {
-    let Some(member) = author else {
-        return Err("a change carries no author".into());
-    };
-    let Some(m) = team.members.get(&member) else {
-        return Err(format!("a change is by {member}, who is not on the roster"));
-    };
-    let ok = match kind {
-        DocKey::Team => m.role == Role::Admin,
-        DocKey::Entry(_) => m.role.can_edit(),
-        DocKey::Ledger(owner) => *owner == member,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} ({}) may not change this document",
-            m.name, m.role
-        ))
-    }
-}
-
-/// A peer this library has synced with: where it was reached, and when.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct KnownPeer {
-    pub member: MemberId,
-    /// Socket addresses, as text.
-    pub addrs: Vec<String>,
-    /// When the last sync with it finished (ms since the epoch).
-    pub last_sync: crate::model::Millis,
-}
-
-pub(super) const PEERS_KEY: &str = "peers";
-
-/// The address cache as stored under [`PEERS_KEY`].
-pub(super) fn peers_bytes(peers: &[KnownPeer]) -> Result<Vec<u8>> {
-    serde_json::to_vec(peers).map_err(|e| Error::Database(e.to_string()))
-}
-
-impl Library {
-    /// The peers this library has synced with, most recent first: the address cache that
-    /// lets a node find its team again without typing anything.
-    pub fn known_peers(&self) -> Result<Vec<KnownPeer>> {
-        let mut peers = self.stored_peers()?.map_err(|e| Error::CorruptDocument {
-            what: "peer address cache".into(),
-            detail: format!("{e}; the next sync with a teammate rewrites it"),
-        })?;
-        peers.sort_by_key(|p| std::cmp::Reverse(p.last_sync));
-        Ok(peers)
-    }
-
-    /// The stored address cache, or why it cannot be read.
-    fn stored_peers(&self) -> Result<std::result::Result<Vec<KnownPeer>, serde_json::Error>> {
-        Ok(match self.store.meta(PEERS_KEY)? {
-            Some(bytes) => serde_json::from_slice(&bytes),
-            None => Ok(Vec::new()),
-        })
-    }
-
-    /// The cache to update: a damaged one is replaced (it only ever holds addresses that
-    /// sessions and tickets give again), so reading reports the damage and writing ends it.
-    fn peers_to_update(&self) -> Result<Vec<KnownPeer>> {
-        Ok(self.stored_peers()?.unwrap_or_default())
-    }
-
-    /// Records where `member` can be reached (found on the local network, say) without
-    /// claiming a sync happened.
-    pub fn learn_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
-        let mut peers = self.peers_to_update()?;
-        let last_sync = peers
-            .iter()
-            .find(|p| p.member == member)
-            .map_or(0, |p| p.last_sync);
-        peers.retain(|p| p.member != member);
-        peers.push(KnownPeer {
-            member: member.to_string(),
-            addrs,
-            last_sync,
-        });
-        self.put_peers(&peers)
-    }
-
-    fn put_peers(&mut self, peers: &[KnownPeer]) -> Result<()> {
-        let bytes = peers_bytes(peers)?;
-        self.store.write(|b| b.put_meta(PEERS_KEY, &bytes))
-    }
-
-    /// Records a successful sync with `member` at `addrs`.
-    pub fn remember_peer(&mut self, member: &str, addrs: Vec<String>) -> Result<()> {
-        let mut peers = self.peers_to_update()?;
-        peers.retain(|p| p.member != member);
-        peers.push(KnownPeer {
-            member: member.to_string(),
-            addrs,
-            last_sync: crate::model::now_millis(),
-        });
-        self.put_peers(&peers)
-    }
 }

@@ -71,6 +71,11 @@ pub struct Member {
     pub added_at: Millis,
     /// Removed members keep their history but are refused at the handshake.
     pub removed: bool,
+    /// For a removed member: where their history ended when they were removed, per
+    /// document (document key → their last changes known then, hex hashes). Their changes
+    /// beyond these are refused by every peer, whoever relays them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub history_ends: BTreeMap<String, Vec<String>>,
 }
 
 /// The team document as plain data.

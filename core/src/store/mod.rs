@@ -4,6 +4,8 @@
 //! - `chunks`  (doc key, seq) → automerge bytes: a snapshot followed by incremental changes;
 //!   after [`COMPACT_AFTER`] incrementals the document is rewritten as one snapshot, in the
 //!   same transaction that deletes exactly the chunks it supersedes.
+//! - `proofs`  (doc key, seq) → the signatures of the changes first stored in that chunk
+//!   ([`crate::doc::proof`] records); compacted with the chunks.
 //! - `docs`    doc key → (next seq, incrementals since the snapshot).
 //! - `catalog` entry id → [`CatalogRow`] (JSON), so lists never load documents.
 //! - `meta`    small named values (schema version, write sequence number, ...).
@@ -25,9 +27,19 @@ use std::path::Path;
 use automerge::{AutoCommit, ChangeHash};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 
+use crate::doc::proof::{self, Proofs};
+use crate::doc::{Writer, member_of_actor};
 use crate::{Error, Result};
 
+/// Where the signatures of a document's new changes come from when it is stored: those
+/// received with them, or this writer's own for the changes it made.
+pub(crate) struct Sealer<'a> {
+    pub(crate) writer: &'a Writer,
+    pub(crate) received: Option<&'a Proofs>,
+}
+
 const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks");
+const PROOFS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("proofs");
 const DOCS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("docs");
 const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -76,6 +88,7 @@ impl Store {
         store.write(|batch| {
             batch.txn.open_table(CHUNKS)?;
             batch.txn.open_table(DOCS)?;
+            batch.txn.open_table(PROOFS)?;
             batch.txn.open_table(CATALOG)?;
             batch.txn.open_table(HEADS)?;
             batch.txn.open_table(SYNC)?;
@@ -98,6 +111,23 @@ impl Store {
             chunks.push(value.value().to_vec());
         }
         Ok(chunks)
+    }
+
+    /// The signatures of a document's changes, by change hash.
+    pub(crate) fn proofs(&self, key: &str) -> Result<Proofs> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(PROOFS)?;
+        let mut proofs = Proofs::new();
+        for item in table.range((key, 0)..=(key, u64::MAX))? {
+            let (_, value) = item?;
+            let records =
+                proof::decode_records(value.value()).ok_or_else(|| Error::CorruptDocument {
+                    what: format!("signatures of {key}"),
+                    detail: "a record is damaged".into(),
+                })?;
+            proofs.extend(records);
+        }
+        Ok(proofs)
     }
 
     /// Whether a document is stored under `key`.
@@ -239,17 +269,43 @@ pub(crate) struct Batch<'t> {
 
 impl Batch<'_> {
     /// Stores what changed in `stored.doc` since it was last stored, compacting when due.
-    pub(crate) fn save_doc(&mut self, key: &str, stored: &mut StoredDoc) -> Result<()> {
+    /// Every new change must have a signature: received with it, or made here by the
+    /// sealer's writer (then signed now); the signatures are stored beside the chunk.
+    pub(crate) fn save_doc(
+        &mut self,
+        key: &str,
+        stored: &mut StoredDoc,
+        sealer: &Sealer<'_>,
+    ) -> Result<()> {
         let heads = stored.doc.get_heads();
         if !stored.saved.is_empty() && heads == stored.saved {
             return Ok(());
         }
+        let mut records = Vec::new();
+        for meta in stored.doc.get_changes_meta(&stored.saved) {
+            let seal = match sealer.received.and_then(|r| r.get(&meta.hash)) {
+                Some(seal) => *seal,
+                None if member_of_actor(&meta.actor).as_ref() == Some(&sealer.writer.member) => {
+                    sealer.writer.sign(key, &meta.hash)
+                }
+                None => {
+                    return Err(Error::Document(format!(
+                        "change {} of {key} carries no signature of its author",
+                        meta.hash
+                    )));
+                }
+            };
+            records.push((meta.hash, seal));
+        }
+        let mut records = proof::encode_records(records.iter().map(|(h, s)| (h, s)));
         let mut docs = self.txn.open_table(DOCS)?;
         let mut chunks = self.txn.open_table(CHUNKS)?;
+        let mut proofs = self.txn.open_table(PROOFS)?;
         let state = docs.get(key)?.map(|v| v.value());
         let (next, incrementals) = match state {
             None => {
                 chunks.insert((key, 0), stored.doc.save().as_slice())?;
+                proofs.insert((key, 0), records.as_slice())?;
                 (1, 0)
             }
             Some((next, incrementals)) if incrementals + 1 >= COMPACT_AFTER => {
@@ -263,11 +319,20 @@ impl Batch<'_> {
                     chunks.remove((key, seq))?;
                 }
                 chunks.insert((key, next), stored.doc.save().as_slice())?;
+                // The signatures of every superseded chunk move to the snapshot's row.
+                let mut all = Vec::new();
+                for item in proofs.range((key, 0)..(key, next))? {
+                    all.extend_from_slice(item?.1.value());
+                }
+                all.append(&mut records);
+                proofs.retain_in((key, 0)..(key, next), |_, _| false)?;
+                proofs.insert((key, next), all.as_slice())?;
                 (next + 1, 0)
             }
             Some((next, incrementals)) => {
                 let bytes = stored.doc.save_after(&stored.saved);
                 chunks.insert((key, next), bytes.as_slice())?;
+                proofs.insert((key, next), records.as_slice())?;
                 (next + 1, incrementals + 1)
             }
         };

@@ -83,7 +83,14 @@ impl Worker {
             .history(&id)?
             .into_iter()
             .rev()
-            .map(|c| (team.member_name(&c.member), c.time, c.summary))
+            .map(|c| {
+                let who = if c.verified {
+                    team.member_name(&c.member)
+                } else {
+                    "?".to_string()
+                };
+                (who, c.time, c.summary)
+            })
             .collect();
         Ok(Done::History { id, changes })
     }
