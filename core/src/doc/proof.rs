@@ -20,6 +20,9 @@ pub type Seal = [u8; 64];
 /// The proofs of a document's changes: change hash → its author's signature.
 pub type Proofs = HashMap<ChangeHash, Seal>;
 
+/// Signatures as they travel or are stored: (change hash, signature).
+pub type SealList = Vec<(ChangeHash, Seal)>;
+
 /// Starts every stored proof record: lets a damaged database be searched for them.
 pub const RECORD_MAGIC: &[u8; 4] = b"LPf1";
 /// One stored proof record: magic, change hash, signature.
@@ -106,8 +109,8 @@ pub(crate) fn encode_records<'a>(
 }
 
 /// Reads stored proof records; `None` if the bytes are not a whole number of records.
-pub fn decode_records(bytes: &[u8]) -> Option<Vec<(ChangeHash, Seal)>> {
-    if bytes.len() % RECORD_LEN != 0 {
+pub fn decode_records(bytes: &[u8]) -> Option<SealList> {
+    if !bytes.len().is_multiple_of(RECORD_LEN) {
         return None;
     }
     bytes
@@ -143,7 +146,7 @@ pub fn seal_message(proofs: &[(ChangeHash, Seal)], message: &[u8]) -> Vec<u8> {
 
 /// Splits a signed sync message into its proofs and automerge's message, checking every
 /// length against what is there.
-pub fn open_message(bytes: &[u8]) -> Result<(Vec<(ChangeHash, Seal)>, &[u8]), String> {
+pub fn open_message(bytes: &[u8]) -> Result<(SealList, &[u8]), String> {
     let (&version, rest) = bytes.split_first().ok_or("an empty message")?;
     if version != ENVELOPE_V1 {
         return Err(format!("unknown message version {version}"));

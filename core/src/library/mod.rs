@@ -4,6 +4,7 @@
 mod answers;
 mod aside;
 mod cache;
+mod ends;
 mod entries;
 mod import;
 mod invite;

@@ -170,13 +170,17 @@ impl Library {
         })
     }
 
-    /// Removes a member: their devices are refused from now on; what they wrote stays.
+    /// Removes a member: their devices are refused from now on; what they wrote stays, up
+    /// to their last changes known here, which the roster records: every peer refuses
+    /// their changes beyond those, whoever relays them.
     pub fn remove_member(&mut self, query: &str) -> Result<Member> {
         self.require_admin()?;
         let member = self.find_member(query)?;
         self.keep_an_admin(&member, true)?;
+        let ends = self.history_ends(&member.id)?;
         self.change_member(&member, &format!("removed {}", member.name), |m| {
-            m.removed = true
+            m.removed = true;
+            m.history_ends = ends;
         })
     }
 
