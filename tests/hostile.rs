@@ -18,9 +18,7 @@ const LOOPBACK: &str = "127.0.0.1:0";
 const ENTRY: &str = "faq-invoice-how-to";
 
 const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks");
-const DOCS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("docs");
-const HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("heads");
-const PROOFS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("proofs");
+const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("docs");
 
 /// A member's data directory and device key; a node runs on it while `node` is set.
 struct Peer {
@@ -149,14 +147,17 @@ fn forge(
         let chunks = txn.open_table(CHUNKS).expect("chunks");
         let mut bytes = Vec::new();
         for item in chunks.range((key, 0)..=(key, u64::MAX)).expect("range") {
-            bytes.extend_from_slice(item.expect("chunk").1.value());
+            // A stored chunk: automerge's bytes, proof records, their count (u32 LE).
+            let value = item.expect("chunk").1.value().to_vec();
+            let count = u32::from_le_bytes(value[value.len() - 4..].try_into().expect("4"));
+            bytes.extend_from_slice(&value[..value.len() - 4 - 100 * count as usize]);
         }
         let state = txn
             .open_table(DOCS)
             .expect("docs")
             .get(key)
             .expect("get")
-            .map(|v| v.value());
+            .map(|v| (v.value().0, v.value().1));
         match state {
             Some((next, incrementals)) => {
                 (AutoCommit::load(&bytes).expect("load"), next, incrementals)
@@ -186,16 +187,15 @@ fn forge(
         record.extend_from_slice(&signer.sign(&signed).to_bytes());
     }
     let heads: Vec<u8> = doc.get_heads().iter().flat_map(|h| h.0).collect();
+    let mut value = bytes;
+    value.extend_from_slice(&record);
+    value.extend_from_slice(&((record.len() / 100) as u32).to_le_bytes());
     let txn = db.begin_write().expect("write");
     {
         txn.open_table(CHUNKS)
             .expect("chunks")
-            .insert((key, next), bytes.as_slice())
+            .insert((key, next), value.as_slice())
             .expect("chunk");
-        txn.open_table(PROOFS)
-            .expect("proofs")
-            .insert((key, next), record.as_slice())
-            .expect("proof");
         let state = if next == 0 {
             (1, 0)
         } else {
@@ -203,12 +203,8 @@ fn forge(
         };
         txn.open_table(DOCS)
             .expect("docs")
-            .insert(key, state)
+            .insert(key, (state.0, state.1, heads.as_slice()))
             .expect("docs");
-        txn.open_table(HEADS)
-            .expect("heads")
-            .insert(key, heads.as_slice())
-            .expect("heads");
     }
     txn.commit().expect("commit");
 }

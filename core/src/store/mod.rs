@@ -3,13 +3,13 @@
 //! Tables:
 //! - `chunks`  (doc key, seq) → automerge bytes: a snapshot followed by incremental changes;
 //!   after [`COMPACT_AFTER`] incrementals the document is rewritten as one snapshot, in the
-//!   same transaction that deletes exactly the chunks it supersedes.
-//! - `proofs`  (doc key, seq) → the signatures of the changes first stored in that chunk
-//!   ([`crate::doc::proof`] records); compacted with the chunks.
-//! - `docs`    doc key → (next seq, incrementals since the snapshot).
+//!   same transaction that deletes exactly the chunks it supersedes. Each value also holds
+//!   the signatures of the changes it first stored (`chunk.rs`); a snapshot takes over
+//!   those of the chunks it supersedes.
+//! - `docs`    doc key → (next seq, incrementals since the snapshot, its heads when last
+//!   stored: 32 bytes each, the sync digest).
 //! - `catalog` entry id → [`CatalogRow`] (JSON), so lists never load documents.
 //! - `meta`    small named values (schema version, write sequence number, ...).
-//! - `heads`   doc key → its heads when last stored (32 bytes each): the sync digest.
 //! - `sync_states` (peer, doc key) → automerge sync state, so a reconnect sends only
 //!   what changed since.
 //!
@@ -17,6 +17,7 @@
 //! returns, it survives a crash or power loss.
 
 mod catalog;
+mod chunk;
 mod lock;
 
 pub use catalog::CatalogRow;
@@ -39,17 +40,17 @@ pub(crate) struct Sealer<'a> {
 }
 
 const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks");
-const PROOFS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("proofs");
-const DOCS: TableDefinition<&str, (u64, u64)> = TableDefinition::new("docs");
+/// doc key → (next chunk seq, incrementals since the snapshot, heads when last stored).
+const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("docs");
 const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("heads");
 const SYNC: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("sync_states");
 
 /// Incremental chunks a document may collect before it is compacted into one snapshot.
 pub const COMPACT_AFTER: u64 = 8;
 
-const SCHEMA_VERSION: &[u8] = b"1";
+/// Version 2: signed changes, and actor ids that name their member.
+const SCHEMA_VERSION: &[u8] = b"2";
 
 /// A document as loaded from disk, with the heads it had when last stored.
 pub(crate) struct StoredDoc {
@@ -86,16 +87,29 @@ impl Store {
         crate::private::restrict_to_owner(path)?;
         let store = Store { db };
         store.write(|batch| {
+            // The format first: an older library's tables may not open as this version's.
+            let mut meta = batch.txn.open_table(META)?;
+            let schema = meta.get("schema")?.map(|v| v.value().to_vec());
+            match schema.as_deref() {
+                None => {
+                    meta.insert("schema", SCHEMA_VERSION)?;
+                }
+                Some(SCHEMA_VERSION) => {}
+                Some(other) => {
+                    return Err(Error::Database(format!(
+                        "{} is a library of format {}, made by an older Lore whose changes \
+                         are not signed; export it with that version (`lore export`) and \
+                         import the file into a new data directory",
+                        path.display(),
+                        String::from_utf8_lossy(other)
+                    )));
+                }
+            }
+            drop(meta);
             batch.txn.open_table(CHUNKS)?;
             batch.txn.open_table(DOCS)?;
-            batch.txn.open_table(PROOFS)?;
             batch.txn.open_table(CATALOG)?;
-            batch.txn.open_table(HEADS)?;
             batch.txn.open_table(SYNC)?;
-            let mut meta = batch.txn.open_table(META)?;
-            if meta.get("schema")?.is_none() {
-                meta.insert("schema", SCHEMA_VERSION)?;
-            }
             Ok(())
         })?;
         Ok(store)
@@ -108,7 +122,7 @@ impl Store {
         let mut chunks = Vec::new();
         for item in table.range((key, 0)..=(key, u64::MAX))? {
             let (_, value) = item?;
-            chunks.push(value.value().to_vec());
+            chunks.push(automerge_part(key, value.value())?.to_vec());
         }
         Ok(chunks)
     }
@@ -116,15 +130,11 @@ impl Store {
     /// The signatures of a document's changes, by change hash.
     pub(crate) fn proofs(&self, key: &str) -> Result<Proofs> {
         let txn = self.db.begin_read()?;
-        let table = txn.open_table(PROOFS)?;
+        let table = txn.open_table(CHUNKS)?;
         let mut proofs = Proofs::new();
         for item in table.range((key, 0)..=(key, u64::MAX))? {
             let (_, value) = item?;
-            let records =
-                proof::decode_records(value.value()).ok_or_else(|| Error::CorruptDocument {
-                    what: format!("signatures of {key}"),
-                    detail: "a record is damaged".into(),
-                })?;
+            let records = chunk::seals(value.value()).ok_or_else(|| damaged(key))?;
             proofs.extend(records);
         }
         Ok(proofs)
@@ -138,7 +148,14 @@ impl Store {
 
     /// The stored heads of every document (doc key → 32-byte hashes, concatenated).
     pub(crate) fn all_heads(&self) -> Result<Vec<(String, Vec<u8>)>> {
-        self.read_all(HEADS)
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(DOCS)?;
+        let mut all = Vec::new();
+        for item in table.iter()? {
+            let (k, v) = item?;
+            all.push((k.value().to_string(), v.value().2.to_vec()));
+        }
+        Ok(all)
     }
 
     /// A small named value from the metadata table.
@@ -191,7 +208,11 @@ impl Store {
                 }
                 current = doc.to_string();
             }
-            chunks.push(value.value().to_vec());
+            match chunk::split(value.value()) {
+                Some((bytes, _)) => chunks.push(bytes.to_vec()),
+                // A chunk whose framing is damaged: the document reads as damaged.
+                None => chunks.push(value.value().to_vec()),
+            }
         }
         if !chunks.is_empty() {
             f(&current, &chunks);
@@ -300,45 +321,44 @@ impl Batch<'_> {
         let mut records = proof::encode_records(records.iter().map(|(h, s)| (h, s)));
         let mut docs = self.txn.open_table(DOCS)?;
         let mut chunks = self.txn.open_table(CHUNKS)?;
-        let mut proofs = self.txn.open_table(PROOFS)?;
-        let state = docs.get(key)?.map(|v| v.value());
+        let state = docs.get(key)?.map(|v| {
+            let (next, incrementals, _) = v.value();
+            (next, incrementals)
+        });
         let (next, incrementals) = match state {
             None => {
-                chunks.insert((key, 0), stored.doc.save().as_slice())?;
-                proofs.insert((key, 0), records.as_slice())?;
+                let value = chunk::join(&stored.doc.save(), &records);
+                chunks.insert((key, 0), value.as_slice())?;
                 (1, 0)
             }
             Some((next, incrementals)) if incrementals + 1 >= COMPACT_AFTER => {
                 // The snapshot covers everything loaded so far; the superseded chunks are
                 // exactly those below `next`, and go in this same transaction.
-                let superseded: Vec<u64> = chunks
-                    .range((key, 0)..(key, next))?
-                    .map(|item| item.map(|(k, _)| k.value().1))
-                    .collect::<std::result::Result<_, _>>()?;
+                // The signatures of every superseded chunk move to the snapshot.
+                let mut superseded = Vec::new();
+                let mut all = Vec::new();
+                for item in chunks.range((key, 0)..(key, next))? {
+                    let (k, value) = item?;
+                    superseded.push(k.value().1);
+                    let (_, kept) = chunk::split(value.value()).ok_or_else(|| damaged(key))?;
+                    all.extend_from_slice(kept);
+                }
                 for seq in superseded {
                     chunks.remove((key, seq))?;
                 }
-                chunks.insert((key, next), stored.doc.save().as_slice())?;
-                // The signatures of every superseded chunk move to the snapshot's row.
-                let mut all = Vec::new();
-                for item in proofs.range((key, 0)..(key, next))? {
-                    all.extend_from_slice(item?.1.value());
-                }
                 all.append(&mut records);
-                proofs.retain_in((key, 0)..(key, next), |_, _| false)?;
-                proofs.insert((key, next), all.as_slice())?;
+                let value = chunk::join(&stored.doc.save(), &all);
+                chunks.insert((key, next), value.as_slice())?;
                 (next + 1, 0)
             }
             Some((next, incrementals)) => {
-                let bytes = stored.doc.save_after(&stored.saved);
-                chunks.insert((key, next), bytes.as_slice())?;
-                proofs.insert((key, next), records.as_slice())?;
+                let value = chunk::join(&stored.doc.save_after(&stored.saved), &records);
+                chunks.insert((key, next), value.as_slice())?;
                 (next + 1, incrementals + 1)
             }
         };
-        docs.insert(key, (next, incrementals))?;
         let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
-        self.txn.open_table(HEADS)?.insert(key, bytes.as_slice())?;
+        docs.insert(key, (next, incrementals, bytes.as_slice()))?;
         stored.saved = heads;
         Ok(())
     }
@@ -370,4 +390,17 @@ impl Batch<'_> {
         table.insert(row.id.as_str(), bytes.as_slice())?;
         Ok(())
     }
+}
+
+/// The error for a chunk whose framing is damaged.
+fn damaged(key: &str) -> Error {
+    Error::CorruptDocument {
+        what: key.to_string(),
+        detail: "a stored chunk is damaged".into(),
+    }
+}
+
+/// The automerge bytes of a stored chunk.
+fn automerge_part<'v>(key: &str, value: &'v [u8]) -> Result<&'v [u8]> {
+    Ok(chunk::split(value).ok_or_else(|| damaged(key))?.0)
 }
