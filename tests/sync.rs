@@ -237,3 +237,27 @@ fn a_data_directory_of_another_team_cannot_join() {
         "{err}"
     );
 }
+
+/// A library that a join creates appears only once it holds the team document: a join
+/// that fails (or is cut off) before that leaves no library for the next open to turn into
+/// a team of its own, and a leftover of a cut-off join is no obstacle to joining again.
+#[test]
+fn a_join_that_fails_midway_leaves_no_library_behind() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (mut a, _) = team(root.path(), Role::Agent);
+    let dir = root.path().join("carol");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let mut forged = a.team_document().expect("team document");
+    let last = forged.len() - 1;
+    forged[last] ^= 0xff;
+    Library::join(&dir, writer("carol"), &forged).expect_err("a damaged team document");
+    assert!(
+        !dir.join(lore_core::DB_FILE).exists(),
+        "no library is left behind"
+    );
+    std::fs::write(dir.join("library.redb.joining"), b"cut off").expect("leftover");
+    let team_document = a.team_document().expect("team document");
+    let mut carol = Library::join(&dir, writer("carol"), &team_document).expect("join again");
+    assert_eq!(carol.team().expect("team").id, a.team().expect("team").id);
+    assert!(!dir.join("library.redb.joining").exists());
+}

@@ -16,6 +16,7 @@ mod sync;
 mod trust;
 
 pub use answers::Vocabulary;
+use aside::remove_if_present;
 pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport};
@@ -35,6 +36,9 @@ use crate::{Error, Result};
 
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "library.redb";
+
+/// The database of a library being created by a join, until it holds the team document.
+const JOINING_FILE: &str = "library.redb.joining";
 
 /// An open library. One process owns it at a time.
 pub struct Library {
@@ -88,7 +92,14 @@ impl Library {
     ) -> Result<Library> {
         create_private_dir(dir)?;
         let lock = LibraryLock::acquire(dir)?;
-        let store = Store::open(&dir.join(DB_FILE))?;
+        let path = dir.join(DB_FILE);
+        // A library that a join creates is built under another name and renamed into
+        // place once it holds the team document: a join cut off before that leaves no
+        // library (and no solo team made up by the next open), only a leftover to remove.
+        let joining = dir.join(JOINING_FILE);
+        remove_if_present(&joining)?;
+        let fresh_join = team_document.is_some() && !path.exists();
+        let store = Store::open(if fresh_join { &joining } else { &path })?;
         let mut library = Library {
             dir: dir.to_path_buf(),
             store,
@@ -103,7 +114,20 @@ impl Library {
         match (team_document, library.store.contains(DocKey::TEAM)?) {
             (None, false) => library.create_team()?,
             (None, true) => {}
-            (Some(bytes), exists) => library.adopt_team(bytes, exists, inviter)?,
+            (Some(bytes), exists) => {
+                if let Err(e) = library.adopt_team(bytes, exists, inviter) {
+                    drop(library);
+                    if fresh_join {
+                        remove_if_present(&joining)?;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        if fresh_join {
+            std::fs::rename(&joining, &path).map_err(|e| {
+                Error::Database(format!("renaming {} into place: {e}", joining.display()))
+            })?;
         }
         Ok(library)
     }
