@@ -189,6 +189,18 @@ fn malformed_or_foreign_messages_are_refused_and_change_nothing() {
         .receive_sync(&mut from_bob, "entry/faq-refund-timeline", b"\x42garbage")
         .expect_err("malformed");
     assert!(err.to_string().contains("malformed sync message"), "{err}");
+    // Signatures claimed beyond the message's end, a message cut short, and a sound
+    // envelope around a broken automerge message.
+    for bytes in [
+        &[1, 0xff, 0xff, 0xff, 0xff, 0, 0][..],
+        &[1, 0, 0][..],
+        &[1, 0, 0, 0, 0, 0x42, 0x42][..],
+    ] {
+        let err = a
+            .receive_sync(&mut from_bob, "entry/faq-refund-timeline", bytes)
+            .expect_err("malformed");
+        assert!(err.to_string().contains("malformed sync message"), "{err}");
+    }
     let err = a
         .receive_sync(&mut from_bob, "../etc/passwd", b"")
         .expect_err("not a document");
