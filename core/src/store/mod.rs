@@ -69,7 +69,7 @@ impl Store {
                 dir: path.parent().unwrap_or(path).to_path_buf(),
                 pid: None,
             },
-            other => Error::Database(format!("{}: {other}", path.display())),
+            other => Error::from(other).at(path),
         })?;
         crate::private::restrict_to_owner(path)?;
         let store = Store { db };
