@@ -23,4 +23,5 @@ pub use library::{
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};
 pub use search::{Hit, SearchRequest};
+pub use store::salvage;
 pub use store::{COMPACT_AFTER, CatalogRow};

@@ -16,6 +16,7 @@
 
 mod catalog;
 mod lock;
+pub mod salvage;
 
 pub use catalog::CatalogRow;
 pub(crate) use lock::LibraryLock;
