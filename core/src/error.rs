@@ -30,6 +30,13 @@ pub enum Error {
     )]
     DamagedDatabase(String),
 
+    /// The team document is not in the library: it could not be salvaged from a damaged
+    /// database.
+    #[error(
+        "this library has no team document (it could not be salvaged from a damaged database); your entries are kept: ask a teammate for an invite and run `lore join TICKET` to fetch the team again"
+    )]
+    MissingTeam,
+
     #[error("no entry matches `{0}`; `lore list` shows the ids")]
     NotFound(String),
 
@@ -164,6 +171,20 @@ impl Error {
     pub fn is_damaged_database(&self) -> bool {
         matches!(self, Error::DamagedDatabase(_))
     }
+}
+
+/// Runs a read of the database. redb may stop at damaged bytes with a panic (a key that
+/// is no longer UTF-8, say) instead of an error: that is damage to the file too, and
+/// becomes [`Error::DamagedDatabase`] naming `what` was being read.
+pub(crate) fn contained<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a read stopped at damaged data".into());
+        Err(Error::DamagedDatabase(format!("{what}: {detail}")))
+    })
 }
 
 /// Adds the likely fix to storage errors a user can act on.

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use lore_core::exchange::Record;
-use lore_core::{Entry, Kind, ListFilter};
+use lore_core::{Entry, Kind, ListFilter, RepairReport};
 use serde::Serialize;
 
 use super::Context;
@@ -232,5 +232,17 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
     } else {
         note!("{} damaged document(s)", damaged.len());
         Ok(ExitCode::FAILURE)
+    }
+}
+
+/// Says on stderr what rebuilding a damaged library recovered and lost.
+pub(super) fn tell_repaired(report: &RepairReport) {
+    let text = report.to_string();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            note!("warning: {line}");
+        } else {
+            note!("{line}");
+        }
     }
 }

@@ -90,10 +90,11 @@ impl Context {
             })?));
         }
         let identity = self.identity()?;
-        Ok(Lib::Own(Box::new(Library::open(
-            &self.data_dir,
-            identity.writer(),
-        )?)))
+        let library = Library::open(&self.data_dir, identity.writer())?;
+        if let Some(report) = library.repaired() {
+            entries::tell_repaired(report);
+        }
+        Ok(Lib::Own(Box::new(library)))
     }
 
     /// This device's identity (the data directory is created on first use).

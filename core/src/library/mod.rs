@@ -8,6 +8,7 @@ mod entries;
 mod import;
 mod invite;
 mod ledgers;
+mod repair;
 mod roster;
 mod search;
 mod sync;
@@ -17,6 +18,7 @@ pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
+pub use repair::RepairReport;
 pub use search::INDEX_DIR;
 pub use sync::{Digest, KnownPeer, Received, SyncSession};
 
@@ -41,6 +43,7 @@ pub struct Library {
     docs: HashMap<String, StoredDoc>,
     roster_checked: bool,
     search: Option<search::SearchState>,
+    repaired: Option<RepairReport>,
     _lock: LibraryLock,
 }
 
@@ -76,6 +79,17 @@ impl Library {
         Library::open_with(dir, writer, Some(team_document), Some(inviter))
     }
 
+    /// Opens the library in `dir` as [`Library::open`] does, and rebuilds its database
+    /// from everything still readable if any document in it cannot be read (the damaged
+    /// file is kept aside; [`Library::repaired`] says what was recovered and lost). A
+    /// library whose documents all read is left as it is.
+    pub fn repair(dir: &Path, writer: Writer) -> Result<Library> {
+        create_private_dir(dir)?;
+        let lock = LibraryLock::acquire(dir)?;
+        let opened = repair::open_store(dir, repair::Rebuild::IfAnythingUnreadable)?;
+        Library::assemble(dir, writer, lock, opened, None, None)
+    }
+
     fn open_with(
         dir: &Path,
         writer: Writer,
@@ -84,24 +98,50 @@ impl Library {
     ) -> Result<Library> {
         create_private_dir(dir)?;
         let lock = LibraryLock::acquire(dir)?;
-        let store = Store::open(&dir.join(DB_FILE))?;
+        let opened = repair::open_store(dir, repair::Rebuild::IfDamaged)?;
+        Library::assemble(dir, writer, lock, opened, team_document, inviter)
+    }
+
+    fn assemble(
+        dir: &Path,
+        writer: Writer,
+        lock: LibraryLock,
+        opened: repair::Opened,
+        team_document: Option<&[u8]>,
+        inviter: Option<KnownPeer>,
+    ) -> Result<Library> {
         let mut library = Library {
             dir: dir.to_path_buf(),
-            store,
+            store: opened.store,
             writer,
             catalog: BTreeMap::new(),
             docs: HashMap::new(),
             roster_checked: false,
             search: None,
+            repaired: opened.repaired,
             _lock: lock,
         };
-        library.load_catalog()?;
+        library.load_catalog(opened.rows);
         match (team_document, library.store.contains(DocKey::TEAM)?) {
-            (None, false) => library.create_team()?,
+            (None, false) if library.is_new()? => library.create_team()?,
+            // A team document lost to damage is never replaced by a new team's: joining
+            // the team again fetches it (`Error::MissingTeam` says how).
+            (None, false) => {}
             (None, true) => {}
             (Some(bytes), exists) => library.adopt_team(bytes, exists, inviter)?,
         }
         Ok(library)
+    }
+
+    /// What rebuilding a damaged database recovered and lost when this library was
+    /// opened; `None` when it opened as it was.
+    pub fn repaired(&self) -> Option<&RepairReport> {
+        self.repaired.as_ref()
+    }
+
+    /// Whether this is a brand-new library: nothing stored, nothing salvaged.
+    fn is_new(&self) -> Result<bool> {
+        Ok(self.repaired.is_none() && self.store.doc_keys()?.is_empty())
     }
 
     /// The data directory.
@@ -114,8 +154,8 @@ impl Library {
         &self.writer
     }
 
-    fn load_catalog(&mut self) -> Result<()> {
-        for (id, bytes) in self.store.catalog_rows()? {
+    fn load_catalog(&mut self, rows: Vec<(String, Vec<u8>)>) {
+        for (id, bytes) in rows {
             match serde_json::from_slice::<CatalogRow>(&bytes) {
                 Ok(row) => {
                     self.catalog.insert(id, row);
@@ -129,7 +169,6 @@ impl Library {
                 }
             }
         }
-        Ok(())
     }
 
     /// Takes the team document of the team being joined.

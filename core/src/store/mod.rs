@@ -119,6 +119,12 @@ impl Store {
         Ok(table.get(key)?.map(|v| v.value().to_vec()))
     }
 
+    /// Every small named value of the metadata table (for carrying them into a rebuilt
+    /// database).
+    pub(crate) fn meta_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read_all(META)
+    }
+
     /// The stored sync state of `doc` with `peer`.
     pub(crate) fn sync_state(&self, peer: &str, doc: &str) -> Result<Option<Vec<u8>>> {
         let txn = self.db.begin_read()?;
