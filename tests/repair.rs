@@ -1,6 +1,6 @@
 //! Damage never costs the library: a database file redb refuses is salvaged on the next
-//! open, and the scanner behind it reads documents, increments and proofs from the raw
-//! bytes.
+//! open, `lore check --repair` rebuilds one whose documents cannot be read, and the
+//! scanner behind both reads documents, increments and proofs from the raw bytes.
 
 use std::io::Write as _;
 use std::os::unix::process::CommandExt;
@@ -191,6 +191,72 @@ fn a_document_whose_bytes_are_damaged_is_named_lost_and_the_others_are_kept() {
     assert!(l.ok(&["check"]).contains("read cleanly"));
 }
 
+#[test]
+fn check_names_a_damaged_document_and_check_repair_rebuilds_without_it() {
+    let l = lore();
+    let ids = import(&l, 5);
+    let victim = &ids[1];
+    let title = l.json(&["show", victim])[0]["title"].clone();
+    let path = db_path(&l.dir());
+    let chunks = chunks_of(&path, &format!("entry/{victim}"));
+    damage_every_copy(&path, &chunks[0]);
+
+    // redb still opens the file: `check` names the entry and points at the repair.
+    let out = l.run(&["check"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains(&format!("entry {victim} is damaged")),
+        "{stdout}"
+    );
+    assert!(stderr.contains("lore check --repair"), "{stderr}");
+    assert!(
+        kept_aside(&l.dir()).is_empty(),
+        "plain check repairs nothing"
+    );
+
+    let report = l.ok(&["check", "--repair"]);
+    assert!(
+        report.contains(&format!(
+            "lost: entry {victim} “{}”",
+            title.as_str().unwrap_or_default()
+        )) && report.contains("recovered: 4 entries, 0 ledgers, the team document"),
+        "{report}"
+    );
+    assert_eq!(kept_aside(&l.dir()).len(), 1);
+    let mut expected = ids.clone();
+    expected.retain(|id| id != victim);
+    assert_eq!(ids_listed(&l), expected);
+    assert!(l.ok(&["check"]).contains("all 4 entries"));
+}
+
+#[test]
+fn check_repair_leaves_a_healthy_library_as_it_is() {
+    let l = lore();
+    let ids = import(&l, 4);
+    l.ok(&["edit", &ids[0], "--add-tag", "退款"]);
+    let before: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| l.json(&["show", id])[0].clone())
+        .collect();
+    let history = l.json(&["history", &ids[0]]);
+
+    let out = l.ok(&["check", "--repair"]);
+    assert!(out.contains("nothing to repair"), "{out}");
+    assert!(kept_aside(&l.dir()).is_empty());
+    let after: Vec<serde_json::Value> = ids
+        .iter()
+        .map(|id| l.json(&["show", id])[0].clone())
+        .collect();
+    assert_eq!(before, after);
+    assert_eq!(l.json(&["history", &ids[0]]), history);
+    assert_eq!(
+        l.json(&["check", "--repair"]),
+        vec![serde_json::json!({ "repaired": null })]
+    );
+}
+
 /// A team document no copy of which can be read is never replaced by a new team's (the
 /// library would become another team, refused by every teammate): the entries stay, and
 /// commands that need the team say how to fetch it back.
@@ -253,6 +319,23 @@ fn a_member_whose_team_document_was_lost_joins_again_and_writes() {
     bob.ok(&["add", "--kind", "faq", "--title", "重新加入之后"]);
     assert_eq!(ids_listed(&bob).len(), ids.len() + 1);
     interrupt(node);
+}
+
+/// A repair needs the library closed: with a node running, `check --repair` says to stop
+/// it (the node still runs a plain `check`).
+#[test]
+fn check_repair_says_a_running_node_must_stop_first() {
+    let l = lore();
+    import(&l, 2);
+    let (node, _log) = crate::team::serve(&l, "127.0.0.1:0");
+    let err = l.fails(&["check", "--repair"]);
+    assert!(
+        err.contains("a Lore node") && err.contains("stop the node"),
+        "{err}"
+    );
+    assert!(l.ok(&["check"]).contains("read cleanly"));
+    crate::team::interrupt(node);
+    assert!(l.ok(&["check", "--repair"]).contains("nothing to repair"));
 }
 
 /// A salvage killed at any point leaves a library the next open salvages or opens: the

@@ -137,7 +137,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::List(a)) => entries::list(&ctx, a),
         Some(Command::History(a)) => entries::history(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
-        Some(Command::Check) => entries::check(&ctx),
+        Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),
         Some(Command::Export(a)) => exchange::export(&ctx, a),
         Some(Command::Demo) => exchange::demo(&ctx),
