@@ -49,6 +49,23 @@ pub struct RepairReport {
 }
 
 impl RepairReport {
+    /// The report in one line, for a status bar.
+    pub fn summary(&self) -> String {
+        let mut lost = self.lost_entries.len().to_string() + " entries";
+        if !self.lost_changes.is_empty() {
+            lost += &format!(" and {} later changes", self.lost_changes.len());
+        }
+        if !self.team {
+            lost += " and the team document";
+        }
+        format!(
+            "the damaged library was rebuilt ({} entries recovered, {lost} lost; the damaged \
+             file is kept as {}); teammates send back what was lost on the next sync",
+            self.entries,
+            self.moved_to.display()
+        )
+    }
+
     /// Whether anything the library held is known to be lost.
     pub fn lost_anything(&self) -> bool {
         !self.team || !self.lost_entries.is_empty() || !self.lost_changes.is_empty()
