@@ -158,6 +158,30 @@ fn a_bad_ticket_is_refused_on_the_welcome_screen_and_nothing_is_created() {
     );
 }
 
+/// A library whose database redb refuses opens in the app, rebuilt, and the status bar
+/// says so.
+#[test]
+fn a_damaged_library_opens_rebuilt_and_the_app_says_so() {
+    let l = demo();
+    let path = l.dir().join(lore_core::DB_FILE);
+    let mut bytes = std::fs::read(&path).expect("read");
+    for at in [72, 84, 200, 212] {
+        bytes[at] ^= 0xff;
+    }
+    std::fs::write(&path, bytes).expect("write");
+    let mut h = opened(&l.dir(), Lang::En);
+    until(&mut h, "the repair is reported", |h| {
+        shows(
+            h,
+            "the damaged library was rebuilt (301 entries recovered, 0 entries lost",
+        )
+    });
+    h.get_by_label("Search").type_text("refund");
+    until(&mut h, "search works on the rebuilt library", |h| {
+        shows(h, "Can I get a refund")
+    });
+}
+
 #[test]
 fn the_language_switches_and_the_demo_opens_from_the_welcome_screen() {
     let l = lore();

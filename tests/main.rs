@@ -12,6 +12,7 @@ mod identity;
 mod layout;
 mod library;
 mod peers;
+mod repair;
 mod search;
 mod storage;
 mod sync;

@@ -22,6 +22,21 @@ pub enum Error {
     #[error("the library database could not be opened or written: {0}")]
     Database(String),
 
+    /// The database file's bytes are damaged (redb found it corrupted). Opening a library
+    /// salvages such a file (see `Library::repaired`); this reaches users only when damage
+    /// shows later, while the library is open.
+    #[error(
+        "the library database is damaged ({0}); `lore check --repair` rebuilds it from everything still readable"
+    )]
+    DamagedDatabase(String),
+
+    /// The team document is not in the library: it could not be salvaged from a damaged
+    /// database.
+    #[error(
+        "this library has no team document (it could not be salvaged from a damaged database); your entries are kept: ask a teammate for an invite and run `lore join TICKET` to fetch the team again"
+    )]
+    MissingTeam,
+
     #[error("no entry matches `{0}`; `lore list` shows the ids")]
     NotFound(String),
 
@@ -106,7 +121,7 @@ macro_rules! from_redb {
     ($($ty:ty),*) => {$(
         impl From<$ty> for Error {
             fn from(e: $ty) -> Self {
-                Error::Database(disk_hint(e.to_string()))
+                from_redb_error(e.into())
             }
         }
     )*};
@@ -120,6 +135,57 @@ from_redb!(
     redb::CommitError,
     redb::CompactionError
 );
+
+/// A redb error as ours: damage to the file's bytes is [`Error::DamagedDatabase`] (what a
+/// salvage can repair), anything else — a busy file, a refused permission, a full disk —
+/// is [`Error::Database`].
+fn from_redb_error(e: redb::Error) -> Error {
+    let damaged = match &e {
+        redb::Error::Corrupted(_) | redb::Error::UpgradeRequired(_) => true,
+        redb::Error::Io(io) => matches!(
+            io.kind(),
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+        ),
+        _ => false,
+    };
+    if damaged {
+        Error::DamagedDatabase(e.to_string())
+    } else {
+        Error::Database(disk_hint(e.to_string()))
+    }
+}
+
+impl Error {
+    /// Names the database file a storage error is about.
+    pub(crate) fn at(self, path: &std::path::Path) -> Error {
+        match self {
+            Error::Database(detail) => Error::Database(format!("{}: {detail}", path.display())),
+            Error::DamagedDatabase(detail) => {
+                Error::DamagedDatabase(format!("{}: {detail}", path.display()))
+            }
+            other => other,
+        }
+    }
+
+    /// Whether this is damage to the database file's bytes (which a salvage repairs).
+    pub fn is_damaged_database(&self) -> bool {
+        matches!(self, Error::DamagedDatabase(_))
+    }
+}
+
+/// Runs a read of the database. redb may stop at damaged bytes with a panic (a key that
+/// is no longer UTF-8, say) instead of an error: that is damage to the file too, and
+/// becomes [`Error::DamagedDatabase`] naming `what` was being read.
+pub(crate) fn contained<T>(what: &str, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a read stopped at damaged data".into());
+        Err(Error::DamagedDatabase(format!("{what}: {detail}")))
+    })
+}
 
 /// Adds the likely fix to storage errors a user can act on.
 fn disk_hint(message: String) -> String {

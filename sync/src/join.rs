@@ -31,13 +31,17 @@ pub async fn join(
     }
     if dir.join(lore_core::DB_FILE).exists() {
         let mut existing = Library::open(dir, identity.writer())?;
-        let team = existing.team()?;
-        if team.id != ticket.team {
-            return Err(TicketError::OtherTeam {
-                ticket_team: ticket.team_name.clone(),
-                library_team: team.name,
+        match existing.team() {
+            Ok(team) if team.id != ticket.team => {
+                return Err(TicketError::OtherTeam {
+                    ticket_team: ticket.team_name.clone(),
+                    library_team: team.name,
+                }
+                .into());
             }
-            .into());
+            // A library whose team document was lost to damage fetches it again here.
+            Ok(_) | Err(lore_core::Error::MissingTeam) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     let inviter = ticket.inviter_addr()?;

@@ -38,8 +38,8 @@ pub enum Command {
     History(IdArg),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
-    /// Read every document and report damaged ones
-    Check,
+    /// Read every document and report damaged ones; --repair rebuilds a damaged library
+    Check(CheckArgs),
     /// Import entries from .jsonl, .csv or .md files, or folders of .md files
     Import(ImportArgs),
     /// Export every entry as JSON Lines (a file) or Markdown (a folder)
@@ -193,6 +193,14 @@ pub struct EditArgs {
     /// Adopt a contributed answer (by its id, see `lore show`) as the team's best practice
     #[arg(long, value_name = "ANSWER")]
     pub adopt: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Rebuild the library from everything still readable when anything is damaged (the
+    /// damaged file is kept beside it); teammates send back what is lost on the next sync
+    #[arg(long)]
+    pub repair: bool,
 }
 
 #[derive(Debug, Args)]

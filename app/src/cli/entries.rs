@@ -1,14 +1,14 @@
-//! Commands on single entries: add, edit, show, list, history, delete, check.
+//! Commands on single entries: add, edit, show, list, history, delete, check (and repair).
 
 use std::process::ExitCode;
 
 use anyhow::Result;
 use lore_core::exchange::Record;
-use lore_core::{Entry, Kind, ListFilter};
+use lore_core::{Entry, Kind, Library, ListFilter, RepairReport};
 use serde::Serialize;
 
 use super::Context;
-use super::args::{AddArgs, EditArgs, IdArg, ListArgs};
+use super::args::{AddArgs, CheckArgs, EditArgs, IdArg, ListArgs};
 use super::output::{entry_text, json_line, local_time, text_arg};
 use super::output::{note, say};
 
@@ -220,7 +220,10 @@ pub fn delete(ctx: &Context, a: IdArg) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn check(ctx: &Context) -> Result<ExitCode> {
+pub fn check(ctx: &Context, a: CheckArgs) -> Result<ExitCode> {
+    if a.repair {
+        return repair(ctx);
+    }
     let mut library = ctx.open()?;
     let damaged = library.check()?;
     for e in &damaged {
@@ -230,7 +233,8 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
             say!("{e}");
         }
     }
-    if damaged.is_empty() {
+    // Damage found while opening was repaired then (and said so); it still counts.
+    if damaged.is_empty() && library.repaired().is_none() {
         if !ctx.json {
             say!(
                 "all {} entries and the team document read cleanly",
@@ -239,7 +243,53 @@ pub fn check(ctx: &Context) -> Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     } else {
-        note!("{} damaged document(s)", damaged.len());
+        if !damaged.is_empty() {
+            note!("{} damaged document(s)", damaged.len());
+            note!(
+                "`lore check --repair` rebuilds the library from everything still readable \
+                 (the damaged file is kept); teammates' machines send back what is lost on the \
+                 next sync"
+            );
+        }
         Ok(ExitCode::FAILURE)
+    }
+}
+
+/// `lore check --repair`: rebuilds the library if anything in it is damaged.
+fn repair(ctx: &Context) -> Result<ExitCode> {
+    if ctx.served.is_some() {
+        anyhow::bail!(
+            "a Lore node (`lore serve` or the app) has the library in {} open, and a repair \
+             needs it closed: stop the node, run `lore check --repair`, then start the node again",
+            ctx.data_dir.display()
+        );
+    }
+    let identity = ctx.identity()?;
+    let library = Library::repair(&ctx.data_dir, identity.writer())?;
+    match library.repaired() {
+        Some(report) if ctx.json => json_line(&serde_json::json!({ "repaired": report }))?,
+        Some(report) => {
+            for line in report.to_string().lines() {
+                say!("{line}");
+            }
+        }
+        None if ctx.json => json_line(&serde_json::json!({ "repaired": null }))?,
+        None => say!(
+            "nothing to repair: all {} entries and the team document read cleanly",
+            library.len()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Says on stderr what rebuilding a damaged library recovered and lost.
+pub(super) fn tell_repaired(report: &RepairReport) {
+    let text = report.to_string();
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            note!("warning: {line}");
+        } else {
+            note!("{line}");
+        }
     }
 }

@@ -90,10 +90,11 @@ impl Context {
             })?));
         }
         let identity = self.identity()?;
-        Ok(Lib::Own(Box::new(Library::open(
-            &self.data_dir,
-            identity.writer(),
-        )?)))
+        let library = Library::open(&self.data_dir, identity.writer())?;
+        if let Some(report) = library.repaired() {
+            entries::tell_repaired(report);
+        }
+        Ok(Lib::Own(Box::new(library)))
     }
 
     /// This device's identity (the data directory is created on first use).
@@ -136,7 +137,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::List(a)) => entries::list(&ctx, a),
         Some(Command::History(a)) => entries::history(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
-        Some(Command::Check) => entries::check(&ctx),
+        Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),
         Some(Command::Export(a)) => exchange::export(&ctx, a),
         Some(Command::Demo) => exchange::demo(&ctx),

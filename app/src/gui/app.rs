@@ -137,9 +137,10 @@ impl LoreApp {
         let mut jobs = Vec::new();
         match done {
             Done::NeedsLibrary => self.screen = Screen::Welcome,
-            Done::Opened { .. } => {
+            Done::Opened { repaired, .. } => {
                 self.screen = Screen::Main;
-                self.message = None;
+                // A library rebuilt from a damaged file says so until the next message.
+                self.message = repaired.clone().map(|what| (true, what));
                 // A new library: everything shown comes from it.
                 jobs.push(self.search.search());
                 jobs.push(Job::Vocabulary);

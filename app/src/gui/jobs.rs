@@ -88,8 +88,13 @@ pub struct Teammate {
 pub enum Done {
     /// No library in the data directory yet: the welcome screen.
     NeedsLibrary,
-    /// The library is open and the node runs.
-    Opened { entries: usize, team: String },
+    /// The library is open and the node runs; `repaired` says what rebuilding a damaged
+    /// database recovered and lost, when opening it did.
+    Opened {
+        entries: usize,
+        team: String,
+        repaired: Option<String>,
+    },
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.

@@ -17,12 +17,12 @@ impl Library {
             if self.docs.len() >= DOC_CACHE {
                 self.docs.clear();
             }
-            let mut stored = self
-                .store
-                .load(key, key)
+            let store = &self.store;
+            let mut stored = crate::error::contained(key, || store.load(key, key))
                 .map_err(|e| rename_corrupt(e, key))?
                 .ok_or_else(|| match DocKey::parse(key) {
                     Some(DocKey::Entry(id)) => Error::NotFound(id),
+                    Some(DocKey::Team) => Error::MissingTeam,
                     _ => Error::NotFound(key.to_string()),
                 })?;
             self.writer.attach(&mut stored.doc);

@@ -267,23 +267,10 @@ impl Library {
         Ok(changes)
     }
 
-    /// Reads every document and reports those that cannot be read.
+    /// Reads every document and reports those that cannot be read (and damage to the
+    /// database itself, when its list of documents cannot be read).
     pub fn check(&mut self) -> Result<Vec<Error>> {
-        let mut damaged = Vec::new();
-        for key in self.store.doc_keys()? {
-            let outcome = self.store.load(&key, &key).and_then(|stored| {
-                let Some(stored) = stored else { return Ok(()) };
-                match DocKey::parse(&key) {
-                    Some(DocKey::Entry(_)) => doc::read_entry(&stored.doc).map(|_| ()),
-                    Some(DocKey::Team) => doc::read_team(&stored.doc).map(|_| ()),
-                    Some(DocKey::Ledger(_)) | None => doc::read_ledger(&stored.doc).map(|_| ()),
-                }
-            });
-            if let Err(e) = outcome {
-                damaged.push(rename_corrupt(e, &key));
-            }
-        }
-        Ok(damaged)
+        super::repair::unreadable_documents(&self.store)
     }
 
     pub(super) fn fresh_id(&self) -> EntryId {

@@ -10,6 +10,7 @@ mod import;
 mod invite;
 mod known;
 mod ledgers;
+mod repair;
 mod roster;
 mod search;
 mod sync;
@@ -22,6 +23,7 @@ pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport};
 pub use invite::Invite;
 pub use known::KnownPeer;
+pub use repair::RepairReport;
 pub use search::INDEX_DIR;
 pub use sync::{Digest, Received, SyncSession};
 
@@ -49,6 +51,7 @@ pub struct Library {
     docs: HashMap<String, StoredDoc>,
     roster_checked: bool,
     search: Option<search::SearchState>,
+    repaired: Option<RepairReport>,
     _lock: LibraryLock,
 }
 
@@ -84,6 +87,17 @@ impl Library {
         Library::open_with(dir, writer, Some(team_document), Some(inviter))
     }
 
+    /// Opens the library in `dir` as [`Library::open`] does, and rebuilds its database
+    /// from everything still readable if any document in it cannot be read (the damaged
+    /// file is kept aside; [`Library::repaired`] says what was recovered and lost). A
+    /// library whose documents all read is left as it is.
+    pub fn repair(dir: &Path, writer: Writer) -> Result<Library> {
+        create_private_dir(dir)?;
+        let lock = LibraryLock::acquire(dir)?;
+        let opened = repair::open_store(dir, repair::Rebuild::IfAnythingUnreadable, &writer)?;
+        Library::assemble(dir, writer, lock, opened, None, None, false)
+    }
+
     fn open_with(
         dir: &Path,
         writer: Writer,
@@ -99,20 +113,51 @@ impl Library {
         let joining = dir.join(JOINING_FILE);
         remove_if_present(&joining)?;
         let fresh_join = team_document.is_some() && !path.exists();
-        let store = Store::open(if fresh_join { &joining } else { &path })?;
+        let opened = if fresh_join {
+            repair::open_new(&joining)?
+        } else {
+            repair::open_store(dir, repair::Rebuild::IfDamaged, &writer)?
+        };
+        Library::assemble(
+            dir,
+            writer,
+            lock,
+            opened,
+            team_document,
+            inviter,
+            fresh_join,
+        )
+    }
+
+    /// The library around an opened database; `fresh_join`: the database is a join's,
+    /// still under its temporary name until it holds the team document.
+    fn assemble(
+        dir: &Path,
+        writer: Writer,
+        lock: LibraryLock,
+        opened: repair::Opened,
+        team_document: Option<&[u8]>,
+        inviter: Option<KnownPeer>,
+        fresh_join: bool,
+    ) -> Result<Library> {
+        let (path, joining) = (dir.join(DB_FILE), dir.join(JOINING_FILE));
         let mut library = Library {
             dir: dir.to_path_buf(),
-            store,
+            store: opened.store,
             writer,
             catalog: BTreeMap::new(),
             docs: HashMap::new(),
             roster_checked: false,
             search: None,
+            repaired: opened.repaired,
             _lock: lock,
         };
-        library.load_catalog()?;
+        library.load_catalog(opened.rows);
         match (team_document, library.store.contains(DocKey::TEAM)?) {
-            (None, false) => library.create_team()?,
+            (None, false) if library.is_new()? => library.create_team()?,
+            // A team document lost to damage is never replaced by a new team's: joining
+            // the team again fetches it (`Error::MissingTeam` says how).
+            (None, false) => {}
             (None, true) => {}
             (Some(bytes), exists) => {
                 if let Err(e) = library.adopt_team(bytes, exists, inviter) {
@@ -132,6 +177,17 @@ impl Library {
         Ok(library)
     }
 
+    /// What rebuilding a damaged database recovered and lost when this library was
+    /// opened; `None` when it opened as it was.
+    pub fn repaired(&self) -> Option<&RepairReport> {
+        self.repaired.as_ref()
+    }
+
+    /// Whether this is a brand-new library: nothing stored, nothing salvaged.
+    fn is_new(&self) -> Result<bool> {
+        Ok(self.repaired.is_none() && self.store.doc_keys()?.is_empty())
+    }
+
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -142,8 +198,8 @@ impl Library {
         &self.writer
     }
 
-    fn load_catalog(&mut self) -> Result<()> {
-        for (id, bytes) in self.store.catalog_rows()? {
+    fn load_catalog(&mut self, rows: Vec<(String, Vec<u8>)>) {
+        for (id, bytes) in rows {
             match serde_json::from_slice::<CatalogRow>(&bytes) {
                 Ok(row) => {
                     self.catalog.insert(id, row);
@@ -157,7 +213,6 @@ impl Library {
                 }
             }
         }
-        Ok(())
     }
 
     /// Takes the team document of the team being joined.

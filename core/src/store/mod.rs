@@ -19,6 +19,7 @@
 mod catalog;
 mod chunk;
 mod lock;
+pub mod salvage;
 
 pub use catalog::CatalogRow;
 pub(crate) use lock::LibraryLock;
@@ -82,7 +83,7 @@ impl Store {
                 dir: path.parent().unwrap_or(path).to_path_buf(),
                 pid: None,
             },
-            other => Error::Database(format!("{}: {other}", path.display())),
+            other => Error::from(other).at(path),
         })?;
         crate::private::restrict_to_owner(path)?;
         let store = Store { db };
@@ -163,6 +164,12 @@ impl Store {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(META)?;
         Ok(table.get(key)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Every small named value of the metadata table (for carrying them into a rebuilt
+    /// database).
+    pub(crate) fn meta_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read_all(META)
     }
 
     /// The stored sync state of `doc` with `peer`.

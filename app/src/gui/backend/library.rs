@@ -83,6 +83,7 @@ impl Worker {
         Ok(Done::Opened {
             entries: library.len(),
             team: library.team()?.name,
+            repaired: library.repaired().map(lore_core::RepairReport::summary),
         })
     }
 

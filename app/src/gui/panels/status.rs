@@ -18,7 +18,7 @@ impl StatusBar {
     /// Takes in what the worker answered.
     pub fn absorb(&mut self, done: &Done) {
         match done {
-            Done::Opened { entries, team } => {
+            Done::Opened { entries, team, .. } => {
                 self.entries = *entries;
                 self.team = team.clone();
             }
