@@ -15,6 +15,7 @@ mod search;
 mod storage;
 mod sync;
 mod team;
+mod window;
 
 /// The `lore` binary under test.
 pub const LORE: &str = env!("CARGO_BIN_EXE_lore");
