@@ -12,6 +12,7 @@ mod layout;
 mod library;
 mod peers;
 mod search;
+mod seeds;
 mod storage;
 mod sync;
 mod team;
