@@ -14,9 +14,11 @@ mod library;
 mod peers;
 mod repair;
 mod search;
+mod seeds;
 mod storage;
 mod sync;
 mod team;
+mod window;
 
 /// The `lore` binary under test.
 pub const LORE: &str = env!("CARGO_BIN_EXE_lore");

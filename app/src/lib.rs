@@ -2,10 +2,12 @@
 //! library so that the one test binary can drive the app's state.
 //!
 //! `cli` never imports `gui`: the app is one front end over the same library, and it is
-//! this root that chooses between them.
+//! this root that chooses between them. What both need and neither owns — how a stop
+//! signal is taken (`signals`) — lives beside them.
 
 pub mod cli;
 pub mod gui;
+pub mod signals;
 
 use std::process::ExitCode;
 

@@ -164,7 +164,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             relay: relay.clone(),
         });
         let _socket = local::listen(served)?;
-        let stop = stop_signals()?;
+        let stop = crate::signals::stop_signals()?;
         tracing::info!(
             id = %node.member(),
             listening = ?listening,
@@ -179,40 +179,6 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Listens for a request to stop — Ctrl-C (SIGINT), SIGTERM (how service managers stop a
-/// service) or SIGHUP (a closed terminal) — and returns a future that ends with the
-/// signal's name. Each is a clean stop: the socket is removed and the index committed. The
-/// handlers are installed here, before the node says it runs, so no signal finds the
-/// default action (an unclean exit) in place.
-fn stop_signals() -> Result<impl std::future::Future<Output = &'static str>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let listen = |kind: SignalKind, name: &str| {
-            signal(kind).with_context(|| format!("listening for {name}"))
-        };
-        let mut int = listen(SignalKind::interrupt(), "Ctrl-C")?;
-        let mut term = listen(SignalKind::terminate(), "SIGTERM")?;
-        let mut hup = listen(SignalKind::hangup(), "SIGHUP")?;
-        Ok(async move {
-            tokio::select! {
-                _ = int.recv() => "SIGINT",
-                _ = term.recv() => "SIGTERM",
-                _ = hup.recv() => "SIGHUP",
-            }
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                tracing::warn!("cannot listen for Ctrl-C; stopping");
-            }
-            "Ctrl-C"
-        })
-    }
 }
 
 pub fn status(ctx: &Context) -> Result<ExitCode> {

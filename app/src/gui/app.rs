@@ -208,4 +208,10 @@ impl eframe::App for LoreApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+
+    /// The window closes (its close button, or a stop signal): the worker lets go of
+    /// everything before the process ends.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.backend.stop();
+    }
 }

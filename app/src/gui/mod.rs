@@ -37,10 +37,21 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         ..Default::default()
     };
     let network = backend::Network::from_config(&data_dir)?;
+    // SIGTERM, SIGHUP and Ctrl-C close the window as its close button does, so the worker
+    // shuts down cleanly (index committed, node stopped, socket removed, lock released).
+    // The handlers go in before the window opens; a signal that comes before the window
+    // closes it as soon as it is there.
+    let (window_tx, window) = std::sync::mpsc::channel::<egui::Context>();
+    crate::signals::on_stop(move |_signal| {
+        if let Ok(ctx) = window.recv() {
+            close(&ctx);
+        }
+    })?;
     eframe::run_native(
         "Lore",
         options,
         Box::new(move |cc| {
+            let _ = window_tx.send(cc.egui_ctx.clone());
             let backend = Backend::start(data_dir, network, cc.egui_ctx.clone());
             Ok(Box::new(LoreApp::new(
                 &cc.egui_ctx,
@@ -56,4 +67,11 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         )
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Asks eframe to close the window, from any thread; the repaint makes the UI thread run
+/// the frame that carries the close out even when nothing else moves.
+fn close(ctx: &egui::Context) {
+    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    ctx.request_repaint();
 }

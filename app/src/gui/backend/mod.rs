@@ -71,14 +71,21 @@ impl Backend {
     pub fn answers(&self) -> Vec<Done> {
         self.done.try_iter().collect()
     }
-}
 
-impl Drop for Backend {
-    fn drop(&mut self) {
+    /// Stops the worker and waits for it: it commits the index, stops the node, removes
+    /// the local socket and releases the library. Asking for anything afterwards does
+    /// nothing. Dropping the backend does the same.
+    pub fn stop(&mut self) {
         // Closing the channel ends the worker's loop; it stops the node before it returns.
         self.jobs = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        self.stop();
     }
 }

@@ -1,0 +1,121 @@
+//! The real desktop app in a real window: the `lore` binary under a virtual X display
+//! (Xvfb, software OpenGL), stopped the way service managers, logouts and closed
+//! terminals stop it. Where this machine has no Xvfb (probed by the app crate's build
+//! script; `.ci/run` installs it), the test is reported as ignored.
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::lore;
+
+/// How long the app may take to open its window and its library.
+const START: Duration = Duration::from_secs(60);
+/// How long a clean stop may take once the signal is sent.
+const STOP: Duration = Duration::from_secs(15);
+
+/// A child process killed on drop, so none outlives a test that fails midway.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A virtual X display of its own (Xvfb picks a free display number and says which).
+fn display() -> (Running, String) {
+    let mut xvfb = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
+        .arg("1100x720x24")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    let mut number = String::new();
+    let mut stdout = xvfb.stdout.take().expect("Xvfb's stdout");
+    let mut byte = [0u8; 1];
+    while stdout
+        .read(&mut byte)
+        .expect("reading Xvfb's display number")
+        == 1
+        && byte[0] != b'\n'
+    {
+        number.push(char::from(byte[0]));
+    }
+    assert!(!number.is_empty(), "Xvfb named no display");
+    (Running(xvfb), format!(":{}", number.trim()))
+}
+
+/// Sends `signal` (as kill(1) names it) to `pid`.
+fn kill(signal: &str, pid: u32) {
+    let sent = Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success(), "kill {signal} {pid}");
+}
+
+/// What the app wrote to stderr, for failure messages.
+fn log(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+/// SIGTERM (a service manager, a logout), SIGHUP (a closed terminal) and Ctrl-C each stop
+/// the app as its close button does: exit code 0, the worker's shutdown done (the local
+/// socket removed), and the library free for the next command.
+#[test]
+#[cfg_attr(
+    lore_no_xvfb,
+    ignore = "this machine has no Xvfb to open the app's window on (apt-get install xvfb)"
+)]
+fn the_app_stops_cleanly_on_sigterm_sighup_and_ctrl_c() {
+    let l = lore();
+    l.ok(&["demo"]);
+    // The embedded node on loopback only: nothing leaves this machine.
+    std::fs::write(
+        l.dir().join("config.toml"),
+        "[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n",
+    )
+    .expect("config.toml");
+    let socket = l.dir().join("lore.sock");
+    let (_xvfb, display) = display();
+    for signal in ["-TERM", "-HUP", "-INT"] {
+        let stderr = l.scratch("app.log");
+        let mut app = Running(
+            l.command()
+                .env("DISPLAY", &display)
+                .env("LIBGL_ALWAYS_SOFTWARE", "1")
+                .env_remove("WAYLAND_DISPLAY")
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&stderr).expect("app.log"))
+                .spawn()
+                .expect("the app starts"),
+        );
+        // The socket is the worker's: the library is open and the node runs.
+        lore_tests::within(START, || socket.exists().then_some(()))
+            .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+        kill(signal, app.0.id());
+        let status =
+            lore_tests::within(STOP, || app.0.try_wait().expect("wait")).unwrap_or_else(|| {
+                panic!(
+                    "the app still runs {STOP:?} after {signal}:\n{}",
+                    log(&stderr)
+                )
+            });
+        assert!(
+            status.success(),
+            "the app exited with {status} on {signal}:\n{}",
+            log(&stderr)
+        );
+        assert!(!socket.exists(), "the socket went with the app ({signal})");
+        let listed = l.ok(&["list"]);
+        assert!(
+            !listed.trim().is_empty(),
+            "the library opens after {signal}"
+        );
+        assert!(l.ok(&["check"]).contains("read cleanly"));
+    }
+}
