@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lore_core::{Library, Role, Writer};
+use lore_core::{Library, Role};
 use lore_sync::Frame;
 
-use crate::library::member;
+use crate::library::{member, member_id, writer};
 
 /// The folder of one fuzz target's seeds.
 fn seeds(target: &str) -> PathBuf {
@@ -26,16 +26,16 @@ type Said = Vec<(String, Vec<u8>)>;
 /// What a sync between an admin's demo library and a new member's exchanges: the team
 /// document, and every sync message both sides send for one entry and the team.
 fn exchange(root: &Path) -> (Library, Vec<u8>, Said) {
-    let mut a = Library::open(&root.join("a"), Writer::new("alice", "alice")).expect("open");
+    let mut a = Library::open(&root.join("a"), writer("alice")).expect("open");
     lore_core::demo::load(&mut a, &mut |_, _| {}).expect("demo");
     a.update_team("invited bob", |t| {
-        t.members.insert("bob".into(), member("bob", Role::Agent));
+        t.members
+            .insert(member_id("bob"), member("bob", Role::Agent));
         Ok(())
     })
     .expect("roster");
     let team_document = a.team_document().expect("team document");
-    let mut b =
-        Library::join(&root.join("b"), Writer::new("bob", "bob"), &team_document).expect("join");
+    let mut b = Library::join(&root.join("b"), writer("bob"), &team_document).expect("join");
     let mut with_b = a.begin_sync("bob");
     let mut with_a = b.begin_sync("alice");
     let mut said = Vec::new();
@@ -160,8 +160,7 @@ fn the_fuzz_seeds_are_frames_and_sync_messages_of_todays_formats() {
     // here by a library of another team, but never as malformed bytes).
     let messages = committed("sync_message");
     assert!(messages.len() >= 3, "seeds from a whole exchange");
-    let mut other =
-        Library::open(&root.path().join("c"), Writer::new("carol", "carol")).expect("open");
+    let mut other = Library::open(&root.path().join("c"), writer("carol")).expect("open");
     for (name, bytes) in &messages {
         let mut session = other.begin_sync("alice");
         let key = if name.contains("team") {
