@@ -1,10 +1,8 @@
-//! An automerge sync message as a peer sends it inside a `Batch` frame, taken in the way
-//! lore-core's `Library::receive_batch` takes it: decoded with
-//! `automerge::sync::Message::decode`, then applied to a fork of a document under that
-//! peer's sync state. Neither step may panic on hostile bytes.
-//!
-//! (When received messages are wrapped in a signed envelope, this target decodes the
-//! envelope instead.)
+//! A sync message as a peer sends it inside a `Batch` frame, taken in the way lore-core's
+//! `Library::receive_batch` takes it: the signed envelope opened
+//! (`lore_core::doc::proof::open_message`: the signatures, then automerge's message), the
+//! message decoded with `automerge::sync::Message::decode`, then applied to a fork of a
+//! document under that peer's sync state. No step may panic on hostile bytes.
 
 #![no_main]
 
@@ -13,7 +11,10 @@ use automerge::{AutoCommit, TextEncoding};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(message) = Message::decode(bytes) else {
+    let Ok((_seals, message)) = lore_core::doc::proof::open_message(bytes) else {
+        return;
+    };
+    let Ok(message) = Message::decode(message) else {
         return;
     };
     // A document this library does not have yet (a peer's new entry), in the text encoding
