@@ -587,3 +587,30 @@ fn a_salvaged_library_keeps_its_peers_and_claims_nothing_is_shared() {
         .expect("the ledger, under its member");
     assert_eq!(ledger.uses.values().sum::<u64>(), 1);
 }
+
+/// A document lost to damage comes back from a teammate on the next sync: the salvaged
+/// library claims nothing is shared, so the digest walk finds what it lacks.
+#[test]
+fn a_document_lost_to_damage_comes_back_from_a_peer() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (mut a, b) = crate::sync::team(root.path(), lore_core::Role::Agent);
+    let dir = b.dir().to_path_buf();
+    let mut b = b;
+    crate::sync::sync(&mut a, "alice", &mut b, "bob").expect("first sync");
+    let victim = "faq-invoice-how-to";
+    let before = a.get(victim).expect("alice's copy");
+    drop(b);
+    let path = db_path(&dir);
+    let chunks = chunks_of(&path, &format!("entry/{victim}"));
+    for chunk in &chunks {
+        assert!(damage_every_copy(&path, chunk) >= 1);
+    }
+    break_header(&path);
+    let mut b = Library::open(&dir, crate::library::writer("bob")).expect("salvaged");
+    let report = b.repaired().expect("a repair report").to_string();
+    assert!(report.contains(victim), "{report}");
+    assert!(b.get(victim).is_err(), "the damaged entry is gone here");
+    crate::sync::sync(&mut a, "alice", &mut b, "bob").expect("sync after the repair");
+    assert_eq!(b.get(victim).expect("back from alice"), before);
+    assert_eq!(b.ids(), a.ids());
+}

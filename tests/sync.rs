@@ -9,7 +9,12 @@ use crate::library::{member, member_id, writer};
 
 /// Runs the sync protocol between two libraries until neither has anything to send.
 /// Returns the bytes of sync messages exchanged.
-fn sync(a: &mut Library, a_id: &str, b: &mut Library, b_id: &str) -> Result<usize, Error> {
+pub(crate) fn sync(
+    a: &mut Library,
+    a_id: &str,
+    b: &mut Library,
+    b_id: &str,
+) -> Result<usize, Error> {
     let mut with_b = a.begin_sync(b_id);
     let mut with_a = b.begin_sync(a_id);
     let keys = a.differing(&b.digest()?)?;
@@ -39,7 +44,7 @@ fn open(dir: &Path, id: &str) -> Library {
 }
 
 /// An admin's library with the demo content, and a second member's library joined to it.
-fn team(root: &Path, role: Role) -> (Library, Library) {
+pub(crate) fn team(root: &Path, role: Role) -> (Library, Library) {
     let mut a = open(&root.join("a"), "alice");
     lore_core::demo::load(&mut a, &mut |_, _| {}).expect("demo");
     a.update_team("invited bob", |t| {
