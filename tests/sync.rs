@@ -278,3 +278,30 @@ fn a_join_that_fails_midway_leaves_no_library_behind() {
     assert_eq!(carol.team().expect("team").id, a.team().expect("team").id);
     assert!(!dir.join("library.redb.joining").exists());
 }
+
+/// A document lost to damage comes back from a teammate on the next sync: the salvaged
+/// library claims nothing is shared, so the digest walk finds what it lacks.
+#[test]
+fn a_document_lost_to_damage_comes_back_from_a_peer() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (mut a, b) = team(root.path(), Role::Agent);
+    let dir = b.dir().to_path_buf();
+    let mut b = b;
+    sync(&mut a, "alice", &mut b, "bob").expect("first sync");
+    let victim = "faq-invoice-how-to";
+    let before = a.get(victim).expect("alice's copy");
+    drop(b);
+    let path = crate::repair::db_path(&dir);
+    let chunks = crate::repair::chunks_of(&path, &format!("entry/{victim}"));
+    for chunk in &chunks {
+        assert!(crate::repair::damage_every_copy(&path, chunk) >= 1);
+    }
+    crate::repair::break_header(&path);
+    let mut b = Library::open(&dir, writer("bob")).expect("salvaged");
+    let report = b.repaired().expect("a repair report").to_string();
+    assert!(report.contains(victim), "{report}");
+    assert!(b.get(victim).is_err(), "the damaged entry is gone here");
+    sync(&mut a, "alice", &mut b, "bob").expect("sync after the repair");
+    assert_eq!(b.get(victim).expect("back from alice"), before);
+    assert_eq!(b.ids(), a.ids());
+}
