@@ -25,6 +25,9 @@ pub(crate) const CLOSE_REFUSED: u32 = 3;
 /// The largest frame a peer may send; a larger one closes the connection.
 pub const MAX_FRAME: usize = 32 * 1024 * 1024;
 
+/// How much of a frame's body is read (and allocated) at a time.
+const READ_PIECE: usize = 64 * 1024;
+
 /// One message of the protocol.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {
@@ -314,10 +317,16 @@ pub async fn receive(stream: &mut RecvStream) -> Result<Frame, SyncError> {
             "a frame of {len} bytes is over the {MAX_FRAME}-byte limit"
         )));
     }
-    let mut body = vec![0u8; len];
-    stream
-        .read_exact(&mut body)
-        .await
-        .map_err(|e| SyncError::Connection(Box::new(e)))?;
+    // The body grows as it arrives: a peer that announces a large frame and sends nothing
+    // makes this node reserve one piece, not the whole announced size.
+    let mut body = Vec::with_capacity(len.min(READ_PIECE));
+    while body.len() < len {
+        let start = body.len();
+        body.resize(start + (len - start).min(READ_PIECE), 0);
+        stream
+            .read_exact(&mut body[start..])
+            .await
+            .map_err(|e| SyncError::Connection(Box::new(e)))?;
+    }
     Frame::decode(&body)
 }
