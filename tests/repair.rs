@@ -485,7 +485,8 @@ fn the_scanner_merges_copies_and_names_the_increments_it_cannot_place() {
 }
 
 /// Proof records are found by their magic; only those of recovered changes are kept, and
-/// two copies that disagree are both dropped.
+/// of several copies the one whose signature checks out: a damaged copy never costs the
+/// change its proof.
 #[test]
 fn the_scanner_finds_proofs_of_recovered_changes() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -541,6 +542,15 @@ fn the_scanner_finds_proofs_of_recovered_changes() {
     assert!(found.entry(&id).is_some());
     let proofs = found.proofs();
     assert!(proofs.contains(&(hashes[0].clone(), first)), "{proofs:?}");
+    let second = real
+        .iter()
+        .find(|(h, _)| *h == hashes[1])
+        .expect("second")
+        .1;
+    assert!(
+        proofs.contains(&(hashes[1].clone(), second)),
+        "the damaged copy does not replace the good one: {proofs:?}"
+    );
     let unknown: String = [9u8; 32].iter().map(|b| format!("{b:02x}")).collect();
     assert!(
         proofs.iter().all(|(h, _)| *h != unknown),

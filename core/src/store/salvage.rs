@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use automerge::{AutoCommit, Change, ChangeHash, LoadOptions, OnPartialLoad};
 
 use super::CatalogRow;
-use crate::doc::{self, DocKey};
+use crate::doc::{self, DocKey, proof};
 use crate::model::{Entry, EntryId, MemberId, Millis, validate_entry_id};
 
 /// The bytes every automerge chunk starts with.
@@ -66,8 +66,8 @@ pub enum Unreadable {
     Document { at: usize, detail: String },
     /// A change no recovered document can take.
     Change(LostChange),
-    /// Proof records for one change (hash, hex) with different signatures: at least one is
-    /// damaged, and neither is kept.
+    /// Proof records for one change (hash, hex) were found, but none whose signature
+    /// checks out: the change's proof is lost with them.
     Proof { hash: String },
 }
 
@@ -215,7 +215,13 @@ pub fn scan(bytes: &[u8]) -> Salvaged {
             summary: change.message().unwrap_or_default().to_string(),
         })
     }));
-    let (proofs, conflicts) = scan_proofs(bytes, &owner);
+    // Who wrote each recovered change, to check its signature against.
+    let authors: HashMap<ChangeHash, String> = docs
+        .values_mut()
+        .flat_map(|r| r.doc.get_changes_meta(&[]))
+        .filter_map(|m| Some((m.hash, doc::member_of_actor(&m.actor)?)))
+        .collect();
+    let (proofs, conflicts) = scan_proofs(bytes, &owner, &authors);
     unreadable.extend(conflicts.into_iter().map(|hash| Unreadable::Proof {
         hash: hash.to_string(),
     }));
@@ -392,11 +398,13 @@ fn attach(
     (pending, owner)
 }
 
-/// Proof records for changes of the recovered documents (hash → signature), and the
-/// hashes whose copies disagree (a damaged signature: neither is kept).
+/// Proof records for changes of the recovered documents (hash → signature, only copies
+/// whose signature checks out against the change's author), and the hashes for which only
+/// damaged copies were found.
 fn scan_proofs(
     bytes: &[u8],
     owner: &HashMap<ChangeHash, String>,
+    authors: &HashMap<ChangeHash, String>,
 ) -> (BTreeMap<ChangeHash, [u8; 64]>, BTreeSet<ChangeHash>) {
     let mut proofs: BTreeMap<ChangeHash, [u8; 64]> = BTreeMap::new();
     let mut conflicts = BTreeSet::new();
@@ -418,18 +426,21 @@ fn scan_proofs(
         if !owner.contains_key(&hash) {
             continue;
         }
-        match proofs.get(&hash) {
-            Some(seen) if *seen != sig => {
-                conflicts.insert(hash);
-            }
-            Some(_) => {}
-            None => {
-                proofs.insert(hash, sig);
-            }
+        // A copy whose signature checks out is the proof (ed25519 signatures are
+        // deterministic, so every good copy is the same); a damaged copy is only reported
+        // when no good one turns up.
+        let good = match (owner.get(&hash), authors.get(&hash)) {
+            (Some(key), Some(member)) => proof::verify(member, key, &hash, &sig).is_ok(),
+            _ => false,
+        };
+        if good {
+            proofs.insert(hash, sig);
+        } else {
+            conflicts.insert(hash);
         }
         at = start + PROOF_LEN;
     }
-    proofs.retain(|hash, _| !conflicts.contains(hash));
+    conflicts.retain(|hash| !proofs.contains_key(hash));
     (proofs, conflicts)
 }
 
