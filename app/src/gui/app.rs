@@ -140,7 +140,7 @@ impl LoreApp {
             Done::Opened { repaired, .. } => {
                 self.screen = Screen::Main;
                 // A library rebuilt from a damaged file says so until the next message.
-                self.message = repaired.clone().map(|what| (true, what));
+                self.message = repaired.as_ref().map(|r| (true, self.lang.repaired(r)));
                 // A new library: everything shown comes from it.
                 jobs.push(self.search.search());
                 jobs.push(Job::Vocabulary);

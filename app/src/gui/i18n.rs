@@ -34,6 +34,23 @@ impl Lang {
     }
 
     /// The text of `key` in this language.
+    /// What the status bar says when the library was rebuilt from a damaged file.
+    pub fn repaired(self, r: &super::jobs::Repaired) -> String {
+        match self {
+            Lang::Zh => format!(
+                "资料库文件损坏，已重建：恢复 {} 条，丢失 {} 条（同事的电脑下次同步时会补回）；\
+                 损坏的文件保存为 {}",
+                r.entries, r.lost, r.kept
+            ),
+            Lang::En => format!(
+                "The library file was damaged and has been rebuilt: {} entries recovered, {} \
+                 lost (teammates send them back on the next sync); the damaged file is kept \
+                 as {}",
+                r.entries, r.lost, r.kept
+            ),
+        }
+    }
+
     pub fn t(self, key: Key) -> &'static str {
         let (zh, en) = match key {
             Key::Welcome => ("欢迎使用 Lore", "Welcome to Lore"),

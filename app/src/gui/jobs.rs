@@ -93,7 +93,7 @@ pub enum Done {
     Opened {
         entries: usize,
         team: String,
-        repaired: Option<String>,
+        repaired: Option<Repaired>,
     },
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
@@ -156,4 +156,15 @@ pub struct NetStatus {
     pub peers: usize,
     /// Whether a session with any of them is under way.
     pub syncing: bool,
+}
+
+/// What rebuilding a damaged database did, as the status bar says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repaired {
+    /// Entries recovered.
+    pub entries: usize,
+    /// Entries lost (teammates send them back).
+    pub lost: usize,
+    /// The name of the damaged file, kept beside the library.
+    pub kept: String,
 }

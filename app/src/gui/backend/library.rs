@@ -10,7 +10,7 @@ use lore_sync::{Node, Ticket};
 
 use super::network::Serving;
 use super::worker::Worker;
-use crate::gui::jobs::Done;
+use crate::gui::jobs::{Done, Repaired};
 
 impl Worker {
     /// Loads the built-in demo library into this (new) data directory.
@@ -83,7 +83,15 @@ impl Worker {
         Ok(Done::Opened {
             entries: library.len(),
             team: library.team()?.name,
-            repaired: library.repaired().map(lore_core::RepairReport::summary),
+            repaired: library.repaired().map(|r| Repaired {
+                entries: r.entries,
+                lost: r.lost_entries.len(),
+                kept: r
+                    .moved_to
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            }),
         })
     }
 
