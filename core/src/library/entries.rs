@@ -256,11 +256,11 @@ impl Library {
     /// their signature of it is on record and checks out (`verified`).
     pub fn history(&mut self, id: &str) -> Result<Vec<Change>> {
         let key = DocKey::entry(id);
-        let proofs = self.store.proofs(&key)?;
         let stored = self.doc_mut(&key)?;
         let mut changes = doc::changes_of(&mut stored.doc);
         for c in &mut changes {
-            c.verified = proofs
+            c.verified = stored
+                .proofs
                 .get(&c.change)
                 .is_some_and(|seal| doc::proof::verify(&c.member, &key, &c.change, seal).is_ok());
         }

@@ -136,13 +136,13 @@ impl Library {
         };
         let mut seals = Vec::with_capacity(sending.len());
         if !sending.is_empty() {
-            let stored = self.store.proofs(key)?;
+            let proofs = &self.doc_mut(key)?.proofs;
             // A change without a signature on record goes without one, and the peer
             // refuses it with that reason.
             seals.extend(
                 sending
                     .into_iter()
-                    .filter_map(|hash| stored.get(&hash).map(|seal| (hash, *seal))),
+                    .filter_map(|hash| proofs.get(&hash).map(|seal| (hash, *seal))),
             );
         }
         Ok(Some(proof::seal_message(&seals, &message.encode())))
@@ -295,11 +295,22 @@ impl Library {
                 None
             }
         };
+        // The signatures already stored stay with the document (taken only now that it
+        // changes; reloaded if the cache let it go meanwhile).
+        let known = if saved.is_empty() {
+            Proofs::new()
+        } else {
+            self.doc_mut(key)?.proofs.clone()
+        };
         self.writer.attach(&mut after);
         Ok(Prepared {
             key: key.to_string(),
             state,
-            stored: Some(StoredDoc { doc: after, saved }),
+            stored: Some(StoredDoc {
+                doc: after,
+                saved,
+                proofs: known,
+            }),
             entry,
             changes: added.len(),
             proofs,
@@ -309,9 +320,9 @@ impl Library {
     /// The whole team document with the signatures of its changes, for a member joining
     /// the team.
     pub fn team_document(&mut self) -> Result<Vec<u8>> {
-        let proofs = self.store.proofs(DocKey::TEAM)?;
-        let bytes = self.doc_mut(DocKey::TEAM)?.doc.save();
-        let seals: Vec<_> = proofs.into_iter().collect();
+        let stored = self.doc_mut(DocKey::TEAM)?;
+        let bytes = stored.doc.save();
+        let seals: Vec<_> = stored.proofs.iter().map(|(h, s)| (*h, *s)).collect();
         Ok(proof::seal_message(&seals, &bytes))
     }
 

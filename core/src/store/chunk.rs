@@ -3,7 +3,7 @@
 //! Keeping them in one value costs no second row per write, and a damaged chunk takes its
 //! own signatures with it and nobody else's.
 
-use crate::doc::proof::{RECORD_LEN, SealList, decode_records};
+use crate::doc::proof::RECORD_LEN;
 
 /// A chunk's stored value.
 pub(super) fn join(automerge: &[u8], records: &[u8]) -> Vec<u8> {
@@ -21,9 +21,4 @@ pub(super) fn split(value: &[u8]) -> Option<(&[u8], &[u8])> {
     let len = (u32::from_le_bytes(*count) as usize).checked_mul(RECORD_LEN)?;
     let at = rest.len().checked_sub(len)?;
     Some(rest.split_at(at))
-}
-
-/// The signatures kept in a stored value.
-pub(super) fn seals(value: &[u8]) -> Option<SealList> {
-    decode_records(split(value)?.1)
 }

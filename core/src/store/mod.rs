@@ -53,10 +53,13 @@ pub const COMPACT_AFTER: u64 = 8;
 /// Version 2: signed changes, and actor ids that name their member.
 const SCHEMA_VERSION: &[u8] = b"2";
 
-/// A document as loaded from disk, with the heads it had when last stored.
+/// A document as loaded from disk, with the heads it had when last stored and the
+/// signatures of its stored changes (read with it, so sending or showing them reads
+/// nothing again).
 pub(crate) struct StoredDoc {
     pub(crate) doc: AutoCommit,
     pub(crate) saved: Vec<ChangeHash>,
+    pub(crate) proofs: Proofs,
 }
 
 impl StoredDoc {
@@ -66,6 +69,7 @@ impl StoredDoc {
         StoredDoc {
             doc,
             saved: Vec::new(),
+            proofs: Proofs::new(),
         }
     }
 }
@@ -116,29 +120,20 @@ impl Store {
         Ok(store)
     }
 
-    /// The stored chunks of a document, in order; empty if the document does not exist.
-    pub(crate) fn chunks(&self, key: &str) -> Result<Vec<Vec<u8>>> {
+    /// The stored chunks of a document, in order (empty if the document does not exist),
+    /// and the signatures they keep.
+    fn chunks(&self, key: &str) -> Result<(Vec<Vec<u8>>, Proofs)> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(CHUNKS)?;
         let mut chunks = Vec::new();
-        for item in table.range((key, 0)..=(key, u64::MAX))? {
-            let (_, value) = item?;
-            chunks.push(automerge_part(key, value.value())?.to_vec());
-        }
-        Ok(chunks)
-    }
-
-    /// The signatures of a document's changes, by change hash.
-    pub(crate) fn proofs(&self, key: &str) -> Result<Proofs> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(CHUNKS)?;
         let mut proofs = Proofs::new();
         for item in table.range((key, 0)..=(key, u64::MAX))? {
             let (_, value) = item?;
-            let records = chunk::seals(value.value()).ok_or_else(|| damaged(key))?;
-            proofs.extend(records);
+            let (bytes, records) = chunk::split(value.value()).ok_or_else(|| damaged(key))?;
+            chunks.push(bytes.to_vec());
+            proofs.extend(proof::decode_records(records).ok_or_else(|| damaged(key))?);
         }
-        Ok(proofs)
+        Ok((chunks, proofs))
     }
 
     /// Whether a document is stored under `key`.
@@ -229,13 +224,13 @@ impl Store {
 
     /// Loads a document; `None` if it does not exist.
     pub(crate) fn load(&self, key: &str, what: &str) -> Result<Option<StoredDoc>> {
-        let chunks = self.chunks(key)?;
+        let (chunks, proofs) = self.chunks(key)?;
         if chunks.is_empty() {
             return Ok(None);
         }
         let mut doc = crate::doc::load(&chunks, what)?;
         let saved = doc.get_heads();
-        Ok(Some(StoredDoc { doc, saved }))
+        Ok(Some(StoredDoc { doc, saved, proofs }))
     }
 
     /// Every catalog row, undecoded.
@@ -309,7 +304,7 @@ impl Batch<'_> {
         if !stored.saved.is_empty() && heads == stored.saved {
             return Ok(());
         }
-        let mut records = Vec::new();
+        let mut sealed = Vec::new();
         for meta in stored.doc.get_changes_meta(&stored.saved) {
             let seal = match sealer.received.and_then(|r| r.get(&meta.hash)) {
                 Some(seal) => *seal,
@@ -323,9 +318,9 @@ impl Batch<'_> {
                     )));
                 }
             };
-            records.push((meta.hash, seal));
+            sealed.push((meta.hash, seal));
         }
-        let mut records = proof::encode_records(records.iter().map(|(h, s)| (h, s)));
+        let mut records = proof::encode_records(sealed.iter().map(|(h, s)| (h, s)));
         let mut docs = self.txn.open_table(DOCS)?;
         let mut chunks = self.txn.open_table(CHUNKS)?;
         let state = docs.get(key)?.map(|v| {
@@ -367,6 +362,7 @@ impl Batch<'_> {
         let bytes: Vec<u8> = heads.iter().flat_map(|h| h.0).collect();
         docs.insert(key, (next, incrementals, bytes.as_slice()))?;
         stored.saved = heads;
+        stored.proofs.extend(sealed);
         Ok(())
     }
 
@@ -405,9 +401,4 @@ fn damaged(key: &str) -> Error {
         what: key.to_string(),
         detail: "a stored chunk is damaged".into(),
     }
-}
-
-/// The automerge bytes of a stored chunk.
-fn automerge_part<'v>(key: &str, value: &'v [u8]) -> Result<&'v [u8]> {
-    Ok(chunk::split(value).ok_or_else(|| damaged(key))?.0)
 }
