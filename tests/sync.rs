@@ -185,6 +185,34 @@ fn reconnecting_costs_bytes_proportional_to_what_changed() {
 }
 
 #[test]
+fn an_edit_travels_as_its_change_not_as_the_whole_entry() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (mut a, mut b) = team(root.path(), Role::Agent);
+    let body = "退款在审核通过后原路退回，银行处理需要一到三个工作日。".repeat(60);
+    let id = a
+        .add(Entry {
+            body: body.clone(),
+            ..Entry::new(Kind::Faq, "退款多久到账")
+        })
+        .expect("add");
+    sync(&mut a, "alice", &mut b, "bob").expect("first sync");
+    // The entry has one change on both sides. One new change is over a third of the
+    // document's, which Automerge alone would send as the whole document.
+    a.edit(&id, |e| {
+        e.body.push_str("节假日顺延。");
+        Ok(())
+    })
+    .expect("edit");
+    let bytes = sync(&mut a, "alice", &mut b, "bob").expect("sync");
+    assert!(
+        bytes < 1_000 && bytes < body.len() / 4,
+        "one small edit of a {}-byte entry cost {bytes} bytes",
+        body.len()
+    );
+    assert!(b.get(&id).expect("get").body.ends_with("节假日顺延。"));
+}
+
+#[test]
 fn malformed_or_foreign_messages_are_refused_and_change_nothing() {
     let root = tempfile::tempdir().expect("tempdir");
     let (mut a, _) = team(root.path(), Role::Agent);

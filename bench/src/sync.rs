@@ -67,6 +67,32 @@ fn edit(node: &Node, id: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The time `changes` signature checks take, as a receiver makes them (one per change:
+/// the author's key, the document key and the change hash).
+fn verifying(changes: usize) -> Result<Duration> {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let member: String = key
+        .verifying_key()
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let doc = "entry/0123456789ab";
+    let signed: Vec<_> = (0..changes)
+        .map(|i| {
+            let mut hash = [0u8; 32];
+            hash[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            let hash = automerge::ChangeHash(hash);
+            (hash, lore_core::doc::proof::sign(&key, doc, &hash))
+        })
+        .collect();
+    let started = Instant::now();
+    for (hash, seal) in &signed {
+        lore_core::doc::proof::verify(&member, doc, hash, seal).map_err(anyhow::Error::msg)?;
+    }
+    Ok(started.elapsed())
+}
+
 fn has(node: &Node, id: &str, text: &str) -> bool {
     node.library()
         .lock()
@@ -117,6 +143,16 @@ async fn measure(n: usize) -> Result<ExitCode> {
         join_time.as_secs_f64(),
         15.0 * n as f64 / 10_000.0,
         "s",
+    );
+
+    // What checking signatures cost within that: the same number of verifications, alone.
+    let checks = verifying(first.changes)?;
+    println!(
+        "{:<44} {:>9.2} s   ({} changes verified, {:.1}% of the join)",
+        "  of which checking authors' signatures",
+        checks.as_secs_f64(),
+        first.changes,
+        100.0 * checks.as_secs_f64() / join_time.as_secs_f64()
     );
 
     // Reconnect with nothing changed.

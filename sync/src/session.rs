@@ -26,6 +26,8 @@ pub struct SyncReport {
     pub peer_addrs: Vec<String>,
     /// Documents that differed and were synced (the team document included).
     pub documents: usize,
+    /// Changes received, each checked against its author's signature and the roster.
+    pub changes: usize,
     /// Bytes of frames sent.
     pub bytes_sent: usize,
     /// Bytes of frames received.
@@ -289,7 +291,7 @@ async fn rounds(
             )));
         }
         // One durable transaction for the whole round.
-        lock(library)?.receive_batch(&mut session, &theirs)?;
+        report.changes += lock(library)?.receive_batch(&mut session, &theirs)?.changes;
         if ours_empty && theirs_empty {
             return Ok(());
         }

@@ -74,17 +74,12 @@ fn signed_bytes(doc_key: &str, hash: &ChangeHash) -> Vec<u8> {
 }
 
 /// Signs change `hash` of document `doc_key`.
-pub(crate) fn sign(key: &SigningKey, doc_key: &str, hash: &ChangeHash) -> Seal {
+pub fn sign(key: &SigningKey, doc_key: &str, hash: &ChangeHash) -> Seal {
     key.sign(&signed_bytes(doc_key, hash)).to_bytes()
 }
 
 /// Checks that `seal` is `member`'s signature of change `hash` of document `doc_key`.
-pub(crate) fn verify(
-    member: &str,
-    doc_key: &str,
-    hash: &ChangeHash,
-    seal: &Seal,
-) -> Result<(), String> {
+pub fn verify(member: &str, doc_key: &str, hash: &ChangeHash, seal: &Seal) -> Result<(), String> {
     let key = key_of(member).ok_or_else(|| format!("{member} is not a member key"))?;
     key.verify(&signed_bytes(doc_key, hash), &Signature::from_bytes(seal))
         .map_err(|_| format!("the signature of change {hash} is not {}'s", short(member)))

@@ -118,6 +118,7 @@ impl Library {
         let exists = self.docs.contains_key(key) || self.store.contains(key)?;
         let mut state = std::mem::take(self.session_state(session, key)?);
         let sent_before = state.sent_hashes.clone();
+        keep_whole_documents_for_newcomers(&mut state);
         let message = if exists {
             let stored = self.doc_mut(key)?;
             stored.doc.sync().generate_sync_message(&mut state)
@@ -394,4 +395,17 @@ fn sorted_heads(heads: &[u8]) -> Vec<u8> {
     let mut hashes: Vec<&[u8]> = heads.chunks(32).collect();
     hashes.sort_unstable();
     hashes.concat()
+}
+
+/// Automerge sends a whole compressed document instead of changes when the peer has none
+/// of it (good: one compact chunk for a new member) but also whenever the changes due are
+/// more than a third of the document's, which for the few-change documents of a library
+/// means any edit: one edit of a two-change entry would travel as the whole entry, with
+/// every change's signature. So whole documents go only to a peer that holds none of the
+/// document; everyone else receives exactly the changes it lacks.
+fn keep_whole_documents_for_newcomers(state: &mut automerge::sync::State) {
+    let has_some = state.their_heads.as_ref().is_some_and(|h| !h.is_empty());
+    if let (true, Some(caps)) = (has_some, state.their_capabilities.as_mut()) {
+        caps.retain(|c| *c != automerge::sync::Capability::MessageV2);
+    }
 }
