@@ -238,6 +238,55 @@ fn many_edits_are_compacted_and_nothing_is_lost() {
     assert_eq!(l.json(&["history", &id]).len(), 21);
 }
 
+/// Catalog rows are stored compactly; a row in the JSON first written still reads.
+#[test]
+fn catalog_rows_are_compact_and_rows_written_as_json_still_read() {
+    const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
+    let l = lore();
+    let id = l
+        .ok(&[
+            "add",
+            "--kind",
+            "faq",
+            "--title",
+            "旧格式的条目",
+            "--tag",
+            "退款",
+        ])
+        .trim()
+        .to_string();
+    let db = redb::Database::open(l.dir().join(lore_core::DB_FILE)).expect("open redb");
+    let txn = db.begin_write().expect("write txn");
+    {
+        let mut table = txn.open_table(CATALOG).expect("catalog");
+        let stored = table
+            .get(id.as_str())
+            .expect("get")
+            .expect("row")
+            .value()
+            .to_vec();
+        assert!(
+            stored.starts_with(b"LCr1") && stored.len() < 80,
+            "a row of {} bytes: {:?}",
+            stored.len(),
+            String::from_utf8_lossy(&stored)
+        );
+        let json = serde_json::json!({
+            "id": id, "kind": "faq", "title": "旧格式的条目", "status": "published",
+            "tags": ["退款"], "category": "", "shortcode": "", "internal": false,
+            "updated_at": 1, "seq": 1
+        });
+        table
+            .insert(id.as_str(), json.to_string().as_bytes())
+            .expect("insert");
+    }
+    txn.commit().expect("commit");
+    drop(db);
+    let listed = l.json(&["list", "--tag", "退款"]);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["title"], "旧格式的条目");
+}
+
 /// Everything Lore creates in a data directory is owner-only, even when the directory
 /// already existed with a mode others can read.
 #[cfg(unix)]

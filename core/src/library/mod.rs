@@ -200,12 +200,12 @@ impl Library {
 
     fn load_catalog(&mut self, rows: Vec<(String, Vec<u8>)>) {
         for (id, bytes) in rows {
-            match serde_json::from_slice::<CatalogRow>(&bytes) {
-                Ok(row) => {
+            match CatalogRow::decode(&bytes) {
+                Some(row) => {
                     self.catalog.insert(id, row);
                 }
                 // A damaged row is rebuilt from its document when that can be read.
-                Err(_) => {
+                None => {
                     if let Ok(entry) = self.get(&id) {
                         self.catalog
                             .insert(id, CatalogRow::of(&entry, entry.created_at));

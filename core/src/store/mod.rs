@@ -389,8 +389,7 @@ impl Batch<'_> {
         meta.insert("seq", seq.to_le_bytes().as_slice())?;
         row.seq = seq;
         let mut table = self.txn.open_table(CATALOG)?;
-        let bytes = serde_json::to_vec(row).map_err(|e| Error::Database(e.to_string()))?;
-        table.insert(row.id.as_str(), bytes.as_slice())?;
+        table.insert(row.id.as_str(), row.encode().as_slice())?;
         Ok(())
     }
 }

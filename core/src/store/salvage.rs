@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use automerge::{AutoCommit, Change, ChangeHash, LoadOptions, OnPartialLoad};
 
 use super::CatalogRow;
+use super::catalog::ROW_MAGIC;
 use crate::doc::{self, DocKey, proof};
 use crate::model::{Entry, EntryId, MemberId, Millis, validate_entry_id};
 
@@ -31,7 +32,7 @@ pub const PROOF_MAGIC: [u8; 4] = *b"LPf1";
 /// The length of one proof record.
 pub const PROOF_LEN: usize = 100;
 
-/// What a catalog row's JSON starts with (`CatalogRow` serialises its id first).
+/// What a catalog row written as JSON (before rows were postcard) starts with.
 const CATALOG_ROW_START: &[u8] = b"{\"id\":\"";
 
 /// A document put back together from the chunks found.
@@ -444,11 +445,21 @@ fn scan_proofs(
     (proofs, conflicts)
 }
 
-/// The entries the damaged catalog named (id → title), from every catalog row whose JSON
-/// is whole; of several copies, the one changed last gives the title.
+/// The entries the damaged catalog named (id → title), from every catalog row still
+/// whole (in postcard after its magic, or JSON as rows were first written); of several
+/// copies, the one changed last gives the title.
 fn scan_catalog(bytes: &[u8]) -> BTreeMap<EntryId, String> {
     let mut rows: BTreeMap<EntryId, CatalogRow> = BTreeMap::new();
-    for row in json_values::<CatalogRow>(bytes, CATALOG_ROW_START) {
+    let mut found = json_values::<CatalogRow>(bytes, CATALOG_ROW_START);
+    let mut at = 0;
+    while let Some(start) = find(bytes, ROW_MAGIC, at) {
+        at = start + ROW_MAGIC.len();
+        if let Some((row, len)) = bytes.get(at..).and_then(CatalogRow::take) {
+            found.push(row);
+            at += len;
+        }
+    }
+    for row in found {
         if validate_entry_id(&row.id).is_err() {
             continue;
         }
