@@ -93,6 +93,26 @@ fn verifying(changes: usize) -> Result<Duration> {
     Ok(started.elapsed())
 }
 
+/// Waits until no node of `peers` has had a session running for 200 ms.
+async fn mesh_idle(peers: &[Node]) -> Result<()> {
+    let started = Instant::now();
+    let mut quiet_since = Instant::now();
+    loop {
+        if peers
+            .iter()
+            .any(|p| p.connected().iter().any(|c| c.syncing))
+        {
+            quiet_since = Instant::now();
+        } else if quiet_since.elapsed() >= Duration::from_millis(200) {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("the mesh did not settle within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 fn has(node: &Node, id: &str, text: &str) -> bool {
     node.library()
         .lock()
@@ -213,10 +233,12 @@ async fn measure(n: usize) -> Result<ExitCode> {
     for p in &peers {
         p.start_syncing(Duration::from_secs(3600));
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
     let entry = "faq-refund-timeline";
     let mut delays = Vec::new();
     for round in 0..20 {
+        // Each edit is made on an idle mesh (the first after every node's start-up round
+        // with all the others), as edits a few seconds apart are.
+        mesh_idle(&peers).await?;
         let from = &peers[round % peers.len()];
         let text = format!("\n\n第{round}次修订。");
         edit(from, entry, &text)?;
