@@ -28,6 +28,9 @@ const WAIT_FOR_PEER: Duration = Duration::from_secs(120);
 /// How often a sync waiting for the peer looks again, should no session end here (the
 /// peer's session may end without this node running one).
 const LOOK_AGAIN: Duration = Duration::from_millis(250);
+/// How long a session a peer opens waits for the one under way with it to end before
+/// it is answered `Busy`.
+const HOLD_ON: Duration = Duration::from_secs(2);
 /// How soon a session the peer's own crossed is tried again, when nothing runs here yet.
 const RETRY_CROSSED: Duration = Duration::from_millis(200);
 
@@ -183,7 +186,7 @@ impl Peers {
     async fn serve_link(self: Arc<Self>, conn: Connection) {
         let peer = member_of(&conn.remote_id());
         while let Ok((mut send, mut recv)) = conn.accept_bi().await {
-            if !self.claim(&peer, false) {
+            if !self.claim_soon(&peer).await {
                 self.answer_busy(&peer, send, recv).await;
                 continue;
             }
@@ -268,6 +271,30 @@ impl Peers {
             drop(streams);
             conn.close(code.into(), &reason);
         });
+    }
+
+    /// Takes the slot for a session `peer` opened, waiting up to `HOLD_ON` for one under
+    /// way to end: the session of a connection the peer's new one replaced (it restarted)
+    /// ends as soon as it notices, and a crossed one of ours is short. Answering `Busy` at
+    /// once would make the peer come back only after its retry delay.
+    async fn claim_soon(&self, peer: &str) -> bool {
+        let deadline = Instant::now() + HOLD_ON;
+        loop {
+            let ended = self.ended.notified();
+            tokio::pin!(ended);
+            ended.as_mut().enable();
+            if self.claim(peer, false) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            tokio::select! {
+                () = ended => {}
+                () = tokio::time::sleep(left) => {}
+            }
+        }
     }
 
     /// Takes the session slot for `peer` (see `busy`).
