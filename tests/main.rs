@@ -13,6 +13,7 @@ mod layout;
 mod library;
 mod peers;
 mod repair;
+mod reply;
 mod search;
 mod seeds;
 mod storage;

@@ -11,6 +11,7 @@ pub mod exchange;
 mod library;
 pub mod model;
 mod private;
+pub mod reply;
 pub mod search;
 mod store;
 
@@ -22,6 +23,7 @@ pub use library::{
 };
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};
+pub use reply::{Caution, Reply, ReplySource};
 pub use search::{Hit, SearchRequest};
 pub use store::salvage;
 pub use store::{COMPACT_AFTER, CatalogRow};

@@ -51,6 +51,9 @@ pub enum Command {
     /// Paste a whole customer message (argument, or - / nothing for standard input) to get
     /// the entries that answer it
     Suggest(SuggestArgs),
+    /// Print an entry's reply as chat-ready text (what the app copies) and count a use;
+    /// placeholders are filled with --set, and unfilled ones are named, not printed
+    Copy(CopyArgs),
     /// Manage the team's synonym groups (退款/退钱/refund) used to expand searches
     #[command(subcommand)]
     Synonyms(SynonymsCommand),
@@ -249,6 +252,24 @@ pub struct SuggestArgs {
     /// How many suggestions
     #[arg(long, default_value_t = 5)]
     pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The entry: id or shortcode (#2)
+    pub id: String,
+    /// A contributed answer to copy instead of the entry's reply (its id, from `lore show`)
+    #[arg(long, value_name = "ANSWER")]
+    pub answer: Option<String>,
+    /// Fill a placeholder: --set 订单号=20261129001 (repeatable)
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Copy an internal, draft or archived entry anyway
+    #[arg(long)]
+    pub internal: bool,
+    /// Print the reply even with placeholders left unfilled (they stay in braces)
+    #[arg(long)]
+    pub keep_blanks: bool,
 }
 
 #[derive(Debug, Subcommand)]

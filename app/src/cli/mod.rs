@@ -10,6 +10,7 @@ pub(crate) mod exchange;
 pub(crate) mod local;
 pub(crate) mod net;
 pub(crate) mod output;
+mod reply;
 mod search;
 mod team;
 
@@ -143,6 +144,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Demo) => exchange::demo(&ctx),
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::Suggest(a)) => search::suggest(&ctx, a),
+        Some(Command::Copy(a)) => reply::copy(&ctx, a),
         Some(Command::Synonyms(c)) => search::synonyms(&ctx, c),
         Some(Command::Reindex) => search::reindex(&ctx),
         Some(Command::Invite(a)) => net::invite(&ctx, a),

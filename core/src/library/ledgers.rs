@@ -22,6 +22,14 @@ impl Library {
         }
     }
 
+    /// The reply of entry `id` (an id or a shortcode such as `#2`): answer `answer` when
+    /// given, else the adopted answer, else the body, as chat-ready text (see
+    /// [`crate::reply`]).
+    pub fn reply(&mut self, id: &str, answer: Option<&str>) -> Result<crate::Reply> {
+        let id = self.resolve(id)?;
+        crate::reply::reply_of(&self.get(&id)?, answer)
+    }
+
     /// Counts one use of an entry's reply in this writer's ledger.
     pub fn record_use(&mut self, id: &str) -> Result<u64> {
         let id = self.resolve(id)?;

@@ -313,10 +313,4 @@ impl Entry {
         }
         Ok(())
     }
-
-    /// The text an agent sends the customer: the body. Contributed answers, the adopted
-    /// one included, are shown beside it for colleagues and folded into it by editing.
-    pub fn reply_text(&self) -> &str {
-        &self.body
-    }
 }

@@ -60,8 +60,8 @@ impl Worker {
     pub(super) fn copy(&self, id: String) -> Result<Done> {
         let (text, uses) = {
             let mut library = self.library()?;
-            let entry = library.get(&id)?;
-            (entry.reply_text().to_string(), library.record_use(&id)?)
+            let reply = library.reply(&id, None)?;
+            (reply.text, library.record_use(&id)?)
         };
         self.changed();
         Ok(Done::Copied { id, text, uses })

@@ -1,0 +1,92 @@
+//! `lore copy`: the chat-ready reply of an entry, exactly what the app copies.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use super::Context;
+use super::args::CopyArgs;
+use super::output::{json_line, note};
+
+/// What `--json` prints.
+#[derive(Serialize)]
+struct Copied<'a> {
+    id: &'a str,
+    text: &'a str,
+    unfilled: &'a [String],
+    uses: u64,
+}
+
+pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
+    let mut values = BTreeMap::new();
+    for pair in &a.set {
+        let Some((field, value)) = pair.split_once('=') else {
+            bail!("--set takes FIELD=VALUE (as in --set 订单号=20261129001), not `{pair}`");
+        };
+        values.insert(field.trim().to_string(), value.to_string());
+    }
+    let mut library = ctx.open()?;
+    let reply = library.reply(&a.id, a.answer.as_deref())?;
+    if !a.internal && !reply.cautions.is_empty() {
+        let why: Vec<&str> = reply.cautions.iter().map(|c| c.describe()).collect();
+        bail!(
+            "{} “{}” is not copied: {}; pass --internal to copy it anyway",
+            reply.entry,
+            reply.title,
+            why.join(", and ")
+        );
+    }
+    let unknown: Vec<&String> = values
+        .keys()
+        .filter(|k| !reply.fields.contains(k))
+        .collect();
+    if !unknown.is_empty() {
+        bail!(
+            "{} has no placeholder {}; its placeholders are {}",
+            reply.entry,
+            braced(unknown.iter().map(|s| s.as_str())),
+            if reply.fields.is_empty() {
+                "none".to_string()
+            } else {
+                braced(reply.fields.iter().map(String::as_str))
+            }
+        );
+    }
+    let filled = reply.fill(&values);
+    if !filled.unfilled.is_empty() && !a.keep_blanks {
+        bail!(
+            "{} has placeholders left to fill: {}; give each with --set FIELD=VALUE \
+             (or --keep-blanks to print them unfilled)",
+            reply.entry,
+            braced(filled.unfilled.iter().map(String::as_str))
+        );
+    }
+    let uses = library.record_use(&reply.entry)?;
+    if ctx.json {
+        json_line(&Copied {
+            id: &reply.entry,
+            text: &filled.text,
+            unfilled: &filled.unfilled,
+            uses,
+        })?;
+    } else {
+        println!("{}", filled.text);
+        if !filled.unfilled.is_empty() {
+            note!(
+                "unfilled: {}",
+                braced(filled.unfilled.iter().map(String::as_str))
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `{a}, {b}` for messages.
+fn braced<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| format!("{{{n}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
