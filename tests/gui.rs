@@ -18,7 +18,7 @@ use crate::lore;
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The app on the data directory `dir`, as the window would run it.
-fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
+pub(crate) fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
     let backend = Backend::start(
         dir.to_path_buf(),
         Network::loopback(),
@@ -35,14 +35,14 @@ fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
 }
 
 /// A data directory with the demo library, made by 周静.
-fn demo() -> Lore {
+pub(crate) fn demo() -> Lore {
     let l = lore();
     l.ok(&["--name", "周静", "demo"]);
     l
 }
 
 /// The app on `dir`, once its library is open (the status bar counts its entries).
-fn opened(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
+pub(crate) fn opened(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
     let mut h = app(dir, lang);
     until(&mut h, "the library is open", |h| {
         shows(h, lang.t(Key::Entries))
@@ -51,7 +51,7 @@ fn opened(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
 }
 
 /// The app on a new demo library, open.
-fn demo_app(lang: Lang) -> (Lore, Harness<'static, LoreApp>) {
+pub(crate) fn demo_app(lang: Lang) -> (Lore, Harness<'static, LoreApp>) {
     let l = demo();
     let h = opened(&l.dir(), lang);
     (l, h)
@@ -59,7 +59,7 @@ fn demo_app(lang: Lang) -> (Lore, Harness<'static, LoreApp>) {
 
 /// Runs frames until `check` holds (the worker answers asynchronously), for up to
 /// [`WAIT`].
-fn until(
+pub(crate) fn until(
     h: &mut Harness<'static, LoreApp>,
     what: &str,
     check: impl Fn(&Harness<'static, LoreApp>) -> bool,
@@ -69,7 +69,7 @@ fn until(
 
 /// Runs frames until `check` holds, for up to `timeout`; a failure names what the app
 /// said last.
-fn until_within(
+pub(crate) fn until_within(
     h: &mut Harness<'static, LoreApp>,
     timeout: Duration,
     what: &str,
@@ -96,7 +96,7 @@ fn open_broken_cup_answer(h: &mut Harness<'static, LoreApp>) {
     h.key_press(egui::Key::Enter);
 }
 
-fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
+pub(crate) fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }
 

@@ -7,6 +7,7 @@ mod digest;
 mod docs;
 mod exchange;
 mod gui;
+mod gui_copy;
 mod hostile;
 mod identity;
 mod layout;

@@ -10,6 +10,7 @@ use super::backend::Backend;
 use super::clipboard::Clipboard;
 use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
+use super::panels::copy::CopyDialog;
 use super::panels::entry::EntryPane;
 use super::panels::message::MessagePanel;
 use super::panels::search::SearchPanel;
@@ -34,6 +35,7 @@ pub struct LoreApp {
     customer: MessagePanel,
     team: TeamPanel,
     entry: EntryPane,
+    copy: CopyDialog,
 }
 
 /// What fills the window.
@@ -80,6 +82,7 @@ impl LoreApp {
             customer: MessagePanel::default(),
             team: TeamPanel::default(),
             entry: EntryPane::default(),
+            copy: CopyDialog::default(),
         }
     }
 
@@ -120,7 +123,10 @@ impl LoreApp {
                 }
                 jobs.extend(opening);
             }
-            Screen::Main => jobs.extend(self.main_ui(ui)),
+            Screen::Main => {
+                jobs.extend(self.main_ui(ui));
+                jobs.extend(self.copy.ui(ui.ctx(), self.lang));
+            }
         }
         for job in jobs {
             self.backend.ask(job);
@@ -152,6 +158,9 @@ impl LoreApp {
                 self.message = Some((false, what.clone()));
                 // The roster changed.
                 jobs.push(Job::Team);
+            }
+            Done::Reply { reply, agent } => {
+                jobs.extend(self.copy.offer((**reply).clone(), agent));
             }
             Done::Copied { id, text, uses } => {
                 self.clipboard.copy(ctx, text.clone());
@@ -196,7 +205,9 @@ impl LoreApp {
         });
         let lang = self.lang;
         jobs.extend(match self.tab {
-            Tab::Search => self.search.ui(ui, lang, &mut self.entry),
+            Tab::Search => self
+                .search
+                .ui(ui, lang, &mut self.entry, !self.copy.is_open()),
             Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
         });

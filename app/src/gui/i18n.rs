@@ -25,6 +25,61 @@ impl Lang {
         }
     }
 
+    /// The name of an entry kind.
+    pub fn kind(self, kind: lore_core::Kind) -> &'static str {
+        use lore_core::Kind;
+        let (zh, en) = match kind {
+            Kind::Faq => ("常见问题", "FAQ"),
+            Kind::Script => ("话术", "Script"),
+            Kind::Sop => ("流程", "SOP"),
+            Kind::Training => ("培训", "Training"),
+        };
+        self.pick(zh, en)
+    }
+
+    /// The name of an entry status.
+    pub fn status(self, status: lore_core::Status) -> &'static str {
+        use lore_core::Status;
+        let (zh, en) = match status {
+            Status::Draft => ("草稿", "Draft"),
+            Status::Published => ("已发布", "Published"),
+            Status::Archived => ("已归档", "Archived"),
+        };
+        self.pick(zh, en)
+    }
+
+    /// Why copying a reply asks first, as the copy dialog says it.
+    pub fn caution(self, caution: lore_core::Caution) -> &'static str {
+        use lore_core::Caution;
+        let (zh, en) = match caution {
+            Caution::Internal => (
+                "这是内部内容，请勿对外发送给客户。",
+                "This is internal: it is not meant for customers.",
+            ),
+            Caution::Draft => (
+                "这是草稿，尚未审核通过。",
+                "This is a draft: it has not been approved yet.",
+            ),
+            Caution::Archived => (
+                "这条内容已归档，可能已经过时。",
+                "This entry is archived and may be out of date.",
+            ),
+        };
+        self.pick(zh, en)
+    }
+
+    /// The word for "internal" on a badge.
+    pub fn internal(self) -> &'static str {
+        self.pick("内部", "Internal")
+    }
+
+    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The other language.
     pub fn other(self) -> Lang {
         match self {
@@ -71,6 +126,17 @@ impl Lang {
             Key::AllKinds => ("全部类型", "All kinds"),
             Key::Kind => ("类型", "Kind"),
             Key::Copy => ("复制回复", "Copy reply"),
+            Key::CopyAnyway => ("仍然复制", "Copy anyway"),
+            Key::CopyWithBlanks => ("留空复制", "Copy with blanks left"),
+            Key::Cancel => ("取消", "Cancel"),
+            Key::FillBlanks => ("填写回复中的空白处", "Fill in the reply's blanks"),
+            Key::BlanksLeft => ("还有空白未填：", "Blanks left: "),
+            Key::CustomerGets => ("客户将收到", "What the customer receives"),
+            Key::NotAReply => (
+                "供团队参考，不作为回复发给客户",
+                "For the team: not sent to customers as a reply",
+            ),
+            Key::CopyAnswer => ("复制此回答", "Copy this answer"),
             Key::Copied => ("已复制", "Copied"),
             Key::Uses => ("次使用", "uses"),
             Key::NoResults => (
@@ -217,4 +283,12 @@ pub enum Key {
     Adopt,
     Contribute,
     Submit,
+    CopyAnyway,
+    CopyWithBlanks,
+    Cancel,
+    FillBlanks,
+    BlanksLeft,
+    CustomerGets,
+    NotAReply,
+    CopyAnswer,
 }

@@ -2,7 +2,7 @@
 //! [`Done`]s. Plain data, so panels and the worker agree on them without knowing each
 //! other.
 
-use lore_core::{Entry, Hit, Kind, Role};
+use lore_core::{Entry, Hit, Kind, Reply, Role};
 
 /// What the UI asks for.
 #[derive(Debug, Clone)]
@@ -19,8 +19,12 @@ pub enum Job {
     Vocabulary,
     /// Open an entry.
     Show(String),
-    /// Copy an entry's reply: counted as a use in this member's ledger.
-    Copy(String),
+    /// An entry's reply (answer `answer`, else the adopted one, else the body), to copy
+    /// once its blanks are filled and anything to ask was asked.
+    Reply { id: String, answer: Option<String> },
+    /// Put a reply's final text on the clipboard: counted as a use in this member's
+    /// ledger.
+    CopyText { id: String, text: String },
     /// Suggestions for a whole customer message.
     Suggest { seq: u64, text: String },
     /// Who changed an entry, when, and what.
@@ -99,6 +103,12 @@ pub enum Done {
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.
     Entry(Box<Entry>),
+    /// An entry's reply, chat-ready, for the copy dialog.
+    Reply {
+        reply: Box<Reply>,
+        /// This member's display name, for blanks that mean the agent.
+        agent: String,
+    },
     /// An entry's reply to put on the clipboard, and its uses counted so far.
     Copied { id: String, text: String, uses: u64 },
     /// Suggestions for the customer message numbered `seq`.

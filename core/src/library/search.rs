@@ -79,7 +79,20 @@ impl Library {
 
     /// Searches as the user types: the last word may be unfinished.
     pub fn search(&mut self, request: &SearchRequest) -> Result<Vec<Hit>> {
-        self.search_index()?.search(request, Mode::Search)
+        let hits = self.search_index()?.search(request, Mode::Search)?;
+        Ok(self.with_badges(hits))
+    }
+
+    /// Hits with the status, shortcode and internal mark their catalog rows hold.
+    fn with_badges(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
+        for hit in &mut hits {
+            if let Some(row) = self.catalog.get(&hit.id) {
+                hit.status = row.status;
+                hit.shortcode = row.shortcode.clone();
+                hit.internal = row.internal;
+            }
+        }
+        hits
     }
 
     /// The entries that answer a whole customer message, best first.
@@ -90,7 +103,8 @@ impl Library {
             limit,
             ..SearchRequest::default()
         };
-        self.search_index()?.search(&request, Mode::Suggest)
+        let hits = self.search_index()?.search(&request, Mode::Suggest)?;
+        Ok(self.with_badges(hits))
     }
 
     /// Scores search on an evaluation set: whole messages go to suggest, everything else

@@ -62,6 +62,11 @@ pub struct Hit {
     pub score: f32,
     /// A passage of the body with matches marked `**like this**`; never splits a character.
     pub snippet: String,
+    /// The entry's status, shortcode and whether it is internal, as the catalog has them
+    /// (for the badges a result shows).
+    pub status: Status,
+    pub shortcode: String,
+    pub internal: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -539,6 +544,10 @@ impl SearchIndex {
                 title: text(f.title.zh),
                 score,
                 snippet: snippet::make(&text(f.body.zh), &highlight),
+                // The library fills these from its catalog.
+                status: Status::Published,
+                shortcode: String::new(),
+                internal: false,
             });
         }
         Ok(hits)

@@ -56,13 +56,19 @@ impl Worker {
         Ok(Done::Entry(Box::new(self.library()?.get(id)?)))
     }
 
-    /// The entry's reply, for the clipboard; the use is counted in this member's ledger.
-    pub(super) fn copy(&self, id: String) -> Result<Done> {
-        let (text, uses) = {
-            let mut library = self.library()?;
-            let reply = library.reply(&id, None)?;
-            (reply.text, library.record_use(&id)?)
-        };
+    /// The entry's reply (or one of its answers), chat-ready, for the copy dialog.
+    pub(super) fn reply(&self, id: &str, answer: Option<&str>) -> Result<Done> {
+        let mut library = self.library()?;
+        Ok(Done::Reply {
+            reply: Box::new(library.reply(id, answer)?),
+            agent: library.writer().name.clone(),
+        })
+    }
+
+    /// A reply's final text goes on the clipboard: the use is counted in this member's
+    /// ledger.
+    pub(super) fn copy(&self, id: String, text: String) -> Result<Done> {
+        let uses = self.library()?.record_use(&id)?;
         self.changed();
         Ok(Done::Copied { id, text, uses })
     }
@@ -185,5 +191,8 @@ fn listed(row: &CatalogRow) -> Hit {
         title: row.title.clone(),
         score: 0.0,
         snippet: String::new(),
+        status: row.status,
+        shortcode: row.shortcode.clone(),
+        internal: row.internal,
     }
 }

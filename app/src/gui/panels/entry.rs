@@ -2,11 +2,14 @@
 //! team's answers and, when asked for, its history), or the editor while one is open.
 
 use egui::RichText;
+use lore_core::reply::{is_reply_kind, reply_of};
 use lore_core::{Entry, Kind};
 
+use super::copy::preview_ui;
 use crate::gui::editor::Editor;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Changed, Done, Job};
+use crate::gui::widgets::badge::{Marks, badges_ui};
 use crate::gui::widgets::local_time;
 use crate::gui::widgets::markdown::markdown_ui;
 
@@ -129,8 +132,13 @@ impl EntryPane {
         let mut jobs = Vec::new();
         let mut close = false;
         ui.horizontal(|ui| {
+            if is_reply_kind(entry.kind) && ui.button(lang.t(Key::Copy)).clicked() {
+                jobs.push(Job::Reply {
+                    id: entry.id.clone(),
+                    answer: None,
+                });
+            }
             for (key, job) in [
-                (Key::Copy, Job::Copy(entry.id.clone())),
                 (Key::Edit, Job::Edit(entry.id.clone())),
                 (Key::History, Job::History(entry.id.clone())),
             ] {
@@ -142,6 +150,7 @@ impl EntryPane {
         });
         egui::ScrollArea::vertical().show(ui, |ui| {
             jobs.extend(content_ui(ui, lang, entry));
+            reply_ui(ui, lang, entry);
             jobs.extend(answers_ui(ui, lang, entry, &mut self.answer));
             if let Some((id, changes)) = &self.history
                 && *id == entry.id
@@ -161,10 +170,19 @@ impl EntryPane {
 fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
     let mut open = None;
     ui.heading(&entry.title);
-    ui.label(RichText::new(format!("{} · {} · {}", entry.kind, entry.status, entry.id)).weak());
-    if !entry.shortcode.is_empty() {
-        ui.label(format!("{}: {}", lang.t(Key::Shortcode), entry.shortcode));
-    }
+    ui.horizontal_wrapped(|ui| {
+        badges_ui(
+            ui,
+            lang,
+            &Marks {
+                kind: entry.kind,
+                status: entry.status,
+                internal: entry.internal,
+                shortcode: &entry.shortcode,
+            },
+        );
+        ui.label(RichText::new(format!("{} · {}", lang.status(entry.status), entry.id)).weak());
+    });
     ui.separator();
     markdown_ui(ui, &entry.body);
     if !entry.persona.is_empty() {
@@ -199,6 +217,24 @@ fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
     open
 }
 
+/// What the customer receives when the reply is copied: chat-ready text, its blanks
+/// marked; an SOP or training item says it is not a reply.
+fn reply_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) {
+    ui.separator();
+    match reply_of(entry, None) {
+        Ok(reply) => {
+            ui.label(RichText::new(lang.t(Key::CustomerGets)).strong());
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                preview_ui(ui, &reply.text);
+            });
+        }
+        Err(_) => {
+            ui.label(RichText::new(lang.t(Key::NotAReply)).weak().italics());
+        }
+    }
+}
+
 /// The team's answers (the adopted one starred, the others adoptable) and a box to
 /// contribute one.
 fn answers_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, draft: &mut String) -> Vec<Job> {
@@ -213,6 +249,12 @@ fn answers_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, draft: &mut String) 
                 jobs.push(Job::Adopt {
                     id: entry.id.clone(),
                     answer: a.id.clone(),
+                });
+            }
+            if is_reply_kind(entry.kind) && ui.small_button(lang.t(Key::CopyAnswer)).clicked() {
+                jobs.push(Job::Reply {
+                    id: entry.id.clone(),
+                    answer: Some(a.id.clone()),
                 });
             }
             ui.label(&a.text);

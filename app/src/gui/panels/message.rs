@@ -2,10 +2,12 @@
 //! answer it, each with a copy button; the entry pane beside them.
 
 use lore_core::Hit;
+use lore_core::reply::is_reply_kind;
 
 use super::entry::EntryPane;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Done, Job};
+use crate::gui::widgets::badge::{Marks, badges_ui};
 use crate::gui::widgets::highlight::snippet_ui;
 
 /// The pasted message and its suggestions.
@@ -61,10 +63,14 @@ impl MessagePanel {
 fn suggestion_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit) -> Option<Job> {
     let mut job = None;
     ui.horizontal(|ui| {
-        if ui.button(lang.t(Key::Copy)).clicked() {
-            job = Some(Job::Copy(hit.id.clone()));
+        if is_reply_kind(hit.kind) && ui.button(lang.t(Key::Copy)).clicked() {
+            job = Some(Job::Reply {
+                id: hit.id.clone(),
+                answer: None,
+            });
         }
-        if ui.link(format!("{}  [{}]", hit.title, hit.kind)).clicked() {
+        badges_ui(ui, lang, &Marks::of(hit));
+        if ui.link(hit.title.as_str()).clicked() {
             job = Some(Job::Show(hit.id.clone()));
         }
     });

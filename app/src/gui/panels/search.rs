@@ -3,11 +3,13 @@
 //! to open, Ctrl+Enter to copy the reply; the entry pane beside the results.
 
 use egui::{FontId, Modifiers, RichText};
+use lore_core::reply::is_reply_kind;
 use lore_core::{Hit, Kind};
 
 use super::entry::EntryPane;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Done, Job, Query};
+use crate::gui::widgets::badge::{Marks, badges_ui};
 use crate::gui::widgets::highlight::snippet_ui;
 
 /// The height of every result row: equal rows let the list lay out only the visible ones.
@@ -83,10 +85,17 @@ impl SearchPanel {
     }
 
     /// Draws the search bar on top, the entry pane on the right and the results.
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Vec<Job> {
+    /// `keys`: whether the keyboard is free for the results (no dialog has it).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        entry: &mut EntryPane,
+        keys: bool,
+    ) -> Vec<Job> {
         // Keys first, so the search box does not swallow them; not while the editor is
         // open: its text fields need them.
-        let mut jobs = if entry.editing() {
+        let mut jobs = if entry.editing() || !keys {
             Vec::new()
         } else {
             self.keys(ui)
@@ -118,8 +127,8 @@ impl SearchPanel {
             if enter {
                 jobs.push(Job::Show(hit.id.clone()));
             }
-            if copy {
-                jobs.push(Job::Copy(hit.id.clone()));
+            if copy && is_reply_kind(hit.kind) {
+                jobs.push(copy_job(hit));
             }
         }
         jobs
@@ -191,7 +200,7 @@ impl SearchPanel {
                         clicked = Some(i);
                     }
                     if copy {
-                        jobs.push(Job::Copy(hit.id.clone()));
+                        jobs.push(copy_job(hit));
                     }
                 }
             });
@@ -237,15 +246,17 @@ fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bo
             ui.set_min_height(ROW);
             ui.vertical(|ui| {
                 ui.set_max_width(width - 110.0);
-                let title = format!("{}  [{}]", hit.title, hit.kind);
-                open = ui
-                    .add(egui::Button::selectable(selected, title).truncate())
-                    .clicked();
+                ui.horizontal(|ui| {
+                    badges_ui(ui, lang, &Marks::of(hit));
+                    open = ui
+                        .add(egui::Button::selectable(selected, hit.title.as_str()).truncate())
+                        .clicked();
+                });
                 if !hit.snippet.is_empty() {
                     snippet_ui(ui, &hit.snippet);
                 }
             });
-            if selected {
+            if selected && is_reply_kind(hit.kind) {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
                     copy = ui.button(lang.t(Key::Copy)).clicked();
                 });
@@ -253,4 +264,12 @@ fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bo
         },
     );
     (open, copy)
+}
+
+/// Copying a result: its reply, through the copy dialog when there is anything to ask.
+fn copy_job(hit: &Hit) -> Job {
+    Job::Reply {
+        id: hit.id.clone(),
+        answer: None,
+    }
 }

@@ -1,0 +1,96 @@
+//! Copying from the app: the dialog that asks for a reply's blanks and for confirmation
+//! of an internal text, on the app's real state (egui_kittest) and a real library.
+
+use egui_kittest::kittest::Queryable;
+use lore_app::gui::Lang;
+
+use crate::gui::{demo_app, shows, until};
+
+#[test]
+fn a_reply_with_two_blanks_is_not_copied_until_they_are_filled() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("#2");
+    until(&mut h, "the script with shortcode #2 is listed", |h| {
+        shows(h, "催发货安抚")
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    until(&mut h, "the dialog asks for the blanks", |h| {
+        shows(h, "填写回复中的空白处")
+    });
+    assert!(shows(&h, "还有空白未填：{订单号}、{预计发货时间}"));
+    // Enter does not copy while blanks are left, and nothing reached the clipboard.
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state().last_copy(), None);
+    h.get_by_label("订单号").type_text("20261129001");
+    h.get_by_label("预计发货时间").type_text("明天中午");
+    h.run();
+    assert!(!shows(&h, "还有空白未填"));
+    h.get_by_label("复制回复").click();
+    until(&mut h, "the copy is confirmed", |h| shows(h, "已复制"));
+    let copied = h.state().last_copy().unwrap_or_default().to_string();
+    assert!(
+        copied.contains("您的订单20261129001目前处于仓库打包中，预计在明天中午前发出"),
+        "{copied}"
+    );
+    assert!(!copied.contains('{') && !copied.contains("**"), "{copied}");
+}
+
+#[test]
+fn copying_an_internal_entry_asks_first_and_says_why() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("退款长时间卡在审核中");
+    until(&mut h, "the internal FAQ is listed", |h| {
+        shows(h, "退款长时间卡在审核中怎么办？")
+    });
+    // Its row carries the internal badge.
+    assert!(shows(&h, "内部"));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    until(&mut h, "the dialog says why it asks", |h| {
+        shows(h, "这是内部内容，请勿对外发送给客户。")
+    });
+    assert_eq!(h.state().last_copy(), None);
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(!shows(&h, "这是内部内容"));
+    assert_eq!(h.state().last_copy(), None);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    until(&mut h, "the dialog asks again", |h| shows(h, "仍然复制"));
+    h.get_by_label("仍然复制").click();
+    until(&mut h, "the copy is confirmed", |h| shows(h, "已复制"));
+    let copied = h.state().last_copy().unwrap_or_default().to_string();
+    assert!(
+        copied.contains("内部说明") && !copied.contains("**"),
+        "{copied}"
+    );
+}
+
+#[test]
+fn the_entry_pane_shows_what_the_customer_receives_and_sops_are_not_replies() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("退款多久能到账");
+    until(&mut h, "the refund-time FAQ is listed", |h| {
+        shows(h, "退款多久能到账？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry shows its reply", |h| {
+        shows(h, "客户将收到")
+    });
+    assert!(shows(&h, "• 储蓄卡（快捷支付）：1～3 个工作日"));
+}
+
+#[test]
+fn an_sop_is_shown_as_for_the_team_and_offers_no_copy() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("工单关闭标准");
+    until(&mut h, "the SOP is listed", |h| shows(h, "工单关闭标准"));
+    assert!(shows(&h, "流程"), "the SOP's kind badge");
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the SOP opens", |h| {
+        shows(h, "供团队参考，不作为回复发给客户")
+    });
+    assert!(
+        h.query_all_by_label("复制回复").next().is_none(),
+        "an SOP offers no reply to copy"
+    );
+}
