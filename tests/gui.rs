@@ -415,7 +415,7 @@ fn an_entry_shows_its_history_and_the_teams_answers() {
     open_broken_cup_answer(&mut h);
     until(&mut h, "the entry is open", |h| shows(h, "修改记录"));
     assert!(
-        h.query_all_by_label("★").count() == 1 && shows(&h, "提醒新同事"),
+        h.query_all_by_label("★").count() == 1 && shows(&h, "向快递公司索赔"),
         "the adopted answer is marked"
     );
     h.get_by_label("修改记录").click();
