@@ -22,11 +22,14 @@ fn a_reply_with_two_blanks_is_not_copied_until_they_are_filled() {
     h.key_press(egui::Key::Enter);
     h.run();
     assert_eq!(h.state().last_copy(), None);
-    h.get_by_label("订单号").type_text("20261129001");
-    h.get_by_label("预计发货时间").type_text("明天中午");
-    h.run();
+    for (blank, value) in [("订单号", "20261129001"), ("预计发货时间", "明天中午")] {
+        h.get_by_label(blank).focus();
+        h.run();
+        h.get_by_label(blank).type_text(value);
+        h.run();
+    }
     assert!(!shows(&h, "还有空白未填"));
-    h.get_by_label("复制回复").click();
+    h.get_by_label("复制到剪贴板").click();
     until(&mut h, "the copy is confirmed", |h| shows(h, "已复制"));
     let copied = h.state().last_copy().unwrap_or_default().to_string();
     assert!(
@@ -76,6 +79,9 @@ fn the_entry_pane_shows_what_the_customer_receives_and_sops_are_not_replies() {
     until(&mut h, "the entry shows its reply", |h| {
         shows(h, "客户将收到")
     });
+    // Folded under the body; unfolded, it is the text a copy pastes.
+    h.get_by_label("客户将收到").click();
+    h.run();
     assert!(shows(&h, "• 储蓄卡（快捷支付）：1～3 个工作日"));
 }
 

@@ -126,7 +126,7 @@ impl CopyDialog {
             ui.horizontal(|ui| {
                 let complete = filled.unfilled.is_empty();
                 let confirm = if pending.reply.cautions.is_empty() {
-                    Key::Copy
+                    Key::CopyToClipboard
                 } else {
                     Key::CopyAnyway
                 };

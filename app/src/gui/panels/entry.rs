@@ -132,11 +132,16 @@ impl EntryPane {
         let mut jobs = Vec::new();
         let mut close = false;
         ui.horizontal(|ui| {
-            if is_reply_kind(entry.kind) && ui.button(lang.t(Key::Copy)).clicked() {
-                jobs.push(Job::Reply {
-                    id: entry.id.clone(),
-                    answer: None,
-                });
+            if let Ok(reply) = reply_of(entry, None) {
+                let copy = ui
+                    .button(lang.t(Key::Copy))
+                    .on_hover_ui(|ui| preview_ui(ui, &reply.text));
+                if copy.clicked() {
+                    jobs.push(Job::Reply {
+                        id: entry.id.clone(),
+                        answer: None,
+                    });
+                }
             }
             for (key, job) in [
                 (Key::Edit, Job::Edit(entry.id.clone())),
@@ -217,17 +222,21 @@ fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
     open
 }
 
-/// What the customer receives when the reply is copied: chat-ready text, its blanks
-/// marked; an SOP or training item says it is not a reply.
+/// What the customer receives when the reply is copied (folded: the body above says the
+/// same with its formatting): chat-ready text, its blanks marked; an SOP or training
+/// item says it is not a reply. The copy button shows the same text on hover.
 fn reply_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) {
     ui.separator();
     match reply_of(entry, None) {
         Ok(reply) => {
-            ui.label(RichText::new(lang.t(Key::CustomerGets)).strong());
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                preview_ui(ui, &reply.text);
-            });
+            egui::CollapsingHeader::new(lang.t(Key::CustomerGets))
+                .id_salt("customer-gets")
+                .show(ui, |ui| {
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_width(ui.available_width());
+                        preview_ui(ui, &reply.text);
+                    });
+                });
         }
         Err(_) => {
             ui.label(RichText::new(lang.t(Key::NotAReply)).weak().italics());
