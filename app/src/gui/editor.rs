@@ -223,10 +223,10 @@ impl Editor {
                 ui.horizontal(|ui| {
                     let label = ui.label(lang.t(Key::Kind));
                     let combo = egui::ComboBox::from_id_salt("edit-kind")
-                        .selected_text(d.kind.to_string())
+                        .selected_text(lang.kind(d.kind))
                         .show_ui(ui, |ui| {
                             for k in [Kind::Faq, Kind::Script, Kind::Sop, Kind::Training] {
-                                ui.selectable_value(&mut d.kind, k, k.to_string());
+                                ui.selectable_value(&mut d.kind, k, lang.kind(k));
                             }
                         });
                     let _ = combo.response.labelled_by(label.id);
@@ -276,10 +276,10 @@ impl Editor {
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(Key::Status));
                 let combo = egui::ComboBox::from_id_salt("edit-status")
-                    .selected_text(d.status.to_string())
+                    .selected_text(lang.status(d.status))
                     .show_ui(ui, |ui| {
                         for s in [Status::Draft, Status::Published, Status::Archived] {
-                            ui.selectable_value(&mut d.status, s, s.to_string());
+                            ui.selectable_value(&mut d.status, s, lang.status(s));
                         }
                     });
                 let _ = combo.response.labelled_by(label.id);

@@ -68,6 +68,18 @@ impl Lang {
         self.pick(zh, en)
     }
 
+    /// The name of a team role.
+    pub fn role(self, role: lore_core::Role) -> &'static str {
+        use lore_core::Role;
+        let (zh, en) = match role {
+            Role::Admin => ("管理员", "Admin"),
+            Role::Trainer => ("培训师", "Trainer"),
+            Role::Agent => ("客服", "Agent"),
+            Role::Viewer => ("只读", "Viewer"),
+        };
+        self.pick(zh, en)
+    }
+
     /// The word for "internal" on a badge.
     pub fn internal(self) -> &'static str {
         self.pick("内部", "Internal")

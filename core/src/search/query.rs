@@ -215,6 +215,15 @@ pub(crate) fn build(
     {
         c.term(fields.shortcode, word, 50.0);
     }
+    // A query that is one known shortcode and nothing else finds that script only, not
+    // every text with its digits in it.
+    let mut tokens = text.split_whitespace();
+    if let (Some(only), None) = (tokens.next(), tokens.next())
+        && only.starts_with('#')
+        && known(fields.shortcode, only)
+    {
+        return Some(c);
+    }
     let unfinished =
         mode == Mode::Search && text.chars().last().is_some_and(|ch| ch.is_alphanumeric());
 

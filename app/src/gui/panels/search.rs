@@ -214,13 +214,8 @@ impl SearchPanel {
 
 /// The kind filter.
 fn kind_ui(ui: &mut egui::Ui, lang: Lang, kind: &mut Option<Kind>) {
-    let kinds = [
-        (None, lang.t(Key::AllKinds)),
-        (Some(Kind::Faq), "FAQ"),
-        (Some(Kind::Script), "话术 / Script"),
-        (Some(Kind::Sop), "SOP"),
-        (Some(Kind::Training), "培训 / Training"),
-    ];
+    let mut kinds = vec![(None, lang.t(Key::AllKinds))];
+    kinds.extend(Kind::ALL.map(|k| (Some(k), lang.kind(k))));
     let shown = kinds
         .iter()
         .find(|(k, _)| k == kind)

@@ -101,7 +101,7 @@ impl TeamPanel {
         let mut job = None;
         ui.horizontal(|ui| {
             let label = ui.label(lang.t(Key::NewRole));
-            role_ui(ui, "invite-role", &mut self.invite_role, label.id);
+            role_ui(ui, lang, "invite-role", &mut self.invite_role, label.id);
             let hours = ui.label(lang.t(Key::ValidHours));
             ui.add(egui::DragValue::new(&mut self.invite_hours).range(1..=24 * 30))
                 .labelled_by(hours.id);
@@ -132,7 +132,7 @@ fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> Vec<Job> {
             let manage = admin && !m.you;
             if manage {
                 let mut role = m.role;
-                role_ui(ui, ("role", &m.id), &mut role, name.id);
+                role_ui(ui, lang, ("role", &m.id), &mut role, name.id);
                 if role != m.role {
                     jobs.push(Job::SetRole {
                         member: m.id.clone(),
@@ -140,7 +140,7 @@ fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> Vec<Job> {
                     });
                 }
             } else {
-                ui.label(m.role.as_str());
+                ui.label(lang.role(m.role));
             }
             if m.connected {
                 ui.label(lang.t(Key::Online));
@@ -165,12 +165,18 @@ fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> Vec<Job> {
 }
 
 /// A menu of roles, named for screen readers by the label `labelled_by`.
-fn role_ui(ui: &mut egui::Ui, id: impl egui::AsIdSalt, role: &mut Role, labelled_by: egui::Id) {
+fn role_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    id: impl egui::AsIdSalt,
+    role: &mut Role,
+    labelled_by: egui::Id,
+) {
     let combo = egui::ComboBox::from_id_salt(id)
-        .selected_text(role.as_str())
+        .selected_text(lang.role(*role))
         .show_ui(ui, |ui| {
             for r in ROLES {
-                ui.selectable_value(role, r, r.as_str());
+                ui.selectable_value(role, r, lang.role(r));
             }
         });
     let _ = combo.response.labelled_by(labelled_by);
