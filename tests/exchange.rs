@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::lore;
 
-fn path(p: &std::path::Path) -> &str {
+pub(crate) fn path(p: &std::path::Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
@@ -16,7 +16,7 @@ fn import_report(l: &lore_tests::Lore, file: &str) -> Value {
 }
 
 /// Every entry as its exported JSON record, by id.
-fn exported(l: &lore_tests::Lore, name: &str) -> BTreeMap<String, Value> {
+pub(crate) fn exported(l: &lore_tests::Lore, name: &str) -> BTreeMap<String, Value> {
     let out = l.scratch(name);
     l.ok(&["export", "--format", "jsonl", path(&out)]);
     std::fs::read_to_string(&out)

@@ -365,6 +365,9 @@ pub struct ImportArgs {
     /// Files (.jsonl, .csv, .md) or folders of .md files; all are checked before anything is written
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Only show what would be created or updated and every problem; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

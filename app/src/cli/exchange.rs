@@ -4,8 +4,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use lore_core::exchange::{ExportFormat, read_source};
-use lore_core::{ImportItem, ImportReport};
+use lore_core::ImportReport;
+use lore_core::exchange::{ExportFormat, ImportPreview, PreviewAction, read_sources};
 
 use super::Context;
 use super::args::{ExportArgs, FormatArg, ImportArgs};
@@ -34,21 +34,68 @@ pub fn progress(label: &'static str) -> impl FnMut(usize, usize) {
 }
 
 pub fn import(ctx: &Context, a: ImportArgs) -> Result<ExitCode> {
-    // Read and check every file before opening the library for writing.
-    let mut items: Vec<ImportItem> = Vec::new();
-    for path in &a.files {
-        items.extend(read_source(path)?);
-    }
-    if items.is_empty() {
+    // Read every file before opening the library; every problem is kept to be named.
+    let sources = read_sources(&a.files);
+    if sources.is_empty() {
         bail!("no entries found in {}", names(&a.files));
     }
     let mut library = ctx.open()?;
-    let large = items.len() > COMPACT_ABOVE;
-    let report = library.import(items, &mut progress("importing"))?;
+    if a.dry_run {
+        let preview = lore_core::exchange::preview(&mut library, &sources);
+        return print_preview(ctx, &preview);
+    }
+    let large = sources.items().count() > COMPACT_ABOVE;
+    let report = lore_core::exchange::import(&mut library, sources, &mut progress("importing"))?;
     if large {
         library.compact()?;
     }
     print_report(ctx, &report)
+}
+
+/// What an import would do; fails (exit 1) when it has problems.
+fn print_preview(ctx: &Context, p: &ImportPreview) -> Result<ExitCode> {
+    let counts = [
+        PreviewAction::Create,
+        PreviewAction::Update,
+        PreviewAction::Unchanged,
+    ]
+    .map(|action| p.count(action));
+    if ctx.json {
+        json_line(p)?;
+    } else {
+        for e in &p.entries {
+            let action = match e.action {
+                PreviewAction::Create => "create",
+                PreviewAction::Update => "update",
+                PreviewAction::Unchanged => "unchanged",
+            };
+            say!(
+                "{action:<9}  {:<8}  {:<24}  {}  ({})",
+                e.kind,
+                e.id.as_deref().unwrap_or("(new id)"),
+                e.title,
+                e.location
+            );
+        }
+        for problem in &p.problems {
+            say!("{problem}");
+        }
+        say!(
+            "{} to create, {} to update, {} unchanged, {}; nothing was written (dry run)",
+            counts[0],
+            counts[1],
+            counts[2],
+            match p.problems.len() {
+                1 => "1 problem".to_string(),
+                n => format!("{n} problems"),
+            }
+        );
+    }
+    Ok(if p.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn names(files: &[std::path::PathBuf]) -> String {

@@ -3,15 +3,20 @@
 
 use std::path::Path;
 
-use super::record::Record;
+use super::record::{Record, Row};
 use crate::{Error, Result};
 
-/// Reads every `.md` file of a folder, in name order.
-pub(crate) fn read_folder(dir: &Path) -> Result<Vec<(String, Record)>> {
-    let read_dir = std::fs::read_dir(dir).map_err(|source| Error::Read {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+/// Reads every `.md` file of a folder, in name order, each a record or its problem.
+pub(crate) fn read_folder(dir: &Path) -> Vec<Row> {
+    let read_dir = match std::fs::read_dir(dir) {
+        Ok(read_dir) => read_dir,
+        Err(source) => {
+            return vec![Err(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            })];
+        }
+    };
     let mut paths: Vec<_> = read_dir
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
@@ -23,26 +28,26 @@ pub(crate) fn read_folder(dir: &Path) -> Result<Vec<(String, Record)>> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(Error::import(
+        return vec![Err(Error::import(
             dir.display().to_string(),
             "the folder holds no .md files",
-        ));
+        ))];
     }
-    let mut records = Vec::with_capacity(paths.len());
-    for path in paths {
-        let name = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        let text = super::decode::decode(&name, &bytes)?;
-        records.push(read_file(&name, &text)?);
-    }
-    Ok(records)
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            read_file(&name, &super::decode::decode(&name, &bytes)?)
+        })
+        .collect()
 }
 
 /// Reads one Markdown file.
-pub(crate) fn read_file(name: &str, text: &str) -> Result<(String, Record)> {
+pub(crate) fn read_file(name: &str, text: &str) -> Row {
     let location = format!("{name}:1");
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
