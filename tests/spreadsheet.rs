@@ -1,9 +1,12 @@
-//! Spreadsheets through the CLI: Chinese and English columns and values.
+//! Spreadsheets through the CLI: Chinese and English columns and values, the import
+//! template, and CSV export for Excel (UTF-8 with a BOM, or GBK) read back losslessly.
 
-use lore_tests::Lore;
+use std::collections::BTreeMap;
+
+use lore_tests::{Lore, fixture};
 use serde_json::{Value, json};
 
-use crate::exchange::path;
+use crate::exchange::{exported, path};
 use crate::lore;
 
 /// Writes `text` to a scratch file of `l` and imports it; returns the import's report.
@@ -23,6 +26,17 @@ fn titled(l: &Lore, title: &str) -> Value {
         .collect();
     assert_eq!(ids.len(), 1, "one entry titled {title}");
     l.json(&["show", &ids[0]]).remove(0)
+}
+
+/// Every exported entry without its contributed answers, which CSV cannot hold.
+fn without_answers(entries: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    entries
+        .into_iter()
+        .map(|(id, mut v)| {
+            v.as_object_mut().expect("object").remove("answers");
+            (id, v)
+        })
+        .collect()
 }
 
 #[test]
@@ -136,4 +150,138 @@ fn an_unknown_or_doubled_column_names_the_columns_in_both_languages() {
         "the Chinese kinds are named too: {err}"
     );
     assert!(l.all_ids().is_empty());
+}
+
+#[test]
+fn every_template_imports_as_its_examples() {
+    for (format, name, extra) in [
+        ("csv", "模板.csv", None),
+        ("csv", "模板-gbk.csv", Some("gbk")),
+        ("jsonl", "template.jsonl", None),
+        ("markdown", "template.md", None),
+    ] {
+        let l = lore();
+        let out = l.scratch(name);
+        let mut args = vec!["template", "--format", format, path(&out)];
+        if let Some(encoding) = extra {
+            args.extend(["--encoding", encoding]);
+        }
+        l.ok(&args);
+        let bytes = std::fs::read(&out).expect("template written");
+        match (format, extra) {
+            ("csv", None) => {
+                assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with a BOM");
+                let header = String::from_utf8_lossy(&bytes[3..]);
+                assert!(header.starts_with("类型,标题,正文,问法,标签"), "{header}");
+            }
+            ("csv", Some(_)) => assert!(std::str::from_utf8(&bytes).is_err(), "GBK, not UTF-8"),
+            _ => {}
+        }
+        let report = l.json(&["import", path(&out)]).remove(0);
+        let script = titled(&l, "快递延误致歉");
+        assert_eq!(script["kind"], "script", "{name}");
+        assert_eq!(script["shortcode"], "#yanwu", "{name}");
+        assert_eq!(
+            script["questions"],
+            json!(["快递怎么还没到", "物流好几天没更新"]),
+            "{name}"
+        );
+        assert_eq!(script["tags"], json!(["物流", "致歉"]), "{name}");
+        if format == "markdown" {
+            assert_eq!(report["created"], 1, "one file is one entry");
+            continue;
+        }
+        assert_eq!(report["created"], 2, "{name}: {report}");
+        let faq = titled(&l, "退货运费谁来出");
+        assert_eq!(faq["kind"], "faq", "{name}");
+        assert_eq!(
+            faq["questions"],
+            json!(["退货要自己出运费吗", "质量问题退货运费谁出", "退货邮费"]),
+            "{name}"
+        );
+        assert!(
+            faq["body"].as_str().is_some_and(|b| b.contains('\n')),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_utf8_csv_export_opens_in_excel_and_imports_back_to_the_same_entries() {
+    let l = lore();
+    l.ok(&["demo"]);
+    l.ok(&["import", path(&fixture("import/sample.jsonl"))]);
+    let original = without_answers(exported(&l, "one.jsonl"));
+    let csv = l.scratch("library.csv");
+    let out = l.run(&["export", "--format", "csv", path(&csv)]);
+    assert!(out.status.success());
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("contributed answers") && note.contains("JSON Lines"),
+        "the export says what CSV left out: {note}"
+    );
+    let bytes = std::fs::read(&csv).expect("exported");
+    assert!(
+        bytes.starts_with("\u{FEFF}编号,类型,标题".as_bytes()),
+        "BOM, Chinese headers"
+    );
+    let copy = lore();
+    copy.ok(&["import", path(&csv)]);
+    assert_eq!(without_answers(exported(&copy, "two.jsonl")), original);
+}
+
+#[test]
+fn a_gbk_csv_export_imports_back_to_the_same_entries() {
+    let l = lore();
+    for file in [
+        "import/sample-utf8.csv",
+        "import/sample-utf8-bom.csv",
+        "import/sample-gbk.csv",
+    ] {
+        l.ok(&["import", path(&fixture(file))]);
+    }
+    import_text(
+        &l,
+        "training.jsonl",
+        "{\"kind\":\"training\",\"title\":\"演练\",\"turns\":[\"好，那你说几点？\",\"行吧\"],\"key_points\":[\"先致歉，再给时间\"],\"status\":\"draft\",\"internal\":true}\n",
+    );
+    let original = exported(&l, "one.jsonl");
+    let csv = l.scratch("gbk.csv");
+    l.ok(&["export", "--format", "csv", "--encoding", "gbk", path(&csv)]);
+    let bytes = std::fs::read(&csv).expect("exported");
+    assert!(std::str::from_utf8(&bytes).is_err(), "GBK, not UTF-8");
+    let (text, _, bad) = encoding_rs::GBK.decode(&bytes);
+    assert!(
+        !bad && text.starts_with("编号,类型,标题"),
+        "{}",
+        &text[..40]
+    );
+    let copy = lore();
+    copy.ok(&["import", path(&csv)]);
+    assert_eq!(exported(&copy, "two.jsonl"), original);
+}
+
+#[test]
+fn text_gbk_cannot_hold_refuses_the_gbk_export_naming_entry_and_character() {
+    let l = lore();
+    l.ok(&[
+        "add",
+        "--kind",
+        "faq",
+        "--title",
+        "能开发票吗",
+        "--body",
+        "可以 🧾",
+    ]);
+    let id = l.json(&["list"])[0]["id"].as_str().expect("id").to_string();
+    let csv = l.scratch("gbk.csv");
+    let err = l.fails(&["export", "--format", "csv", "--encoding", "gbk", path(&csv)]);
+    assert!(err.contains(&format!("entry {id} (“能开发票吗”)")), "{err}");
+    assert!(
+        err.contains("“🧾” (U+1F9FE)") && err.contains("--encoding utf8"),
+        "{err}"
+    );
+    assert!(!csv.exists(), "no file is written");
+    l.ok(&["export", "--format", "csv", path(&csv)]);
+    assert!(csv.exists(), "UTF-8 holds it");
 }

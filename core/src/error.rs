@@ -80,6 +80,21 @@ pub enum Error {
     #[error("{}", rejected(.0))]
     ImportRejected(Vec<ImportProblem>),
 
+    /// A CSV export in GBK met a character GBK has no code for.
+    #[error(
+        "entry {id} (“{title}”) contains “{character}” (U+{code:04X}), which GBK cannot hold{more}; \
+         export with --encoding utf8 (Excel opens UTF-8 files with a BOM) or change the text{hint}",
+        code = u32::from(*.character),
+        hint = if *.character == '¥' { " (GBK has the full-width ￥)" } else { "" },
+        more = match .others { 0 => String::new(), n => format!(", and so do {n} more entries") }
+    )]
+    NotInGbk {
+        id: String,
+        title: String,
+        character: char,
+        others: usize,
+    },
+
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,

@@ -3,12 +3,12 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use lore_core::ImportReport;
-use lore_core::exchange::{ExportFormat, ImportPreview, PreviewAction, read_sources};
+use lore_core::exchange::{CsvEncoding, ExportFormat, ImportPreview, PreviewAction, read_sources};
 
 use super::Context;
-use super::args::{ExportArgs, FormatArg, ImportArgs};
+use super::args::{EncodingArg, ExportArgs, FormatArg, ImportArgs, TemplateArgs};
 use super::output::json_line;
 use super::output::{note, say};
 
@@ -120,20 +120,37 @@ fn print_report(ctx: &Context, r: &ImportReport) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
-    let mut library = ctx.open()?;
-    let format = match a.format {
+/// The core's format for `--format` and `--encoding` (which only CSV has).
+fn format(format: FormatArg, encoding: Option<EncodingArg>) -> Result<ExportFormat> {
+    let format = match format {
         FormatArg::Jsonl => ExportFormat::Jsonl,
         FormatArg::Markdown => ExportFormat::Markdown,
+        FormatArg::Csv => ExportFormat::Csv(match encoding {
+            None | Some(EncodingArg::Utf8) => CsvEncoding::Utf8,
+            Some(EncodingArg::Gbk) => CsvEncoding::Gbk,
+        }),
     };
+    if encoding.is_some() && !matches!(format, ExportFormat::Csv(_)) {
+        bail!("--encoding is for CSV files only; add --format csv");
+    }
+    Ok(format)
+}
+
+pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
+    let format = format(a.format, a.encoding)?;
+    let mut library = ctx.open()?;
     let report = lore_core::exchange::export(&mut library, format, &a.out)?;
     for damaged in &report.damaged {
         note!("skipped: {damaged}");
+    }
+    for left_out in &report.left_out {
+        note!("note: {left_out}");
     }
     if ctx.json {
         json_line(&serde_json::json!({
             "written": report.written,
             "skipped": report.damaged.len(),
+            "left_out": report.left_out,
             "out": a.out.display().to_string(),
         }))?;
     } else {
@@ -153,4 +170,20 @@ pub fn demo(ctx: &Context) -> Result<ExitCode> {
         say!("demo library loaded into {}", ctx.data_dir.display());
     }
     print_report(ctx, &report)
+}
+
+/// Writes an import template to a file, or to standard output.
+pub fn template(a: TemplateArgs) -> Result<ExitCode> {
+    use std::io::Write as _;
+    let bytes = lore_core::exchange::template(format(a.format, a.encoding)?)?;
+    match &a.out {
+        Some(out) => {
+            std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+            note!("template written to {}", out.display());
+        }
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .context("writing the template")?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

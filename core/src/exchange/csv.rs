@@ -17,6 +17,28 @@ const LIST_COLUMNS: [&str; 6] = [
     "answers",
 ];
 
+/// What a CSV export writes, in this order. Contributed answers have no column: a cell
+/// cannot hold their authors, times and adoption.
+const EXPORT_COLUMNS: [&str; 17] = [
+    "id",
+    "kind",
+    "title",
+    "category",
+    "shortcode",
+    "tags",
+    "questions",
+    "status",
+    "internal",
+    "body",
+    "persona",
+    "opening",
+    "turns",
+    "key_points",
+    "links",
+    "created_at",
+    "created_by",
+];
+
 /// What separates the items of a list typed into one line of a cell.
 const SEPARATORS: [char; 5] = [';', ',', '，', '、', '；'];
 
@@ -161,4 +183,80 @@ pub fn split_list(field: &str) -> impl Iterator<Item = &str> {
         .split(SEPARATORS)
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+/// Writes records as CSV text with Chinese headers and values, which [`read`] reads back
+/// to the same records (contributed answers aside). Returns the text and, per record,
+/// what it could not hold.
+pub(crate) fn write(records: &[Record]) -> Result<(String, Vec<String>)> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let failed = |e: csv::Error| Error::Document(format!("writing CSV: {e}"));
+    writer
+        .write_record(EXPORT_COLUMNS.iter().map(|f| names::chinese(f)))
+        .map_err(failed)?;
+    let mut notes = Vec::new();
+    for r in records {
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        let mut list = |items: &[String], field: &str| {
+            if items.iter().any(|i| i.contains('\n')) {
+                notes.push(format!(
+                    "entry {}: line breaks inside its {field} became spaces (a CSV cell holds one item per line)",
+                    r.id.as_deref().unwrap_or("")
+                ));
+            }
+            list_cell(items)
+        };
+        let kind = r.kind.as_deref().and_then(|k| names::kind(k).ok());
+        let status = r.status.as_deref().and_then(|s| names::status(s).ok());
+        let cells = [
+            text(&r.id),
+            kind.map(names::kind_chinese)
+                .map(str::to_string)
+                .unwrap_or_else(|| text(&r.kind)),
+            text(&r.title),
+            text(&r.category),
+            text(&r.shortcode),
+            list(&r.tags, "tags"),
+            list(&r.questions, "questions"),
+            status
+                .map(names::status_chinese)
+                .map(str::to_string)
+                .unwrap_or_else(|| text(&r.status)),
+            match r.internal {
+                Some(true) => "是".to_string(),
+                Some(false) => "否".to_string(),
+                None => String::new(),
+            },
+            r.body.clone(),
+            text(&r.persona),
+            text(&r.opening),
+            list(&r.turns, "turns"),
+            list(&r.key_points, "key points"),
+            list(&r.links, "links"),
+            text(&r.created_at),
+            text(&r.created_by),
+        ];
+        writer.write_record(&cells).map_err(failed)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Document(format!("writing CSV: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| Error::Document(e.to_string()))?;
+    Ok((text, notes))
+}
+
+/// A list as one cell: an item per line. A lone item holding a separator gets a line
+/// break after it, so it is not split when read back.
+fn list_cell(items: &[String]) -> String {
+    let mut cell = items
+        .iter()
+        .map(|i| i.replace(['\r', '\n'], " "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if items.len() == 1 && cell.contains(SEPARATORS) {
+        cell.push('\n');
+    }
+    cell
 }

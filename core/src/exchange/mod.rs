@@ -16,10 +16,12 @@ mod names;
 mod preview;
 mod record;
 mod sources;
+mod template;
 
 pub use csv::split_list;
-pub use export::{ExportFormat, ExportReport, export};
+pub use export::{CsvEncoding, ExportFormat, ExportReport, export};
 pub(crate) use jsonl::read as read_jsonl;
 pub use preview::{ImportPreview, PreviewAction, PreviewEntry, import, preview};
 pub use record::{Record, RecordAnswer, format_time};
 pub use sources::{Sources, read_source, read_sources};
+pub use template::{template, template_extension};

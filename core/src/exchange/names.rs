@@ -1,10 +1,10 @@
 //! The exchange format's column names and values in English and Chinese. A team's own
 //! spreadsheet may say 标题 where Lore says `title`, or 话术 where it says `script`; both
-//! are read.
+//! are read, and a CSV export writes the Chinese ones (which read back the same).
 
 use crate::model::{Kind, Status};
 
-/// Every column: the record field, then its Chinese names .
+/// Every column: the record field, then its Chinese names (the first is the one written).
 const COLUMNS: [(&str, &[&str]); 18] = [
     ("id", &["编号", "ID"]),
     ("kind", &["类型"]),
@@ -36,6 +36,15 @@ pub(crate) fn field(header: &str) -> Option<&'static str> {
                 || chinese.iter().any(|c| c.eq_ignore_ascii_case(header))
         })
         .map(|(field, _)| *field)
+}
+
+/// The Chinese header written for a field.
+pub(crate) fn chinese(field: &str) -> &'static str {
+    COLUMNS
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, chinese)| chinese[0])
+        .unwrap_or("")
 }
 
 /// Every column a CSV file may have, in both languages: `title (标题)`, …
@@ -93,6 +102,24 @@ pub(crate) fn status(value: &str) -> Result<Status, String> {
                 "unknown status `{value}`: use draft, published or archived (草稿, 已发布, 已归档)"
             )
         })
+}
+
+/// The Chinese name a CSV export writes for a kind.
+pub(crate) fn kind_chinese(kind: Kind) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, names)| names[0])
+        .unwrap_or("")
+}
+
+/// The Chinese name a CSV export writes for a status.
+pub(crate) fn status_chinese(status: Status) -> &'static str {
+    STATUSES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map(|(_, names)| names[0])
+        .unwrap_or("")
 }
 
 /// A yes/no cell: English words, 1/0, 是/否, or 内部/公开 for the `internal` column.
