@@ -95,6 +95,13 @@ pub enum Error {
         others: usize,
     },
 
+    /// An export would mix its files with what a folder already holds.
+    #[error(
+        "{} already holds files; export Markdown into a new or empty folder, so that no file of an earlier export is imported again beside the new ones",
+        .0.display()
+    )]
+    ExportFolderNotEmpty(PathBuf),
+
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,

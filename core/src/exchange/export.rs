@@ -1,6 +1,7 @@
 //! Export of the whole library (archived entries included), written atomically: to a
 //! temporary name, then renamed into place.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,7 @@ pub enum ExportFormat {
     /// A spreadsheet for Excel: Chinese headers and values, every field but contributed
     /// answers, in the encoding given.
     Csv(CsvEncoding),
-    /// A folder with one Markdown file per entry.
+    /// A folder with one Markdown file per entry, named by its title.
     Markdown,
 }
 
@@ -38,7 +39,8 @@ pub struct ExportReport {
     pub left_out: Vec<String>,
 }
 
-/// Exports every entry to `out` (a file for JSON Lines and CSV, a folder for Markdown).
+/// Exports every entry to `out` (a file for JSON Lines and CSV, a new or empty folder for
+/// Markdown).
 pub fn export(library: &mut Library, format: ExportFormat, out: &Path) -> Result<ExportReport> {
     let mut report = ExportReport::default();
     let mut records = Vec::new();
@@ -140,16 +142,36 @@ fn write_file(out: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, out).map_err(write_err(out))
 }
 
-/// Writes one file per entry, named by its id, into the folder `out`.
+/// Writes one file per entry, named by its title, into a folder that must be new or
+/// empty: a file left from an earlier export (an entry since renamed) would otherwise be
+/// imported beside the new one. The files are written to `OUT.partial`, then renamed.
 fn write_markdown(out: &Path, records: &[Record]) -> Result<()> {
-    std::fs::create_dir_all(out).map_err(write_err(out))?;
+    if out.is_dir() {
+        let mut files = std::fs::read_dir(out).map_err(|source| Error::Read {
+            path: out.to_path_buf(),
+            source,
+        })?;
+        if files.next().is_some() {
+            return Err(Error::ExportFolderNotEmpty(out.to_path_buf()));
+        }
+    }
+    let tmp = partial(out);
+    if tmp.is_dir() {
+        std::fs::remove_dir_all(&tmp).map_err(write_err(&tmp))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(write_err(&tmp))?;
+    let mut taken = HashSet::new();
     for record in records {
-        let id = record.id.as_deref().unwrap_or("entry");
-        let path = out.join(format!("{id}.md"));
+        let title = record.title.as_deref().unwrap_or("");
+        let id = record.id.as_deref().unwrap_or("");
+        let path = tmp.join(super::markdown::file_name(title, id, &mut taken));
         let text = super::markdown::write_file(record)?;
         std::fs::write(&path, text).map_err(write_err(&path))?;
     }
-    Ok(())
+    if out.is_dir() {
+        std::fs::remove_dir(out).map_err(write_err(out))?;
+    }
+    std::fs::rename(&tmp, out).map_err(write_err(out))
 }
 
 /// `OUT.partial`, beside `OUT`.
