@@ -382,7 +382,7 @@ pub enum FormatArg {
 /// The text encoding of a CSV file.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum EncodingArg {
-    /// UTF-8 with a byte order mark (Excel 2016 and later, WPS, everything else)
+    /// UTF-8 with a byte order mark, by which Excel and WPS know the encoding
     Utf8,
     /// GBK, for older Excel on Chinese Windows
     Gbk,
