@@ -272,7 +272,8 @@ fn help_is_available_for_every_command() {
     let l = lore();
     let top = l.ok(&["--help"]);
     for cmd in [
-        "add", "edit", "show", "list", "history", "delete", "import", "export", "demo", "check",
+        "add", "edit", "show", "list", "history", "delete", "import", "export", "template", "demo",
+        "check",
     ] {
         assert!(top.contains(cmd), "top-level help lists {cmd}");
         let help = l.ok(&[cmd, "--help"]);

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::lore;
 
-fn path(p: &std::path::Path) -> &str {
+pub(crate) fn path(p: &std::path::Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
@@ -16,7 +16,7 @@ fn import_report(l: &lore_tests::Lore, file: &str) -> Value {
 }
 
 /// Every entry as its exported JSON record, by id.
-fn exported(l: &lore_tests::Lore, name: &str) -> BTreeMap<String, Value> {
+pub(crate) fn exported(l: &lore_tests::Lore, name: &str) -> BTreeMap<String, Value> {
     let out = l.scratch(name);
     l.ok(&["export", "--format", "jsonl", path(&out)]);
     std::fs::read_to_string(&out)
@@ -258,4 +258,58 @@ fn an_entry_past_the_size_limit_is_refused_on_add_and_import() {
         "{err}"
     );
     assert!(l.all_ids().is_empty(), "nothing was stored");
+}
+
+/// Markdown files are named by title, so a folder reads like the library; the id travels
+/// in each file's front matter, so importing the folder gives back the same entries.
+#[test]
+fn markdown_export_names_files_by_title_and_imports_back() {
+    let l = lore();
+    std::fs::write(
+        l.scratch("titles.jsonl"),
+        [
+            r#"{"id":"a","kind":"faq","title":"退款/退货：怎么办？"}"#,
+            r#"{"id":"b","kind":"faq","title":"快递延误"}"#,
+            r#"{"id":"c","kind":"script","title":"快递延误","body":"亲，抱歉久等了"}"#,
+            r#"{"id":"d","kind":"sop","title":"  <CON>  "}"#,
+            r#"{"id":"e","kind":"sop","title":"Refund: step 1 of 2 ..."}"#,
+            &format!(
+                r#"{{"id":"f","kind":"faq","title":"{}"}}"#,
+                "很长的标题".repeat(20)
+            ),
+        ]
+        .join("\n"),
+    )
+    .expect("write");
+    l.ok(&["import", path(&l.scratch("titles.jsonl"))]);
+    let original = exported(&l, "one.jsonl");
+    let folder = l.scratch("md");
+    l.ok(&["export", "--format", "markdown", path(&folder)]);
+    let mut names: Vec<String> = std::fs::read_dir(&folder)
+        .expect("folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let long = names
+        .iter()
+        .find(|n| n.starts_with("很长"))
+        .expect("long title")
+        .clone();
+    assert!(long.len() <= 130 && long.ends_with(".md"), "{long}");
+    assert_eq!(
+        names,
+        [
+            "CON_.md",
+            "Refund step 1 of 2.md",
+            long.as_str(),
+            "快递延误 (2).md",
+            "快递延误.md",
+            "退款 退货：怎么办？.md",
+        ]
+    );
+    let copy = lore();
+    copy.ok(&["import", path(&folder)]);
+    assert_eq!(exported(&copy, "two.jsonl"), original);
+    let err = l.fails(&["export", "--format", "markdown", path(&folder)]);
+    assert!(err.contains("already holds files"), "{err}");
 }

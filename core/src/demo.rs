@@ -67,7 +67,8 @@ pub fn team() -> Result<DemoTeam> {
 pub fn items() -> Result<Vec<ImportItem>> {
     let mut items = Vec::new();
     for (name, text) in ENTRY_FILES {
-        for (location, mut record) in crate::exchange::read_jsonl(&format!("demo/{name}"), text)? {
+        for row in crate::exchange::read_jsonl(&format!("demo/{name}"), text) {
+            let (location, mut record) = row?;
             for answer in &mut record.answers {
                 answer.author = member_id(&answer.author);
             }

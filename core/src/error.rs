@@ -76,6 +76,32 @@ pub enum Error {
     #[error("{location}: {message}")]
     Import { location: String, message: String },
 
+    /// An import with more than one bad line: every problem, and nothing was written.
+    #[error("{}", rejected(.0))]
+    ImportRejected(Vec<ImportProblem>),
+
+    /// A CSV export in GBK met a character GBK has no code for.
+    #[error(
+        "entry {id} (“{title}”) contains “{character}” (U+{code:04X}), which GBK cannot hold{more}; \
+         export with --encoding utf8 (Excel opens UTF-8 files with a BOM) or change the text{hint}",
+        code = u32::from(*.character),
+        hint = if *.character == '¥' { " (GBK has the full-width ￥)" } else { "" },
+        more = match .others { 0 => String::new(), n => format!(", and so do {n} more entries") }
+    )]
+    NotInGbk {
+        id: String,
+        title: String,
+        character: char,
+        others: usize,
+    },
+
+    /// An export would mix its files with what a folder already holds.
+    #[error(
+        "{} already holds files; export Markdown into a new or empty folder, so that no file of an earlier export is imported again beside the new ones",
+        .0.display()
+    )]
+    ExportFolderNotEmpty(PathBuf),
+
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -95,6 +121,59 @@ pub enum Error {
 
     #[error("document error: {0}")]
     Document(String),
+}
+
+/// One bad line of an import: where (`FILE:LINE`) and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportProblem {
+    pub location: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.location.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.location, self.message)
+        }
+    }
+}
+
+impl From<Error> for ImportProblem {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Import { location, message } => ImportProblem { location, message },
+            Error::Read { path, source } => ImportProblem {
+                location: path.display().to_string(),
+                message: format!("cannot read the file: {source}"),
+            },
+            other => ImportProblem {
+                location: String::new(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// How many problems an error message lists before it counts the rest.
+const LISTED_PROBLEMS: usize = 20;
+
+fn rejected(problems: &[ImportProblem]) -> String {
+    if let [only] = problems {
+        return only.to_string();
+    }
+    let mut out = format!("{} problems; nothing was imported:", problems.len());
+    for p in problems.iter().take(LISTED_PROBLEMS) {
+        out.push_str(&format!("\n  {p}"));
+    }
+    if problems.len() > LISTED_PROBLEMS {
+        out.push_str(&format!(
+            "\n  … and {} more (`lore import --dry-run` lists them all)",
+            problems.len() - LISTED_PROBLEMS
+        ));
+    }
+    out
 }
 
 /// Result with lore-core's [`Error`].

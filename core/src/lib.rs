@@ -16,10 +16,10 @@ pub mod search;
 mod store;
 
 pub use doc::{Change, DocKey, EntryReplica, Writer};
-pub use error::{Error, Result};
+pub use error::{Error, ImportProblem, Result};
 pub use library::{
-    DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, Invite, KnownPeer, Library, ListFilter,
-    PREVIOUS_DIR, Received, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
+    DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite, KnownPeer, Library,
+    ListFilter, PREVIOUS_DIR, Received, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
 };
 pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};

@@ -42,8 +42,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Import entries from .jsonl, .csv or .md files, or folders of .md files
     Import(ImportArgs),
-    /// Export every entry as JSON Lines (a file) or Markdown (a folder)
+    /// Export every entry as JSON Lines, CSV for Excel (a file) or Markdown (a folder)
     Export(ExportArgs),
+    /// Write a ready-to-fill import template (CSV with Chinese headers, JSON Lines, Markdown)
+    Template(TemplateArgs),
     /// Load the built-in demo library (a bilingual support team's knowledge base)
     Demo,
     /// Search as you type: Chinese or English, partial words, shortcodes (#2), pinyin (tk)
@@ -386,21 +388,49 @@ pub struct ImportArgs {
     /// Files (.jsonl, .csv, .md) or folders of .md files; all are checked before anything is written
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Only show what would be created or updated and every problem; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FormatArg {
     Jsonl,
+    Csv,
     Markdown,
+}
+
+/// The text encoding of a CSV file.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 with a byte order mark, by which Excel and WPS know the encoding
+    Utf8,
+    /// GBK, for older Excel on Chinese Windows
+    Gbk,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: FormatArg,
-    /// The output file (jsonl) or folder (markdown)
+    /// CSV only: the file's encoding
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+    /// The output file (jsonl, csv) or a new or empty folder (markdown: a file per entry, named by title)
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: FormatArg,
+    /// CSV only: the file's encoding
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub encoding: Option<EncodingArg>,
+    /// Where to write it (without it: standard output)
+    #[arg(value_name = "OUT")]
+    pub out: Option<PathBuf>,
 }
 
 impl From<KindArg> for lore_core::Kind {

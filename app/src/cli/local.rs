@@ -51,7 +51,10 @@ struct Response {
 
 /// Commands a node runs for another process: everything that works on the library.
 fn forwardable(command: &Option<Command>) -> bool {
-    !matches!(command, None | Some(Command::Join(_) | Command::Serve(_)))
+    !matches!(
+        command,
+        None | Some(Command::Join(_) | Command::Serve(_) | Command::Template(_))
+    )
 }
 
 /// Whether the command reads standard input.

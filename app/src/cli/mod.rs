@@ -141,6 +141,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),
         Some(Command::Export(a)) => exchange::export(&ctx, a),
+        Some(Command::Template(a)) => exchange::template(a),
         Some(Command::Demo) => exchange::demo(&ctx),
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::Suggest(a)) => search::suggest(&ctx, a),

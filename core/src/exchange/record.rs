@@ -2,9 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Answer, Entry, Kind, Status};
+use crate::model::{Answer, Entry, Kind};
 
-/// One entry in Lore's exchange format. Field names are the same in every format.
+/// One record read from a file with its `FILE:LINE`, or what is wrong there.
+pub(crate) type Row = crate::Result<(String, Record)>;
+
+/// One entry in Lore's exchange format. Field names are the same in every format; kind
+/// and status may be given in Chinese too (话术, 已发布: see `names.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
@@ -67,7 +71,7 @@ impl Record {
     pub fn into_entry(self) -> Result<Entry, String> {
         let kind: Kind = match self.kind.as_deref() {
             None | Some("") => return Err("missing kind (faq, script, sop or training)".into()),
-            Some(k) => k.parse().map_err(|e: crate::Error| e.to_string())?,
+            Some(k) => super::names::kind(k)?,
         };
         let title = match self.title {
             Some(t) if !t.trim().is_empty() => t,
@@ -84,7 +88,7 @@ impl Record {
         entry.category = self.category.unwrap_or_default();
         entry.shortcode = self.shortcode.unwrap_or_default();
         if let Some(status) = self.status.filter(|s| !s.trim().is_empty()) {
-            entry.status = status.parse::<Status>().map_err(|e| e.to_string())?;
+            entry.status = super::names::status(&status)?;
         }
         entry.internal = self.internal.unwrap_or(false);
         entry.persona = self.persona.unwrap_or_default();

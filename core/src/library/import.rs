@@ -6,7 +6,7 @@ use super::Library;
 use crate::doc::{self, DocKey, EntryDoc, summary};
 use crate::model::{Entry, EntryId, Kind, Status, now_millis};
 use crate::store::{CatalogRow, Sealer, StoredDoc};
-use crate::{Error, Result};
+use crate::{Error, ImportProblem, Result};
 
 /// One entry read from an import file, with where it came from (`FILE:LINE`).
 #[derive(Debug, Clone)]
@@ -23,7 +23,9 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-enum Target {
+/// What importing one item does: create an entry, or update the one it matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportTarget {
     New(EntryId),
     Existing(EntryId),
 }
@@ -31,15 +33,24 @@ enum Target {
 impl Library {
     /// Imports entries. An entry matches an existing one by id, else by kind and title;
     /// matches are updated in place, so importing the same file twice changes nothing.
-    /// Every entry is checked before anything is written; a bad one aborts the whole batch
-    /// with its location, and the library is unchanged.
+    /// Every entry is checked before anything is written; bad ones abort the whole batch
+    /// with every location and what is wrong there, and the library is unchanged.
     pub fn import(
         &mut self,
         items: Vec<ImportItem>,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         self.check_can_write()?;
-        let targets = self.plan(&items)?;
+        let (targets, problems): (Vec<_>, Vec<_>) = self
+            .plan_import(&items)
+            .into_iter()
+            .partition(Result::is_ok);
+        if !problems.is_empty() {
+            return Err(Error::ImportRejected(
+                problems.into_iter().filter_map(Result::err).collect(),
+            ));
+        }
+        let targets = targets.into_iter().filter_map(Result::ok);
         let total = items.len();
         let now = now_millis();
         let writer = self.writer.clone();
@@ -56,7 +67,7 @@ impl Library {
                 let mut entry = item.entry;
                 let at = |e: Error| Error::import(&item.location, e.to_string());
                 match target {
-                    Target::New(id) => {
+                    ImportTarget::New(id) => {
                         entry.id = id;
                         if entry.created_at == 0 {
                             entry.created_at = now;
@@ -71,7 +82,7 @@ impl Library {
                         rows.push((CatalogRow::of(&entry, now), entry));
                         report.created += 1;
                     }
-                    Target::Existing(id) => {
+                    ImportTarget::Existing(id) => {
                         let key = DocKey::entry(&id);
                         cache.remove(&key);
                         let mut stored = store
@@ -113,8 +124,12 @@ impl Library {
     }
 
     /// Decides for every item whether it creates or updates, and checks ids, titles and
-    /// shortcodes against the library and the rest of the batch.
-    fn plan(&self, items: &[ImportItem]) -> Result<Vec<Target>> {
+    /// shortcodes against the library and the rest of the batch. Nothing is written: each
+    /// item gets its target or what is wrong with it, so a preview can show every problem.
+    pub fn plan_import<'a>(
+        &self,
+        items: impl IntoIterator<Item = &'a ImportItem>,
+    ) -> Vec<Result<ImportTarget, ImportProblem>> {
         let mut by_title: HashMap<(Kind, &str), &EntryId> = HashMap::new();
         for row in self.catalog.values() {
             by_title
@@ -135,58 +150,67 @@ impl Library {
             .collect();
         let mut seen_ids: HashMap<EntryId, &str> = HashMap::new();
         let mut seen_titles: HashMap<(Kind, &str), &str> = HashMap::new();
-        let mut targets = Vec::with_capacity(items.len());
+        let mut targets = Vec::new();
         for item in items {
             let e = &item.entry;
-            let fail = |message: String| Err(Error::import(&item.location, message));
+            let fail = |message: String| {
+                Err(ImportProblem {
+                    location: item.location.clone(),
+                    message,
+                })
+            };
             if let Err(err) = e.validate() {
-                return fail(err.to_string());
+                targets.push(fail(err.to_string()));
+                continue;
             }
             if let Some(first) = seen_titles.insert((e.kind, e.title.as_str()), &item.location)
                 && e.id.is_empty()
             {
-                return fail(format!(
+                targets.push(fail(format!(
                     "a {} titled “{}” already appears at {first}",
                     e.kind, e.title
-                ));
+                )));
+                continue;
             }
             let target = if !e.id.is_empty() && self.catalog.contains_key(&e.id) {
-                Target::Existing(e.id.clone())
+                ImportTarget::Existing(e.id.clone())
             } else if let Some(id) = by_title
                 .get(&(e.kind, e.title.as_str()))
                 .filter(|_| e.id.is_empty())
             {
-                Target::Existing((*id).clone())
+                ImportTarget::Existing((*id).clone())
             } else if e.id.is_empty() {
                 let mut id = self.fresh_id();
                 while seen_ids.contains_key(&id) {
                     id = self.fresh_id();
                 }
-                Target::New(id)
+                ImportTarget::New(id)
             } else {
-                Target::New(e.id.clone())
+                ImportTarget::New(e.id.clone())
             };
             let id = match &target {
-                Target::New(id) | Target::Existing(id) => id.clone(),
+                ImportTarget::New(id) | ImportTarget::Existing(id) => id.clone(),
             };
             if let Some(first) = seen_ids.insert(id.clone(), &item.location) {
-                return fail(format!("entry {id} appears twice (first at {first})"));
+                targets.push(fail(format!("entry {id} appears twice (first at {first})")));
+                continue;
             }
             if !e.shortcode.is_empty() && e.status != Status::Archived {
                 match shortcodes.get(&e.shortcode) {
                     Some((owner, place)) if *owner != id => {
-                        return fail(format!(
+                        targets.push(fail(format!(
                             "shortcode {} is already used by {place}; shortcodes must be unique",
                             e.shortcode
-                        ));
+                        )));
+                        continue;
                     }
                     _ => {
                         shortcodes.insert(e.shortcode.clone(), (id.clone(), item.location.clone()));
                     }
                 }
             }
-            targets.push(target);
+            targets.push(Ok(target));
         }
-        Ok(targets)
+        targets
     }
 }

@@ -20,7 +20,7 @@ pub use answers::Vocabulary;
 use aside::remove_if_present;
 pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use entries::ListFilter;
-pub use import::{ImportItem, ImportReport};
+pub use import::{ImportItem, ImportReport, ImportTarget};
 pub use invite::Invite;
 pub use known::KnownPeer;
 pub use repair::RepairReport;
