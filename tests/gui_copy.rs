@@ -100,3 +100,41 @@ fn an_sop_is_shown_as_for_the_team_and_offers_no_copy() {
         "an SOP offers no reply to copy"
     );
 }
+
+#[test]
+fn a_pasted_message_with_three_questions_gets_suggestions_under_each() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("客户消息").click();
+    until(&mut h, "the message box", |h| {
+        shows(h, "粘贴客户的整段消息")
+    });
+    h.get_by_label("粘贴客户的整段消息").focus();
+    h.step();
+    h.get_by_label("粘贴客户的整段消息")
+        .type_text("杯子碎了…能换吗？运费谁出？花呗的退款多久到？");
+    until(
+        &mut h,
+        "each question is listed with its suggestions",
+        |h| {
+            shows(h, "运费谁出？")
+                && shows(h, "花呗的退款多久到？")
+                && shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+                && shows(h, "退款时运费会退吗？")
+        },
+    );
+}
+
+#[test]
+fn a_table_in_an_entry_renders_as_a_grid_not_pipes() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("退款多久能到账");
+    until(&mut h, "the refund-time FAQ is listed", |h| {
+        shows(h, "退款多久能到账？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry opens", |h| shows(h, "客户将收到"));
+    // Each cell is its own label; no row is shown as pipes.
+    assert!(h.query_all_by_label("支付方式").next().is_some());
+    assert!(h.query_all_by_label("储蓄卡（快捷支付）").next().is_some());
+    assert!(h.query_all_by_label_contains("| 储蓄卡").next().is_none());
+}

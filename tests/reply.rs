@@ -198,3 +198,53 @@ fn the_adopted_answer_is_the_reply_and_any_answer_can_be_copied_on_its_own() {
     l.ok(&["edit", &id, "--adopt", &answer]);
     assert!(l.ok(&["copy", &id]).contains("「我的-发票管理」下载"));
 }
+
+#[test]
+fn a_message_with_several_questions_gets_suggestions_for_each() {
+    use lore_core::search::split_questions;
+    assert_eq!(
+        split_questions("你好。杯子碎了…能换吗？运费谁出？花呗的退款多久到？谢谢"),
+        [
+            "你好。杯子碎了…能换吗？",
+            "运费谁出？",
+            "花呗的退款多久到？谢谢"
+        ]
+    );
+    assert_eq!(
+        split_questions("我昨天买的杯子碎了，能换吗？"),
+        ["我昨天买的杯子碎了，能换吗？"]
+    );
+    let l = lore();
+    l.ok(&["demo"]);
+    let lines = l.json(&[
+        "suggest",
+        "杯子碎了…能换吗？运费谁出？花呗的退款多久到？",
+        "--limit",
+        "3",
+    ]);
+    let first_for = |question: &str| {
+        lines
+            .iter()
+            .find(|h| h["question"].as_str().is_some_and(|q| q.contains(question)))
+            .and_then(|h| h["id"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        first_for("杯子碎了"),
+        "faq-return-damaged-on-arrival",
+        "{lines:?}"
+    );
+    assert!(first_for("运费谁出").contains("shipping-fee"), "{lines:?}");
+    assert!(first_for("花呗").contains("huabei"), "{lines:?}");
+}
+
+#[test]
+fn a_shortcode_search_shows_the_script_not_every_text_with_its_digits() {
+    let l = lore();
+    l.ok(&["demo"]);
+    let hits = l.json(&["search", "#2"]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["id"], "script-urge-shipping-soothe");
+    assert_eq!(hits[0]["shortcode"], "#2");
+}

@@ -30,8 +30,30 @@ pub fn suggest(ctx: &Context, a: SuggestArgs) -> Result<ExitCode> {
         bail!("the message is empty; pass it as an argument or on standard input");
     }
     let mut library = ctx.open()?;
-    let hits = library.suggest(&text, a.limit)?;
-    print_hits(ctx, &hits)
+    let groups = library.suggest_each(&text, a.limit)?;
+    if let [(_, hits)] = groups.as_slice() {
+        return print_hits(ctx, hits);
+    }
+    // Several questions: the suggestions of each, under it.
+    for (question, hits) in &groups {
+        if ctx.json {
+            for hit in hits {
+                json_line(&QuestionHit { question, hit })?;
+            }
+        } else {
+            say!("【{question}】");
+            print_hits(ctx, hits)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A suggestion for one question of a message that asks several (`--json`).
+#[derive(serde::Serialize)]
+struct QuestionHit<'a> {
+    question: &'a str,
+    #[serde(flatten)]
+    hit: &'a Hit,
 }
 
 fn print_hits(ctx: &Context, hits: &[Hit]) -> Result<ExitCode> {

@@ -111,8 +111,12 @@ pub enum Done {
     },
     /// An entry's reply to put on the clipboard, and its uses counted so far.
     Copied { id: String, text: String, uses: u64 },
-    /// Suggestions for the customer message numbered `seq`.
-    Suggestions { seq: u64, hits: Vec<Hit> },
+    /// Suggestions for the customer message numbered `seq`: per question it asks (the
+    /// question with its context, its suggestions).
+    Suggestions {
+        seq: u64,
+        groups: Vec<(String, Vec<Hit>)>,
+    },
     /// An entry's history, newest first.
     History { id: String, changes: Vec<Changed> },
     /// The team panel's view of the team.

@@ -107,6 +107,19 @@ impl Library {
         Ok(self.with_badges(hits))
     }
 
+    /// Suggestions for each question of a customer message that asks several things at
+    /// once: (the question with its context, its suggestions); one item for a message
+    /// with one question.
+    pub fn suggest_each(&mut self, message: &str, limit: usize) -> Result<Vec<(String, Vec<Hit>)>> {
+        crate::search::split_questions(message)
+            .into_iter()
+            .map(|q| {
+                let hits = self.suggest(&q, limit)?;
+                Ok((q, hits))
+            })
+            .collect()
+    }
+
     /// Scores search on an evaluation set: whole messages go to suggest, everything else
     /// to search, ten results each.
     pub fn evaluate(&mut self, cases: &[Case]) -> Result<Report> {

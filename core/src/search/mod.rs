@@ -10,6 +10,7 @@ mod committer;
 pub mod eval;
 mod expand;
 mod query;
+mod questions;
 mod schema;
 mod snippet;
 
@@ -32,6 +33,7 @@ use analysis::{BigramTokenizer, ChineseTokenizer, english_analyzer, pinyin_keys}
 pub use committer::Committer;
 use expand::{expand_fuzzy, expand_prefix};
 pub use query::Mode;
+pub use questions::split_questions;
 use schema::{BIGRAM, EN, Fields, ZH};
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.

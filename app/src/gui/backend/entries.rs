@@ -77,7 +77,7 @@ impl Worker {
     pub(super) fn suggest(&self, seq: u64, text: &str) -> Result<Done> {
         Ok(Done::Suggestions {
             seq,
-            hits: self.library()?.suggest(text, SUGGESTIONS)?,
+            groups: self.library()?.suggest_each(text, SUGGESTIONS)?,
         })
     }
 

@@ -14,7 +14,8 @@ use crate::gui::widgets::highlight::snippet_ui;
 #[derive(Debug, Default)]
 pub struct MessagePanel {
     text: String,
-    suggestions: Vec<Hit>,
+    /// Per question of the message: the question and its suggestions.
+    suggestions: Vec<(String, Vec<Hit>)>,
     /// The number of the last message sent for suggestions; older answers are dropped.
     seq: u64,
 }
@@ -22,10 +23,10 @@ pub struct MessagePanel {
 impl MessagePanel {
     /// Takes in what the worker answered.
     pub fn absorb(&mut self, done: &Done) {
-        if let Done::Suggestions { seq, hits } = done
+        if let Done::Suggestions { seq, groups } = done
             && *seq == self.seq
         {
-            self.suggestions = hits.clone();
+            self.suggestions = groups.clone();
         }
     }
 
@@ -50,8 +51,17 @@ impl MessagePanel {
             }
             ui.separator();
             egui::ScrollArea::vertical().show(ui, |ui| {
-                for hit in &self.suggestions {
-                    jobs.extend(suggestion_ui(ui, lang, hit));
+                let several = self.suggestions.len() > 1;
+                for (question, hits) in &self.suggestions {
+                    if several {
+                        ui.label(egui::RichText::new(question).strong());
+                    }
+                    for hit in hits {
+                        jobs.extend(suggestion_ui(ui, lang, hit));
+                    }
+                    if several {
+                        ui.add_space(8.0);
+                    }
                 }
             });
         });
