@@ -138,3 +138,60 @@ fn a_table_in_an_entry_renders_as_a_grid_not_pipes() {
     assert!(h.query_all_by_label("储蓄卡（快捷支付）").next().is_some());
     assert!(h.query_all_by_label_contains("| 储蓄卡").next().is_none());
 }
+
+#[test]
+fn the_quick_picker_finds_a_shortcode_fills_its_blanks_copies_and_hides() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.state_mut().open_picker();
+    let hint = "找回复（中文、拼音、#2）· ↑↓ 选择 · Enter 复制 · Esc 关闭";
+    until(&mut h, "the picker opens", |h| shows(h, hint));
+    // With nothing typed it lists the scripts by shortcode, #1 first.
+    let first = "欢迎语（核实订单）";
+    until(&mut h, "the picker lists the quick replies", |h| {
+        h.query_all_by_label(first).next().is_some()
+    });
+    let listed = h.query_all_by_label(first).count();
+    h.get_by_label(hint).type_text("#2");
+    until(&mut h, "the picker lists the script of #2 alone", |h| {
+        h.query_all_by_label(first).count() == listed - 1
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the picker asks for the blanks", |h| {
+        shows(h, "填写回复中的空白处")
+    });
+    for (blank, value) in [("订单号", "A1001"), ("预计发货时间", "今晚8点")] {
+        h.get_by_label(blank).focus();
+        h.run();
+        h.get_by_label(blank).type_text(value);
+        h.run();
+    }
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the reply is copied and the picker hides", |h| {
+        !h.state().picker_open()
+    });
+    let copied = h.state().last_copy().unwrap_or_default().to_string();
+    assert!(
+        copied.contains("您的订单A1001目前处于仓库打包中，预计在今晚8点前发出"),
+        "{copied}"
+    );
+}
+
+#[test]
+fn escape_hides_the_picker_and_an_empty_picker_lists_the_most_used_replies() {
+    let (l, h) = demo_app(Lang::Zh);
+    drop(h);
+    // Two uses of one reply make it the team's most used.
+    l.ok(&["copy", "faq-pay-methods"]);
+    l.ok(&["copy", "faq-pay-methods"]);
+    let mut h = crate::gui::opened(&l.dir(), Lang::Zh);
+    let title = "青木商城支持哪些支付方式？";
+    let before = h.query_all_by_label(title).count();
+    h.state_mut().open_picker();
+    // Only replies the team has used are listed with nothing typed: this one.
+    until(&mut h, "the most used reply is listed", |h| {
+        h.query_all_by_label(title).count() == before + 1
+    });
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().picker_open());
+}

@@ -119,3 +119,64 @@ fn the_app_stops_cleanly_on_sigterm_sighup_and_ctrl_c() {
         assert!(l.ok(&["check"]).contains("read cleanly"));
     }
 }
+
+/// The quick picker's system-wide shortcut, pressed on the display (not in Lore's
+/// window), opens the picker's own window on top.
+#[test]
+#[cfg_attr(
+    lore_no_xvfb,
+    ignore = "this machine has no Xvfb to open the app's window on (apt-get install xvfb)"
+)]
+fn the_system_wide_shortcut_opens_the_quick_picker() {
+    let l = lore();
+    l.ok(&["demo"]);
+    std::fs::write(
+        l.dir().join("config.toml"),
+        "[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n\n[app]\npicker_hotkey = \"Ctrl+Alt+K\"\n",
+    )
+    .expect("config.toml");
+    let (_xvfb, display) = display();
+    let stderr = l.scratch("app.log");
+    let _app = Running(
+        l.command()
+            .env("DISPLAY", &display)
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .env("LANG", "zh_CN.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&stderr).expect("app.log"))
+            .spawn()
+            .expect("the app starts"),
+    );
+    let socket = l.dir().join("lore.sock");
+    lore_tests::within(START, || socket.exists().then_some(()))
+        .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+    let xdotool = |args: &[&str]| {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &display)
+            .output()
+            .expect("xdotool runs (apt-get install xdotool)")
+    };
+    let picker = || {
+        // xdotool's patterns do not take Chinese: list Lore's windows by name instead.
+        let found = xdotool(&["search", "--name", "^Lore", "getwindowname", "%@"]);
+        String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .any(|name| name == "Lore 快捷回复")
+            .then_some(())
+    };
+    assert!(picker().is_none(), "no picker before the shortcut");
+    let opened = lore_tests::within(START, || {
+        xdotool(&["key", "ctrl+alt+k"]);
+        std::thread::sleep(Duration::from_millis(300));
+        picker()
+    });
+    assert!(
+        opened.is_some(),
+        "the shortcut opened no picker window:\n{}",
+        log(&stderr)
+    );
+}

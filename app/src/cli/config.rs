@@ -21,6 +21,16 @@ pub const DEFAULT_LISTEN: &str = "0.0.0.0:4747";
 pub struct Config {
     #[serde(default)]
     pub network: NetworkConfig,
+    #[serde(default)]
+    pub app: AppConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// The system-wide shortcut that opens the quick picker, such as `Ctrl+Alt+K`; `""`
+    /// turns it off.
+    pub picker_hotkey: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -8,11 +8,13 @@
 
 use super::backend::Backend;
 use super::clipboard::Clipboard;
+use super::hotkey::Hotkey;
 use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
 use super::panels::copy::CopyDialog;
 use super::panels::entry::EntryPane;
 use super::panels::message::MessagePanel;
+use super::panels::picker::Picker;
 use super::panels::search::SearchPanel;
 use super::panels::status::StatusBar;
 use super::panels::team::TeamPanel;
@@ -36,6 +38,9 @@ pub struct LoreApp {
     team: TeamPanel,
     entry: EntryPane,
     copy: CopyDialog,
+    picker: Picker,
+    /// The system-wide shortcut that opens the picker, when the desktop gave it.
+    hotkey: Option<Hotkey>,
 }
 
 /// What fills the window.
@@ -83,7 +88,26 @@ impl LoreApp {
             team: TeamPanel::default(),
             entry: EntryPane::default(),
             copy: CopyDialog::default(),
+            picker: Picker::default(),
+            hotkey: None,
         }
+    }
+
+    /// The app with the picker's system-wide shortcut.
+    pub fn with_hotkey(mut self, hotkey: Hotkey) -> LoreApp {
+        self.hotkey = Some(hotkey);
+        self
+    }
+
+    /// Opens the quick picker, as its shortcut does.
+    pub fn open_picker(&mut self) {
+        let job = self.picker.open();
+        self.backend.ask(job);
+    }
+
+    /// Whether the quick picker is showing.
+    pub fn picker_open(&self) -> bool {
+        self.picker.is_open()
     }
 
     /// The query in the search box and how many results are shown for it.
@@ -103,6 +127,9 @@ impl LoreApp {
             jobs.extend(self.absorb(ui.ctx(), &done));
         }
         jobs.extend(self.entry.due());
+        if self.hotkey.as_ref().is_some_and(Hotkey::pressed) && self.screen == Screen::Main {
+            jobs.push(self.picker.open());
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let open = self.screen == Screen::Main;
             self.status
@@ -125,7 +152,11 @@ impl LoreApp {
             }
             Screen::Main => {
                 jobs.extend(self.main_ui(ui));
-                jobs.extend(self.copy.ui(ui.ctx(), self.lang));
+                if self.picker.is_open() {
+                    jobs.extend(self.picker_ui(ui.ctx()));
+                } else {
+                    jobs.extend(self.copy.ui(ui.ctx(), self.lang));
+                }
             }
         }
         for job in jobs {
@@ -140,6 +171,7 @@ impl LoreApp {
         self.customer.absorb(done);
         self.team.absorb(done);
         self.entry.absorb(done);
+        self.picker.absorb(done);
         let mut jobs = Vec::new();
         match done {
             Done::NeedsLibrary => self.screen = Screen::Welcome,
@@ -179,6 +211,34 @@ impl LoreApp {
         jobs
     }
 
+    /// The quick picker in a small window of its own on top of every other, and the copy
+    /// dialog in it while a reply it picked waits.
+    fn picker_ui(&mut self, ctx: &egui::Context) -> Vec<Job> {
+        let lang = self.lang;
+        let (picker, copy) = (&mut self.picker, &mut self.copy);
+        let builder = egui::ViewportBuilder::default()
+            .with_title(lang.t(Key::PickerTitle))
+            .with_inner_size([560.0, 380.0])
+            .with_always_on_top()
+            .with_active(true);
+        ctx.show_viewport_immediate(
+            egui::ViewportId::from_hash_of("quick-picker"),
+            builder,
+            |ui, _class| {
+                let mut jobs = Vec::new();
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let keys = !copy.is_open();
+                    jobs.extend(picker.ui(ui, lang, keys));
+                });
+                jobs.extend(copy.ui(ui.ctx(), lang));
+                if ui.input(|i| i.viewport().close_requested()) {
+                    picker.close();
+                }
+                jobs
+            },
+        )
+    }
+
     /// The tabs, and the panel of the chosen one.
     fn main_ui(&mut self, ui: &mut egui::Ui) -> Vec<Job> {
         let mut jobs = Vec::new();
@@ -205,9 +265,12 @@ impl LoreApp {
         });
         let lang = self.lang;
         jobs.extend(match self.tab {
-            Tab::Search => self
-                .search
-                .ui(ui, lang, &mut self.entry, !self.copy.is_open()),
+            Tab::Search => self.search.ui(
+                ui,
+                lang,
+                &mut self.entry,
+                !self.copy.is_open() && !self.picker.is_open(),
+            ),
             Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
         });

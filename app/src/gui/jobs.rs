@@ -25,6 +25,9 @@ pub enum Job {
     /// Put a reply's final text on the clipboard: counted as a use in this member's
     /// ledger.
     CopyText { id: String, text: String },
+    /// The quick picker's list: replies for `text`, or with nothing typed the team's
+    /// most used ones (published FAQs and scripts only).
+    Pick { seq: u64, text: String },
     /// Suggestions for a whole customer message.
     Suggest { seq: u64, text: String },
     /// Who changed an entry, when, and what.
@@ -99,6 +102,8 @@ pub enum Done {
         team: String,
         repaired: Option<Repaired>,
     },
+    /// The quick picker's list for the text numbered `seq`.
+    Picked { seq: u64, hits: Vec<Hit> },
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.

@@ -13,6 +13,7 @@ pub mod backend;
 mod clipboard;
 mod editor;
 pub mod fonts;
+pub mod hotkey;
 pub mod i18n;
 pub mod jobs;
 mod panels;
@@ -37,6 +38,10 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         ..Default::default()
     };
     let network = backend::Network::from_config(&data_dir)?;
+    let shortcut = crate::cli::config::Config::load(&data_dir)?
+        .app
+        .picker_hotkey
+        .unwrap_or_else(|| hotkey::DEFAULT.to_string());
     // SIGTERM, SIGHUP and Ctrl-C close the window as its close button does, so the worker
     // shuts down cleanly (index committed, node stopped, socket removed, lock released).
     // The handlers go in before the window opens; a signal that comes before the window
@@ -53,11 +58,14 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         Box::new(move |cc| {
             let _ = window_tx.send(cc.egui_ctx.clone());
             let backend = Backend::start(data_dir, network, cc.egui_ctx.clone());
-            Ok(Box::new(LoreApp::new(
-                &cc.egui_ctx,
-                backend,
-                Lang::from_env(),
-            )))
+            let mut app = LoreApp::new(&cc.egui_ctx, backend, Lang::from_env());
+            if !shortcut.trim().is_empty() {
+                match hotkey::Hotkey::register(&shortcut, cc.egui_ctx.clone()) {
+                    Ok(hotkey) => app = app.with_hotkey(hotkey),
+                    Err(e) => tracing::warn!("the quick picker has no shortcut: {e}"),
+                }
+            }
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| {

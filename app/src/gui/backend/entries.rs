@@ -11,6 +11,9 @@ use crate::gui::jobs::{Done, Query};
 /// How many suggestions a customer message gets.
 const SUGGESTIONS: usize = 8;
 
+/// How many replies the quick picker lists.
+const PICKED: usize = 8;
+
 /// How many results a search shows.
 const RESULTS: usize = 50;
 
@@ -54,6 +57,57 @@ impl Worker {
     /// The entry `id`.
     pub(super) fn show(&self, id: &str) -> Result<Done> {
         Ok(Done::Entry(Box::new(self.library()?.get(id)?)))
+    }
+
+    /// The quick picker's list: published FAQs and scripts for `text`, or the team's most
+    /// used ones when nothing is typed (never a draft).
+    pub(super) fn pick(&self, seq: u64, text: &str) -> Result<Done> {
+        let mut library = self.library()?;
+        let replies = |kind| lore_core::reply::is_reply_kind(kind);
+        let hits = if text.trim().is_empty() {
+            let mut used: Vec<(String, u64)> = library.total_uses()?.into_iter().collect();
+            used.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let rows = library.list(&ListFilter {
+                status: Some(lore_core::Status::Published),
+                ..Default::default()
+            });
+            // The team's most used replies, then its scripts by shortcode (the quick
+            // replies a new team has before anyone used one).
+            let mut scripts: Vec<_> = rows
+                .iter()
+                .filter(|r| r.kind == lore_core::Kind::Script && !r.shortcode.is_empty())
+                .collect();
+            scripts.sort_by_key(|r| {
+                let number = r.shortcode.trim_start_matches('#').parse::<u32>();
+                (number.unwrap_or(u32::MAX), r.shortcode.clone())
+            });
+            let mut picked: Vec<Hit> = Vec::new();
+            let most_used = used
+                .iter()
+                .filter_map(|(id, _)| rows.iter().find(|r| &r.id == id).copied());
+            for row in most_used.chain(scripts.into_iter().copied()) {
+                if picked.len() == PICKED {
+                    break;
+                }
+                if replies(row.kind) && !picked.iter().any(|h| h.id == row.id) {
+                    picked.push(listed(row));
+                }
+            }
+            picked
+        } else {
+            library
+                .search(&SearchRequest {
+                    text: text.to_string(),
+                    status: Some(lore_core::Status::Published),
+                    limit: PICKED * 2,
+                    ..SearchRequest::default()
+                })?
+                .into_iter()
+                .filter(|h| replies(h.kind))
+                .take(PICKED)
+                .collect()
+        };
+        Ok(Done::Picked { seq, hits })
     }
 
     /// The entry's reply (or one of its answers), chat-ready, for the copy dialog.

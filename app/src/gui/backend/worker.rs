@@ -93,6 +93,7 @@ impl Worker {
             Job::CreateTeam(name) => self.create_team(&name),
             Job::Join(ticket) => self.join(&ticket),
             Job::Search { seq, query } => self.search(seq, query),
+            Job::Pick { seq, text } => self.pick(seq, &text),
             Job::Vocabulary => self.vocabulary(),
             Job::Show(id) => self.show(&id),
             Job::Reply { id, answer } => self.reply(&id, answer.as_deref()),

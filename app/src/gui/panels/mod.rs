@@ -5,6 +5,7 @@
 pub mod copy;
 pub mod entry;
 pub mod message;
+pub mod picker;
 pub mod search;
 pub mod status;
 pub mod team;

@@ -1,0 +1,125 @@
+//! The quick picker: a small window on top of everything, opened by the system-wide
+//! shortcut wherever the agent is. Type (Chinese, pinyin, `#2`), ↑/↓, Enter: the reply's
+//! blanks are asked for, it is copied, and the picker hides, so the chat window has the
+//! focus again and Ctrl+V pastes. Escape hides it. With nothing typed it lists the team's
+//! most used replies; drafts, SOPs and training items are never listed.
+
+use egui::Modifiers;
+use lore_core::Hit;
+
+use crate::gui::i18n::{Key, Lang};
+use crate::gui::jobs::{Done, Job};
+use crate::gui::widgets::badge::{Marks, badges_ui};
+
+/// The picker's state.
+#[derive(Debug, Default)]
+pub struct Picker {
+    open: bool,
+    query: String,
+    hits: Vec<Hit>,
+    selected: usize,
+    /// The number of the last list asked for; older answers are dropped.
+    seq: u64,
+    /// The search box takes the keyboard on the next frame.
+    focus: bool,
+}
+
+impl Picker {
+    /// Opens the picker, empty, its box focused; returns the first list to ask for.
+    pub fn open(&mut self) -> Job {
+        self.open = true;
+        self.query.clear();
+        self.selected = 0;
+        self.focus = true;
+        self.ask()
+    }
+
+    /// Hides the picker (its window's close button).
+    pub fn close(&mut self) {
+        self.open = false;
+    }
+
+    /// Whether the picker is showing.
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    fn ask(&mut self) -> Job {
+        self.seq += 1;
+        Job::Pick {
+            seq: self.seq,
+            text: self.query.clone(),
+        }
+    }
+
+    /// Takes in what the worker answered: its list, and a finished copy (the picker hides).
+    pub fn absorb(&mut self, done: &Done) {
+        match done {
+            Done::Picked { seq, hits } if *seq == self.seq => {
+                self.hits = hits.clone();
+                self.selected = 0;
+            }
+            Done::Copied { .. } => self.open = false,
+            _ => {}
+        }
+    }
+
+    /// The picker's content; `keys`: whether the keyboard is the picker's (no dialog has
+    /// it). Returns the jobs it wants done.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, keys: bool) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        if keys {
+            let (down, up, enter, escape) = ui.input_mut(|i| {
+                (
+                    i.consume_key(Modifiers::NONE, egui::Key::ArrowDown),
+                    i.consume_key(Modifiers::NONE, egui::Key::ArrowUp),
+                    i.consume_key(Modifiers::NONE, egui::Key::Enter),
+                    i.consume_key(Modifiers::NONE, egui::Key::Escape),
+                )
+            });
+            if escape {
+                self.open = false;
+                return jobs;
+            }
+            if down && self.selected + 1 < self.hits.len() {
+                self.selected += 1;
+            }
+            if up && self.selected > 0 {
+                self.selected -= 1;
+            }
+            if enter && let Some(hit) = self.hits.get(self.selected) {
+                jobs.push(Job::Reply {
+                    id: hit.id.clone(),
+                    answer: None,
+                });
+            }
+        }
+        let label = ui.label(lang.t(Key::PickerHint));
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut self.query).desired_width(f32::INFINITY))
+            .labelled_by(label.id);
+        if self.focus {
+            edit.request_focus();
+            self.focus = false;
+        }
+        if edit.changed() {
+            jobs.push(self.ask());
+        }
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for (i, hit) in self.hits.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    badges_ui(ui, lang, &Marks::of(hit));
+                    let row = ui.selectable_label(i == self.selected, hit.title.as_str());
+                    if row.clicked() {
+                        jobs.push(Job::Reply {
+                            id: hit.id.clone(),
+                            answer: None,
+                        });
+                    }
+                });
+            }
+        });
+        jobs
+    }
+}
