@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Takes docs/screenshot.png from the real `lore` binary: the demo library in the app,
-# under a virtual X display (Xvfb) with software OpenGL, after typing a query.
+# under a virtual X display (Xvfb) with software OpenGL, after typing a query; then
+# docs/picker.png: the quick picker over it, a reply's blanks being filled.
 # Installs what it needs on Debian/Ubuntu (Xvfb, Mesa, xdotool, ImageMagick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,15 @@ DISPLAY="$display" xdotool key Return
 sleep 2
 DISPLAY="$display" import -window root docs/screenshot.png
 echo "wrote docs/screenshot.png"
+# The quick picker, opened by its system-wide shortcut over whatever has the focus:
+# #2 chosen, its first blank filled, the second still marked.
+DISPLAY="$display" xdotool key ctrl+alt+k
+sleep 2
+DISPLAY="$display" xdotool type --delay 120 "#2"
+sleep 2
+DISPLAY="$display" xdotool key Return
+sleep 2
+DISPLAY="$display" xdotool type --delay 120 "20261129001"
+sleep 2
+DISPLAY="$display" import -window root docs/picker.png
+echo "wrote docs/picker.png"
