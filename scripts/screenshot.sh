@@ -39,6 +39,9 @@ echo "wrote docs/screenshot.png"
 # #2 chosen, its first blank filled, the second still marked.
 DISPLAY="$display" xdotool key ctrl+alt+k
 sleep 2
+# A desktop gives the new window the keyboard; the bare virtual display needs telling.
+picker="$(DISPLAY="$display" xdotool search --sync --name '^Lore .' | head -1)"
+DISPLAY="$display" xdotool windowfocus --sync "$picker"
 DISPLAY="$display" xdotool type --delay 120 "#2"
 sleep 2
 DISPLAY="$display" xdotool key Return

@@ -226,6 +226,10 @@ impl LoreApp {
             builder,
             |ui, _class| {
                 let mut jobs = Vec::new();
+                if picker.take_raise() {
+                    // The agent was in another program: the picker takes the keyboard.
+                    ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);
+                }
                 egui::CentralPanel::default().show(ui, |ui| {
                     let keys = !copy.is_open();
                     jobs.extend(picker.ui(ui, lang, keys));

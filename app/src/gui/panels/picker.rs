@@ -22,6 +22,8 @@ pub struct Picker {
     seq: u64,
     /// The search box takes the keyboard on the next frame.
     focus: bool,
+    /// The window asks the desktop for the focus on the next frame.
+    raise: bool,
 }
 
 impl Picker {
@@ -31,7 +33,13 @@ impl Picker {
         self.query.clear();
         self.selected = 0;
         self.focus = true;
+        self.raise = true;
         self.ask()
+    }
+
+    /// Whether the picker's window should ask for the focus now (once per opening).
+    pub fn take_raise(&mut self) -> bool {
+        std::mem::take(&mut self.raise)
     }
 
     /// Hides the picker (its window's close button).
