@@ -185,13 +185,43 @@ fn escape_hides_the_picker_and_an_empty_picker_lists_the_most_used_replies() {
     l.ok(&["copy", "faq-pay-methods"]);
     let mut h = crate::gui::opened(&l.dir(), Lang::Zh);
     let title = "青木商城支持哪些支付方式？";
-    let before = h.query_all_by_label(title).count();
+    // An empty search lists the team's most used reply first.
+    until(&mut h, "the most used reply heads the list", |h| {
+        h.query_all_by_label(title).count() == 1
+    });
     h.state_mut().open_picker();
-    // Only replies the team has used are listed with nothing typed: this one.
-    until(&mut h, "the most used reply is listed", |h| {
-        h.query_all_by_label(title).count() == before + 1
+    until(&mut h, "the picker lists it too", |h| {
+        h.query_all_by_label(title).count() == 2
     });
     h.key_press(egui::Key::Escape);
     h.run();
     assert!(!h.state().picker_open());
+}
+
+#[test]
+fn a_pinned_reply_comes_first_in_the_picker() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("发票抬头开错了");
+    until(&mut h, "the FAQ is listed", |h| {
+        shows(h, "发票抬头开错了怎么修改？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry offers pinning", |h| {
+        shows(h, "☆ 设为常用")
+    });
+    h.get_by_label("☆ 设为常用").click();
+    until(&mut h, "the entry is pinned", |h| shows(h, "★ 常用"));
+    h.state_mut().open_picker();
+    let hint = "找回复（中文、拼音、#2）· ↑↓ 选择 · Enter 复制 · Esc 关闭";
+    until(&mut h, "the picker opens", |h| shows(h, hint));
+    // The favourite is listed first: Enter copies it (it has no blanks).
+    until(&mut h, "the favourite is listed", |h| {
+        h.query_all_by_label("发票抬头开错了怎么修改？").count() >= 2
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the favourite is copied", |h| {
+        !h.state().picker_open()
+    });
+    let copied = h.state().last_copy().unwrap_or_default().to_string();
+    assert!(copied.contains("换开"), "{copied}");
 }

@@ -248,3 +248,34 @@ fn a_shortcode_search_shows_the_script_not_every_text_with_its_digits() {
     assert_eq!(hits[0]["id"], "script-urge-shipping-soothe");
     assert_eq!(hits[0]["shortcode"], "#2");
 }
+
+#[test]
+fn favourites_are_pinned_in_the_agents_ledger_and_only_replies_can_be() {
+    let l = lore();
+    l.ok(&["demo"]);
+    l.ok(&["pin", "#7"]);
+    l.ok(&["pin", "faq-pay-methods"]);
+    let pinned: Vec<String> = l
+        .json(&["pin"])
+        .iter()
+        .map(|p| p["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(pinned, ["faq-pay-methods", "script-bad-review-recovery"]);
+    let sop = l.json(&["list", "--kind", "sop"])[0]["id"]
+        .as_str()
+        .expect("an SOP")
+        .to_string();
+    assert!(l.fails(&["pin", &sop]).contains("not a reply"));
+    l.ok(&["pin", "faq-pay-methods", "--off"]);
+    let pinned = l.json(&["pin"]);
+    assert_eq!(pinned.len(), 1);
+    assert_eq!(pinned[0]["shortcode"], "#7");
+    // Pinning is a change of this member's own ledger, with its history.
+    let me = lore_sync::Identity::load_or_create(&l.dir(), None).expect("identity");
+    let mut library = lore_core::Library::open(&l.dir(), me.writer()).expect("open");
+    let ledger = library.ledger(&me.member_id()).expect("ledger");
+    assert_eq!(
+        ledger.pinned.keys().collect::<Vec<_>>(),
+        ["script-bad-review-recovery"]
+    );
+}

@@ -56,6 +56,15 @@ pub enum Command {
     /// Print an entry's reply as chat-ready text (what the app copies) and count a use;
     /// placeholders are filled with --set, and unfilled ones are named, not printed
     Copy(CopyArgs),
+    /// Pin a reply among your favourites (常用语: first in the quick picker and an empty
+    /// search, on every machine); --off unpins it; with no entry, list your favourites
+    Pin {
+        /// The entry: id or shortcode (#2)
+        id: Option<String>,
+        /// Unpin it
+        #[arg(long)]
+        off: bool,
+    },
     /// Manage the team's synonym groups (退款/退钱/refund) used to expand searches
     #[command(subcommand)]
     Synonyms(SynonymsCommand),

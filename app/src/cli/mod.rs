@@ -146,6 +146,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Search(a)) => search::search(&ctx, a),
         Some(Command::Suggest(a)) => search::suggest(&ctx, a),
         Some(Command::Copy(a)) => reply::copy(&ctx, a),
+        Some(Command::Pin { id, off }) => reply::pin(&ctx, id.as_deref(), off),
         Some(Command::Synonyms(c)) => search::synonyms(&ctx, c),
         Some(Command::Reindex) => search::reindex(&ctx),
         Some(Command::Invite(a)) => net::invite(&ctx, a),

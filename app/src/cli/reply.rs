@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::CopyArgs;
-use super::output::{json_line, note};
+use super::output::{json_line, note, say};
 
 /// What `--json` prints.
 #[derive(Serialize)]
@@ -78,6 +78,29 @@ pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
                 "unfilled: {}",
                 braced(filled.unfilled.iter().map(String::as_str))
             );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn pin(ctx: &Context, id: Option<&str>, off: bool) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    if let Some(id) = id {
+        library.pin(id, !off)?;
+    } else if off {
+        bail!("--off needs the entry to unpin: `lore pin ID --off`");
+    }
+    for id in library.favourites()? {
+        let title = library
+            .list(&lore_core::ListFilter::default())
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| (r.title.clone(), r.shortcode.clone()));
+        let (title, shortcode) = title.unwrap_or_default();
+        if ctx.json {
+            json_line(&serde_json::json!({"id": id, "title": title, "shortcode": shortcode}))?;
+        } else {
+            say!("{id}  {shortcode}  {title}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -182,6 +182,7 @@ impl LoreApp {
                 // A new library: everything shown comes from it.
                 jobs.push(self.search.search());
                 jobs.push(Job::Vocabulary);
+                jobs.push(Job::Favourites);
                 if self.tab == Tab::Team {
                     jobs.push(Job::Team);
                 }
@@ -190,6 +191,12 @@ impl LoreApp {
                 self.message = Some((false, what.clone()));
                 // The roster changed.
                 jobs.push(Job::Team);
+            }
+            Done::Favourites(_) => {
+                // An empty search lists favourites first.
+                if self.search.shown().0.trim().is_empty() {
+                    jobs.push(self.search.search());
+                }
             }
             Done::Reply { reply, agent } => {
                 jobs.extend(self.copy.offer((**reply).clone(), agent));

@@ -139,6 +139,8 @@ impl Lang {
             Key::Kind => ("类型", "Kind"),
             Key::Copy => ("复制回复", "Copy reply"),
             Key::CopyAnyway => ("仍然复制", "Copy anyway"),
+            Key::Pin => ("☆ 设为常用", "☆ Pin as favourite"),
+            Key::Unpin => ("★ 常用", "★ Favourite"),
             Key::PickerHint => (
                 "找回复（中文、拼音、#2）· ↑↓ 选择 · Enter 复制 · Esc 关闭",
                 "Find a reply (words, pinyin, #2) · ↑↓ choose · Enter copy · Esc close",
@@ -302,6 +304,8 @@ pub enum Key {
     Contribute,
     Submit,
     CopyAnyway,
+    Pin,
+    Unpin,
     PickerHint,
     PickerTitle,
     CopyToClipboard,

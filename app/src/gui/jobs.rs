@@ -28,6 +28,10 @@ pub enum Job {
     /// The quick picker's list: replies for `text`, or with nothing typed the team's
     /// most used ones (published FAQs and scripts only).
     Pick { seq: u64, text: String },
+    /// Pin (or unpin) a reply among this member's favourites.
+    Pin { id: String, pinned: bool },
+    /// This member's favourite replies.
+    Favourites,
     /// Suggestions for a whole customer message.
     Suggest { seq: u64, text: String },
     /// Who changed an entry, when, and what.
@@ -104,6 +108,8 @@ pub enum Done {
     },
     /// The quick picker's list for the text numbered `seq`.
     Picked { seq: u64, hits: Vec<Hit> },
+    /// This member's favourite replies (entry ids, the most recently pinned first).
+    Favourites(Vec<String>),
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.

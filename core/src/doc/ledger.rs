@@ -14,6 +14,9 @@ struct LedgerDoc {
     member: String,
     uses: BTreeMap<String, u64>,
     votes: BTreeMap<String, i64>,
+    /// Ledgers written before favourites have none.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pinned: BTreeMap<String, i64>,
 }
 
 /// Reads a ledger out of its document.
@@ -23,6 +26,7 @@ pub(crate) fn read_ledger(doc: &AutoCommit) -> Result<Ledger> {
         member: d.member,
         uses: d.uses,
         votes: d.votes,
+        pinned: d.pinned,
     })
 }
 
@@ -33,6 +37,7 @@ pub(crate) fn write_ledger(doc: &mut AutoCommit, ledger: &Ledger) -> Result<()> 
         member: ledger.member.clone(),
         uses: ledger.uses.clone(),
         votes: ledger.votes.clone(),
+        pinned: ledger.pinned.clone(),
     };
     autosurgeon::reconcile(doc, &d)?;
     Ok(())

@@ -33,25 +33,69 @@ impl Library {
     /// Counts one use of an entry's reply in this writer's ledger.
     pub fn record_use(&mut self, id: &str) -> Result<u64> {
         let id = self.resolve(id)?;
+        let mut count = 0;
+        self.change_own_ledger(&format!("used {id}"), |ledger| {
+            let n = ledger.uses.entry(id.clone()).or_insert(0);
+            *n += 1;
+            count = *n;
+        })?;
+        self.usage_changed(&id);
+        Ok(count)
+    }
+
+    /// Pins (or with `pinned` false unpins) entry `id` among this writer's favourite
+    /// replies, kept in their ledger so it follows them to every machine. Only replies
+    /// (FAQs and scripts) are pinned.
+    pub fn pin(&mut self, id: &str, pinned: bool) -> Result<()> {
+        let id = self.resolve(id)?;
+        let kind = self.catalog.get(&id).map(|r| r.kind);
+        if pinned && !kind.is_some_and(crate::reply::is_reply_kind) {
+            return Err(Error::invalid(format!(
+                "{id} is not a reply (only FAQs and scripts are pinned as favourites)"
+            )));
+        }
+        let (verb, now) = if pinned {
+            ("pinned", now_millis())
+        } else {
+            ("unpinned", 0)
+        };
+        self.change_own_ledger(&format!("{verb} {id}"), |ledger| {
+            if pinned {
+                ledger.pinned.entry(id.clone()).or_insert(now);
+            } else {
+                ledger.pinned.remove(&id);
+            }
+        })
+    }
+
+    /// This writer's favourite replies, the most recently pinned first.
+    pub fn favourites(&mut self) -> Result<Vec<EntryId>> {
+        let member = self.writer.member.clone();
+        let mut pinned: Vec<(EntryId, i64)> = self.ledger(&member)?.pinned.into_iter().collect();
+        pinned.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(pinned
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| self.catalog.contains_key(id))
+            .collect())
+    }
+
+    /// Changes this writer's own ledger and stores it durably, as one change summarised
+    /// by `summary`.
+    fn change_own_ledger(&mut self, summary: &str, change: impl FnOnce(&mut Ledger)) -> Result<()> {
         let member = self.writer.member.clone();
         let key = DocKey::ledger(&member);
         let mut ledger = self.ledger(&member)?;
-        let count = {
-            let n = ledger.uses.entry(id.clone()).or_insert(0);
-            *n += 1;
-            *n
-        };
-        // `ledger` caches the document when it exists; otherwise this is the first use.
+        change(&mut ledger);
+        // `ledger` caches the document when it exists; otherwise this is the first change.
         if !self.docs.contains_key(&key) {
             self.docs
                 .insert(key.clone(), StoredDoc::new(self.writer.new_doc()));
         }
         let stored = self.doc_mut(&key)?;
         doc::write_ledger(&mut stored.doc, &ledger)?;
-        doc::commit(&mut stored.doc, &format!("used {id}"), now_millis());
-        self.persist(&key, None)?;
-        self.usage_changed(&id);
-        Ok(count)
+        doc::commit(&mut stored.doc, summary, now_millis());
+        self.persist(&key, None)
     }
 
     /// Usage of every entry summed over all members' ledgers.

@@ -15,6 +15,10 @@ pub struct Ledger {
     pub uses: BTreeMap<EntryId, u64>,
     /// +1 / -1 per entry.
     pub votes: BTreeMap<EntryId, i64>,
+    /// This member's favourite replies (常用语), with when each was pinned (ms since the
+    /// epoch): listed first in their quick picker on every machine they use.
+    #[serde(default)]
+    pub pinned: BTreeMap<EntryId, i64>,
 }
 
 impl Ledger {

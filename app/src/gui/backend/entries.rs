@@ -34,7 +34,20 @@ impl Worker {
                 category,
                 ..ListFilter::default()
             };
-            library.list(&filter).into_iter().map(listed).collect()
+            // This member's favourites, then the team's most used, then the rest by
+            // title; drafts after everything published.
+            let favourites = library.favourites()?;
+            let uses = library.total_uses()?;
+            let mut rows = library.list(&filter);
+            rows.sort_by_key(|r| {
+                let favourite = favourites.iter().position(|f| *f == r.id);
+                (
+                    r.status != lore_core::Status::Published,
+                    favourite.unwrap_or(usize::MAX),
+                    std::cmp::Reverse(uses.get(&r.id).copied().unwrap_or(0)),
+                )
+            });
+            rows.into_iter().map(listed).collect()
         } else {
             library.search(&SearchRequest {
                 text,
@@ -59,20 +72,36 @@ impl Worker {
         Ok(Done::Entry(Box::new(self.library()?.get(id)?)))
     }
 
-    /// The quick picker's list: published FAQs and scripts for `text`, or the team's most
-    /// used ones when nothing is typed (never a draft).
+    /// Pins or unpins a favourite reply; answers with the favourites now.
+    pub(super) fn pin(&self, id: &str, pinned: bool) -> Result<Done> {
+        let mut library = self.library()?;
+        library.pin(id, pinned)?;
+        let favourites = library.favourites()?;
+        drop(library);
+        self.changed();
+        Ok(Done::Favourites(favourites))
+    }
+
+    /// This member's favourite replies.
+    pub(super) fn favourites(&self) -> Result<Done> {
+        Ok(Done::Favourites(self.library()?.favourites()?))
+    }
+
+    /// The quick picker's list: published FAQs and scripts for `text`, or this member's
+    /// favourites and the team's most used ones when nothing is typed (never a draft).
     pub(super) fn pick(&self, seq: u64, text: &str) -> Result<Done> {
         let mut library = self.library()?;
         let replies = |kind| lore_core::reply::is_reply_kind(kind);
         let hits = if text.trim().is_empty() {
+            let favourites = library.favourites()?;
             let mut used: Vec<(String, u64)> = library.total_uses()?.into_iter().collect();
             used.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let rows = library.list(&ListFilter {
                 status: Some(lore_core::Status::Published),
                 ..Default::default()
             });
-            // The team's most used replies, then its scripts by shortcode (the quick
-            // replies a new team has before anyone used one).
+            // This member's favourites, the team's most used replies, then its scripts
+            // by shortcode (the quick replies a new team has before anyone used one).
             let mut scripts: Vec<_> = rows
                 .iter()
                 .filter(|r| r.kind == lore_core::Kind::Script && !r.shortcode.is_empty())
@@ -82,9 +111,10 @@ impl Worker {
                 (number.unwrap_or(u32::MAX), r.shortcode.clone())
             });
             let mut picked: Vec<Hit> = Vec::new();
-            let most_used = used
+            let most_used = favourites
                 .iter()
-                .filter_map(|(id, _)| rows.iter().find(|r| &r.id == id).copied());
+                .chain(used.iter().map(|(id, _)| id))
+                .filter_map(|id| rows.iter().find(|r| &r.id == id).copied());
             for row in most_used.chain(scripts.into_iter().copied()) {
                 if picked.len() == PICKED {
                     break;

@@ -94,6 +94,8 @@ impl Worker {
             Job::Join(ticket) => self.join(&ticket),
             Job::Search { seq, query } => self.search(seq, query),
             Job::Pick { seq, text } => self.pick(seq, &text),
+            Job::Pin { id, pinned } => self.pin(&id, pinned),
+            Job::Favourites => self.favourites(),
             Job::Vocabulary => self.vocabulary(),
             Job::Show(id) => self.show(&id),
             Job::Reply { id, answer } => self.reply(&id, answer.as_deref()),

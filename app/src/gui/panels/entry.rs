@@ -24,6 +24,8 @@ pub struct EntryPane {
     editor: Option<Editor>,
     /// The user closed the editor; it goes once everything is saved.
     closing: bool,
+    /// This member's favourite replies.
+    favourites: Vec<String>,
 }
 
 impl EntryPane {
@@ -71,6 +73,7 @@ impl EntryPane {
                 self.entry = Some(entry.clone());
             }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
+            Done::Favourites(ids) => self.favourites = ids.clone(),
             Done::Editing { entry, heads, tags } => {
                 self.closing = false;
                 self.editor = Some(Editor::open((**entry).clone(), heads.clone(), tags.clone()));
@@ -140,6 +143,16 @@ impl EntryPane {
                     jobs.push(Job::Reply {
                         id: entry.id.clone(),
                         answer: None,
+                    });
+                }
+            }
+            if is_reply_kind(entry.kind) {
+                let pinned = self.favourites.contains(&entry.id);
+                let key = if pinned { Key::Unpin } else { Key::Pin };
+                if ui.button(lang.t(key)).clicked() {
+                    jobs.push(Job::Pin {
+                        id: entry.id.clone(),
+                        pinned: !pinned,
                     });
                 }
             }
