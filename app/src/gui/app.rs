@@ -192,11 +192,9 @@ impl LoreApp {
                 // The roster changed.
                 jobs.push(Job::Team);
             }
-            Done::Favourites(_) => {
-                // An empty search lists favourites first.
-                if self.search.shown().0.trim().is_empty() {
-                    jobs.push(self.search.search());
-                }
+            // An empty search lists favourites first.
+            Done::Favourites(_) if self.search.shown().0.trim().is_empty() => {
+                jobs.push(self.search.search());
             }
             Done::Reply { reply, agent } => {
                 jobs.extend(self.copy.offer((**reply).clone(), agent));
