@@ -19,6 +19,11 @@ const WAIT: Duration = Duration::from_secs(30);
 
 /// The app on the data directory `dir`, as the window would run it.
 pub(crate) fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
+    app_sized(dir, lang, egui::vec2(1100.0, 720.0))
+}
+
+/// The app on `dir` in a window of `size`.
+pub(crate) fn app_sized(dir: &Path, lang: Lang, size: egui::Vec2) -> Harness<'static, LoreApp> {
     let backend = Backend::start(
         dir.to_path_buf(),
         Network::loopback(),
@@ -28,7 +33,7 @@ pub(crate) fn app(dir: &Path, lang: Lang) -> Harness<'static, LoreApp> {
     // The app's fonts only, and as in the app a box for what no font has (the demo has
     // an emoji or two); `chinese_renders_without_system_fonts` checks the coverage.
     Harness::builder()
-        .with_size(egui::vec2(1100.0, 720.0))
+        .with_size(size)
         .allow_missing_glyphs()
         .with_context_setup(lore_app::gui::fonts::install)
         .build_ui_state(|ui, app: &mut LoreApp| app.show(ui), state)

@@ -225,3 +225,24 @@ fn a_pinned_reply_comes_first_in_the_picker() {
     let copied = h.state().last_copy().unwrap_or_default().to_string();
     assert!(copied.contains("换开"), "{copied}");
 }
+
+#[test]
+fn at_a_narrow_docked_width_the_list_and_the_entry_take_turns() {
+    let l = crate::gui::demo();
+    let mut h = crate::gui::app_sized(&l.dir(), Lang::Zh, egui::vec2(480.0, 720.0));
+    until(&mut h, "the library is open", |h| shows(h, "条"));
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    let title = "收到的商品破损了（如杯子碎了）可以退吗？";
+    until(&mut h, "the answer is listed", |h| shows(h, title));
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry takes the window", |h| {
+        shows(h, "客户将收到")
+    });
+    // The results give the entry the room: its title once, as its heading.
+    assert_eq!(h.query_all_by_label(title).count(), 1);
+    assert!(h.query_all_by_label("复制回复").next().is_some());
+    h.get_by_label("关闭").click();
+    until(&mut h, "the list is back", |h| {
+        !shows(h, "客户将收到") && shows(h, title)
+    });
+}

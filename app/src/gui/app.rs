@@ -173,6 +173,18 @@ impl LoreApp {
         self.entry.absorb(done);
         self.picker.absorb(done);
         let mut jobs = Vec::new();
+        // An error shown stays until what the user does next succeeds.
+        let answers_the_user = !matches!(
+            done,
+            Done::Status(_)
+                | Done::Failed(_)
+                | Done::Changed { .. }
+                | Done::Vocabulary { .. }
+                | Done::Favourites(_)
+        );
+        if answers_the_user && self.message.as_ref().is_some_and(|(error, _)| *error) {
+            self.message = None;
+        }
         match done {
             Done::NeedsLibrary => self.screen = Screen::Welcome,
             Done::Opened { repaired, .. } => {

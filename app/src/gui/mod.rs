@@ -34,7 +34,7 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lore")
             .with_inner_size([1100.0, 720.0])
-            .with_min_inner_size([640.0, 400.0]),
+            .with_min_inner_size([400.0, 360.0]),
         ..Default::default()
     };
     let network = backend::Network::from_config(&data_dir)?;

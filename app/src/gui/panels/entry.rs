@@ -99,14 +99,29 @@ impl EntryPane {
         }
     }
 
-    /// Draws the editor or the open entry as a panel on the right, if there is one.
+    /// Whether an entry or the editor is open.
+    pub fn is_open(&self) -> bool {
+        self.entry.is_some() || self.editor.is_some()
+    }
+
+    /// Below this width the entry (or editor) takes the whole window while it is open,
+    /// and closing it shows the list again.
+    pub const NARROW: f32 = 760.0;
+
+    /// Draws the editor or the open entry as a panel on the right, if there is one; in a
+    /// window narrower than [`Self::NARROW`], as the whole of it.
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
+        let full = ui.available_width() < Self::NARROW;
         if let Some(editor) = &mut self.editor {
             let mut close = false;
-            egui::Panel::right("editor")
-                .resizable(true)
-                .default_size(480.0)
-                .show(ui, |ui| close = editor.ui(ui, lang));
+            if full {
+                egui::CentralPanel::default().show(ui, |ui| close = editor.ui(ui, lang));
+            } else {
+                egui::Panel::right("editor")
+                    .resizable(true)
+                    .default_size(480.0)
+                    .show(ui, |ui| close = editor.ui(ui, lang));
+            }
             if close {
                 // A new entry that never got a title has nothing to save.
                 if editor.id.is_none() && editor.draft.title.trim().is_empty() {
@@ -119,10 +134,14 @@ impl EntryPane {
         }
         let mut jobs = Vec::new();
         if self.entry.is_some() {
-            egui::Panel::right("entry")
-                .resizable(true)
-                .default_size(420.0)
-                .show(ui, |ui| jobs = self.entry_ui(ui, lang));
+            if full {
+                egui::CentralPanel::default().show(ui, |ui| jobs = self.entry_ui(ui, lang));
+            } else {
+                egui::Panel::right("entry")
+                    .resizable(true)
+                    .default_size(420.0)
+                    .show(ui, |ui| jobs = self.entry_ui(ui, lang));
+            }
         }
         jobs
     }

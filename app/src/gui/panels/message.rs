@@ -32,7 +32,11 @@ impl MessagePanel {
 
     /// Draws the entry pane on the right, and the message box with its suggestions.
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Vec<Job> {
+        let stacked = ui.available_width() < EntryPane::NARROW && entry.is_open();
         let mut jobs = entry.ui(ui, lang);
+        if stacked {
+            return jobs;
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             let label = ui.label(lang.t(Key::PasteMessage));
             let response = ui

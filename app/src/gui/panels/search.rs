@@ -101,8 +101,12 @@ impl SearchPanel {
             self.keys(ui)
         };
         egui::Panel::top("search").show(ui, |ui| jobs.extend(self.bar_ui(ui, lang, entry)));
+        // A narrow window shows the open entry instead of the results.
+        let stacked = ui.available_width() < EntryPane::NARROW && entry.is_open();
         jobs.extend(entry.ui(ui, lang));
-        egui::CentralPanel::default().show(ui, |ui| jobs.extend(self.results_ui(ui, lang)));
+        if !stacked {
+            egui::CentralPanel::default().show(ui, |ui| jobs.extend(self.results_ui(ui, lang)));
+        }
         jobs
     }
 

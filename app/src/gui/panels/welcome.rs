@@ -39,9 +39,14 @@ impl WelcomePanel {
             }
             ui.add_space(8.0);
             let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
+            let before = self.ticket.clone();
             if field_with_button_ui(ui, ticket, &mut self.ticket, join) {
                 *message = None;
                 jobs.push(Job::Join(self.ticket.trim().to_string()));
+            }
+            // A refused ticket's message goes once the ticket is being corrected.
+            if self.ticket != before && message.as_ref().is_some_and(|(error, _)| *error) {
+                *message = None;
             }
             if let Some((true, error)) = message {
                 ui.add_space(12.0);
