@@ -41,6 +41,9 @@ pub struct LoreApp {
     picker: Picker,
     /// The system-wide shortcut that opens the picker, when the desktop gave it.
     hotkey: Option<Hotkey>,
+    /// The entry count and roster fingerprint last reported: a change (a teammate's,
+    /// through sync) refreshes what shows them.
+    seen: (usize, u64),
 }
 
 /// What fills the window.
@@ -90,6 +93,7 @@ impl LoreApp {
             copy: CopyDialog::default(),
             picker: Picker::default(),
             hotkey: None,
+            seen: (0, 0),
         }
     }
 
@@ -207,6 +211,17 @@ impl LoreApp {
             // An empty search lists favourites first.
             Done::Favourites(_) if self.search.shown().0.trim().is_empty() => {
                 jobs.push(self.search.search());
+            }
+            Done::Status(net) if self.screen == Screen::Main => {
+                let (entries, roster) = self.seen;
+                if net.entries != entries {
+                    jobs.push(self.search.search());
+                    jobs.push(Job::Vocabulary);
+                }
+                if net.roster != roster {
+                    jobs.push(Job::Team);
+                }
+                self.seen = (net.entries, net.roster);
             }
             Done::Reply { reply, agent } => {
                 jobs.extend(self.copy.offer((**reply).clone(), agent));

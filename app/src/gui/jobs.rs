@@ -181,6 +181,11 @@ pub struct NetStatus {
     pub peers: usize,
     /// Whether a session with any of them is under way.
     pub syncing: bool,
+    /// Entries in the library now (a teammate's additions arrive by sync).
+    pub entries: usize,
+    /// A fingerprint of the team document's roster and name: it changes when a
+    /// teammate's roster change arrives.
+    pub roster: u64,
 }
 
 /// What rebuilding a damaged database did, as the status bar says it.

@@ -141,6 +141,13 @@ impl Worker {
     }
 
     fn net_status(&self) -> NetStatus {
+        let (entries, roster) = match self.library() {
+            Ok(mut library) => {
+                let roster = library.team().map(|t| roster_fingerprint(&t)).unwrap_or(0);
+                (library.len(), roster)
+            }
+            Err(_) => (0, 0),
+        };
         match &self.node {
             Some(node) => {
                 let connected = node.connected();
@@ -148,11 +155,29 @@ impl Worker {
                     running: true,
                     peers: connected.len(),
                     syncing: connected.iter().any(|c| c.syncing),
+                    entries,
+                    roster,
                 }
             }
-            None => NetStatus::default(),
+            None => NetStatus {
+                entries,
+                roster,
+                ..NetStatus::default()
+            },
         }
     }
+}
+
+/// What the team panel shows of the team document, hashed: its name and every member's
+/// name, role and standing.
+fn roster_fingerprint(team: &lore_core::Team) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    team.name.hash(&mut hasher);
+    for (id, m) in &team.members {
+        (id, &m.name, m.role.as_str(), m.removed).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Sends what came of a job; a failure becomes a message for the user.

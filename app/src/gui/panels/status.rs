@@ -22,7 +22,12 @@ impl StatusBar {
                 self.entries = *entries;
                 self.team = team.clone();
             }
-            Done::Status(net) => self.net = net.clone(),
+            Done::Status(net) => {
+                if net.running || net.entries > 0 {
+                    self.entries = net.entries;
+                }
+                self.net = net.clone();
+            }
             _ => {}
         }
     }
