@@ -107,6 +107,9 @@ fn the_team_panel_changes_the_name_and_renames_the_team() {
             .as_ref()
             .is_some_and(|(e, m)| !e && m.contains("青木售后一组"))
     });
+    until(&mut h, "the status bar names it", |h| {
+        shows(h, "青木售后一组 · 301 条")
+    });
     drop(h);
     let identity = Identity::load_or_create(&l.dir(), None).expect("identity");
     assert_eq!(identity.name(), "周静（组长）", "profile.json");
@@ -186,6 +189,9 @@ fn an_import_shows_its_preview_and_problems_before_writing() {
     );
     h.get_by_label("导入").click();
     until(&mut h, "the import is done", |h| shows(h, "已导入"));
+    until(&mut h, "the status bar counts them", |h| {
+        shows(h, "新团队 · 8 条")
+    });
     until(&mut h, "the entries are listed", |h| {
         shows(h, "新四件套第一次洗会掉色吗")
     });
@@ -244,6 +250,19 @@ fn the_only_admin_is_told_why_and_another_admin_confirms_leaving() {
             .expect("remove")
             .click();
     };
+    // Giving up the admin role asks first too.
+    h.query_all_by_label("周静（你）")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::ComboBox)
+        .expect("own role menu")
+        .click();
+    h.run();
+    h.query_all_by_label("客服").last().expect("agent").click();
+    until(&mut h, "what demoting means", |h| {
+        shows(h, "改掉你自己的管理员角色后")
+    });
+    h.get_by_label("取消").click();
+    h.run();
+    assert!(!shows(&h, "改掉你自己的管理员角色后"));
     remove(&h);
     until(&mut h, "what it means", |h| shows(h, "把你自己移出团队后"));
     h.get_by_label("取消").click();
@@ -263,5 +282,6 @@ fn the_only_admin_is_told_why_and_another_admin_confirms_leaving() {
     let me = Identity::load_or_create(&l.dir(), None)
         .expect("id")
         .member_id();
-    assert!(stored_team(&l.dir()).members[&me].removed);
+    let stored = stored_team(&l.dir()).members[&me].clone();
+    assert!(stored.removed && stored.role == Role::Admin, "{stored:?}");
 }

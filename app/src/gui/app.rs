@@ -190,6 +190,7 @@ impl LoreApp {
             }
             Done::Imported {
                 created,
+                entries: _,
                 updated,
                 unchanged,
             } => {

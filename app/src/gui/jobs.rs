@@ -188,8 +188,10 @@ pub enum Done {
         paths: Vec<PathBuf>,
         preview: Box<ImportPreview>,
     },
-    /// An import was written: how many entries were created, updated, left unchanged.
+    /// An import was written: how many entries were created, updated, left unchanged, and
+    /// how many the library holds now.
     Imported {
+        entries: usize,
         created: usize,
         updated: usize,
         unchanged: usize,

@@ -25,9 +25,13 @@ impl Worker {
     /// and nothing is written if any problem is found.
     pub(super) fn import(&self, paths: &[PathBuf]) -> Result<Done> {
         let sources = exchange::read_sources(paths);
-        let report = exchange::import(&mut *self.library()?, sources, &mut |_, _| {})?;
+        let mut library = self.library()?;
+        let report = exchange::import(&mut library, sources, &mut |_, _| {})?;
+        let entries = library.len();
+        drop(library);
         self.changed();
         Ok(Done::Imported {
+            entries,
             created: report.created,
             updated: report.updated,
             unchanged: report.unchanged,

@@ -23,6 +23,9 @@ impl StatusBar {
                 self.team = team.clone();
             }
             Done::Status(net) => self.net = net.clone(),
+            // A renamed team, an import: the bar follows.
+            Done::Team { name, .. } => self.team = name.clone(),
+            Done::Imported { entries, .. } => self.entries = *entries,
             _ => {}
         }
     }
