@@ -149,6 +149,11 @@ fn a_bad_ticket_is_refused_on_the_welcome_screen_and_nothing_is_created() {
     until(&mut h, "the welcome screen", |h| {
         shows(h, "Join with a ticket")
     });
+    // A new data directory has no display name: it comes first.
+    h.get_by_label("Your name").focus();
+    h.step();
+    h.get_by_label("Your name").type_text("Amy");
+    h.step();
     h.get_by_label("Ticket").focus();
     h.step();
     h.get_by_label("Ticket")
@@ -200,6 +205,11 @@ fn the_language_switches_and_the_demo_opens_from_the_welcome_screen() {
     until(&mut h, "the switch offers Chinese", |h| shows(h, "中文"));
     h.get_by_label("中文").click();
     until(&mut h, "back to Chinese", |h| shows(h, "打开示例知识库"));
+    // A new data directory has no display name: it comes first.
+    h.get_by_label("你的名字").focus();
+    h.run();
+    h.get_by_label("你的名字").type_text("周静");
+    h.run();
     h.get_by_label("打开示例知识库").click();
     until(&mut h, "the demo library is open", |h| {
         shows(h, "青木客服中心")

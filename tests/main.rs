@@ -8,6 +8,7 @@ mod docs;
 mod exchange;
 mod gui;
 mod gui_copy;
+mod gui_first_hour;
 mod hostile;
 mod identity;
 mod layout;

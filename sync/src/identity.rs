@@ -89,23 +89,7 @@ impl Identity {
     pub fn load_or_create(dir: &Path, name: Option<&str>) -> Result<Identity, IdentityError> {
         let key = load_or_create_key(&dir.join(KEY_FILE))?;
         let profile_path = dir.join(PROFILE_FILE);
-        let stored = match std::fs::read(&profile_path) {
-            Ok(bytes) => Some(
-                serde_json::from_slice::<Profile>(&bytes)
-                    .map_err(|e| IdentityError::BadProfile {
-                        path: profile_path.clone(),
-                        detail: e.to_string(),
-                    })?
-                    .name,
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => {
-                return Err(IdentityError::Io {
-                    path: profile_path,
-                    source,
-                });
-            }
-        };
+        let stored = read_profile(&profile_path)?;
         let wanted = name.map(str::trim).filter(|n| !n.is_empty());
         let name = match (wanted, stored) {
             (Some(n), Some(s)) if n == s => s,
@@ -126,6 +110,23 @@ impl Identity {
             }
         };
         Ok(Identity { key, name })
+    }
+
+    /// Like [`Identity::load_or_create`] without a name, except that a data directory with
+    /// no profile keeps having none: the identity goes by the OS user name until a name is
+    /// given, and `false` says no name was stored yet (the app asks for one first).
+    pub fn load_unnamed(dir: &Path) -> Result<(Identity, bool), IdentityError> {
+        let key = load_or_create_key(&dir.join(KEY_FILE))?;
+        Ok(match read_profile(&dir.join(PROFILE_FILE))? {
+            Some(name) => (Identity { key, name }, true),
+            None => (
+                Identity {
+                    key,
+                    name: os_user_name(),
+                },
+                false,
+            ),
+        })
     }
 
     /// The member id: the device's public key, hex.
@@ -156,6 +157,25 @@ impl Identity {
     /// A document writer for this member with a fresh actor id (one per process).
     pub fn writer(&self) -> Writer {
         Writer::new(self.key.clone(), self.name.clone())
+    }
+}
+
+/// The display name stored in the profile at `path`, if there is one.
+fn read_profile(path: &Path) -> Result<Option<String>, IdentityError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(
+            serde_json::from_slice::<Profile>(&bytes)
+                .map_err(|e| IdentityError::BadProfile {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                })?
+                .name,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(IdentityError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
 }
 

@@ -13,9 +13,10 @@ use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
 use super::panels::copy::CopyDialog;
 use super::panels::entry::EntryPane;
+use super::panels::exchange::ExchangeDialog;
 use super::panels::message::MessagePanel;
 use super::panels::picker::Picker;
-use super::panels::search::SearchPanel;
+use super::panels::search::{Ask, SearchPanel};
 use super::panels::status::StatusBar;
 use super::panels::team::TeamPanel;
 use super::panels::welcome::WelcomePanel;
@@ -38,6 +39,7 @@ pub struct LoreApp {
     team: TeamPanel,
     entry: EntryPane,
     copy: CopyDialog,
+    exchange: ExchangeDialog,
     picker: Picker,
     /// The system-wide shortcut that opens the picker, when the desktop gave it.
     hotkey: Option<Hotkey>,
@@ -91,6 +93,7 @@ impl LoreApp {
             team: TeamPanel::default(),
             entry: EntryPane::default(),
             copy: CopyDialog::default(),
+            exchange: ExchangeDialog::default(),
             picker: Picker::default(),
             hotkey: None,
             seen: (0, 0),
@@ -161,6 +164,7 @@ impl LoreApp {
                 } else {
                     jobs.extend(self.copy.ui(ui.ctx(), self.lang));
                 }
+                jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
         }
         for job in jobs {
@@ -171,6 +175,8 @@ impl LoreApp {
     /// Hands one answer to every panel; returns what it calls for beyond them.
     fn absorb(&mut self, ctx: &egui::Context, done: &Done) -> Vec<Job> {
         self.status.absorb(done);
+        self.welcome.absorb(done);
+        self.exchange.absorb(done);
         self.search.absorb(done);
         self.customer.absorb(done);
         self.team.absorb(done);
@@ -190,7 +196,36 @@ impl LoreApp {
             self.message = None;
         }
         match done {
-            Done::NeedsLibrary => self.screen = Screen::Welcome,
+            Done::NeedsLibrary { .. } => self.screen = Screen::Welcome,
+            Done::Named(name) => {
+                let saved = self.lang.t(Key::NameSaved);
+                self.message = Some((false, format!("{saved} {name}")));
+                if self.screen == Screen::Main {
+                    jobs.push(Job::Team);
+                }
+            }
+            Done::Imported {
+                created,
+                entries: _,
+                updated,
+                unchanged,
+            } => {
+                let imported = self.lang.t(Key::Imported);
+                self.message = Some((
+                    false,
+                    format!("{imported}: {created} / {updated} / {unchanged}"),
+                ));
+                // The library changed: what is listed and the filters come from it again.
+                jobs.push(self.search.search());
+                jobs.push(Job::Vocabulary);
+            }
+            Done::Wrote { path, entries } => {
+                let wrote = self.lang.t(Key::WroteFile);
+                let count = entries.map_or(String::new(), |n| {
+                    format!(" · {n} {}", self.lang.t(Key::Entries))
+                });
+                self.message = Some((false, format!("{wrote}{count} · {}", path.display())));
+            }
             Done::Opened { repaired, .. } => {
                 self.screen = Screen::Main;
                 // A library rebuilt from a damaged file says so until the next message.
@@ -305,11 +340,20 @@ impl LoreApp {
                 ui,
                 lang,
                 &mut self.entry,
-                !self.copy.is_open() && !self.picker.is_open(),
+                !self.copy.is_open() && !self.picker.is_open() && !self.exchange.is_open(),
             ),
             Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
         });
+        match self.search.take_asked() {
+            Some(Ask::Import) => self.exchange.open_import(),
+            Some(Ask::Export) => self.exchange.open_export(),
+            Some(Ask::Invite) => {
+                self.tab = Tab::Team;
+                jobs.push(Job::Team);
+            }
+            None => {}
+        }
         jobs
     }
 }

@@ -2,6 +2,9 @@
 //! [`Done`]s. Plain data, so panels and the worker agree on them without knowing each
 //! other.
 
+use std::path::PathBuf;
+
+use lore_core::exchange::{ExportFormat, ImportPreview};
 use lore_core::{Entry, Hit, Kind, Reply, Role};
 
 /// What the UI asks for.
@@ -58,6 +61,19 @@ pub enum Job {
     Answer { id: String, text: String },
     /// Adopt one of an entry's answers as the team's best (the others lose the mark).
     Adopt { id: String, answer: String },
+    /// This member's display name: stored in the profile, used by the open library (and
+    /// its roster when this member is an admin).
+    SetName(String),
+    /// An admin renames the team.
+    RenameTeam(String),
+    /// What importing these files would do; nothing is written.
+    PreviewImport(Vec<PathBuf>),
+    /// Import these files (only when nothing is wrong with any of them).
+    Import(Vec<PathBuf>),
+    /// Write the CSV import template to this file.
+    SaveTemplate(PathBuf),
+    /// Export the whole library in `format` to `path`.
+    Export { format: ExportFormat, path: PathBuf },
 }
 
 /// What the search box and its filters ask for.
@@ -97,8 +113,9 @@ pub struct Teammate {
 /// What the worker answers.
 #[derive(Debug, Clone)]
 pub enum Done {
-    /// No library in the data directory yet: the welcome screen.
-    NeedsLibrary,
+    /// No library in the data directory yet: the welcome screen, with the display name
+    /// stored in the data directory (`None`: none yet, it is asked first).
+    NeedsLibrary { name: Option<String> },
     /// The library is open and the node runs; `repaired` says what rebuilding a damaged
     /// database recovered and lost, when opening it did.
     Opened {
@@ -170,6 +187,27 @@ pub enum Done {
     Status(NetStatus),
     /// Something failed; the message says what.
     Failed(String),
+    /// This member's display name is now `name`.
+    Named(String),
+    /// What importing the files `paths` would do.
+    ImportPreview {
+        paths: Vec<PathBuf>,
+        preview: Box<ImportPreview>,
+    },
+    /// An import was written: how many entries were created, updated, left unchanged, and
+    /// how many the library holds now.
+    Imported {
+        entries: usize,
+        created: usize,
+        updated: usize,
+        unchanged: usize,
+    },
+    /// A file (the template, an export) was written at `path`; an export says how many
+    /// entries it holds.
+    Wrote {
+        path: PathBuf,
+        entries: Option<usize>,
+    },
 }
 
 /// The status bar's view of the node.

@@ -4,9 +4,11 @@
 //!
 //! `worker.rs` runs the loop and dispatches each job to an operation: opening, joining and
 //! switching libraries (`library.rs`), entries and search (`entries.rs`), the team and its
-//! roster (`team.rs`). `network.rs` holds the node's settings and local socket.
+//! roster and this member's name (`team.rs`), import and export (`exchange.rs`).
+//! `network.rs` holds the node's settings and local socket.
 
 mod entries;
+mod exchange;
 mod library;
 mod network;
 mod team;

@@ -1,9 +1,10 @@
 //! The team and its roster: the team panel's view (who is connected, when each last
-//! synced), invites and their tickets, roles, removals.
+//! synced), invites and their tickets, roles, removals, the team's name, and this member's
+//! display name.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use lore_core::Role;
-use lore_sync::Ticket;
+use lore_sync::{Identity, Ticket};
 
 use super::worker::Worker;
 use crate::gui::jobs::{Done, Teammate};
@@ -85,5 +86,43 @@ impl Worker {
         let removed = self.library()?.remove_member(member)?;
         self.changed();
         Ok(Done::Done(format!("− {}", removed.name)))
+    }
+}
+
+impl Worker {
+    /// Makes `name` this member's display name: in the data directory's profile, then in
+    /// the open library, which is opened again to write as the new name (an admin's
+    /// roster entry follows at once, see `Library::my_role`; other members' roster entries
+    /// are the admins' to change).
+    pub(super) fn set_name(&mut self, name: &str) -> Result<Done> {
+        let name = name.trim();
+        if name.is_empty() {
+            bail!("the display name cannot be empty");
+        }
+        self.identity = Identity::load_or_create(&self.data_dir, Some(name))?;
+        self.named = true;
+        if self.library.is_some() {
+            self.close();
+            self.reopen()?;
+            self.library()?.my_role()?;
+        }
+        Ok(Done::Named(name.to_string()))
+    }
+
+    /// Renames the team (admins only).
+    pub(super) fn rename_team(&self, name: &str) -> Result<Done> {
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            bail!("the team needs a name");
+        }
+        let mut library = self.library()?;
+        library.require_admin()?;
+        let team = library.update_team(&format!("renamed the team to {name}"), |t| {
+            t.name = name;
+            Ok(())
+        })?;
+        drop(library);
+        self.changed();
+        Ok(Done::Done(format!("→ {}", team.name)))
     }
 }

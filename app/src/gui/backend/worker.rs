@@ -30,13 +30,15 @@ pub struct Worker {
     pub(super) status: NetStatus,
     /// The entry being edited and the heads last reported to the editor.
     pub(super) watching: Option<(String, Vec<String>)>,
+    /// Whether the data directory holds a display name (else the welcome screen asks).
+    pub(super) named: bool,
 }
 
 impl Worker {
     /// A worker on `data_dir` (created if missing), with this device's identity.
     pub fn new(data_dir: PathBuf, network: Network) -> Result<Worker> {
         lore_core::create_data_dir(&data_dir)?;
-        let identity = Identity::load_or_create(&data_dir, None)?;
+        let (identity, named) = Identity::load_unnamed(&data_dir)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -52,6 +54,7 @@ impl Worker {
             serving: None,
             status: NetStatus::default(),
             watching: None,
+            named,
         })
     }
 
@@ -62,7 +65,9 @@ impl Worker {
             let opened = self.reopen();
             reply(opened, send);
         } else {
-            send(Done::NeedsLibrary);
+            send(Done::NeedsLibrary {
+                name: self.named.then(|| self.identity.name().to_string()),
+            });
         }
         loop {
             let first = match jobs.recv_timeout(IDLE) {
@@ -111,6 +116,12 @@ impl Worker {
             Job::StopEditing => self.stop_editing(),
             Job::Answer { id, text } => self.contribute(&id, &text),
             Job::Adopt { id, answer } => self.adopt(&id, &answer),
+            Job::SetName(name) => self.set_name(&name),
+            Job::RenameTeam(name) => self.rename_team(&name),
+            Job::PreviewImport(paths) => self.preview_import(paths),
+            Job::Import(paths) => self.import(&paths),
+            Job::SaveTemplate(path) => self.save_template(path),
+            Job::Export { format, path } => self.export(format, path),
         }
     }
 

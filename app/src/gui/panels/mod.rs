@@ -4,6 +4,7 @@
 
 pub mod copy;
 pub mod entry;
+pub mod exchange;
 pub mod message;
 pub mod picker;
 pub mod search;

@@ -1,12 +1,14 @@
 //! "Find answers": the search box (focused), kind, category and tag filters, results that
 //! follow every keystroke (only the visible rows are laid out), keys ↑/↓ to select, Enter
-//! to open, Ctrl+Enter to copy the reply; the entry pane beside the results.
+//! to open, Ctrl+Enter to copy the reply; the entry pane beside the results. Import and
+//! export buttons; an empty library shows the first steps instead of an empty list.
 
 use egui::{FontId, Modifiers, RichText};
 use lore_core::reply::is_reply_kind;
 use lore_core::{Hit, Kind};
 
 use super::entry::EntryPane;
+use super::exchange::template_path;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Done, Job, Query};
 use crate::gui::widgets::badge::{Marks, badges_ui};
@@ -29,6 +31,19 @@ pub struct SearchPanel {
     focus: bool,
     categories: Vec<String>,
     tags: Vec<String>,
+    /// What the user asked for that another part of the app does.
+    asked: Option<Ask>,
+}
+
+/// What the search panel's buttons ask of the rest of the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// The import dialog.
+    Import,
+    /// The export dialog.
+    Export,
+    /// The team panel, to invite teammates.
+    Invite,
 }
 
 impl Default for SearchPanel {
@@ -42,6 +57,7 @@ impl Default for SearchPanel {
             focus: true,
             categories: Vec::new(),
             tags: Vec::new(),
+            asked: None,
         }
     }
 }
@@ -50,6 +66,11 @@ impl SearchPanel {
     /// The query in the search box and how many results are shown for it.
     pub fn shown(&self) -> (&str, usize) {
         (&self.query.text, self.hits.len())
+    }
+
+    /// What the user asked of the rest of the app since the last call.
+    pub fn take_asked(&mut self) -> Option<Ask> {
+        self.asked.take()
     }
 
     /// Gives the search box the focus on the next frame.
@@ -105,9 +126,45 @@ impl SearchPanel {
         let stacked = ui.available_width() < EntryPane::NARROW && entry.is_open();
         jobs.extend(entry.ui(ui, lang));
         if !stacked {
-            egui::CentralPanel::default().show(ui, |ui| jobs.extend(self.results_ui(ui, lang)));
+            egui::CentralPanel::default().show(ui, |ui| {
+                if self.library_empty() {
+                    jobs.extend(self.guide_ui(ui, lang, entry));
+                } else {
+                    jobs.extend(self.results_ui(ui, lang));
+                }
+            });
         }
         jobs
+    }
+
+    /// Whether the library has no entries: the answer to "everything, unfiltered" is in,
+    /// and empty.
+    fn library_empty(&self) -> bool {
+        self.hits.is_empty()
+            && self.seq > 0
+            && self.shown_seq == self.seq
+            && self.query == Query::default()
+    }
+
+    /// A new team's first steps, each with the button that does it.
+    fn guide_ui(&mut self, ui: &mut egui::Ui, lang: Lang, entry: &mut EntryPane) -> Option<Job> {
+        let mut job = None;
+        ui.add_space(16.0);
+        ui.heading(lang.t(Key::GuideTitle));
+        ui.add_space(8.0);
+        if ui.button(lang.t(Key::GuideImport)).clicked() {
+            self.asked = Some(Ask::Import);
+        }
+        if ui.button(lang.t(Key::GuideTemplate)).clicked() {
+            job = Some(Job::SaveTemplate(template_path()));
+        }
+        if ui.button(lang.t(Key::GuideCreate)).clicked() {
+            entry.new_entry();
+        }
+        if ui.button(lang.t(Key::GuideInvite)).clicked() {
+            self.asked = Some(Ask::Invite);
+        }
+        job
     }
 
     /// ↑/↓ move the selection, Enter opens it, Ctrl+Enter copies its reply.
@@ -177,6 +234,12 @@ impl SearchPanel {
             ui.label(RichText::new(lang.t(Key::Shortcuts)).small().weak());
             if ui.small_button(lang.t(Key::NewEntry)).clicked() {
                 entry.new_entry();
+            }
+            if ui.small_button(lang.t(Key::ImportFiles)).clicked() {
+                self.asked = Some(Ask::Import);
+            }
+            if ui.small_button(lang.t(Key::ExportLibrary)).clicked() {
+                self.asked = Some(Ask::Export);
             }
         });
         ui.add_space(4.0);

@@ -28,6 +28,9 @@ impl StatusBar {
                 }
                 self.net = net.clone();
             }
+            // A renamed team, an import: the bar follows.
+            Done::Team { name, .. } => self.team = name.clone(),
+            Done::Imported { entries, .. } => self.entries = *entries,
             _ => {}
         }
     }

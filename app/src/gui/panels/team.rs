@@ -1,5 +1,7 @@
-//! "Team": the roster (roles and removal for admins, who is online, when each last
-//! synced), invites with their ticket and QR code, and joining another team.
+//! "Team": the team's name (admins rename it), this member's display name, the roster
+//! (roles and removal for admins, who is online, when each last synced), invites with their
+//! ticket and QR code, and joining another team. An admin giving up their own role or
+//! removing themselves confirms first; the team's only admin is told why they cannot.
 
 use egui::RichText;
 use lore_core::Role;
@@ -27,6 +29,21 @@ pub struct TeamPanel {
     ticket: Option<Qr>,
     /// A ticket to join another team with.
     join: String,
+    /// The team's new name, as typed (admins).
+    team_name: String,
+    /// This member's display name, as typed.
+    my_name: String,
+    /// A change to this admin's own place in the team, waiting for confirmation.
+    confirm: Option<Own>,
+}
+
+/// A change an admin makes to their own place in the team.
+#[derive(Debug, Clone)]
+enum Own {
+    /// Another role than admin.
+    Demote { member: String, role: Role },
+    /// Leaving the team.
+    Remove { member: String },
 }
 
 /// The team as the worker last described it.
@@ -45,6 +62,9 @@ impl Default for TeamPanel {
             invite_hours: 24,
             ticket: None,
             join: String::new(),
+            team_name: String::new(),
+            my_name: String::new(),
+            confirm: None,
         }
     }
 }
@@ -58,6 +78,18 @@ impl TeamPanel {
                 my_role,
                 members,
             } => {
+                // The fields show what is stored until the user types something else.
+                let was = self.roster.as_ref();
+                if was.is_none_or(|r| r.name == self.team_name) {
+                    self.team_name = name.clone();
+                }
+                let me = members.iter().find(|m| m.you).map(|m| m.name.clone());
+                let my_was = was.and_then(|r| r.members.iter().find(|m| m.you));
+                if my_was.is_none_or(|m| m.name == self.my_name)
+                    && let Some(me) = me
+                {
+                    self.my_name = me;
+                }
                 self.roster = Some(Roster {
                     name: name.clone(),
                     my_role: *my_role,
@@ -78,7 +110,19 @@ impl TeamPanel {
                 return;
             };
             let admin = roster.my_role == Role::Admin;
-            jobs.extend(roster_ui(ui, lang, roster));
+            jobs.extend(names_ui(
+                ui,
+                lang,
+                admin,
+                &mut self.team_name,
+                &mut self.my_name,
+            ));
+            ui.separator();
+            let (changes, own) = roster_ui(ui, lang, roster);
+            jobs.extend(changes);
+            if own.is_some() {
+                self.confirm = own;
+            }
             if admin {
                 ui.separator();
                 jobs.extend(self.invite_ui(ui, lang));
@@ -93,6 +137,17 @@ impl TeamPanel {
                 jobs.push(Job::Join(self.join.trim().to_string()));
             }
         });
+        if let Some(own) = self.confirm.clone() {
+            let last_admin = self
+                .roster
+                .as_ref()
+                .is_some_and(|r| r.members.iter().filter(|m| m.role == Role::Admin).count() <= 1);
+            let (close, job) = confirm_ui(ui.ctx(), lang, &own, last_admin);
+            if close {
+                self.confirm = None;
+            }
+            jobs.extend(job);
+        }
         jobs
     }
 
@@ -116,28 +171,87 @@ impl TeamPanel {
     }
 }
 
-/// The team's name, this device's role, and a row per member; an admin can change other
-/// members' roles and remove them.
-fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> Vec<Job> {
-    ui.heading(&roster.name);
-    ui.label(format!("{}: {}", lang.t(Key::YourRole), roster.my_role));
+/// The team's name (a field to rename it, for admins) and this member's display name.
+fn names_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    admin: bool,
+    team_name: &mut String,
+    my_name: &mut String,
+) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    if !admin {
+        ui.heading(team_name.as_str());
+    } else {
+        let (label, rename) = (lang.t(Key::TeamName), lang.t(Key::RenameTeam));
+        if field_with_button_ui(ui, label, team_name, rename) && !team_name.trim().is_empty() {
+            jobs.push(Job::RenameTeam(team_name.trim().to_string()));
+        }
+    }
+    let (label, save) = (lang.t(Key::DisplayName), lang.t(Key::SaveName));
+    if field_with_button_ui(ui, label, my_name, save) && !my_name.trim().is_empty() {
+        jobs.push(Job::SetName(my_name.trim().to_string()));
+    }
+    jobs
+}
+
+/// The confirmation of a change to an admin's own place in the team: what will happen,
+/// or — for the only admin — why it cannot. Returns whether it closes, and the change if
+/// confirmed.
+fn confirm_ui(ctx: &egui::Context, lang: Lang, own: &Own, last_admin: bool) -> (bool, Option<Job>) {
+    let (mut close, mut job) = (false, None);
+    egui::Modal::new(egui::Id::unique("confirm-own")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        let text = match own {
+            _ if last_admin => Key::LastAdmin,
+            Own::Demote { .. } => Key::DemoteYourself,
+            Own::Remove { .. } => Key::RemoveYourself,
+        };
+        ui.label(lang.t(text));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if !last_admin && ui.button(lang.t(Key::Confirm)).clicked() {
+                job = Some(match own.clone() {
+                    Own::Demote { member, role } => Job::SetRole { member, role },
+                    Own::Remove { member } => Job::Remove(member),
+                });
+                close = true;
+            }
+            let back = if last_admin { Key::Close } else { Key::Cancel };
+            if ui.button(lang.t(back)).clicked() {
+                close = true;
+            }
+        });
+    });
+    (close, job)
+}
+
+/// This device's role, and a row per member; an admin can change members' roles and remove
+/// them — their own role and place only after confirming (the second value).
+fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> (Vec<Job>, Option<Own>) {
+    ui.label(format!(
+        "{}: {}",
+        lang.t(Key::YourRole),
+        lang.role(roster.my_role)
+    ));
     ui.separator();
     ui.label(RichText::new(lang.t(Key::Members)).strong());
     let admin = roster.my_role == Role::Admin;
     let mut jobs = Vec::new();
+    let mut own = None;
     egui::Grid::new("members").striped(true).show(ui, |ui| {
         for m in &roster.members {
             let you = if m.you { lang.t(Key::You) } else { "" };
             let name = ui.label(format!("{}{you}", m.name));
-            let manage = admin && !m.you;
+            let manage = admin;
             if manage {
                 let mut role = m.role;
                 role_ui(ui, lang, ("role", &m.id), &mut role, name.id);
-                if role != m.role {
-                    jobs.push(Job::SetRole {
-                        member: m.id.clone(),
-                        role,
-                    });
+                let member = m.id.clone();
+                if role != m.role && m.you && m.role == Role::Admin {
+                    own = Some(Own::Demote { member, role });
+                } else if role != m.role {
+                    jobs.push(Job::SetRole { member, role });
                 }
             } else {
                 ui.label(lang.role(m.role));
@@ -156,12 +270,17 @@ fn roster_ui(ui: &mut egui::Ui, lang: Lang, roster: &Roster) -> Vec<Job> {
             if !manage {
                 ui.label("");
             } else if ui.button(lang.t(Key::RemoveMember)).clicked() {
-                jobs.push(Job::Remove(m.id.clone()));
+                let member = m.id.clone();
+                if m.you {
+                    own = Some(Own::Remove { member });
+                } else {
+                    jobs.push(Job::Remove(member));
+                }
             }
             ui.end_row();
         }
     });
-    jobs
+    (jobs, own)
 }
 
 /// A menu of roles, named for screen readers by the label `labelled_by`.
