@@ -279,3 +279,23 @@ fn favourites_are_pinned_in_the_agents_ledger_and_only_replies_can_be() {
         ["script-bad-review-recovery"]
     );
 }
+
+#[test]
+fn the_editor_offers_the_teams_tags_most_used_first() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let mut library =
+        lore_core::Library::open(root.path(), crate::library::writer("alice")).expect("open");
+    for (title, tags) in [
+        ("甲", ["退款", "物流"]),
+        ("乙", ["退款", "发票"]),
+        ("丙", ["退款", "物流"]),
+    ] {
+        library
+            .add(lore_core::Entry {
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                ..lore_core::Entry::new(lore_core::Kind::Faq, title)
+            })
+            .expect("add");
+    }
+    assert_eq!(library.vocabulary().tags, ["退款", "物流", "发票"]);
+}

@@ -152,6 +152,8 @@ pub enum Done {
         name: String,
         my_role: Role,
         members: Vec<Teammate>,
+        /// The last invite made here has been used: its ticket is of no more use.
+        ticket_used: bool,
     },
     /// A new invite's ticket.
     Ticket {

@@ -31,11 +31,19 @@ impl Library {
             .map(|r| r.category.clone())
             .filter(|c| !c.is_empty())
             .collect();
-        let mut tags: Vec<String> = rows.iter().flat_map(|r| r.tags.clone()).collect();
-        for list in [&mut categories, &mut tags] {
-            list.sort();
-            list.dedup();
+        let tags: Vec<String> = rows.iter().flat_map(|r| r.tags.clone()).collect();
+        // The most used first, as an editor offers them; ties alphabetical.
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for tag in tags {
+            *counts.entry(tag).or_default() += 1;
         }
-        Vocabulary { categories, tags }
+        let mut tags: Vec<(String, usize)> = counts.into_iter().collect();
+        tags.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        categories.sort();
+        categories.dedup();
+        Vocabulary {
+            categories,
+            tags: tags.into_iter().map(|(tag, _)| tag).collect(),
+        }
     }
 }

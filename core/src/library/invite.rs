@@ -44,6 +44,17 @@ impl Library {
             .write(|b| b.put_meta(&key(&invite.secret), &bytes))
     }
 
+    /// Whether the invite with `secret` was used (an unknown one counts as used: it can
+    /// no longer bring anyone in).
+    pub fn invite_used(&self, secret: &str) -> Result<bool> {
+        let Some(bytes) = self.store.meta(&key(secret))? else {
+            return Ok(true);
+        };
+        let invite: Invite =
+            serde_json::from_slice(&bytes).map_err(|e| Error::Database(e.to_string()))?;
+        Ok(invite.used_by.is_some())
+    }
+
     /// Accepts an invite for `member` (the joining device) named `name`: checks the secret,
     /// that it is unused and unexpired and that the role is the one it was issued for, then
     /// adds the member to the roster. Returns the team document for the new member.

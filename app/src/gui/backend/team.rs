@@ -42,10 +42,15 @@ impl Worker {
             })
             .collect();
         members.sort_by(|a, b| b.you.cmp(&a.you).then(a.name.cmp(&b.name)));
+        let ticket_used = match &*self.invited.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(secret) => library.invite_used(secret)?,
+            None => false,
+        };
         Ok(Done::Team {
             name: team.name,
             my_role: library.my_role()?,
             members,
+            ticket_used,
         })
     }
 
@@ -54,6 +59,7 @@ impl Worker {
     pub(super) fn invite(&self, role: Role, hours: u32) -> Result<Done> {
         let mut library = self.library()?;
         let invite = library.create_invite(role, i64::from(hours) * HOUR_MS)?;
+        *self.invited.lock().unwrap_or_else(|e| e.into_inner()) = Some(invite.secret.clone());
         let team = library.team()?;
         let reachable = self
             .serving

@@ -32,6 +32,8 @@ pub struct Worker {
     pub(super) watching: Option<(String, Vec<String>)>,
     /// Whether the data directory holds a display name (else the welcome screen asks).
     pub(super) named: bool,
+    /// The secret of the last invite made here, to tell when its ticket was used.
+    pub(super) invited: std::sync::Mutex<Option<String>>,
 }
 
 impl Worker {
@@ -55,6 +57,7 @@ impl Worker {
             status: NetStatus::default(),
             watching: None,
             named,
+            invited: std::sync::Mutex::new(None),
         })
     }
 

@@ -77,7 +77,12 @@ impl TeamPanel {
                 name,
                 my_role,
                 members,
+                ticket_used,
             } => {
+                // A used invite's ticket goes: nobody else can join with it.
+                if *ticket_used {
+                    self.ticket = None;
+                }
                 // The fields show what is stored until the user types something else.
                 let was = self.roster.as_ref();
                 if was.is_none_or(|r| r.name == self.team_name) {
