@@ -282,3 +282,21 @@ fn a_used_invite_disappears_from_the_team_panel() {
         |h| shows(h, "Bob") && !shows(h, "把这段邀请码"),
     );
 }
+
+#[test]
+fn linked_entries_are_shown_by_title_and_open_with_a_click() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索")
+        .type_text("角色扮演：收到碎杯子的愤怒客户");
+    until(&mut h, "the training is listed", |h| {
+        shows(h, "角色扮演：收到碎杯子的愤怒客户")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "its links show by title", |h| {
+        shows(h, "破损致歉并登记") && !shows(h, "script-damaged-apology-register")
+    });
+    h.get_by_label("破损致歉并登记").click_accesskit();
+    until(&mut h, "the linked script opens", |h| {
+        shows(h, "script-damaged-apology-register")
+    });
+}

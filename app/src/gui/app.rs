@@ -258,6 +258,9 @@ impl LoreApp {
                 }
                 self.seen = (net.entries, net.roster);
             }
+            Done::Entry(entry) if !entry.links.is_empty() => {
+                jobs.push(Job::Titles(entry.links.clone()));
+            }
             Done::Reply { reply, agent } => {
                 jobs.extend(self.copy.offer((**reply).clone(), agent));
             }

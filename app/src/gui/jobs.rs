@@ -35,6 +35,8 @@ pub enum Job {
     Pin { id: String, pinned: bool },
     /// This member's favourite replies.
     Favourites,
+    /// The titles of these entries (an entry's links, shown by title).
+    Titles(Vec<String>),
     /// Suggestions for a whole customer message.
     Suggest { seq: u64, text: String },
     /// Who changed an entry, when, and what.
@@ -127,6 +129,8 @@ pub enum Done {
     Picked { seq: u64, hits: Vec<Hit> },
     /// This member's favourite replies (entry ids, the most recently pinned first).
     Favourites(Vec<String>),
+    /// Entry id → title, for the ids asked for that exist.
+    Titles(Vec<(String, String)>),
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.

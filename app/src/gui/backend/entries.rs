@@ -82,6 +82,21 @@ impl Worker {
         Ok(Done::Favourites(favourites))
     }
 
+    /// The titles of the entries `ids` that exist.
+    pub(super) fn titles(&self, ids: &[String]) -> Result<Done> {
+        let library = self.library()?;
+        let rows = library.list(&ListFilter {
+            status: None,
+            ..ListFilter::default()
+        });
+        let titles = ids
+            .iter()
+            .filter_map(|id| rows.iter().find(|r| &r.id == id))
+            .map(|r| (r.id.clone(), r.title.clone()))
+            .collect();
+        Ok(Done::Titles(titles))
+    }
+
     /// This member's favourite replies.
     pub(super) fn favourites(&self) -> Result<Done> {
         Ok(Done::Favourites(self.library()?.favourites()?))

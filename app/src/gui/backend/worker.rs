@@ -104,6 +104,7 @@ impl Worker {
             Job::Pick { seq, text } => self.pick(seq, &text),
             Job::Pin { id, pinned } => self.pin(&id, pinned),
             Job::Favourites => self.favourites(),
+            Job::Titles(ids) => self.titles(&ids),
             Job::Vocabulary => self.vocabulary(),
             Job::Show(id) => self.show(&id),
             Job::Reply { id, answer } => self.reply(&id, answer.as_deref()),

@@ -26,6 +26,8 @@ pub struct EntryPane {
     closing: bool,
     /// This member's favourite replies.
     favourites: Vec<String>,
+    /// Titles of linked entries, by id.
+    titles: std::collections::BTreeMap<String, String>,
 }
 
 impl EntryPane {
@@ -74,6 +76,7 @@ impl EntryPane {
             }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
             Done::Favourites(ids) => self.favourites = ids.clone(),
+            Done::Titles(titles) => self.titles.extend(titles.iter().cloned()),
             Done::Editing { entry, heads, tags } => {
                 self.closing = false;
                 self.editor = Some(Editor::open((**entry).clone(), heads.clone(), tags.clone()));
@@ -186,7 +189,7 @@ impl EntryPane {
             close = ui.button(lang.t(Key::Close)).clicked();
         });
         egui::ScrollArea::vertical().show(ui, |ui| {
-            jobs.extend(content_ui(ui, lang, entry));
+            jobs.extend(content_ui(ui, lang, entry, &self.titles));
             reply_ui(ui, lang, entry);
             jobs.extend(answers_ui(ui, lang, entry, &mut self.answer));
             if let Some((id, changes)) = &self.history
@@ -204,7 +207,12 @@ impl EntryPane {
 
 /// What the entry says: title, kind and status, body, a script's shortcode, a training's
 /// persona, opening, turns and key points, and its links (a click opens the linked entry).
-fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
+fn content_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    entry: &Entry,
+    titles: &std::collections::BTreeMap<String, String>,
+) -> Option<Job> {
     let mut open = None;
     ui.heading(&entry.title);
     ui.horizontal_wrapped(|ui| {
@@ -246,7 +254,8 @@ fn content_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) -> Option<Job> {
         ui.separator();
         ui.label(RichText::new(lang.t(Key::Links)).strong());
         for link in &entry.links {
-            if ui.link(link).clicked() {
+            let shown = titles.get(link).map_or(link.as_str(), String::as_str);
+            if ui.link(shown).clicked() {
                 open = Some(Job::Show(link.clone()));
             }
         }
