@@ -300,3 +300,25 @@ fn linked_entries_are_shown_by_title_and_open_with_a_click() {
         shows(h, "script-damaged-apology-register")
     });
 }
+
+#[test]
+fn scripts_can_be_browsed_by_category_as_a_tree() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    let complaints = l
+        .json(&["list", "--kind", "script", "--category", "投诉处理"])
+        .len();
+    h.get_by_label("类型").click();
+    h.run();
+    // The menu's option, not a result's kind badge.
+    h.get_by_role_and_label(egui::Role::Button, "话术").click();
+    until(&mut h, "the scripts under their categories", |h| {
+        h.query_all_by_label_contains("物流配送（").next().is_some() && shows(h, "催发货安抚")
+    });
+    // A category folds away.
+    let header = format!("投诉处理（{complaints}）");
+    assert!(shows(&h, "差评挽回"));
+    h.get_by_label_contains("投诉处理（").click_accesskit();
+    h.run();
+    assert!(!shows(&h, "差评挽回"), "folded under {header}");
+    assert!(shows(&h, &header), "the header counts its scripts");
+}

@@ -90,6 +90,7 @@ impl Library {
                 hit.status = row.status;
                 hit.shortcode = row.shortcode.clone();
                 hit.internal = row.internal;
+                hit.category = row.category.clone();
             }
         }
         hits

@@ -69,6 +69,7 @@ pub struct Hit {
     pub status: Status,
     pub shortcode: String,
     pub internal: bool,
+    pub category: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -550,6 +551,7 @@ impl SearchIndex {
                 status: Status::Published,
                 shortcode: String::new(),
                 internal: false,
+                category: String::new(),
             });
         }
         Ok(hits)

@@ -293,5 +293,6 @@ fn listed(row: &CatalogRow) -> Hit {
         status: row.status,
         shortcode: row.shortcode.clone(),
         internal: row.internal,
+        category: row.category.clone(),
     }
 }

@@ -256,27 +256,72 @@ impl SearchPanel {
             return jobs;
         }
         let mut clicked = None;
-        egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .show_rows(ui, ROW, self.hits.len(), |ui, range| {
-                for i in range {
-                    let hit = &self.hits[i];
-                    let selected = i == self.selected;
-                    let (open, copy) = row_ui(ui, lang, hit, selected);
-                    if open {
-                        clicked = Some(i);
+        if self.query.text.trim().is_empty() && self.query.kind == Some(Kind::Script) {
+            // The team's scripts as a tree by category, as 快捷回复 panels group them.
+            clicked = tree_ui(ui, lang, &self.hits, self.selected, &mut jobs);
+        } else {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show_rows(ui, ROW, self.hits.len(), |ui, range| {
+                    for i in range {
+                        let hit = &self.hits[i];
+                        let selected = i == self.selected;
+                        let (open, copy) = row_ui(ui, lang, hit, selected);
+                        if open {
+                            clicked = Some(i);
+                        }
+                        if copy {
+                            jobs.push(copy_job(hit));
+                        }
                     }
-                    if copy {
-                        jobs.push(copy_job(hit));
-                    }
-                }
-            });
+                });
+        }
         if let Some(i) = clicked {
             self.selected = i;
             jobs.insert(0, Job::Show(self.hits[i].id.clone()));
         }
         jobs
     }
+}
+
+/// Scripts grouped under their categories (those without one last), each group
+/// foldable; returns the index of a script whose title was clicked.
+fn tree_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    hits: &[Hit],
+    selected: usize,
+    jobs: &mut Vec<Job>,
+) -> Option<usize> {
+    let mut categories: Vec<&str> = hits.iter().map(|h| h.category.as_str()).collect();
+    categories.sort_by_key(|c| (c.is_empty(), *c));
+    categories.dedup();
+    let mut clicked = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for category in categories {
+                let members: Vec<usize> = (0..hits.len())
+                    .filter(|&i| hits[i].category == category)
+                    .collect();
+                let name = if category.is_empty() { "—" } else { category };
+                egui::CollapsingHeader::new(format!("{name}（{}）", members.len()))
+                    .id_salt(("script-category", category))
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        for i in members {
+                            let (open, copy) = row_ui(ui, lang, &hits[i], i == selected);
+                            if open {
+                                clicked = Some(i);
+                            }
+                            if copy {
+                                jobs.push(copy_job(&hits[i]));
+                            }
+                        }
+                    });
+            }
+        });
+    clicked
 }
 
 /// The kind filter.
