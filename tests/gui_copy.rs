@@ -322,3 +322,35 @@ fn scripts_can_be_browsed_by_category_as_a_tree() {
     assert!(!shows(&h, "差评挽回"), "folded under {header}");
     assert!(shows(&h, &header), "the header counts its scripts");
 }
+
+#[test]
+fn every_character_of_the_demo_renders_emoji_included() {
+    let ctx = egui::Context::default();
+    lore_app::gui::fonts::install(&ctx);
+    ctx.run_ui(egui::RawInput::default(), |_| {})
+        .textures_delta
+        .clear();
+    let font = egui::FontId::proportional(14.0);
+    let mut text = String::new();
+    for item in lore_core::demo::items().expect("demo") {
+        let e = &item.entry;
+        for part in [&e.title, &e.body, &e.persona, &e.opening] {
+            text.push_str(part);
+        }
+        for a in &e.answers {
+            text.push_str(&a.text);
+        }
+    }
+    let mut missing: Vec<char> = ctx.fonts_mut(|f| {
+        text.chars()
+            .filter(|c| !c.is_control() && !f.has_glyph(&font, *c))
+            .collect()
+    });
+    missing.sort_unstable();
+    missing.dedup();
+    let codes: Vec<String> = missing
+        .iter()
+        .map(|c| format!("{c} U+{:04X}", *c as u32))
+        .collect();
+    assert!(missing.is_empty(), "no glyph for {codes:?}");
+}
