@@ -354,3 +354,21 @@ fn every_character_of_the_demo_renders_emoji_included() {
         .collect();
     assert!(missing.is_empty(), "no glyph for {codes:?}");
 }
+
+#[test]
+fn the_app_listens_on_a_free_port_when_the_default_one_is_taken() {
+    use lore_app::gui::backend::Network;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Held here for the test (or already held by someone else: taken either way).
+    let _held = std::net::UdpSocket::bind("0.0.0.0:4747");
+    let net = Network::from_config(dir.path()).expect("network");
+    assert_eq!(net.options.bind.port(), 0, "{:?}", net.options.bind);
+    // A port the team configured is kept: that failure is theirs to see.
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[network]\nlisten = \"0.0.0.0:4747\"\n",
+    )
+    .expect("config");
+    let net = Network::from_config(dir.path()).expect("network");
+    assert_eq!(net.options.bind.port(), 4747);
+}

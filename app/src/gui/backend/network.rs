@@ -24,12 +24,23 @@ pub struct Network {
 
 impl Network {
     /// From the data directory's config.toml, like `lore serve`.
+    /// When the default port is taken (another Lore on this machine, say) and the config
+    /// names none, the node listens on a free port instead: the library still opens, and
+    /// teammates learn the port from its tickets and sessions.
     pub fn from_config(dir: &Path) -> Result<Network> {
-        let (options, every) = config::options(
+        let (mut options, every) = config::options(
             dir,
             &crate::cli::args::Network::default(),
             config::default_listen(),
         )?;
+        let configured = config::Config::load(dir)?.network.listen.is_some();
+        if !configured && std::net::UdpSocket::bind(options.bind).is_err() {
+            tracing::warn!(
+                "port {} is taken (another Lore on this machine?); listening on a free port",
+                options.bind.port()
+            );
+            options.bind.set_port(0);
+        }
         Ok(Network {
             options,
             every: Duration::from_secs(every),
