@@ -372,3 +372,36 @@ fn the_app_listens_on_a_free_port_when_the_default_one_is_taken() {
     let net = Network::from_config(dir.path()).expect("network");
     assert_eq!(net.options.bind.port(), 4747);
 }
+
+#[test]
+fn the_editor_links_an_entry_picked_by_its_title() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("退款多久能到账");
+    until(&mut h, "the FAQ is listed", |h| {
+        shows(h, "退款多久能到账？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry opens", |h| shows(h, "编辑"));
+    h.get_by_label("编辑").click();
+    until(&mut h, "the editor opens", |h| {
+        shows(h, "按标题查找要关联的条目")
+    });
+    h.get_by_label("按标题查找要关联的条目").focus();
+    h.run();
+    h.get_by_label("按标题查找要关联的条目")
+        .type_text("工单关闭标准");
+    until(&mut h, "the SOP is offered", |h| shows(h, "+ 工单关闭标准"));
+    h.get_by_label("+ 工单关闭标准").click_accesskit();
+    until(&mut h, "the link shows by title", |h| {
+        shows(h, "→ 工单关闭标准")
+    });
+    until(&mut h, "the link is saved", |_| {
+        l.json(&["show", "faq-refund-timeline"])[0]["links"]
+            .as_array()
+            .is_some_and(|links| {
+                links
+                    .iter()
+                    .any(|x| x.as_str().is_some_and(|id| id.starts_with("sop-")))
+            })
+    });
+}

@@ -258,7 +258,7 @@ impl LoreApp {
                 }
                 self.seen = (net.entries, net.roster);
             }
-            Done::Entry(entry) if !entry.links.is_empty() => {
+            Done::Entry(entry) | Done::Editing { entry, .. } if !entry.links.is_empty() => {
                 jobs.push(Job::Titles(entry.links.clone()));
             }
             Done::Reply { reply, agent } => {

@@ -4,10 +4,11 @@
 //! entry changes elsewhere and nothing typed here is unsaved, the editor shows the new
 //! version at once; otherwise the next save merges both.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use egui::RichText;
-use lore_core::{Entry, Kind, Status};
+use lore_core::{Entry, Hit, Kind, Status};
 
 use super::i18n::{Key, Lang};
 use super::jobs::Job;
@@ -120,6 +121,12 @@ pub struct Editor {
     last_change: Instant,
     /// The team's tags, to pick from.
     vocabulary: Vec<String>,
+    /// Finding entries to link: what is typed, the search to send, what it found.
+    link_query: String,
+    link_search: Option<String>,
+    link_hits: Vec<Hit>,
+    /// Titles of linked entries, by id.
+    link_titles: BTreeMap<String, String>,
 }
 
 impl Editor {
@@ -146,7 +153,26 @@ impl Editor {
             sent: None,
             last_change: Instant::now(),
             vocabulary,
+            link_query: String::new(),
+            link_search: None,
+            link_hits: Vec::new(),
+            link_titles: BTreeMap::new(),
         }
+    }
+
+    /// The search for entries to link that the typing asked for, once.
+    pub fn link_job(&mut self) -> Option<Job> {
+        self.link_search.take().map(Job::FindLinks)
+    }
+
+    /// Entries found to link.
+    pub fn link_hits(&mut self, hits: Vec<Hit>) {
+        self.link_hits = hits;
+    }
+
+    /// Titles of entries, for the links shown.
+    pub fn titles(&mut self, titles: &[(String, String)]) {
+        self.link_titles.extend(titles.iter().cloned());
     }
 
     /// Whether something typed here is not saved yet.
@@ -273,6 +299,37 @@ impl Editor {
                 field(ui, Key::KeyPoints, &mut d.key_points, 4);
             }
             field(ui, Key::LinksEdit, &mut d.links, 2);
+            for id in items(&d.links, &['\n', ',', ' ']) {
+                if let Some(title) = self.link_titles.get(&id) {
+                    ui.label(RichText::new(format!("→ {title}")).weak());
+                }
+            }
+            ui.horizontal(|ui| {
+                let label = ui.label(lang.t(Key::FindLink));
+                let find = ui
+                    .add(egui::TextEdit::singleline(&mut self.link_query).desired_width(220.0))
+                    .labelled_by(label.id);
+                if find.changed() {
+                    self.link_search = Some(self.link_query.clone());
+                }
+            });
+            let mut picked = None;
+            ui.horizontal_wrapped(|ui| {
+                for hit in self.link_hits.iter().take(6) {
+                    if ui.small_button(format!("+ {}", hit.title)).clicked() {
+                        picked = Some((hit.id.clone(), hit.title.clone()));
+                    }
+                }
+            });
+            if let Some((id, title)) = picked {
+                if !d.links.trim().is_empty() {
+                    d.links.push('\n');
+                }
+                d.links.push_str(&id);
+                self.link_titles.insert(id, title);
+                self.link_query.clear();
+                self.link_hits.clear();
+            }
             ui.horizontal(|ui| {
                 let label = ui.label(lang.t(Key::Status));
                 let combo = egui::ComboBox::from_id_salt("edit-status")

@@ -139,6 +139,7 @@ impl Lang {
             Key::Kind => ("类型", "Kind"),
             Key::Copy => ("复制回复", "Copy reply"),
             Key::CopyAnyway => ("仍然复制", "Copy anyway"),
+            Key::FindLink => ("按标题查找要关联的条目", "Find an entry to link by title"),
             Key::Pin => ("☆ 设为常用", "☆ Pin as favourite"),
             Key::Unpin => ("★ 常用", "★ Favourite"),
             Key::PickerHint => (
@@ -367,6 +368,7 @@ pub enum Key {
     Contribute,
     Submit,
     CopyAnyway,
+    FindLink,
     Pin,
     Unpin,
     PickerHint,

@@ -37,6 +37,8 @@ pub enum Job {
     Favourites,
     /// The titles of these entries (an entry's links, shown by title).
     Titles(Vec<String>),
+    /// Entries to link, found by what the editor's link box holds.
+    FindLinks(String),
     /// Suggestions for a whole customer message.
     Suggest { seq: u64, text: String },
     /// Who changed an entry, when, and what.
@@ -131,6 +133,8 @@ pub enum Done {
     Favourites(Vec<String>),
     /// Entry id → title, for the ids asked for that exist.
     Titles(Vec<(String, String)>),
+    /// Entries found to link.
+    LinkHits(Vec<Hit>),
     /// Search results for the search numbered `seq`.
     Hits { seq: u64, hits: Vec<Hit> },
     /// An entry to show.

@@ -82,6 +82,20 @@ impl Worker {
         Ok(Done::Favourites(favourites))
     }
 
+    /// Entries of any kind whose text matches `text`, to link from the editor.
+    pub(super) fn find_links(&self, text: &str) -> Result<Done> {
+        let hits = if text.trim().is_empty() {
+            Vec::new()
+        } else {
+            self.library()?.search(&SearchRequest {
+                text: text.to_string(),
+                limit: 6,
+                ..SearchRequest::default()
+            })?
+        };
+        Ok(Done::LinkHits(hits))
+    }
+
     /// The titles of the entries `ids` that exist.
     pub(super) fn titles(&self, ids: &[String]) -> Result<Done> {
         let library = self.library()?;

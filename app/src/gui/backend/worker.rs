@@ -105,6 +105,7 @@ impl Worker {
             Job::Pin { id, pinned } => self.pin(&id, pinned),
             Job::Favourites => self.favourites(),
             Job::Titles(ids) => self.titles(&ids),
+            Job::FindLinks(text) => self.find_links(&text),
             Job::Vocabulary => self.vocabulary(),
             Job::Show(id) => self.show(&id),
             Job::Reply { id, answer } => self.reply(&id, answer.as_deref()),

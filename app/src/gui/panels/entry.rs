@@ -51,6 +51,7 @@ impl EntryPane {
             return jobs;
         };
         jobs.extend(editor.due(self.closing));
+        jobs.extend(editor.link_job());
         if self.closing && !editor.unsaved() {
             let id = editor.id.clone();
             self.editor = None;
@@ -76,7 +77,17 @@ impl EntryPane {
             }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
             Done::Favourites(ids) => self.favourites = ids.clone(),
-            Done::Titles(titles) => self.titles.extend(titles.iter().cloned()),
+            Done::Titles(titles) => {
+                self.titles.extend(titles.iter().cloned());
+                if let Some(editor) = &mut self.editor {
+                    editor.titles(titles);
+                }
+            }
+            Done::LinkHits(hits) => {
+                if let Some(editor) = &mut self.editor {
+                    editor.link_hits(hits.clone());
+                }
+            }
             Done::Editing { entry, heads, tags } => {
                 self.closing = false;
                 self.editor = Some(Editor::open((**entry).clone(), heads.clone(), tags.clone()));
