@@ -167,3 +167,31 @@ fn the_sandbox_leaves_the_team_library_as_it_was() {
     let uses = sandbox.total_uses().expect("uses");
     assert_eq!(uses.get("faq-return-damaged-on-arrival"), Some(&1));
 }
+
+#[test]
+fn a_sandbox_that_cannot_open_leaves_the_team_library_open() {
+    let l = lore();
+    let dir = l.dir();
+    l.ok(&["--name", "周静", "team", "create", "售后一组"]);
+    l.ok(&["add", "--kind", "faq", "--title", "发票怎么开？"]);
+    // Something that is not a folder where the sandbox would go.
+    std::fs::write(dir.join("demo"), "not a folder").expect("write");
+    let mut h = opened(&dir, Lang::Zh);
+    h.get_by_label("团队").click();
+    until(&mut h, "the team panel offers the demo", |h| {
+        shows(h, "试用示例知识库")
+    });
+    h.get_by_label("试用示例知识库").click();
+    until(&mut h, "the failure is shown", |h| {
+        h.state().message.as_ref().is_some_and(|(error, _)| *error)
+    });
+    assert!(!h.state().in_sandbox() && !shows(&h, mark()));
+    assert!(
+        !shows(&h, "打开示例知识库"),
+        "not sent to the welcome screen"
+    );
+    h.get_by_label("搜索").type_text("发票");
+    until(&mut h, "the team's library still answers", |h| {
+        shows(h, "发票怎么开？")
+    });
+}

@@ -51,6 +51,8 @@ pub struct LoreApp {
     seen: (usize, u64),
     /// Whether the open library is the demo's sandbox.
     sandbox: bool,
+    /// The screen left for another library, to go back to if that one fails to open.
+    left: Option<Screen>,
 }
 
 /// What fills the window.
@@ -103,6 +105,7 @@ impl LoreApp {
             hotkey: None,
             seen: (0, 0),
             sandbox: false,
+            left: None,
         }
     }
 
@@ -215,6 +218,8 @@ impl LoreApp {
     /// Another library is about to open (the sandbox, or the team's again): nothing of the
     /// one open now may be written to the next, so its entry, dialogs and message go.
     fn leave_library(&mut self) {
+        // Only a team's library is gone back to: the sandbox is not reopened on failure.
+        self.left = (!self.sandbox).then_some(Screen::Main);
         self.screen = Screen::Loading;
         self.tab = Tab::Search;
         self.entry = EntryPane::default();
@@ -287,6 +292,7 @@ impl LoreApp {
             } => {
                 self.screen = Screen::Main;
                 self.sandbox = *sandbox;
+                self.left = None;
                 // A library rebuilt from a damaged file says so until the next message.
                 self.message = repaired.as_ref().map(|r| (true, self.lang.repaired(r)));
                 // A new library: everything shown comes from it.
@@ -328,7 +334,8 @@ impl LoreApp {
             }
             Done::Failed(error) => {
                 if self.screen == Screen::Loading {
-                    self.screen = Screen::Welcome;
+                    // Opening failed: back to where the user was.
+                    self.screen = self.left.take().unwrap_or(Screen::Welcome);
                 }
                 self.message = Some((true, error.clone()));
             }

@@ -30,8 +30,16 @@ impl Worker {
         self.close();
         self.sandbox = true;
         let opened = self.open_sandbox();
-        if opened.is_err() {
+        if let Err(e) = opened {
+            // Carry on where the user was: the team's library, if there is one.
+            self.close();
             self.sandbox = false;
+            if self.data_dir.join(lore_core::DB_FILE).exists()
+                && let Err(reopen) = self.reopen()
+            {
+                return Err(e.context(format!("reopening the team's library failed: {reopen:#}")));
+            }
+            return Err(e.context("the demo library could not be opened"));
         }
         opened
     }
