@@ -211,8 +211,8 @@ fn the_language_switches_and_the_demo_opens_from_the_welcome_screen() {
     h.get_by_label("你的名字").type_text("周静");
     h.run();
     h.get_by_label("打开示例知识库").click();
-    until(&mut h, "the demo library is open", |h| {
-        shows(h, "青木客服中心")
+    until(&mut h, "the demo library is open, as a sandbox", |h| {
+        shows(h, "青木客服中心") && h.state().in_sandbox()
     });
     h.get_by_label("搜索").type_text("refund");
     until(&mut h, "an English query finds a refund answer", |h| {

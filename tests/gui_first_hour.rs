@@ -45,9 +45,15 @@ fn retype(h: &mut Harness<'static, LoreApp>, label: &str, text: &str) {
     h.run();
 }
 
-/// The team as stored in `dir` (the app must have let go of the library).
+/// The team as stored in the library in `dir` (the app must have let go of it), under the
+/// identity of the data directory that holds it (the sandbox's is its parent's).
 fn stored_team(dir: &Path) -> lore_core::Team {
-    let identity = Identity::load_or_create(dir, None).expect("identity");
+    let data_dir = if dir.ends_with("demo") {
+        dir.parent().expect("parent")
+    } else {
+        dir
+    };
+    let identity = Identity::load_or_create(data_dir, None).expect("identity");
     let mut library = Library::open(dir, identity.writer()).expect("open");
     library.team().expect("team")
 }
@@ -75,7 +81,8 @@ fn the_welcome_screen_asks_for_the_name_before_anything_else() {
     drop(h);
     let identity = Identity::load_or_create(&l.dir(), None).expect("identity");
     assert_eq!(identity.name(), "李娜", "the name is remembered");
-    let me = stored_team(&l.dir()).members[&identity.member_id()]
+    // The demo opened as a sandbox of its own, inside the data directory.
+    let me = stored_team(&l.dir().join("demo")).members[&identity.member_id()]
         .name
         .clone();
     assert_eq!(me, "李娜", "the roster has it");

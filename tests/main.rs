@@ -9,6 +9,7 @@ mod exchange;
 mod gui;
 mod gui_copy;
 mod gui_first_hour;
+mod gui_sandbox;
 mod hostile;
 mod identity;
 mod layout;

@@ -1,10 +1,13 @@
 //! What the app shows: the welcome screen until there is a library, then search first —
 //! a search box with focus, results that follow every keystroke, the entry beside them —
-//! with tabs for a customer's message and the team, and a status bar.
+//! with tabs for a customer's message and the team, and a status bar. While the demo's
+//! sandbox is open a banner says so above everything, with the button that closes it.
 //!
 //! As in egui's demo app, the state is a struct of panels. Each frame the worker's answers
 //! are handed to every panel, the panels draw and return the jobs they want done, and the
 //! jobs go to the worker after drawing.
+
+use egui::RichText;
 
 use super::backend::Backend;
 use super::clipboard::Clipboard;
@@ -46,6 +49,10 @@ pub struct LoreApp {
     /// The entry count and roster fingerprint last reported: a change (a teammate's,
     /// through sync) refreshes what shows them.
     seen: (usize, u64),
+    /// Whether the open library is the demo's sandbox.
+    sandbox: bool,
+    /// The screen left for another library, to go back to if that one fails to open.
+    left: Option<Screen>,
 }
 
 /// What fills the window.
@@ -97,6 +104,8 @@ impl LoreApp {
             picker: Picker::default(),
             hotkey: None,
             seen: (0, 0),
+            sandbox: false,
+            left: None,
         }
     }
 
@@ -120,6 +129,11 @@ impl LoreApp {
     /// The query in the search box and how many results are shown for it.
     pub fn shown(&self) -> (&str, usize) {
         self.search.shown()
+    }
+
+    /// Whether the open library is the demo's sandbox.
+    pub fn in_sandbox(&self) -> bool {
+        self.sandbox
     }
 
     /// The last text the app put on the clipboard.
@@ -158,6 +172,9 @@ impl LoreApp {
                 jobs.extend(opening);
             }
             Screen::Main => {
+                if self.sandbox {
+                    jobs.extend(self.sandbox_ui(ui));
+                }
                 jobs.extend(self.main_ui(ui));
                 if self.picker.is_open() {
                     jobs.extend(self.picker_ui(ui.ctx()));
@@ -167,9 +184,50 @@ impl LoreApp {
                 jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
         }
+        if self.screen == Screen::Main
+            && jobs.iter().any(|j| matches!(j, Job::Demo | Job::CloseDemo))
+        {
+            self.leave_library();
+        }
         for job in jobs {
             self.backend.ask(job);
         }
+    }
+
+    /// The banner of the demo's sandbox: what it is, and the button that closes it.
+    fn sandbox_ui(&mut self, ui: &mut egui::Ui) -> Option<Job> {
+        let fill = ui.visuals().warn_fg_color;
+        let frame = egui::Frame::side_top_panel(ui.style()).fill(fill);
+        egui::Panel::top("sandbox")
+            .frame(frame)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let text = RichText::new(self.lang.t(Key::SandboxMark))
+                        .strong()
+                        .color(egui::Color32::BLACK);
+                    ui.label(text);
+                    ui.button(self.lang.t(Key::CloseDemo))
+                        .clicked()
+                        .then_some(Job::CloseDemo)
+                })
+                .inner
+            })
+            .inner
+    }
+
+    /// Another library is about to open (the sandbox, or the team's again): nothing of the
+    /// one open now may be written to the next, so its entry, dialogs and message go.
+    fn leave_library(&mut self) {
+        // Only a team's library is gone back to: the sandbox is not reopened on failure.
+        self.left = (!self.sandbox).then_some(Screen::Main);
+        self.screen = Screen::Loading;
+        self.tab = Tab::Search;
+        self.entry = EntryPane::default();
+        self.copy = CopyDialog::default();
+        self.exchange = ExchangeDialog::default();
+        self.customer = MessagePanel::default();
+        self.picker.close();
+        self.message = None;
     }
 
     /// Hands one answer to every panel; returns what it calls for beyond them.
@@ -196,7 +254,10 @@ impl LoreApp {
             self.message = None;
         }
         match done {
-            Done::NeedsLibrary { .. } => self.screen = Screen::Welcome,
+            Done::NeedsLibrary { .. } => {
+                self.screen = Screen::Welcome;
+                self.sandbox = false;
+            }
             Done::Named(name) => {
                 let saved = self.lang.t(Key::NameSaved);
                 self.message = Some((false, format!("{saved} {name}")));
@@ -226,8 +287,12 @@ impl LoreApp {
                 });
                 self.message = Some((false, format!("{wrote}{count} · {}", path.display())));
             }
-            Done::Opened { repaired, .. } => {
+            Done::Opened {
+                repaired, sandbox, ..
+            } => {
                 self.screen = Screen::Main;
+                self.sandbox = *sandbox;
+                self.left = None;
                 // A library rebuilt from a damaged file says so until the next message.
                 self.message = repaired.as_ref().map(|r| (true, self.lang.repaired(r)));
                 // A new library: everything shown comes from it.
@@ -272,7 +337,8 @@ impl LoreApp {
             }
             Done::Failed(error) => {
                 if self.screen == Screen::Loading {
-                    self.screen = Screen::Welcome;
+                    // Opening failed: back to where the user was.
+                    self.screen = self.left.take().unwrap_or(Screen::Welcome);
                 }
                 self.message = Some((true, error.clone()));
             }
@@ -286,8 +352,17 @@ impl LoreApp {
     fn picker_ui(&mut self, ctx: &egui::Context) -> Vec<Job> {
         let lang = self.lang;
         let (picker, copy) = (&mut self.picker, &mut self.copy);
+        let title = if self.sandbox {
+            format!(
+                "{} · {}",
+                lang.t(Key::PickerTitle),
+                lang.t(Key::SandboxMark)
+            )
+        } else {
+            lang.t(Key::PickerTitle).to_string()
+        };
         let builder = egui::ViewportBuilder::default()
-            .with_title(lang.t(Key::PickerTitle))
+            .with_title(title)
             .with_inner_size([560.0, 380.0])
             .with_always_on_top()
             .with_active(true);

@@ -290,6 +290,16 @@ impl Lang {
                 "You are the team's only admin, and a team always keeps one. Make another member admin first.",
             ),
             Key::NameSaved => ("名字已改为", "Your name is now"),
+            Key::SandboxMark => (
+                "示例知识库（沙盒）· 不会影响团队资料库",
+                "Demo library (sandbox) · does not affect the team's library",
+            ),
+            Key::CloseDemo => ("关闭示例", "Close the demo"),
+            Key::TryDemo => ("试用示例知识库", "Try the demo library"),
+            Key::TryDemoText => (
+                "在单独的沙盒里试用示例知识库：团队资料库不会被打开或改动，队友也看不到。",
+                "Try the demo library in a sandbox of its own: the team's library is neither opened nor changed, and teammates see nothing of it.",
+            ),
         };
         match self {
             Lang::Zh => zh,
@@ -414,4 +424,8 @@ pub enum Key {
     DemoteYourself,
     LastAdmin,
     NameSaved,
+    SandboxMark,
+    CloseDemo,
+    TryDemo,
+    TryDemoText,
 }

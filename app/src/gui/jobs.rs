@@ -10,8 +10,12 @@ use lore_core::{Entry, Hit, Kind, Reply, Role};
 /// What the UI asks for.
 #[derive(Debug, Clone)]
 pub enum Job {
-    /// Load the built-in demo library into this (new) data directory.
+    /// Open the demo's sandbox (`DATA_DIR/demo/`, filled with the built-in demo library
+    /// the first time) in place of the team's library; nothing of it reaches the team.
     Demo,
+    /// Close the demo's sandbox: back to the team's library if there is one, else to the
+    /// welcome screen.
+    CloseDemo,
     /// Make a new library the library of team `name`, with this device as admin.
     CreateTeam(String),
     /// Join a team with a ticket.
@@ -121,11 +125,13 @@ pub enum Done {
     /// stored in the data directory (`None`: none yet, it is asked first).
     NeedsLibrary { name: Option<String> },
     /// The library is open and the node runs; `repaired` says what rebuilding a damaged
-    /// database recovered and lost, when opening it did.
+    /// database recovered and lost, when opening it did. `sandbox`: it is the demo's
+    /// sandbox, with no node at all.
     Opened {
         entries: usize,
         team: String,
         repaired: Option<Repaired>,
+        sandbox: bool,
     },
     /// The quick picker's list for the text numbered `seq`.
     Picked { seq: u64, hits: Vec<Hit> },

@@ -57,6 +57,9 @@ impl Worker {
     /// A one-time ticket for a new member with `role`, valid for `hours`, naming where
     /// this node is reached.
     pub(super) fn invite(&self, role: Role, hours: u32) -> Result<Done> {
+        if self.sandbox {
+            bail!("{}", super::library::SANDBOX_REFUSES);
+        }
         let mut library = self.library()?;
         let invite = library.create_invite(role, i64::from(hours) * HOUR_MS)?;
         *self.invited.lock().unwrap_or_else(|e| e.into_inner()) = Some(invite.secret.clone());

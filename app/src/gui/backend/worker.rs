@@ -34,6 +34,9 @@ pub struct Worker {
     pub(super) named: bool,
     /// The secret of the last invite made here, to tell when its ticket was used.
     pub(super) invited: std::sync::Mutex<Option<String>>,
+    /// Whether the open library is the demo's sandbox (`DATA_DIR/demo/`) instead of the
+    /// team's.
+    pub(super) sandbox: bool,
 }
 
 impl Worker {
@@ -58,6 +61,7 @@ impl Worker {
             watching: None,
             named,
             invited: std::sync::Mutex::new(None),
+            sandbox: false,
         })
     }
 
@@ -98,6 +102,7 @@ impl Worker {
     fn handle(&mut self, job: Job) -> Result<Done> {
         match job {
             Job::Demo => self.open_demo(),
+            Job::CloseDemo => self.close_demo(),
             Job::CreateTeam(name) => self.create_team(&name),
             Job::Join(ticket) => self.join(&ticket),
             Job::Search { seq, query } => self.search(seq, query),
@@ -154,6 +159,7 @@ impl Worker {
             self.runtime.block_on(node.stop());
         }
         self.library = None;
+        self.watching = None;
     }
 
     fn net_status(&self) -> NetStatus {

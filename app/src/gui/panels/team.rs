@@ -2,6 +2,8 @@
 //! (roles and removal for admins, who is online, when each last synced), invites with their
 //! ticket and QR code, and joining another team. An admin giving up their own role or
 //! removing themselves confirms first; the team's only admin is told why they cannot.
+//! From a team's library it also opens the demo's sandbox; the sandbox neither invites nor
+//! joins.
 
 use egui::RichText;
 use lore_core::Role;
@@ -35,6 +37,8 @@ pub struct TeamPanel {
     my_name: String,
     /// A change to this admin's own place in the team, waiting for confirmation.
     confirm: Option<Own>,
+    /// Whether the open library is the demo's sandbox.
+    sandbox: bool,
 }
 
 /// A change an admin makes to their own place in the team.
@@ -65,6 +69,7 @@ impl Default for TeamPanel {
             team_name: String::new(),
             my_name: String::new(),
             confirm: None,
+            sandbox: false,
         }
     }
 }
@@ -102,6 +107,13 @@ impl TeamPanel {
                 });
             }
             Done::Ticket { text, .. } => self.ticket = Some(Qr::new(text.clone())),
+            Done::Opened { sandbox, .. } => {
+                // Another library: nothing of the last one's roster or ticket applies.
+                *self = TeamPanel {
+                    sandbox: *sandbox,
+                    ..TeamPanel::default()
+                };
+            }
             _ => {}
         }
     }
@@ -128,6 +140,10 @@ impl TeamPanel {
             if own.is_some() {
                 self.confirm = own;
             }
+            if self.sandbox {
+                // The sandbox has no team to invite to or to join from.
+                return;
+            }
             if admin {
                 ui.separator();
                 jobs.extend(self.invite_ui(ui, lang));
@@ -140,6 +156,11 @@ impl TeamPanel {
             let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
             if field_with_button_ui(ui, ticket, &mut self.join, join) {
                 jobs.push(Job::Join(self.join.trim().to_string()));
+            }
+            ui.separator();
+            ui.label(lang.t(Key::TryDemoText));
+            if ui.button(lang.t(Key::TryDemo)).clicked() {
+                jobs.push(Job::Demo);
             }
         });
         if let Some(own) = self.confirm.clone() {

@@ -1,6 +1,7 @@
 //! The welcome screen, while the data directory has no library: first the agent's display
-//! name (when none is stored yet, nothing else can be done before it), then open the demo,
-//! create a team, or join one with a ticket.
+//! name (when none is stored yet, nothing else can be done before it), then open the demo
+//! (a sandbox of its own, see `backend/library.rs`), create a team, or join one with a
+//! ticket.
 
 use egui::RichText;
 
