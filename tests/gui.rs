@@ -161,6 +161,12 @@ fn a_bad_ticket_is_refused_on_the_welcome_screen_and_nothing_is_created() {
     h.step();
     h.get_by_label("Join with a ticket").click();
     until(&mut h, "the error is shown", |h| shows(h, "damaged"));
+    // Correcting the ticket takes the error away.
+    h.get_by_label("Ticket").focus();
+    h.step();
+    h.get_by_label("Ticket").type_text("x");
+    h.run();
+    assert!(!shows(&h, "damaged"), "the error went with its cause");
     drop(h);
     assert!(
         !l.dir().join(lore_core::DB_FILE).exists(),

@@ -46,9 +46,9 @@ pub struct LoreApp {
     picker: Picker,
     /// The system-wide shortcut that opens the picker, when the desktop gave it.
     hotkey: Option<Hotkey>,
-    /// The entry count and roster fingerprint last reported: a change (a teammate's,
-    /// through sync) refreshes what shows them.
-    seen: (usize, u64),
+    /// The entry count, roster fingerprint and searchable write last reported: a change
+    /// (a teammate's, through sync) refreshes what shows them.
+    seen: (usize, u64, u64),
     /// Whether the open library is the demo's sandbox.
     sandbox: bool,
     /// The screen left for another library, to go back to if that one fails to open.
@@ -103,7 +103,7 @@ impl LoreApp {
             exchange: ExchangeDialog::default(),
             picker: Picker::default(),
             hotkey: None,
-            seen: (0, 0),
+            seen: (0, 0, 0),
             sandbox: false,
             left: None,
         }
@@ -241,14 +241,18 @@ impl LoreApp {
         self.entry.absorb(done);
         self.picker.absorb(done);
         let mut jobs = Vec::new();
-        // An error shown stays until what the user does next succeeds.
-        let answers_the_user = !matches!(
+        // An error shown stays until something the user does next succeeds (answers
+        // the app asks for by itself, such as refreshed results, leave it).
+        let answers_the_user = matches!(
             done,
-            Done::Status(_)
-                | Done::Failed(_)
-                | Done::Changed { .. }
-                | Done::Vocabulary { .. }
-                | Done::Favourites(_)
+            Done::Entry(_)
+                | Done::Editing { .. }
+                | Done::Saved { .. }
+                | Done::Reply { .. }
+                | Done::Copied { .. }
+                | Done::Done(_)
+                | Done::Ticket { .. }
+                | Done::Suggestions { .. }
         );
         if answers_the_user && self.message.as_ref().is_some_and(|(error, _)| *error) {
             self.message = None;
@@ -313,15 +317,19 @@ impl LoreApp {
                 jobs.push(self.search.search());
             }
             Done::Status(net) if self.screen == Screen::Main => {
-                let (entries, roster) = self.seen;
-                if net.entries != entries {
+                let (entries, roster, searchable) = self.seen;
+                // The results once what changed is searchable (an empty search lists the
+                // catalog, which follows the count).
+                if net.searchable != searchable || net.entries != entries {
                     jobs.push(self.search.search());
+                }
+                if net.entries != entries {
                     jobs.push(Job::Vocabulary);
                 }
                 if net.roster != roster {
                     jobs.push(Job::Team);
                 }
-                self.seen = (net.entries, net.roster);
+                self.seen = (net.entries, net.roster, net.searchable);
             }
             Done::Entry(entry) | Done::Editing { entry, .. } if !entry.links.is_empty() => {
                 jobs.push(Job::Titles(entry.links.clone()));

@@ -237,6 +237,9 @@ pub struct NetStatus {
     pub syncing: bool,
     /// Entries in the library now (a teammate's additions arrive by sync).
     pub entries: usize,
+    /// The search index's last committed write: when it moves, new changes are
+    /// searchable and the results are asked again.
+    pub searchable: u64,
     /// A fingerprint of the team document's roster and name: it changes when a
     /// teammate's roster change arrives.
     pub roster: u64,

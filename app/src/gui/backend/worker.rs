@@ -163,12 +163,16 @@ impl Worker {
     }
 
     fn net_status(&self) -> NetStatus {
-        let (entries, roster) = match self.library() {
+        let (entries, roster, searchable) = match self.library() {
             Ok(mut library) => {
                 let roster = library.team().map(|t| roster_fingerprint(&t)).unwrap_or(0);
-                (library.len(), roster)
+                let searchable = library
+                    .search_index()
+                    .map(|index| index.committed_seq())
+                    .unwrap_or(0);
+                (library.len(), roster, searchable)
             }
-            Err(_) => (0, 0),
+            Err(_) => (0, 0, 0),
         };
         match &self.node {
             Some(node) => {
@@ -179,11 +183,13 @@ impl Worker {
                     syncing: connected.iter().any(|c| c.syncing),
                     entries,
                     roster,
+                    searchable,
                 }
             }
             None => NetStatus {
                 entries,
                 roster,
+                searchable,
                 ..NetStatus::default()
             },
         }
