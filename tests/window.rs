@@ -58,6 +58,25 @@ fn kill(signal: &str, pid: u32) {
     assert!(sent.success(), "kill {signal} {pid}");
 }
 
+/// The app on `display` in Chinese, its stderr going to a file named by the second value.
+fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) {
+    let stderr = l.scratch("app.log");
+    let app = Running(
+        l.command()
+            .env("DISPLAY", display)
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            .env("LANG", "zh_CN.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&stderr).expect("app.log"))
+            .spawn()
+            .expect("the app starts"),
+    );
+    (app, stderr)
+}
+
 /// What the app wrote to stderr, for failure messages.
 fn log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
@@ -83,17 +102,7 @@ fn the_app_stops_cleanly_on_sigterm_sighup_and_ctrl_c() {
     let socket = l.dir().join("lore.sock");
     let (_xvfb, display) = display();
     for signal in ["-TERM", "-HUP", "-INT"] {
-        let stderr = l.scratch("app.log");
-        let mut app = Running(
-            l.command()
-                .env("DISPLAY", &display)
-                .env("LIBGL_ALWAYS_SOFTWARE", "1")
-                .env_remove("WAYLAND_DISPLAY")
-                .stdout(Stdio::null())
-                .stderr(std::fs::File::create(&stderr).expect("app.log"))
-                .spawn()
-                .expect("the app starts"),
-        );
+        let (mut app, stderr) = launch(&l, &display);
         // The socket is the worker's: the library is open and the node runs.
         lore_tests::within(START, || socket.exists().then_some(()))
             .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
@@ -136,20 +145,7 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
     )
     .expect("config.toml");
     let (_xvfb, display) = display();
-    let stderr = l.scratch("app.log");
-    let _app = Running(
-        l.command()
-            .env("DISPLAY", &display)
-            .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            .env("LANG", "zh_CN.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&stderr).expect("app.log"))
-            .spawn()
-            .expect("the app starts"),
-    );
+    let (_app, stderr) = launch(&l, &display);
     let socket = l.dir().join("lore.sock");
     lore_tests::within(START, || socket.exists().then_some(()))
         .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));

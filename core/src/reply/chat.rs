@@ -211,26 +211,23 @@ fn inline(text: &str) -> String {
                     }
                 }
             }
-            '!' if chars.get(i + 1) == Some(&'[') => match link_at(&chars, i + 1) {
-                Some((label, url, end)) => {
-                    out.push_str(&link_text(&label, &url));
-                    i = end;
+            // A link, or an image (`![alt](url)`): its text and address.
+            '[' | '!' => {
+                let open = if c == '!' { i + 1 } else { i };
+                let link = (chars.get(open) == Some(&'['))
+                    .then(|| link_at(&chars, open))
+                    .flatten();
+                match link {
+                    Some((label, url, end)) => {
+                        out.push_str(&link_text(&label, &url));
+                        i = end;
+                    }
+                    None => {
+                        out.push(c);
+                        i += 1;
+                    }
                 }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            },
-            '[' => match link_at(&chars, i) {
-                Some((label, url, end)) => {
-                    out.push_str(&link_text(&label, &url));
-                    i = end;
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            },
+            }
             '<' => {
                 let rest: String = chars[i..].iter().take(8).collect::<String>().to_lowercase();
                 if rest.starts_with("<br>")
