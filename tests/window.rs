@@ -77,6 +77,28 @@ fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) 
     (app, stderr)
 }
 
+/// Runs xdotool on `display`.
+fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
+    Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool runs (apt-get install xdotool)")
+}
+
+/// Whether the quick picker's window is on `display`.
+fn picker_shown(display: &str) -> Option<()> {
+    // xdotool's patterns do not take Chinese: list Lore's windows by name instead.
+    let found = xdotool(
+        display,
+        &["search", "--name", "^Lore", "getwindowname", "%@"],
+    );
+    String::from_utf8_lossy(&found.stdout)
+        .lines()
+        .any(|name| name == "Lore 快捷回复")
+        .then_some(())
+}
+
 /// What the app wrote to stderr, for failure messages.
 fn log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
@@ -149,21 +171,8 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
     let socket = l.dir().join("lore.sock");
     lore_tests::within(START, || socket.exists().then_some(()))
         .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
-    let xdotool = |args: &[&str]| {
-        Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", &display)
-            .output()
-            .expect("xdotool runs (apt-get install xdotool)")
-    };
-    let picker = || {
-        // xdotool's patterns do not take Chinese: list Lore's windows by name instead.
-        let found = xdotool(&["search", "--name", "^Lore", "getwindowname", "%@"]);
-        String::from_utf8_lossy(&found.stdout)
-            .lines()
-            .any(|name| name == "Lore 快捷回复")
-            .then_some(())
-    };
+    let xdotool = |args: &[&str]| xdotool(&display, args);
+    let picker = || picker_shown(&display);
     assert!(picker().is_none(), "no picker before the shortcut");
     let opened = lore_tests::within(START, || {
         xdotool(&["key", "ctrl+alt+k"]);
@@ -173,6 +182,58 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
     assert!(
         opened.is_some(),
         "the shortcut opened no picker window:\n{}",
+        log(&stderr)
+    );
+}
+
+/// With the window minimised (a window manager on the display), the shortcut still opens
+/// the picker: a minimised window runs no UI, so the shortcut brings it back first.
+#[test]
+#[cfg_attr(
+    lore_no_xvfb,
+    ignore = "this machine has no Xvfb to open the app's window on (apt-get install xvfb)"
+)]
+fn the_shortcut_opens_the_picker_while_the_window_is_minimised() {
+    let l = lore();
+    l.ok(&["demo"]);
+    std::fs::write(
+        l.dir().join("config.toml"),
+        "[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n",
+    )
+    .expect("config.toml");
+    let (_xvfb, display) = display();
+    let _wm = Running(
+        Command::new("openbox")
+            .env("DISPLAY", &display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox starts (apt-get install openbox)"),
+    );
+    let (_app, stderr) = launch(&l, &display);
+    let socket = l.dir().join("lore.sock");
+    lore_tests::within(START, || socket.exists().then_some(()))
+        .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+    let xdotool = |args: &[&str]| xdotool(&display, args);
+    let main = lore_tests::within(START, || {
+        let found = xdotool(&["search", "--name", "^Lore$"]);
+        let id = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .next()?
+            .to_string();
+        Some(id)
+    })
+    .expect("the main window");
+    xdotool(&["windowminimize", "--sync", &main]);
+    let picker = || picker_shown(&display);
+    let opened = lore_tests::within(START, || {
+        xdotool(&["key", "ctrl+alt+k"]);
+        std::thread::sleep(Duration::from_millis(300));
+        picker()
+    });
+    assert!(
+        opened.is_some(),
+        "the shortcut opened no picker while minimised:\n{}",
         log(&stderr)
     );
 }

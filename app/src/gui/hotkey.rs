@@ -41,6 +41,11 @@ impl Hotkey {
         GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
             if event.id == id && event.state == HotKeyState::Pressed {
                 let _ = tx.send(());
+                // A minimised window runs no UI: bring it back so the picker can open.
+                ctx.send_viewport_cmd_to(
+                    egui::ViewportId::ROOT,
+                    egui::ViewportCommand::Minimized(false),
+                );
                 ctx.request_repaint();
             }
         }));
