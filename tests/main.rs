@@ -2,6 +2,7 @@
 //! Real components only: the real `lore` binary, real redb files, real documents.
 
 mod cli;
+mod credit;
 mod demo;
 mod digest;
 mod docs;

@@ -15,7 +15,7 @@ pub mod reply;
 pub mod search;
 mod store;
 
-pub use doc::{Change, DocKey, EntryReplica, Writer};
+pub use doc::{Change, DocKey, EntryReplica, Sentence, Writer};
 pub use error::{Error, ImportProblem, Result};
 pub use library::{
     DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite, KnownPeer, Library,

@@ -36,6 +36,9 @@ pub enum Command {
     List(ListArgs),
     /// Who changed an entry, when, and what
     History(IdArg),
+    /// Who wrote each sentence of an entry's body: the member who wrote most of it, the
+    /// others who wrote some, and when (only signed changes are put to a name)
+    Blame(IdArg),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
     /// Read every document and report damaged ones; --repair rebuilds a damaged library

@@ -177,6 +177,42 @@ struct HistoryLine {
     hash: String,
 }
 
+pub fn blame(ctx: &Context, a: IdArg) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let sentences = library.blame(&a.id)?;
+    let team = library.team()?;
+    // Only text whose every change is signed is put to a member's name.
+    let name = |member: &String, verified: bool| {
+        if verified {
+            team.member_name(member)
+        } else {
+            "(unverified)".to_string()
+        }
+    };
+    for s in &sentences {
+        let author = name(&s.author, s.verified);
+        let others: Vec<String> = s.others.iter().map(|m| name(m, s.verified)).collect();
+        if ctx.json {
+            json_line(&serde_json::json!({
+                "text": s.text,
+                "author": if s.verified { s.author.clone() } else { String::new() },
+                "name": author,
+                "others": others,
+                "time": lore_core::exchange::format_time(s.time),
+                "verified": s.verified,
+            }))?;
+        } else {
+            let with = if others.is_empty() {
+                String::new()
+            } else {
+                format!(" (+{})", others.join(", "))
+            };
+            say!("{}  {author}{with}  {}", local_time(s.time), s.text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn history(ctx: &Context, a: IdArg) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     let id = library.resolve(&a.id)?;

@@ -137,6 +137,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Show(a)) => entries::show(&ctx, a),
         Some(Command::List(a)) => entries::list(&ctx, a),
         Some(Command::History(a)) => entries::history(&ctx, a),
+        Some(Command::Blame(a)) => entries::blame(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

@@ -1,6 +1,7 @@
 //! Automerge documents: how entries, the team and ledgers are laid out as CRDTs, and how
 //! edits become minimal operations. Nothing here touches disk.
 
+mod blame;
 mod entry;
 mod history;
 mod key;
@@ -10,6 +11,8 @@ mod replica;
 pub(crate) mod summary;
 mod team;
 
+pub use blame::Sentence;
+pub(crate) use blame::blame;
 pub(crate) use entry::{EntryDoc, read_entry};
 pub use history::Change;
 pub(crate) use history::changes_of;

@@ -267,6 +267,22 @@ impl Library {
         Ok(changes)
     }
 
+    /// Who wrote each sentence of entry `id`'s body: the member who inserted most of its
+    /// characters, the others who inserted some, when, and whether every change that
+    /// wrote it carries its author's valid signature. The same on every replica.
+    pub fn blame(&mut self, id: &str) -> Result<Vec<doc::Sentence>> {
+        let id = self.resolve(id)?;
+        let key = DocKey::entry(&id);
+        let stored = self.doc_mut(&key)?;
+        let proofs = stored.proofs.clone();
+        let verified = |hash: &automerge::ChangeHash, member: &String| {
+            proofs
+                .get(hash)
+                .is_some_and(|seal| doc::proof::verify(member, &key, hash, seal).is_ok())
+        };
+        doc::blame(&mut stored.doc, "body", &verified)
+    }
+
     /// Reads every document and reports those that cannot be read (and damage to the
     /// database itself, when its list of documents cannot be read).
     pub fn check(&mut self) -> Result<Vec<Error>> {
