@@ -29,6 +29,9 @@ pub struct Sentence {
     pub verified: bool,
 }
 
+/// The operations one change wrote (first and last counter), when, and its hash.
+type ChangeOps = (u64, u64, Millis, ChangeHash);
+
 /// A character's author and change, as the text holds it.
 struct Written {
     member: MemberId,
@@ -52,7 +55,7 @@ pub(crate) fn blame(
         }
     };
     // For every actor, its changes' operation ranges: which change wrote an operation.
-    let mut ranges: BTreeMap<Vec<u8>, Vec<(u64, u64, Millis, ChangeHash)>> = BTreeMap::new();
+    let mut ranges: BTreeMap<Vec<u8>, Vec<ChangeOps>> = BTreeMap::new();
     for meta in doc.get_changes_meta(&[]) {
         ranges
             .entry(meta.actor.to_bytes().to_vec())
