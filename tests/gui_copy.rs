@@ -405,3 +405,23 @@ fn the_editor_links_an_entry_picked_by_its_title() {
             })
     });
 }
+
+#[test]
+fn every_contributed_answer_shows_its_author_and_time() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("搜索").type_text("发票抬头开错了");
+    until(&mut h, "the FAQ is listed", |h| {
+        shows(h, "发票抬头开错了怎么修改？")
+    });
+    h.key_press(egui::Key::Enter);
+    until(&mut h, "the entry opens", |h| shows(h, "采纳"));
+    // The demo's answers were written by 赵敏 and 陈磊 (members of its roster) in August.
+    until(&mut h, "each answer names its author and time", |h| {
+        h.query_all_by_label_contains("— 赵敏 · 2026-08-0")
+            .next()
+            .is_some()
+            && h.query_all_by_label_contains("— 陈磊 · 2026-08-06")
+                .next()
+                .is_some()
+    });
+}

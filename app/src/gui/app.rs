@@ -303,9 +303,8 @@ impl LoreApp {
                 jobs.push(self.search.search());
                 jobs.push(Job::Vocabulary);
                 jobs.push(Job::Favourites);
-                if self.tab == Tab::Team {
-                    jobs.push(Job::Team);
-                }
+                // The roster: the team panel's, and the names answers show.
+                jobs.push(Job::Team);
             }
             Done::Done(what) => {
                 self.message = Some((false, what.clone()));

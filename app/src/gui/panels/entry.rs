@@ -28,6 +28,8 @@ pub struct EntryPane {
     favourites: Vec<String>,
     /// Titles of linked entries, by id.
     titles: std::collections::BTreeMap<String, String>,
+    /// Members' display names, by member id (answers show their author).
+    names: std::collections::BTreeMap<String, String>,
 }
 
 impl EntryPane {
@@ -77,6 +79,12 @@ impl EntryPane {
             }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
             Done::Favourites(ids) => self.favourites = ids.clone(),
+            Done::Team { members, .. } => {
+                self.names = members
+                    .iter()
+                    .map(|m| (m.id.clone(), m.name.clone()))
+                    .collect();
+            }
             Done::Titles(titles) => {
                 self.titles.extend(titles.iter().cloned());
                 if let Some(editor) = &mut self.editor {
@@ -202,7 +210,7 @@ impl EntryPane {
         egui::ScrollArea::vertical().show(ui, |ui| {
             jobs.extend(content_ui(ui, lang, entry, &self.titles));
             reply_ui(ui, lang, entry);
-            jobs.extend(answers_ui(ui, lang, entry, &mut self.answer));
+            jobs.extend(answers_ui(ui, lang, entry, &self.names, &mut self.answer));
             if let Some((id, changes)) = &self.history
                 && *id == entry.id
             {
@@ -298,7 +306,13 @@ fn reply_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry) {
 
 /// The team's answers (the adopted one starred, the others adoptable) and a box to
 /// contribute one.
-fn answers_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, draft: &mut String) -> Vec<Job> {
+fn answers_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    entry: &Entry,
+    names: &std::collections::BTreeMap<String, String>,
+    draft: &mut String,
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     ui.separator();
     ui.label(RichText::new(lang.t(Key::Answers)).strong());
@@ -320,6 +334,14 @@ fn answers_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, draft: &mut String) 
             }
             ui.label(&a.text);
         });
+        // Who wrote it and when: a member by their display name, an imported author as
+        // the file gave them.
+        let author = names.get(&a.author).unwrap_or(&a.author);
+        ui.label(
+            RichText::new(format!("— {author} · {}", local_time(a.time)))
+                .weak()
+                .small(),
+        );
     }
     let label = ui.label(lang.t(Key::Contribute));
     ui.add(

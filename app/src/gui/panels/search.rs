@@ -293,7 +293,12 @@ fn tree_ui(
     selected: usize,
     jobs: &mut Vec<Job>,
 ) -> Option<usize> {
-    let mut categories: Vec<&str> = hits.iter().map(|h| h.category.as_str()).collect();
+    // Scripts only, also while the results of the filter just chosen are on their way.
+    let scripts = |i: &usize| hits[*i].kind == Kind::Script;
+    let mut categories: Vec<&str> = (0..hits.len())
+        .filter(scripts)
+        .map(|i| hits[i].category.as_str())
+        .collect();
     categories.sort_by_key(|c| (c.is_empty(), *c));
     categories.dedup();
     let mut clicked = None;
@@ -302,6 +307,7 @@ fn tree_ui(
         .show(ui, |ui| {
             for category in categories {
                 let members: Vec<usize> = (0..hits.len())
+                    .filter(scripts)
                     .filter(|&i| hits[i].category == category)
                     .collect();
                 let name = if category.is_empty() { "—" } else { category };
