@@ -88,18 +88,7 @@ fn the_sandbox_leaves_the_team_library_as_it_was() {
     let l = lore();
     let dir = l.dir();
     l.ok(&["--name", "周静", "team", "create", "售后一组"]);
-    let id = l
-        .ok(&[
-            "add",
-            "--kind",
-            "faq",
-            "--title",
-            "发票怎么开？",
-            "--body",
-            "在订单页申请电子发票。",
-        ])
-        .trim()
-        .to_string();
+    let id = l.add_faq("发票怎么开？", "在订单页申请电子发票。");
     let count = l.json(&["list"]).len();
     let mut h = opened(&dir, Lang::Zh);
     assert!(!h.state().in_sandbox());

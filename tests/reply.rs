@@ -165,18 +165,7 @@ fn internal_and_draft_entries_are_copied_only_when_asked_and_sops_never() {
 #[test]
 fn the_adopted_answer_is_the_reply_and_any_answer_can_be_copied_on_its_own() {
     let l = lore();
-    let id = l
-        .ok(&[
-            "add",
-            "--kind",
-            "faq",
-            "--title",
-            "能开发票吗",
-            "--body",
-            "亲，可以开**电子发票**。",
-        ])
-        .trim()
-        .to_string();
+    let id = l.add_faq("能开发票吗", "亲，可以开**电子发票**。");
     assert_eq!(l.ok(&["copy", &id]).trim(), "亲，可以开电子发票。");
     l.ok(&[
         "edit",

@@ -212,18 +212,7 @@ fn a_damaged_entry_is_named_and_the_rest_of_the_library_opens() {
 #[test]
 fn many_edits_are_compacted_and_nothing_is_lost() {
     let l = lore();
-    let id = l
-        .ok(&[
-            "add",
-            "--kind",
-            "faq",
-            "--title",
-            "压缩测试",
-            "--body",
-            "第0版",
-        ])
-        .trim()
-        .to_string();
+    let id = l.add_faq("压缩测试", "第0版");
     for i in 1..=20 {
         l.ok(&["edit", &id, "--body", &format!("第{i}版，内容更新")]);
     }

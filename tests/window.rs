@@ -77,6 +77,22 @@ fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) 
     (app, stderr)
 }
 
+/// The demo library in the app on `display`, its node on loopback only, with `more`
+/// settings; returns once the library is open.
+fn demo_on(l: &lore_tests::Lore, display: &str, more: &str) -> (Running, std::path::PathBuf) {
+    l.ok(&["demo"]);
+    std::fs::write(
+        l.dir().join("config.toml"),
+        format!("[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n\n{more}"),
+    )
+    .expect("config.toml");
+    let (app, stderr) = launch(l, display);
+    let socket = l.dir().join("lore.sock");
+    lore_tests::within(START, || socket.exists().then_some(()))
+        .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+    (app, stderr)
+}
+
 /// Runs xdotool on `display`.
 fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
     Command::new("xdotool")
@@ -160,17 +176,8 @@ fn the_app_stops_cleanly_on_sigterm_sighup_and_ctrl_c() {
 )]
 fn the_system_wide_shortcut_opens_the_quick_picker() {
     let l = lore();
-    l.ok(&["demo"]);
-    std::fs::write(
-        l.dir().join("config.toml"),
-        "[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n\n[app]\npicker_hotkey = \"Ctrl+Alt+K\"\n",
-    )
-    .expect("config.toml");
     let (_xvfb, display) = display();
-    let (_app, stderr) = launch(&l, &display);
-    let socket = l.dir().join("lore.sock");
-    lore_tests::within(START, || socket.exists().then_some(()))
-        .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+    let (_app, stderr) = demo_on(&l, &display, "[app]\npicker_hotkey = \"Ctrl+Alt+K\"\n");
     let xdotool = |args: &[&str]| xdotool(&display, args);
     let picker = || picker_shown(&display);
     assert!(picker().is_none(), "no picker before the shortcut");
@@ -195,12 +202,6 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
 )]
 fn the_shortcut_opens_the_picker_while_the_window_is_minimised() {
     let l = lore();
-    l.ok(&["demo"]);
-    std::fs::write(
-        l.dir().join("config.toml"),
-        "[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n",
-    )
-    .expect("config.toml");
     let (_xvfb, display) = display();
     let _wm = Running(
         Command::new("openbox")
@@ -210,10 +211,7 @@ fn the_shortcut_opens_the_picker_while_the_window_is_minimised() {
             .spawn()
             .expect("openbox starts (apt-get install openbox)"),
     );
-    let (_app, stderr) = launch(&l, &display);
-    let socket = l.dir().join("lore.sock");
-    lore_tests::within(START, || socket.exists().then_some(()))
-        .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
+    let (_app, stderr) = demo_on(&l, &display, "");
     let xdotool = |args: &[&str]| xdotool(&display, args);
     let main = lore_tests::within(START, || {
         let found = xdotool(&["search", "--name", "^Lore$"]);

@@ -146,6 +146,13 @@ impl Lore {
             .collect()
     }
 
+    /// Adds an FAQ with `title` and `body` through the binary; returns its id.
+    pub fn add_faq(&self, title: &str, body: &str) -> String {
+        self.ok(&["add", "--kind", "faq", "--title", title, "--body", body])
+            .trim()
+            .to_string()
+    }
+
     /// The ids of every entry, archived ones included, sorted.
     pub fn all_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = ["draft", "published", "archived"]
