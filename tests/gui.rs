@@ -101,6 +101,12 @@ fn open_broken_cup_answer(h: &mut Harness<'static, LoreApp>) {
     h.key_press(egui::Key::Enter);
 }
 
+/// Types `query` into the search box and waits until `title` is listed.
+pub(crate) fn find(h: &mut Harness<'static, LoreApp>, query: &str, title: &str) {
+    h.get_by_label("搜索").type_text(query);
+    until(h, &format!("{title} is listed"), |h| shows(h, title));
+}
+
 pub(crate) fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {
     h.query_all_by_label_contains(text).next().is_some()
 }

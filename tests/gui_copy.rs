@@ -4,15 +4,12 @@
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo_app, shows, until};
+use crate::gui::{demo_app, find, shows, until};
 
 #[test]
 fn a_reply_with_two_blanks_is_not_copied_until_they_are_filled() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("#2");
-    until(&mut h, "the script with shortcode #2 is listed", |h| {
-        shows(h, "催发货安抚")
-    });
+    find(&mut h, "#2", "催发货安抚");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
     until(&mut h, "the dialog asks for the blanks", |h| {
         shows(h, "填写回复中的空白处")
@@ -42,10 +39,11 @@ fn a_reply_with_two_blanks_is_not_copied_until_they_are_filled() {
 #[test]
 fn copying_an_internal_entry_asks_first_and_says_why() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("退款长时间卡在审核中");
-    until(&mut h, "the internal FAQ is listed", |h| {
-        shows(h, "退款长时间卡在审核中怎么办？")
-    });
+    find(
+        &mut h,
+        "退款长时间卡在审核中",
+        "退款长时间卡在审核中怎么办？",
+    );
     // Its row carries the internal badge.
     assert!(shows(&h, "内部"));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
@@ -71,10 +69,7 @@ fn copying_an_internal_entry_asks_first_and_says_why() {
 #[test]
 fn the_entry_pane_shows_what_the_customer_receives_and_sops_are_not_replies() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("退款多久能到账");
-    until(&mut h, "the refund-time FAQ is listed", |h| {
-        shows(h, "退款多久能到账？")
-    });
+    find(&mut h, "退款多久能到账", "退款多久能到账？");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry shows its reply", |h| {
         shows(h, "客户将收到")
@@ -88,8 +83,7 @@ fn the_entry_pane_shows_what_the_customer_receives_and_sops_are_not_replies() {
 #[test]
 fn an_sop_is_shown_as_for_the_team_and_offers_no_copy() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("工单关闭标准");
-    until(&mut h, "the SOP is listed", |h| shows(h, "工单关闭标准"));
+    find(&mut h, "工单关闭标准", "工单关闭标准");
     assert!(shows(&h, "流程"), "the SOP's kind badge");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the SOP opens", |h| {
@@ -127,10 +121,7 @@ fn a_pasted_message_with_three_questions_gets_suggestions_under_each() {
 #[test]
 fn a_table_in_an_entry_renders_as_a_grid_not_pipes() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("退款多久能到账");
-    until(&mut h, "the refund-time FAQ is listed", |h| {
-        shows(h, "退款多久能到账？")
-    });
+    find(&mut h, "退款多久能到账", "退款多久能到账？");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry opens", |h| shows(h, "客户将收到"));
     // Each cell is its own label; no row is shown as pipes.
@@ -201,10 +192,7 @@ fn escape_hides_the_picker_and_an_empty_picker_lists_the_most_used_replies() {
 #[test]
 fn a_pinned_reply_comes_first_in_the_picker() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("发票抬头开错了");
-    until(&mut h, "the FAQ is listed", |h| {
-        shows(h, "发票抬头开错了怎么修改？")
-    });
+    find(&mut h, "发票抬头开错了", "发票抬头开错了怎么修改？");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry offers pinning", |h| {
         shows(h, "☆ 设为常用")
@@ -376,10 +364,7 @@ fn the_app_listens_on_a_free_port_when_the_default_one_is_taken() {
 #[test]
 fn the_editor_links_an_entry_picked_by_its_title() {
     let (l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("退款多久能到账");
-    until(&mut h, "the FAQ is listed", |h| {
-        shows(h, "退款多久能到账？")
-    });
+    find(&mut h, "退款多久能到账", "退款多久能到账？");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry opens", |h| shows(h, "编辑"));
     h.get_by_label("编辑").click();
@@ -409,10 +394,7 @@ fn the_editor_links_an_entry_picked_by_its_title() {
 #[test]
 fn every_contributed_answer_shows_its_author_and_time() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("搜索").type_text("发票抬头开错了");
-    until(&mut h, "the FAQ is listed", |h| {
-        shows(h, "发票抬头开错了怎么修改？")
-    });
+    find(&mut h, "发票抬头开错了", "发票抬头开错了怎么修改？");
     h.key_press(egui::Key::Enter);
     until(&mut h, "the entry opens", |h| shows(h, "采纳"));
     // The demo's answers were written by 赵敏 and 陈磊 (members of its roster) in August.
