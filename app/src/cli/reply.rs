@@ -92,9 +92,7 @@ pub fn pin(ctx: &Context, id: Option<&str>, off: bool) -> Result<ExitCode> {
     }
     for id in library.favourites()? {
         let title = library
-            .list(&lore_core::ListFilter::default())
-            .into_iter()
-            .find(|r| r.id == id)
+            .row(&id)
             .map(|r| (r.title.clone(), r.shortcode.clone()));
         let (title, shortcode) = title.unwrap_or_default();
         if ctx.json {

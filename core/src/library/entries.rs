@@ -220,6 +220,11 @@ impl Library {
         })
     }
 
+    /// The catalog row of entry `id` (archived ones included), without loading it.
+    pub fn row(&self, id: &str) -> Option<&CatalogRow> {
+        self.catalog.get(id)
+    }
+
     /// The entries matching `filter`, by title.
     pub fn list(&self, filter: &ListFilter) -> Vec<&CatalogRow> {
         let mut rows: Vec<&CatalogRow> = self

@@ -98,7 +98,8 @@ fn is_rule(line: &str) -> bool {
 
 /// How many lines from the start of `lines` form a table: a header row, a separator
 /// row of dashes, then rows, all with pipes.
-fn table_at(lines: &[&str]) -> Option<usize> {
+/// (The app's Markdown renderer draws the same tables, so both read them here.)
+pub fn table_at(lines: &[&str]) -> Option<usize> {
     let header = lines.first()?.trim();
     let separator = lines.get(1)?.trim();
     if !header.contains('|') || !is_separator(separator) {
@@ -120,12 +121,17 @@ fn is_separator(line: &str) -> bool {
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
-/// The cells of a table row, inline markers removed.
-fn cells(row: &str) -> Vec<String> {
+/// The cells of a table row as written (trimmed, inline markers kept).
+pub fn table_cells(row: &str) -> Vec<&str> {
     let row = row.trim();
     let row = row.strip_prefix('|').unwrap_or(row);
     let row = row.strip_suffix('|').unwrap_or(row);
-    row.split('|').map(|c| inline(c.trim())).collect()
+    row.split('|').map(str::trim).collect()
+}
+
+/// The cells of a table row, inline markers removed.
+fn cells(row: &str) -> Vec<String> {
+    table_cells(row).into_iter().map(inline).collect()
 }
 
 /// A table as lines: each row as `• first cell：rest`, where with more than two columns

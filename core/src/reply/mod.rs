@@ -5,7 +5,7 @@
 mod chat;
 mod fields;
 
-pub use chat::chat_text;
+pub use chat::{chat_text, table_at, table_cells};
 pub use fields::{Filled, Placeholder, field_names, fill, placeholders};
 
 use std::collections::BTreeMap;

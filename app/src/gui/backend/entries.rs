@@ -99,13 +99,9 @@ impl Worker {
     /// The titles of the entries `ids` that exist.
     pub(super) fn titles(&self, ids: &[String]) -> Result<Done> {
         let library = self.library()?;
-        let rows = library.list(&ListFilter {
-            status: None,
-            ..ListFilter::default()
-        });
         let titles = ids
             .iter()
-            .filter_map(|id| rows.iter().find(|r| &r.id == id))
+            .filter_map(|id| library.row(id))
             .map(|r| (r.id.clone(), r.title.clone()))
             .collect();
         Ok(Done::Titles(titles))
@@ -143,7 +139,8 @@ impl Worker {
             let most_used = favourites
                 .iter()
                 .chain(used.iter().map(|(id, _)| id))
-                .filter_map(|id| rows.iter().find(|r| &r.id == id).copied());
+                .filter_map(|id| library.row(id))
+                .filter(|r| r.status == lore_core::Status::Published);
             for row in most_used.chain(scripts.into_iter().copied()) {
                 if picked.len() == PICKED {
                     break;

@@ -4,6 +4,7 @@
 
 use egui::text::LayoutJob;
 use egui::{FontId, RichText, TextFormat};
+use lore_core::reply::{table_at, table_cells};
 
 /// Heading sizes for `#` to `######`.
 const HEADING_SIZES: [f32; 6] = [20.0, 18.0, 16.0, 15.0, 14.0, 14.0];
@@ -15,7 +16,7 @@ pub fn markdown_ui(ui: &mut egui::Ui, text: &str) {
     while at < lines.len() {
         let line = lines[at];
         at += 1;
-        if let Some(rows) = table_rows(&lines[at - 1..]) {
+        if let Some(rows) = table_at(&lines[at - 1..]) {
             table_ui(ui, at, &lines[at - 1..at - 1 + rows]);
             at += rows - 1;
             continue;
@@ -49,46 +50,20 @@ pub fn markdown_ui(ui: &mut egui::Ui, text: &str) {
     }
 }
 
-/// How many lines from the start of `lines` are a table: a row of cells between pipes,
-/// a separator row of dashes, then rows.
-fn table_rows(lines: &[&str]) -> Option<usize> {
-    let header = lines.first()?.trim();
-    let separator = lines.get(1)?.trim();
-    let is_separator = separator.contains('-')
-        && separator.contains('|')
-        && separator
-            .chars()
-            .all(|c| matches!(c, '|' | '-' | ':' | ' '));
-    if !header.starts_with('|') || !is_separator {
-        return None;
-    }
-    let body = lines[2..]
-        .iter()
-        .take_while(|l| l.trim().starts_with('|'))
-        .count();
-    Some(2 + body)
-}
-
 /// A table as a striped grid, its header row strong. `salt` tells tables apart.
 fn table_ui(ui: &mut egui::Ui, salt: usize, rows: &[&str]) {
-    let cells = |row: &str| -> Vec<String> {
-        let row = row.trim();
-        let row = row.strip_prefix('|').unwrap_or(row);
-        let row = row.strip_suffix('|').unwrap_or(row);
-        row.split('|').map(|c| c.trim().to_string()).collect()
-    };
     egui::Frame::group(ui.style()).show(ui, |ui| {
         egui::Grid::new(("markdown-table", salt))
             .striped(true)
             .spacing(egui::vec2(12.0, 4.0))
             .show(ui, |ui| {
-                for cell in cells(rows[0]) {
+                for cell in table_cells(rows[0]) {
                     ui.label(RichText::new(cell.replace("**", "")).strong());
                 }
                 ui.end_row();
                 for row in &rows[2..] {
-                    for cell in cells(row) {
-                        ui.label(inline(ui, "", &cell));
+                    for cell in table_cells(row) {
+                        ui.label(inline(ui, "", cell));
                     }
                     ui.end_row();
                 }
