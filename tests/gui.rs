@@ -101,6 +101,18 @@ fn open_broken_cup_answer(h: &mut Harness<'static, LoreApp>) {
     h.key_press(egui::Key::Enter);
 }
 
+/// Opens the team panel (as 周静), makes an invite and returns its ticket as shown.
+pub(crate) fn invite_from_team_panel(h: &mut Harness<'static, LoreApp>) -> String {
+    h.get_by_label("团队").click();
+    until(h, "the roster", |h| shows(h, "周静（你）"));
+    h.get_by_label("创建邀请").click();
+    until(h, "the ticket", |h| shows(h, "把这段邀请码"));
+    h.query_all_by(|node| node.value().is_some_and(|v| v.starts_with("lore1")))
+        .next()
+        .and_then(|node| node.value())
+        .expect("the ticket text is shown")
+}
+
 /// Types `query` into the search box and waits until `title` is listed.
 pub(crate) fn find(h: &mut Harness<'static, LoreApp>, query: &str, title: &str) {
     h.get_by_label("搜索").type_text(query);
@@ -247,15 +259,7 @@ fn a_pasted_message_gets_suggestions_and_the_team_panel_makes_an_invite() {
     until(&mut h, "the answer is suggested", |h| {
         shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
     });
-    h.get_by_label("团队").click();
-    until(&mut h, "the roster", |h| shows(h, "周静（你）"));
-    h.get_by_label("创建邀请").click();
-    until(&mut h, "the ticket", |h| shows(h, "把这段邀请码"));
-    let ticket = h
-        .query_all_by(|node| node.value().is_some_and(|v| v.starts_with("lore1")))
-        .next()
-        .and_then(|node| node.value())
-        .expect("the ticket text is shown");
+    let ticket = invite_from_team_panel(&mut h);
     assert!(ticket.parse::<lore_sync::Ticket>().is_ok(), "{ticket}");
 }
 

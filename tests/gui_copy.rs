@@ -252,15 +252,7 @@ fn a_change_made_outside_the_window_shows_without_asking() {
 #[test]
 fn a_used_invite_disappears_from_the_team_panel() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    h.get_by_label("团队").click();
-    until(&mut h, "the roster", |h| shows(h, "周静（你）"));
-    h.get_by_label("创建邀请").click();
-    until(&mut h, "the ticket", |h| shows(h, "把这段邀请码"));
-    let ticket = h
-        .query_all_by(|node| node.value().is_some_and(|v| v.starts_with("lore1")))
-        .next()
-        .and_then(|node| node.value())
-        .expect("the ticket text is shown");
+    let ticket = crate::gui::invite_from_team_panel(&mut h);
     let bob = crate::lore();
     let listen = format!("127.0.0.1:{}", crate::team::free_port());
     bob.ok(&["--name", "Bob", "join", &ticket, "--listen", &listen]);

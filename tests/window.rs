@@ -102,6 +102,16 @@ fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
         .expect("xdotool runs (apt-get install xdotool)")
 }
 
+/// Presses the picker's shortcut on `display` until its window is there (the app may
+/// still be starting its shortcut); `None` if it never came.
+fn press_for_picker(display: &str) -> Option<()> {
+    lore_tests::within(START, || {
+        xdotool(display, &["key", "ctrl+alt+k"]);
+        std::thread::sleep(Duration::from_millis(300));
+        picker_shown(display)
+    })
+}
+
 /// Whether the quick picker's window is on `display`.
 fn picker_shown(display: &str) -> Option<()> {
     // xdotool's patterns do not take Chinese: list Lore's windows by name instead.
@@ -178,14 +188,11 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
     let l = lore();
     let (_xvfb, display) = display();
     let (_app, stderr) = demo_on(&l, &display, "[app]\npicker_hotkey = \"Ctrl+Alt+K\"\n");
-    let xdotool = |args: &[&str]| xdotool(&display, args);
-    let picker = || picker_shown(&display);
-    assert!(picker().is_none(), "no picker before the shortcut");
-    let opened = lore_tests::within(START, || {
-        xdotool(&["key", "ctrl+alt+k"]);
-        std::thread::sleep(Duration::from_millis(300));
-        picker()
-    });
+    assert!(
+        picker_shown(&display).is_none(),
+        "no picker before the shortcut"
+    );
+    let opened = press_for_picker(&display);
     assert!(
         opened.is_some(),
         "the shortcut opened no picker window:\n{}",
@@ -223,12 +230,7 @@ fn the_shortcut_opens_the_picker_while_the_window_is_minimised() {
     })
     .expect("the main window");
     xdotool(&["windowminimize", "--sync", &main]);
-    let picker = || picker_shown(&display);
-    let opened = lore_tests::within(START, || {
-        xdotool(&["key", "ctrl+alt+k"]);
-        std::thread::sleep(Duration::from_millis(300));
-        picker()
-    });
+    let opened = press_for_picker(&display);
     assert!(
         opened.is_some(),
         "the shortcut opened no picker while minimised:\n{}",
