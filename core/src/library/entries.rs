@@ -279,13 +279,13 @@ impl Library {
         let id = self.resolve(id)?;
         let key = DocKey::entry(&id);
         let stored = self.doc_mut(&key)?;
-        let proofs = stored.proofs.clone();
+        let (text, proofs) = (&mut stored.doc, &stored.proofs);
         let verified = |hash: &automerge::ChangeHash, member: &String| {
             proofs
                 .get(hash)
                 .is_some_and(|seal| doc::proof::verify(member, &key, hash, seal).is_ok())
         };
-        doc::blame(&mut stored.doc, "body", &verified)
+        doc::blame(text, "body", &verified)
     }
 
     /// Reads every document and reports those that cannot be read (and damage to the
