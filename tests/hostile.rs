@@ -21,14 +21,14 @@ const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks
 const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("docs");
 
 /// A member's data directory and device key; a node runs on it while `node` is set.
-struct Peer {
+pub(crate) struct Peer {
     dir: std::path::PathBuf,
     identity: Identity,
     node: Option<Node>,
 }
 
 impl Peer {
-    async fn start(&mut self, team_document: Option<&[u8]>) {
+    pub(crate) async fn start(&mut self, team_document: Option<&[u8]>) {
         let library = match team_document {
             Some(bytes) => Library::join(&self.dir, self.identity.writer(), bytes),
             None => Library::open(&self.dir, self.identity.writer()),
@@ -42,7 +42,7 @@ impl Peer {
         );
     }
 
-    async fn stop(&mut self) {
+    pub(crate) async fn stop(&mut self) {
         if let Some(node) = self.node.take() {
             node.shutdown().await;
         }
@@ -52,7 +52,7 @@ impl Peer {
         self.node.as_ref().expect("running")
     }
 
-    fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.identity.member_id()
     }
 
@@ -60,12 +60,12 @@ impl Peer {
         self.identity.signing_key().clone()
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Library) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Library) -> T) -> T {
         f(&mut self.node().library().lock().expect("lock"))
     }
 
     /// Syncs with `other`; the error the other side refused with, if it did.
-    async fn sync_with(&self, other: &Peer) -> Result<(), String> {
+    pub(crate) async fn sync_with(&self, other: &Peer) -> Result<(), String> {
         match self.node().sync_with(other.node().addr()).await {
             Ok(_) => Ok(()),
             Err(SyncError::RefusedByPeer { reason }) => Err(reason),
@@ -83,7 +83,7 @@ fn member_dir(root: &Path, name: &str) -> (std::path::PathBuf, Identity) {
 
 /// Alice, the admin, with the demo library, and members with `roles`, each added to the
 /// roster, joined and synced once.
-async fn team(root: &Path, roles: &[(&str, Role)]) -> (Peer, Vec<Peer>) {
+pub(crate) async fn team(root: &Path, roles: &[(&str, Role)]) -> (Peer, Vec<Peer>) {
     let (dir, identity) = member_dir(root, "alice");
     let mut alice = Peer {
         dir,
@@ -275,6 +275,14 @@ fn thousand_uses(owner: String) -> impl FnOnce(&mut AutoCommit) {
         }
         let (_, uses) = doc.get(ROOT, "uses").expect("get").expect("uses");
         doc.put(&uses, ENTRY, 1000_u64).expect("put");
+        // Copies that would credit the entry's authors, were they taken.
+        let copies = doc
+            .put_object(ROOT, "copies", automerge::ObjType::List)
+            .expect("copies");
+        for i in 0..1000_i64 {
+            let event = format!("{}\t{ENTRY}\t", 1_700_000_000 + i * 3600);
+            doc.insert(&copies, i as usize, event).expect("insert");
+        }
     }
 }
 
@@ -323,6 +331,11 @@ async fn forged_authorship_is_refused_and_changes_nothing() {
     );
     refused(bob, &alice, &ledger, "may not change this document").await;
     assert!(!alice.with(|l| l.has_document(&ledger).expect("has")));
+    let board = alice.with(|l| l.credits(lore_core::credit::Period::ALL).expect("board"));
+    assert!(
+        board.members.iter().all(|m| m.uses == 0.0),
+        "a forged use never reaches the board: {board:?}"
+    );
     for peer in [victor, bob, mallory] {
         peer.stop().await;
     }

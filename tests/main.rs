@@ -11,7 +11,7 @@ mod gui;
 mod gui_copy;
 mod gui_first_hour;
 mod gui_sandbox;
-mod hostile;
+pub(crate) mod hostile;
 mod identity;
 mod layout;
 mod library;

@@ -4,6 +4,7 @@
 //! Start at [`Library`]: it opens a data directory and is the one API for entries,
 //! the team document and ledgers.
 
+pub mod credit;
 pub mod demo;
 pub mod doc;
 mod error;
@@ -15,13 +16,14 @@ pub mod reply;
 pub mod search;
 mod store;
 
-pub use doc::{Change, DocKey, EntryReplica, Sentence, Writer};
+pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Error, ImportProblem, Result};
 pub use library::{
-    DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite, KnownPeer, Library,
-    ListFilter, PREVIOUS_DIR, Received, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
+    AnswerItem, DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
+    KnownPeer, Library, ListFilter, PREVIOUS_DIR, Received, Recorded, RepairReport, SyncSession,
+    Vocabulary, put_back, set_aside,
 };
-pub use model::{Answer, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
+pub use model::{Answer, AnswerState, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};
 pub use reply::{Caution, Reply, ReplySource};
 pub use search::{Hit, SearchRequest};

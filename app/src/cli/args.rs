@@ -36,9 +36,19 @@ pub enum Command {
     List(ListArgs),
     /// Who changed an entry, when, and what
     History(IdArg),
-    /// Who wrote each sentence of an entry's body: the member who wrote most of it, the
-    /// others who wrote some, and when (only signed changes are put to a name)
+    /// Who wrote each sentence of an entry's body and answers: the member who wrote most
+    /// of it, the others who wrote some, and when (only signed changes are put to a name)
     Blame(IdArg),
+    /// The board (贡献榜): per member, entries created, sentences of theirs in the library,
+    /// answers adopted, teammates' uses of their text and its solve rate; --member and
+    /// --entry open what is behind the numbers
+    Credits(CreditsArgs),
+    /// Answers awaiting a lead's decision; `lore review ENTRY ANSWER adopt|fold|dismiss`
+    /// decides one (admins and trainers); --mine shows what became of yours
+    Review(ReviewArgs),
+    /// Mark your latest copy of an entry as having solved the customer's problem (--no:
+    /// it did not); the solve rate is kept per entry and per contributor
+    Solved(SolvedArgs),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
     /// Read every document and report damaged ones; --repair rebuilds a damaged library
@@ -210,6 +220,42 @@ pub struct EditArgs {
     /// Adopt a contributed answer (by its id, see `lore show`) as the team's best practice
     #[arg(long, value_name = "ANSWER")]
     pub adopt: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CreditsArgs {
+    /// The period: 7d, 30d, 12h, 4w or all
+    #[arg(long, default_value = "30d")]
+    pub since: String,
+    /// What is behind one member's numbers (name or id)
+    #[arg(long, value_name = "MEMBER")]
+    pub member: Option<String>,
+    /// One entry's uses over time, solve rate and contributors
+    #[arg(long, value_name = "ID")]
+    pub entry: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The entry whose answer to decide on
+    pub id: Option<String>,
+    /// The answer's id (see `lore review` or `lore show`)
+    pub answer: Option<String>,
+    /// adopt (it becomes the reply agents copy), fold (into the body, keeping its
+    /// author's credit), dismiss, or reopen
+    pub decision: Option<String>,
+    /// Your own answers and what became of them
+    #[arg(long)]
+    pub mine: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SolvedArgs {
+    /// The entry: id or shortcode (#2)
+    pub id: String,
+    /// It did not solve the problem
+    #[arg(long)]
+    pub no: bool,
 }
 
 #[derive(Debug, Args)]

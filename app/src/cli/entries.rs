@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use lore_core::exchange::Record;
-use lore_core::{Entry, Kind, Library, ListFilter, RepairReport};
+use lore_core::{Entry, Kind, Library, ListFilter, RepairReport, Role};
 use serde::Serialize;
 
 use super::Context;
@@ -47,6 +47,9 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
         links_to_add.push(library.resolve(link)?);
     }
     let me = library.writer().member.clone();
+    if a.adopt.is_some() && !matches!(library.my_role()?, Role::Admin | Role::Trainer) {
+        bail!("only admins and trainers adopt answers; ask one of them");
+    }
     let before = library.get(&id)?;
     let entry = library.edit(&id, |e| {
         if let Some(t) = a.title {
@@ -93,7 +96,7 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
             e.contribute(&me, text)?;
         }
         if let Some(adopt) = &a.adopt {
-            e.adopt(adopt)?;
+            e.decide(adopt, lore_core::AnswerState::Adopted, &me)?;
         }
         Ok(())
     })?;
@@ -175,42 +178,6 @@ struct HistoryLine {
     name: String,
     summary: String,
     hash: String,
-}
-
-pub fn blame(ctx: &Context, a: IdArg) -> Result<ExitCode> {
-    let mut library = ctx.open()?;
-    let sentences = library.blame(&a.id)?;
-    let team = library.team()?;
-    // Only text whose every change is signed is put to a member's name.
-    let name = |member: &String, verified: bool| {
-        if verified {
-            team.member_name(member)
-        } else {
-            "(unverified)".to_string()
-        }
-    };
-    for s in &sentences {
-        let author = name(&s.author, s.verified);
-        let others: Vec<String> = s.others.iter().map(|m| name(m, s.verified)).collect();
-        if ctx.json {
-            json_line(&serde_json::json!({
-                "text": s.text,
-                "author": if s.verified { s.author.clone() } else { String::new() },
-                "name": author,
-                "others": others,
-                "time": lore_core::exchange::format_time(s.time),
-                "verified": s.verified,
-            }))?;
-        } else {
-            let with = if others.is_empty() {
-                String::new()
-            } else {
-                format!(" (+{})", others.join(", "))
-            };
-            say!("{}  {author}{with}  {}", local_time(s.time), s.text);
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 pub fn history(ctx: &Context, a: IdArg) -> Result<ExitCode> {

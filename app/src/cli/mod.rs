@@ -5,6 +5,7 @@ pub use args::Cli;
 pub(crate) mod config;
 pub use exchange::progress;
 pub use net::init_logging;
+mod credit;
 mod entries;
 pub(crate) mod exchange;
 pub(crate) mod local;
@@ -137,7 +138,10 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Show(a)) => entries::show(&ctx, a),
         Some(Command::List(a)) => entries::list(&ctx, a),
         Some(Command::History(a)) => entries::history(&ctx, a),
-        Some(Command::Blame(a)) => entries::blame(&ctx, a),
+        Some(Command::Blame(a)) => credit::blame(&ctx, a),
+        Some(Command::Credits(a)) => credit::credits(&ctx, a),
+        Some(Command::Review(a)) => credit::review(&ctx, a),
+        Some(Command::Solved(a)) => credit::solved(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

@@ -63,7 +63,13 @@ pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
             braced(filled.unfilled.iter().map(String::as_str))
         );
     }
-    let uses = library.record_use(&reply.entry)?;
+    let answer = match &reply.source {
+        lore_core::ReplySource::Answer(id) | lore_core::ReplySource::Adopted(id) => {
+            Some(id.as_str())
+        }
+        _ => None,
+    };
+    let uses = library.record_copy(&reply.entry, answer)?.uses;
     if ctx.json {
         json_line(&Copied {
             id: &reply.entry,

@@ -2,13 +2,15 @@
 //! that inserted it, and an operation's id names its actor, which names its member (see
 //! [`super::proof`]). A sentence is credited to the member who inserted most of its
 //! characters; the others who inserted some are named too. Read from the document alone,
-//! so it comes out the same on every replica.
+//! so it comes out the same on every replica. Text a lead folded in from an answer is its
+//! author's (see [`entry_authors`]).
 
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, Value};
 use serde::Serialize;
 
+use super::authors::Authors;
 use crate::model::{MemberId, Millis};
 use crate::{Error, Result};
 
@@ -29,88 +31,162 @@ pub struct Sentence {
     pub verified: bool,
 }
 
-/// The operations one change wrote (first and last counter), when, and its hash.
-type ChangeOps = (u64, u64, Millis, ChangeHash);
-
 /// A character's author and change, as the text holds it.
 struct Written {
     member: MemberId,
     time: Millis,
-    change: Option<ChangeHash>,
+    verified: bool,
 }
 
-/// The sentences of the text at `field` of the document's root, with their authors.
-/// `verified` says whether a change's signature checks out.
-pub(crate) fn blame(
+/// Who wrote an entry's body and each of its answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EntryBlame {
+    pub body: Vec<Sentence>,
+    pub answers: Vec<AnswerBlame>,
+}
+
+/// The sentences of one answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerBlame {
+    pub id: String,
+    pub sentences: Vec<Sentence>,
+}
+
+/// The authorship index of an entry document with its folds credited: the characters a
+/// lead's fold re-inserted into the body are the folded answer's author's. Only the fold's
+/// own change is re-credited, so a fold can give away its writer's characters but never
+/// take anyone else's.
+pub(crate) fn entry_authors<'a>(
     doc: &mut AutoCommit,
-    field: &str,
-    verified: &dyn Fn(&ChangeHash, &MemberId) -> bool,
-) -> Result<Vec<Sentence>> {
-    let text = match doc.get(ROOT, field)? {
-        Some((Value::Object(ObjType::Text), id)) => id,
-        _ => {
-            return Err(Error::Document(format!(
-                "the document has no text `{field}`"
-            )));
+    verify: &'a dyn Fn(&ChangeHash, &MemberId) -> bool,
+) -> Result<Authors<'a>> {
+    let mut authors = Authors::new(doc, verify);
+    let mut credits = Vec::new();
+    let doc = &*doc;
+    for (answer, _) in answers(doc)? {
+        let element = authors.of(&answer);
+        if !element.verified || element.writer.is_empty() {
+            continue;
         }
-    };
-    // For every actor, its changes' operation ranges: which change wrote an operation.
-    let mut ranges: BTreeMap<Vec<u8>, Vec<ChangeOps>> = BTreeMap::new();
-    for meta in doc.get_changes_meta(&[]) {
-        ranges
-            .entry(meta.actor.to_bytes().to_vec())
-            .or_default()
-            .push((meta.start_op, meta.max_op, meta.timestamp * 1000, meta.hash));
+        for (value, op) in doc.get_all(&answer, "folded")? {
+            if value.as_bool() == Some(true)
+                && let Some(change) = authors.change_of(&op)
+            {
+                credits.push((change, element.writer.clone()));
+            }
+        }
     }
-    let written: Vec<(String, Written)> = doc
-        .list_range(&text, ..)
+    for (change, member) in credits {
+        authors.credit(change, member);
+    }
+    Ok(authors)
+}
+
+/// The answers of an entry document: each answer's object and its id.
+pub(crate) fn answers(doc: &AutoCommit) -> Result<Vec<(ObjId, String)>> {
+    let Some((Value::Object(ObjType::List), list)) = doc.get(ROOT, "answers")? else {
+        return Ok(Vec::new());
+    };
+    let mut all = Vec::new();
+    for item in doc.list_range(&list, ..) {
+        let obj = item.id();
+        let id = match doc.get(&obj, "id")? {
+            Some((Value::Scalar(s), _)) => s.as_str().unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        all.push((obj, id));
+    }
+    Ok(all)
+}
+
+/// Who wrote the body and each answer of an entry document.
+pub(crate) fn blame_entry(
+    doc: &mut AutoCommit,
+    verify: &dyn Fn(&ChangeHash, &MemberId) -> bool,
+) -> Result<EntryBlame> {
+    let authors = entry_authors(doc, verify)?;
+    let doc = &*doc;
+    let body = text_at(doc, &ROOT, "body")?;
+    let mut blamed = EntryBlame {
+        body: sentences(doc, &body, &authors),
+        answers: Vec::new(),
+    };
+    for (answer, id) in answers(doc)? {
+        if let Ok(text) = text_at(doc, &answer, "text") {
+            blamed.answers.push(AnswerBlame {
+                id,
+                sentences: sentences(doc, &text, &authors),
+            });
+        }
+    }
+    Ok(blamed)
+}
+
+/// The text object at `field` of `obj`.
+pub(crate) fn text_at(doc: &AutoCommit, obj: &ObjId, field: &str) -> Result<ObjId> {
+    match doc.get(obj, field)? {
+        Some((Value::Object(ObjType::Text), id)) => Ok(id),
+        _ => Err(Error::Document(format!(
+            "the document has no text `{field}`"
+        ))),
+    }
+}
+
+/// Each character of text `text` with who wrote it.
+fn written(doc: &AutoCommit, text: &ObjId, authors: &Authors) -> Vec<(String, Written)> {
+    doc.list_range(text, ..)
         .map(|item| {
             let ch = match &item.value {
                 automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) => s.to_string(),
                 _ => String::new(),
             };
-            let (member, time, change) = match item.id() {
-                ObjId::Id(counter, actor, _) => {
-                    let change = ranges.get(actor.to_bytes()).and_then(|r| {
-                        r.iter()
-                            .find(|(start, max, _, _)| (*start..=*max).contains(&counter))
-                    });
-                    (
-                        super::member_of_actor(&actor).unwrap_or_default(),
-                        change.map_or(0, |c| c.2),
-                        change.map(|c| c.3),
-                    )
-                }
-                ObjId::Root => (String::new(), 0, None),
-            };
+            let op = authors.of(&item.id());
             (
                 ch,
                 Written {
-                    member,
-                    time,
-                    change,
+                    member: op.member,
+                    time: op.time,
+                    verified: op.verified,
                 },
             )
         })
-        .collect();
+        .collect()
+}
+
+/// How many characters (not counting white space) of text `text` each member wrote; only
+/// signed characters count.
+pub(crate) fn chars_by(
+    doc: &AutoCommit,
+    text: &ObjId,
+    authors: &Authors,
+) -> BTreeMap<MemberId, u32> {
+    let mut counts = BTreeMap::new();
+    for (c, w) in written(doc, text, authors) {
+        if w.verified && !w.member.is_empty() && !c.trim().is_empty() {
+            *counts.entry(w.member).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The sentences of text `text`, with their authors.
+pub(crate) fn sentences(doc: &AutoCommit, text: &ObjId, authors: &Authors) -> Vec<Sentence> {
+    let written = written(doc, text, authors);
     let mut sentences = Vec::new();
     let mut current: Vec<&(String, Written)> = Vec::new();
     for item in &written {
         current.push(item);
         if item.0.chars().last().is_some_and(|c| ENDS.contains(&c)) {
-            sentences.extend(sentence(&current, verified));
+            sentences.extend(sentence(&current));
             current.clear();
         }
     }
-    sentences.extend(sentence(&current, verified));
-    Ok(sentences)
+    sentences.extend(sentence(&current));
+    sentences
 }
 
 /// A sentence from its characters; none when it is only white space.
-fn sentence(
-    chars: &[&(String, Written)],
-    verified: &dyn Fn(&ChangeHash, &MemberId) -> bool,
-) -> Option<Sentence> {
+fn sentence(chars: &[&(String, Written)]) -> Option<Sentence> {
     let text: String = chars.iter().map(|(c, _)| c.as_str()).collect();
     if text.trim().is_empty() {
         return None;
@@ -129,11 +205,7 @@ fn sentence(
         .unwrap_or_default();
     let others = ranked.iter().skip(1).map(|(m, _)| m.to_string()).collect();
     let time = chars.iter().map(|(_, w)| w.time).max().unwrap_or(0);
-    let verified = chars.iter().all(|(_, w)| {
-        w.change
-            .as_ref()
-            .is_some_and(|hash| verified(hash, &w.member))
-    });
+    let verified = chars.iter().all(|(_, w)| w.verified);
     Some(Sentence {
         text: text.trim_end_matches('\n').to_string(),
         author,

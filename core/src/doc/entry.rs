@@ -45,6 +45,15 @@ struct AnswerDoc {
     text: Text,
     time: i64,
     adopted: bool,
+    /// Answers written before leads' decisions have none of these.
+    #[autosurgeon(missing = "Default::default")]
+    folded: bool,
+    #[autosurgeon(missing = "Default::default")]
+    dismissed: bool,
+    #[autosurgeon(missing = "Default::default")]
+    decided_by: String,
+    #[autosurgeon(missing = "Default::default")]
+    decided_at: i64,
 }
 
 impl EntryDoc {
@@ -104,6 +113,10 @@ impl EntryDoc {
                     old.author = a.author.clone();
                     old.time = a.time;
                     old.adopted = a.adopted;
+                    old.folded = a.folded;
+                    old.dismissed = a.dismissed;
+                    old.decided_by = a.decided_by.clone();
+                    old.decided_at = a.decided_at;
                     old
                 }
                 None => AnswerDoc::fresh(a),
@@ -125,6 +138,10 @@ impl AnswerDoc {
             text: Text::with_value(&a.text),
             time: a.time,
             adopted: a.adopted,
+            folded: a.folded,
+            dismissed: a.dismissed,
+            decided_by: a.decided_by.clone(),
+            decided_at: a.decided_at,
         }
     }
 }
@@ -159,6 +176,10 @@ pub(crate) fn read_entry(doc: &AutoCommit) -> Result<Entry> {
                 text: a.text.as_str().to_string(),
                 time: a.time,
                 adopted: a.adopted,
+                folded: a.folded,
+                dismissed: a.dismissed,
+                decided_by: a.decided_by,
+                decided_at: a.decided_at,
             })
             .collect(),
         persona: d.persona.as_str().to_string(),

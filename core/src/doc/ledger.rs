@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use automerge::AutoCommit;
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value, transaction::Transactable};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::Result;
@@ -41,4 +41,86 @@ pub(crate) fn write_ledger(doc: &mut AutoCommit, ledger: &Ledger) -> Result<()> 
     };
     autosurgeon::reconcile(doc, &d)?;
     Ok(())
+}
+
+/// One copy of a reply, as its copier's ledger records it: appended to the list `copies`
+/// as one short string (`secs\tentry\tanswer`), so a year of copies stays a few bytes
+/// each; a solve mark goes in the map `marks` under the copy's key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Copy {
+    pub entry: String,
+    /// When, in seconds since the epoch.
+    pub at: i64,
+    /// The answer copied; empty: the entry's body.
+    pub answer: String,
+    /// Whether it solved the customer's problem, when the agent said.
+    pub solved: Option<bool>,
+}
+
+impl Copy {
+    /// The key its solve mark is kept under.
+    pub fn key(&self) -> String {
+        format!("{}\t{}", self.at, self.entry)
+    }
+}
+
+/// Appends a copy to the ledger document.
+pub(crate) fn append_copy(doc: &mut AutoCommit, copy: &Copy) -> Result<()> {
+    let list = object(doc, "copies", ObjType::List)?;
+    let at = doc.length(&list);
+    let event = format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer);
+    doc.insert(&list, at, event)?;
+    Ok(())
+}
+
+/// Marks the copy under `key` as having solved the problem or not.
+pub(crate) fn mark_copy(doc: &mut AutoCommit, key: &str, solved: bool) -> Result<()> {
+    let marks = object(doc, "marks", ObjType::Map)?;
+    doc.put(&marks, key, if solved { 1_i64 } else { -1_i64 })?;
+    Ok(())
+}
+
+/// Every copy the ledger records, oldest first, with its mark.
+pub(crate) fn read_copies(doc: &AutoCommit) -> Result<Vec<Copy>> {
+    let mut marks: BTreeMap<String, bool> = BTreeMap::new();
+    if let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, "marks")? {
+        for item in doc.map_range(&obj, ..) {
+            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Int(n)) = item.value {
+                marks.insert(item.key.to_string(), n > 0);
+            }
+        }
+    }
+    let mut copies = Vec::new();
+    if let Some((Value::Object(ObjType::List), list)) = doc.get(ROOT, "copies")? {
+        for item in doc.list_range(&list, ..) {
+            let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value else {
+                continue;
+            };
+            let mut parts = s.splitn(3, '\t');
+            let (Some(at), Some(entry), answer) = (
+                parts.next().and_then(|t| t.parse::<i64>().ok()),
+                parts.next(),
+                parts.next().unwrap_or(""),
+            ) else {
+                continue;
+            };
+            let mut copy = Copy {
+                entry: entry.to_string(),
+                at,
+                answer: answer.to_string(),
+                solved: None,
+            };
+            copy.solved = marks.get(&copy.key()).copied();
+            copies.push(copy);
+        }
+    }
+    Ok(copies)
+}
+
+/// The object at `field` of the root, made when it is not there yet.
+fn object(doc: &mut AutoCommit, field: &str, kind: ObjType) -> Result<automerge::ObjId> {
+    match doc.get(ROOT, field)? {
+        Some((Value::Object(k), id)) if k == kind => Ok(id),
+        _ => Ok(doc.put_object(ROOT, field, kind)?),
+    }
 }

@@ -1,8 +1,10 @@
 //! Automerge documents: how entries, the team and ledgers are laid out as CRDTs, and how
 //! edits become minimal operations. Nothing here touches disk.
 
+mod authors;
 mod blame;
 mod entry;
+mod facts;
 mod history;
 mod key;
 mod ledger;
@@ -11,13 +13,16 @@ mod replica;
 pub(crate) mod summary;
 mod team;
 
-pub use blame::Sentence;
-pub(crate) use blame::blame;
+pub(crate) use blame::blame_entry;
+pub use blame::{AnswerBlame, EntryBlame, Sentence};
 pub(crate) use entry::{EntryDoc, read_entry};
+pub(crate) use facts::entry_facts;
+pub use facts::{AnswerFacts, EntryFacts};
 pub use history::Change;
 pub(crate) use history::changes_of;
 pub use key::DocKey;
-pub(crate) use ledger::{read_ledger, write_ledger};
+pub use ledger::Copy;
+pub(crate) use ledger::{append_copy, mark_copy, read_copies, read_ledger, write_ledger};
 pub use proof::{Proofs, Seal, member_of_actor};
 pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};

@@ -113,6 +113,7 @@ impl Record {
                     None => 0,
                 },
                 adopted: a.adopted,
+                ..Answer::default()
             });
         }
         entry.normalise();

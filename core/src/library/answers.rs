@@ -18,9 +18,10 @@ impl Library {
         self.edit(id, |e| e.contribute(&me, text).map(drop))
     }
 
-    /// Makes one of entry `id`'s answers the team's best practice.
+    /// Makes one of entry `id`'s answers the team's best practice: the reply agents copy
+    /// (admins and trainers; see [`Library::decide_answer`]).
     pub fn adopt_answer(&mut self, id: &str, answer: &str) -> Result<Entry> {
-        self.edit(id, |e| e.adopt(answer))
+        self.decide_answer(id, answer, crate::AnswerState::Adopted)
     }
 
     /// The categories and tags the library's entries use, for filters and the editor.

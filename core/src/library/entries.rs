@@ -275,7 +275,7 @@ impl Library {
     /// Who wrote each sentence of entry `id`'s body: the member who inserted most of its
     /// characters, the others who inserted some, when, and whether every change that
     /// wrote it carries its author's valid signature. The same on every replica.
-    pub fn blame(&mut self, id: &str) -> Result<Vec<doc::Sentence>> {
+    pub fn blame(&mut self, id: &str) -> Result<doc::EntryBlame> {
         let id = self.resolve(id)?;
         let key = DocKey::entry(&id);
         let stored = self.doc_mut(&key)?;
@@ -285,7 +285,7 @@ impl Library {
                 .get(hash)
                 .is_some_and(|seal| doc::proof::verify(member, &key, hash, seal).is_ok())
         };
-        doc::blame(text, "body", &verified)
+        doc::blame_entry(text, &verified)
     }
 
     /// Reads every document and reports those that cannot be read (and damage to the

@@ -4,8 +4,17 @@
 use std::collections::BTreeMap;
 
 use super::Library;
+use crate::doc::Copy;
 use crate::doc::{self, DocKey};
 use crate::model::{EntryId, Ledger, MemberId, now_millis};
+
+/// A copy recorded: the entry's use count in the writer's ledger, and the key a solve
+/// mark for it goes under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub uses: u64,
+    pub key: String,
+}
 use crate::store::StoredDoc;
 use crate::{Error, Result};
 
@@ -30,17 +39,83 @@ impl Library {
         crate::reply::reply_of(&self.get(&id)?, answer)
     }
 
-    /// Counts one use of an entry's reply in this writer's ledger.
+    /// Counts one use of an entry's reply (its body) in this writer's ledger.
     pub fn record_use(&mut self, id: &str) -> Result<u64> {
+        Ok(self.record_copy(id, None)?.uses)
+    }
+
+    /// Records a copy of entry `id`'s reply — answer `answer`, or the body — in this
+    /// writer's ledger: its use count goes up, and the copy is kept (when, which text) so
+    /// it credits the text's authors and can be marked solved or not.
+    pub fn record_copy(&mut self, id: &str, answer: Option<&str>) -> Result<Recorded> {
         let id = self.resolve(id)?;
+        let copy = Copy {
+            entry: id.clone(),
+            at: now_millis() / 1000,
+            answer: answer.unwrap_or_default().to_string(),
+            solved: None,
+        };
         let mut count = 0;
-        self.change_own_ledger(&format!("used {id}"), |ledger| {
-            let n = ledger.uses.entry(id.clone()).or_insert(0);
-            *n += 1;
-            count = *n;
-        })?;
+        self.change_own_ledger_doc(
+            &format!("used {id}"),
+            |ledger| {
+                let n = ledger.uses.entry(id.clone()).or_insert(0);
+                *n += 1;
+                count = *n;
+            },
+            |doc| doc::append_copy(doc, &copy),
+        )?;
         self.usage_changed(&id);
-        Ok(count)
+        Ok(Recorded {
+            uses: count,
+            key: copy.key(),
+        })
+    }
+
+    /// Marks this writer's copy `key` (from [`Recorded`]) as having solved the customer's
+    /// problem or not; a later mark replaces an earlier one.
+    pub fn mark_copy(&mut self, key: &str, solved: bool) -> Result<()> {
+        let member = self.writer.member.clone();
+        let known = match self.doc_mut(&DocKey::ledger(&member)) {
+            Ok(stored) => doc::read_copies(&stored.doc)?
+                .iter()
+                .any(|c| c.key() == key),
+            Err(Error::NotFound(_)) => false,
+            Err(e) => return Err(e),
+        };
+        if !known {
+            return Err(Error::invalid(format!(
+                "you made no copy `{key}`; a solve mark goes on a copy of yours"
+            )));
+        }
+        let verb = if solved { "solved" } else { "not solved" };
+        self.change_own_ledger_doc(
+            &format!("marked {verb}"),
+            |_| {},
+            |doc| doc::mark_copy(doc, key, solved),
+        )
+    }
+
+    /// Marks this writer's latest copy of entry `id` as solved or not; returns it.
+    pub fn mark_last_copy(&mut self, id: &str, solved: bool) -> Result<Copy> {
+        let id = self.resolve(id)?;
+        let member = self.writer.member.clone();
+        let last = match self.doc_mut(&DocKey::ledger(&member)) {
+            Ok(stored) => doc::read_copies(&stored.doc)?
+                .into_iter()
+                .filter(|c| c.entry == id)
+                .max_by_key(|c| c.at),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(mut copy) = last else {
+            return Err(Error::invalid(format!(
+                "you have not copied {id}; copy it first (`lore copy {id}`)"
+            )));
+        };
+        self.mark_copy(&copy.key(), solved)?;
+        copy.solved = Some(solved);
+        Ok(copy)
     }
 
     /// Pins (or with `pinned` false unpins) entry `id` among this writer's favourite
@@ -83,6 +158,17 @@ impl Library {
     /// Changes this writer's own ledger and stores it durably, as one change summarised
     /// by `summary`.
     fn change_own_ledger(&mut self, summary: &str, change: impl FnOnce(&mut Ledger)) -> Result<()> {
+        self.change_own_ledger_doc(summary, change, |_| Ok(()))
+    }
+
+    /// As [`Library::change_own_ledger`], with `raw` writing to the document itself (for
+    /// what is appended rather than reconciled: the copies).
+    fn change_own_ledger_doc(
+        &mut self,
+        summary: &str,
+        change: impl FnOnce(&mut Ledger),
+        raw: impl FnOnce(&mut automerge::AutoCommit) -> Result<()>,
+    ) -> Result<()> {
         let member = self.writer.member.clone();
         let key = DocKey::ledger(&member);
         let mut ledger = self.ledger(&member)?;
@@ -94,6 +180,11 @@ impl Library {
         }
         let stored = self.doc_mut(&key)?;
         doc::write_ledger(&mut stored.doc, &ledger)?;
+        if let Err(e) = raw(&mut stored.doc) {
+            // Nothing of a failed change may linger for the next one to commit.
+            stored.doc.rollback();
+            return Err(e);
+        }
         doc::commit(&mut stored.doc, summary, now_millis());
         self.persist(&key, None)
     }

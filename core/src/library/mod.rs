@@ -4,6 +4,7 @@
 mod answers;
 mod aside;
 mod cache;
+mod credit;
 mod ends;
 mod entries;
 mod import;
@@ -19,10 +20,12 @@ mod trust;
 pub use answers::Vocabulary;
 use aside::remove_if_present;
 pub use aside::{PREVIOUS_DIR, put_back, set_aside};
+pub use credit::AnswerItem;
 pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport, ImportTarget};
 pub use invite::Invite;
 pub use known::KnownPeer;
+pub use ledgers::Recorded;
 pub use repair::RepairReport;
 pub use search::INDEX_DIR;
 pub use sync::{Digest, Received, SyncSession};
@@ -52,6 +55,7 @@ pub struct Library {
     roster_checked: bool,
     search: Option<search::SearchState>,
     repaired: Option<RepairReport>,
+    derived: credit::Derived,
     _lock: LibraryLock,
 }
 
@@ -150,6 +154,7 @@ impl Library {
             roster_checked: false,
             search: None,
             repaired: opened.repaired,
+            derived: credit::Derived::default(),
             _lock: lock,
         };
         library.load_catalog(opened.rows);

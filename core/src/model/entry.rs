@@ -98,14 +98,51 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// An answer a member contributed to an entry; one may be adopted as the team's best practice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An answer a member contributed to an entry; a lead decides what becomes of it: adopted
+/// as the team's reply, folded into the body, or dismissed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
     pub id: String,
     pub author: MemberId,
     pub text: String,
     pub time: Millis,
     pub adopted: bool,
+    /// Its text was moved into the entry's body (it keeps its author's credit there).
+    #[serde(default)]
+    pub folded: bool,
+    /// A lead decided not to use it.
+    #[serde(default)]
+    pub dismissed: bool,
+    /// Who decided (adopted, folded, dismissed) and when; empty and 0 while it waits.
+    #[serde(default)]
+    pub decided_by: MemberId,
+    #[serde(default)]
+    pub decided_at: Millis,
+}
+
+/// Where an answer stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnswerState {
+    /// Awaiting a lead's decision.
+    Open,
+    Adopted,
+    Folded,
+    Dismissed,
+}
+
+impl Answer {
+    pub fn state(&self) -> AnswerState {
+        if self.adopted {
+            AnswerState::Adopted
+        } else if self.folded {
+            AnswerState::Folded
+        } else if self.dismissed {
+            AnswerState::Dismissed
+        } else {
+            AnswerState::Open
+        }
+    }
 }
 
 /// One knowledge entry with every field of every kind; fields a kind does not use stay empty.
@@ -294,7 +331,7 @@ impl Entry {
             author: author.to_string(),
             text: text.to_string(),
             time: super::now_millis(),
-            adopted: false,
+            ..Answer::default()
         });
         Ok(id)
     }
@@ -302,15 +339,53 @@ impl Entry {
     /// Makes answer `answer` the team's best practice (the others lose the mark); an id
     /// this entry has no answer for is refused.
     pub fn adopt(&mut self, answer: &str) -> Result<()> {
-        if !self.answers.iter().any(|a| a.id == answer) {
-            return Err(Error::invalid(format!(
-                "entry {} has no answer {answer}; `lore show {}` lists its answers",
-                self.id, self.id
-            )));
-        }
+        self.answer_index(answer)?;
         for a in &mut self.answers {
             a.adopted = a.id == answer;
         }
         Ok(())
+    }
+
+    /// A lead's decision on answer `answer`, recorded with who made it and when.
+    pub fn decide(&mut self, answer: &str, decision: AnswerState, by: &str) -> Result<()> {
+        let i = self.answer_index(answer)?;
+        match decision {
+            AnswerState::Adopted => self.adopt(answer)?,
+            AnswerState::Folded => {
+                let text = self.answers[i].text.trim().to_string();
+                let body = self.body.trim_end();
+                self.body = if body.is_empty() {
+                    text
+                } else {
+                    format!("{body}\n\n{text}")
+                };
+                let a = &mut self.answers[i];
+                (a.adopted, a.folded, a.dismissed) = (false, true, false);
+            }
+            AnswerState::Dismissed => {
+                let a = &mut self.answers[i];
+                (a.adopted, a.folded, a.dismissed) = (false, false, true);
+            }
+            AnswerState::Open => {
+                let a = &mut self.answers[i];
+                (a.adopted, a.folded, a.dismissed) = (false, false, false);
+            }
+        }
+        let a = &mut self.answers[i];
+        a.decided_by = by.to_string();
+        a.decided_at = super::now_millis();
+        Ok(())
+    }
+
+    fn answer_index(&self, answer: &str) -> Result<usize> {
+        self.answers
+            .iter()
+            .position(|a| a.id == answer)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "entry {} has no answer {answer}; `lore show {}` lists its answers",
+                    self.id, self.id
+                ))
+            })
     }
 }

@@ -46,6 +46,9 @@ const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("doc
 const CATALOG: TableDefinition<&str, &[u8]> = TableDefinition::new("catalog");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const SYNC: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("sync_states");
+/// doc key → what is derived from the document (who contributed what, for credit) with
+/// the heads it was derived at; read only while those are still the document's heads.
+const DERIVED: TableDefinition<&str, &[u8]> = TableDefinition::new("derived");
 
 /// Incremental chunks a document may collect before it is compacted into one snapshot.
 pub const COMPACT_AFTER: u64 = 8;
@@ -115,6 +118,7 @@ impl Store {
             batch.txn.open_table(DOCS)?;
             batch.txn.open_table(CATALOG)?;
             batch.txn.open_table(SYNC)?;
+            batch.txn.open_table(DERIVED)?;
             Ok(())
         })?;
         Ok(store)
@@ -236,6 +240,11 @@ impl Store {
     /// Every catalog row, undecoded.
     pub(crate) fn catalog_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
         self.read_all(CATALOG)
+    }
+
+    /// Every derived row (doc key → heads and facts, encoded by the library).
+    pub(crate) fn derived_rows(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.read_all(DERIVED)
     }
 
     /// Every key and value of a table keyed by text.
@@ -369,6 +378,12 @@ impl Batch<'_> {
     /// Writes a small named value to the metadata table.
     pub(crate) fn put_meta(&mut self, key: &str, value: &[u8]) -> Result<()> {
         self.txn.open_table(META)?.insert(key, value)?;
+        Ok(())
+    }
+
+    /// Stores what is derived from document `key`.
+    pub(crate) fn put_derived(&mut self, key: &str, value: &[u8]) -> Result<()> {
+        self.txn.open_table(DERIVED)?.insert(key, value)?;
         Ok(())
     }
 
