@@ -9,6 +9,7 @@ mod docs;
 mod exchange;
 mod gui;
 mod gui_copy;
+mod gui_credit;
 mod gui_first_hour;
 mod gui_sandbox;
 pub(crate) mod hostile;

@@ -63,13 +63,7 @@ pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
             braced(filled.unfilled.iter().map(String::as_str))
         );
     }
-    let answer = match &reply.source {
-        lore_core::ReplySource::Answer(id) | lore_core::ReplySource::Adopted(id) => {
-            Some(id.as_str())
-        }
-        _ => None,
-    };
-    let uses = library.record_copy(&reply.entry, answer)?.uses;
+    let uses = library.record_copy(&reply.entry, reply.answer_id())?.uses;
     if ctx.json {
         json_line(&Copied {
             id: &reply.entry,

@@ -15,6 +15,7 @@ use super::hotkey::Hotkey;
 use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
 use super::panels::copy::CopyDialog;
+use super::panels::credits::{CreditsPanel, solve_ui};
 use super::panels::entry::EntryPane;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::message::MessagePanel;
@@ -40,6 +41,9 @@ pub struct LoreApp {
     search: SearchPanel,
     customer: MessagePanel,
     team: TeamPanel,
+    credits: CreditsPanel,
+    /// The last copy's key while its solve mark is asked for.
+    solve: Option<String>,
     entry: EntryPane,
     copy: CopyDialog,
     exchange: ExchangeDialog,
@@ -72,6 +76,7 @@ enum Tab {
     Search,
     Message,
     Team,
+    Credits,
 }
 
 impl std::fmt::Debug for LoreApp {
@@ -98,6 +103,8 @@ impl LoreApp {
             search: SearchPanel::default(),
             customer: MessagePanel::default(),
             team: TeamPanel::default(),
+            credits: CreditsPanel::default(),
+            solve: None,
             entry: EntryPane::default(),
             copy: CopyDialog::default(),
             exchange: ExchangeDialog::default(),
@@ -134,6 +141,11 @@ impl LoreApp {
     /// Whether the open library is the demo's sandbox.
     pub fn in_sandbox(&self) -> bool {
         self.sandbox
+    }
+
+    /// The board the Credits tab shows, once it has one.
+    pub fn credits_board(&self) -> Option<&lore_core::credit::Board> {
+        self.credits.board()
     }
 
     /// The last text the app put on the clipboard.
@@ -175,6 +187,7 @@ impl LoreApp {
                 if self.sandbox {
                     jobs.extend(self.sandbox_ui(ui));
                 }
+                jobs.extend(solve_ui(ui, self.lang, &mut self.solve));
                 jobs.extend(self.main_ui(ui));
                 if self.picker.is_open() {
                     jobs.extend(self.picker_ui(ui.ctx()));
@@ -238,6 +251,7 @@ impl LoreApp {
         self.search.absorb(done);
         self.customer.absorb(done);
         self.team.absorb(done);
+        self.credits.absorb(done);
         self.entry.absorb(done);
         self.picker.absorb(done);
         let mut jobs = Vec::new();
@@ -336,8 +350,14 @@ impl LoreApp {
             Done::Reply { reply, agent } => {
                 jobs.extend(self.copy.offer((**reply).clone(), agent));
             }
-            Done::Copied { id, text, uses } => {
+            Done::Copied {
+                id,
+                text,
+                uses,
+                key,
+            } => {
                 self.clipboard.copy(ctx, text.clone());
+                self.solve = Some(key.clone());
                 let copied = self.lang.t(Key::Copied);
                 let counted = self.lang.t(Key::Uses);
                 self.message = Some((false, format!("{copied} · {id} · {uses} {counted}")));
@@ -404,6 +424,7 @@ impl LoreApp {
                     (Tab::Search, Key::FindAnswers),
                     (Tab::Message, Key::CustomerMessage),
                     (Tab::Team, Key::TeamTab),
+                    (Tab::Credits, Key::CreditsTab),
                 ] {
                     if ui
                         .selectable_label(self.tab == tab, self.lang.t(key))
@@ -413,6 +434,7 @@ impl LoreApp {
                         match tab {
                             Tab::Search => self.search.focus(),
                             Tab::Team => jobs.push(Job::Team),
+                            Tab::Credits => jobs.push(self.credits.open()),
                             Tab::Message => {}
                         }
                     }
@@ -429,6 +451,7 @@ impl LoreApp {
             ),
             Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
+            Tab::Credits => self.credits.ui(ui, lang),
         });
         match self.search.take_asked() {
             Some(Ask::Import) => self.exchange.open_import(),

@@ -85,7 +85,7 @@ impl Lang {
         self.pick("内部", "Internal")
     }
 
-    fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+    pub(crate) fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Zh => zh,
             Lang::En => en,
@@ -184,6 +184,7 @@ impl Lang {
             Key::FindAnswers => ("查找答案", "Find answers"),
             Key::CustomerMessage => ("客户消息", "Customer message"),
             Key::TeamTab => ("团队", "Team"),
+            Key::CreditsTab => ("贡献榜", "Credits"),
             Key::PasteMessage => ("粘贴客户的整段消息", "Paste the customer's whole message"),
             Key::History => ("修改记录", "History"),
             Key::Members => ("成员", "Members"),
@@ -343,6 +344,7 @@ pub enum Key {
     FindAnswers,
     CustomerMessage,
     TeamTab,
+    CreditsTab,
     PasteMessage,
     History,
     Members,

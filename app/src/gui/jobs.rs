@@ -31,7 +31,26 @@ pub enum Job {
     Reply { id: String, answer: Option<String> },
     /// Put a reply's final text on the clipboard: counted as a use in this member's
     /// ledger.
-    CopyText { id: String, text: String },
+    CopyText {
+        id: String,
+        text: String,
+        /// The answer copied; none: the body.
+        answer: Option<String>,
+    },
+    /// Mark the copy `key` (from [`Done::Copied`]) as having solved the customer's problem.
+    MarkSolved { key: String, solved: bool },
+    /// The board for the last `days` days (0: all time), the review queue and this
+    /// member's answers.
+    Credits { days: u32 },
+    /// What is behind a member's numbers on the board.
+    CreditDetail { member: String, days: u32 },
+    /// A lead's decision on an answer.
+    Decide {
+        id: String,
+        answer: String,
+        decision: lore_core::AnswerState,
+        days: u32,
+    },
     /// The quick picker's list: replies for `text`, or with nothing typed the team's
     /// most used ones (published FAQs and scripts only).
     Pick { seq: u64, text: String },
@@ -152,7 +171,22 @@ pub enum Done {
         agent: String,
     },
     /// An entry's reply to put on the clipboard, and its uses counted so far.
-    Copied { id: String, text: String, uses: u64 },
+    Copied {
+        id: String,
+        text: String,
+        uses: u64,
+        /// The key a solve mark for this copy goes under.
+        key: String,
+    },
+    /// A solve mark was recorded.
+    Marked { solved: bool },
+    /// The Credits tab's view.
+    Credits(Box<CreditsView>),
+    /// What is behind a member's numbers, with the titles of the entries named.
+    CreditDetail {
+        detail: Box<lore_core::credit::MemberDetail>,
+        titles: Vec<(String, String)>,
+    },
     /// Suggestions for the customer message numbered `seq`: per question it asks (the
     /// question with its context, its suggestions).
     Suggestions {
@@ -224,6 +258,19 @@ pub enum Done {
         path: PathBuf,
         entries: Option<usize>,
     },
+}
+
+/// The board, the answers awaiting a decision and this member's own answers.
+#[derive(Debug, Clone)]
+pub struct CreditsView {
+    pub days: u32,
+    pub board: lore_core::credit::Board,
+    /// Whether this member decides on answers (admins and trainers).
+    pub lead: bool,
+    pub queue: Vec<lore_core::AnswerItem>,
+    pub mine: Vec<lore_core::AnswerItem>,
+    /// Member id → name, for authors and copiers.
+    pub names: Vec<(String, String)>,
 }
 
 /// The status bar's view of the node.

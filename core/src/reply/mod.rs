@@ -63,6 +63,14 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The answer this reply is (adopted or chosen); none when it is the body.
+    pub fn answer_id(&self) -> Option<&str> {
+        match &self.source {
+            ReplySource::Answer(id) | ReplySource::Adopted(id) => Some(id),
+            ReplySource::Body => None,
+        }
+    }
+
     /// The reply with `values` filled in (name → value), and the names left unfilled.
     pub fn fill(&self, values: &BTreeMap<String, String>) -> Filled {
         fill(&self.text, values)

@@ -175,14 +175,6 @@ impl Worker {
         })
     }
 
-    /// A reply's final text goes on the clipboard: the use is counted in this member's
-    /// ledger.
-    pub(super) fn copy(&self, id: String, text: String) -> Result<Done> {
-        let uses = self.library()?.record_use(&id)?;
-        self.changed();
-        Ok(Done::Copied { id, text, uses })
-    }
-
     /// The entries that answer a whole customer message.
     pub(super) fn suggest(&self, seq: u64, text: &str) -> Result<Done> {
         Ok(Done::Suggestions {

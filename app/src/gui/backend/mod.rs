@@ -7,6 +7,7 @@
 //! roster and this member's name (`team.rs`), import and export (`exchange.rs`).
 //! `network.rs` holds the node's settings and local socket.
 
+mod credit;
 mod entries;
 mod exchange;
 mod library;

@@ -48,6 +48,7 @@ impl CopyDialog {
     pub fn offer(&mut self, reply: Reply, agent: &str) -> Option<Job> {
         if reply.cautions.is_empty() && reply.fields.is_empty() {
             return Some(Job::CopyText {
+                answer: reply.answer_id().map(str::to_string),
                 id: reply.entry,
                 text: reply.text,
             });
@@ -155,6 +156,7 @@ impl CopyDialog {
                 }
             }
             return Some(Job::CopyText {
+                answer: pending.reply.answer_id().map(str::to_string),
                 id: pending.reply.entry,
                 text,
             });

@@ -3,6 +3,7 @@
 //! panels show the entry pane beside their lists.
 
 pub mod copy;
+pub mod credits;
 pub mod entry;
 pub mod exchange;
 pub mod message;
