@@ -61,3 +61,22 @@ fn the_credits_tab_ranks_members_opens_their_numbers_and_takes_decisions() {
     });
     assert!(shows(&h, "答案被采纳"));
 }
+
+#[test]
+fn the_entry_pane_tints_the_body_by_author_and_shows_its_record() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    // A teammate's sentence would show in another tint; here the demo's loader wrote it
+    // all, and one copy of it was marked solved.
+    l.ok(&["copy", "faq-refund-timeline"]);
+    l.ok(&["solved", "faq-refund-timeline"]);
+    find(&mut h, "退款多久到账", "退款多久能到账？");
+    h.get_by_label("退款多久能到账？").click();
+    until(&mut h, "the entry", |h| shows(h, "按作者着色"));
+    h.get_by_label("按作者着色").click();
+    until(&mut h, "the record", |h| shows(h, "使用 1 · 解决率 100%"));
+    assert!(shows(&h, "贡献者：周静 100%"));
+    assert!(
+        shows(&h, "亲，退款审核通过后会原路退回，"),
+        "the body's sentences, without Markdown's markers"
+    );
+}

@@ -37,6 +37,8 @@ pub enum Job {
         /// The answer copied; none: the body.
         answer: Option<String>,
     },
+    /// Who wrote entry `id` (its sentences by author) and its record (uses, solve rate).
+    Authors(String),
     /// Mark the copy `key` (from [`Done::Copied`]) as having solved the customer's problem.
     MarkSolved { key: String, solved: bool },
     /// The board for the last `days` days (0: all time), the review queue and this
@@ -177,6 +179,12 @@ pub enum Done {
         uses: u64,
         /// The key a solve mark for this copy goes under.
         key: String,
+    },
+    /// Who wrote an entry, and its record over all time.
+    Authors {
+        id: String,
+        blame: Box<lore_core::EntryBlame>,
+        credit: Box<lore_core::credit::EntryCredit>,
     },
     /// A solve mark was recorded.
     Marked { solved: bool },

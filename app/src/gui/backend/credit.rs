@@ -33,6 +33,16 @@ impl Worker {
         })
     }
 
+    /// Who wrote entry `id`, and its record over all time.
+    pub(super) fn authors(&self, id: &str) -> Result<Done> {
+        let mut library = self.library()?;
+        Ok(Done::Authors {
+            id: id.to_string(),
+            blame: Box::new(library.blame(id)?),
+            credit: Box::new(library.entry_credit(id, Period::ALL)?),
+        })
+    }
+
     /// Marks a copy as having solved the customer's problem or not.
     pub(super) fn mark_solved(&self, key: &str, solved: bool) -> Result<Done> {
         self.library()?.mark_copy(key, solved)?;

@@ -116,6 +116,7 @@ impl Worker {
             Job::Reply { id, answer } => self.reply(&id, answer.as_deref()),
             Job::CopyText { id, text, answer } => self.copy(id, text, answer.as_deref()),
             Job::MarkSolved { key, solved } => self.mark_solved(&key, solved),
+            Job::Authors(id) => self.authors(&id),
             Job::Credits { days } => self.credits(days),
             Job::CreditDetail { member, days } => self.credit_detail(&member, days),
             Job::Decide {

@@ -9,6 +9,7 @@ use super::copy::preview_ui;
 use crate::gui::editor::Editor;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Changed, Done, Job};
+use crate::gui::widgets::authors::{blame_ui, record_ui};
 use crate::gui::widgets::badge::{Marks, badges_ui};
 use crate::gui::widgets::local_time;
 use crate::gui::widgets::markdown::markdown_ui;
@@ -30,6 +31,19 @@ pub struct EntryPane {
     titles: std::collections::BTreeMap<String, String>,
     /// Members' display names, by member id (answers show their author).
     names: std::collections::BTreeMap<String, String>,
+    /// Whether the body is shown tinted by author, and who wrote the open entry.
+    by_author: bool,
+    authors: Option<Authors>,
+    /// The entry who wrote it was last asked for (once per version shown).
+    authors_asked: Option<String>,
+}
+
+/// Who wrote an entry, and its record.
+#[derive(Debug)]
+struct Authors {
+    id: String,
+    blame: lore_core::EntryBlame,
+    credit: lore_core::credit::EntryCredit,
 }
 
 impl EntryPane {
@@ -76,6 +90,14 @@ impl EntryPane {
             Done::Entry(entry) => {
                 self.history = None;
                 self.entry = Some(entry.clone());
+                self.forget_authors();
+            }
+            Done::Authors { id, blame, credit } => {
+                self.authors = Some(Authors {
+                    id: id.clone(),
+                    blame: (**blame).clone(),
+                    credit: (**credit).clone(),
+                });
             }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
             Done::Favourites(ids) => self.favourites = ids.clone(),
@@ -105,12 +127,14 @@ impl EntryPane {
                     editor.saved((**entry).clone(), heads.clone(), own.clone());
                 }
                 self.entry = Some(entry.clone());
+                self.forget_authors();
             }
             Done::Changed { entry, heads } => {
                 if let Some(editor) = &mut self.editor {
                     editor.changed((**entry).clone(), heads.clone());
                 }
                 self.entry = Some(entry.clone());
+                self.forget_authors();
             }
             Done::Failed(_) => {
                 if let Some(editor) = &mut self.editor {
@@ -119,6 +143,12 @@ impl EntryPane {
             }
             _ => {}
         }
+    }
+
+    /// The entry shown is new or changed: who wrote it is asked for again.
+    fn forget_authors(&mut self) {
+        self.authors = None;
+        self.authors_asked = None;
     }
 
     /// Whether an entry or the editor is open.
@@ -205,10 +235,30 @@ impl EntryPane {
                     jobs.push(job);
                 }
             }
+            let label = lang.pick("按作者着色", "By author");
+            if ui.selectable_label(self.by_author, label).clicked() {
+                self.by_author = !self.by_author;
+            }
             close = ui.button(lang.t(Key::Close)).clicked();
         });
+        // Who wrote it is asked for whenever the entry shown is not the one it is for
+        // (another entry, or this one changed since).
+        let stale = self.authors.as_ref().is_none_or(|a| a.id != entry.id);
+        if self.by_author && stale && self.authors_asked.as_deref() != Some(&entry.id) {
+            self.authors_asked = Some(entry.id.clone());
+            jobs.push(Job::Authors(entry.id.clone()));
+        }
+        let authors = self.authors.as_ref().filter(|a| a.id == entry.id);
         egui::ScrollArea::vertical().show(ui, |ui| {
-            jobs.extend(content_ui(ui, lang, entry, &self.titles));
+            match authors.filter(|_| self.by_author) {
+                Some(a) => {
+                    ui.heading(&entry.title);
+                    blame_ui(ui, lang, &a.blame, &self.names);
+                    ui.separator();
+                    record_ui(ui, lang, &a.credit, &self.names);
+                }
+                None => jobs.extend(content_ui(ui, lang, entry, &self.titles)),
+            }
             reply_ui(ui, lang, entry);
             jobs.extend(answers_ui(ui, lang, entry, &self.names, &mut self.answer));
             if let Some((id, changes)) = &self.history
@@ -338,9 +388,13 @@ fn answers_ui(
         // the file gave them.
         let author = names.get(&a.author).unwrap_or(&a.author);
         ui.label(
-            RichText::new(format!("— {author} · {}", local_time(a.time)))
-                .weak()
-                .small(),
+            RichText::new(format!(
+                "— {author} · {} · {}",
+                local_time(a.time),
+                super::credits::state_name(lang, a.state())
+            ))
+            .weak()
+            .small(),
         );
     }
     let label = ui.label(lang.t(Key::Contribute));

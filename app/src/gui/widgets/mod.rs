@@ -1,5 +1,6 @@
 //! Small pieces the panels draw with. They know egui and nothing of the panels.
 
+pub mod authors;
 pub mod badge;
 pub mod field;
 pub mod highlight;
