@@ -238,3 +238,38 @@ async fn credit_follows_the_signed_changes_on_every_peer() {
         p.stop().await;
     }
 }
+
+/// The real binary: a lead works the review queue, an agent's copy is marked solved, and
+/// the board and an entry's record say so.
+#[test]
+fn the_command_line_reviews_answers_marks_copies_and_prints_the_board() {
+    let l = crate::lore();
+    l.ok(&["--name", "周静", "demo"]);
+    let queue = l.json(&["review"]);
+    assert!(!queue.is_empty(), "the demo's answers await a decision");
+    let entry = queue[0]["entry"].as_str().expect("entry").to_string();
+    let answer = queue[0]["answer"].as_str().expect("answer").to_string();
+    l.ok(&["review", &entry, &answer, "adopt"]);
+    assert_eq!(l.json(&["review"]).len(), queue.len() - 1, "decided, it leaves the queue");
+    let mine = l.json(&["review", "--mine"]);
+    assert!(mine.iter().any(|a| a["answer"] == answer.as_str() && a["state"] == "adopted"));
+    let unknown = l.fails(&["review", &entry, &answer, "bless"]);
+    assert!(unknown.contains("adopt, fold, dismiss or reopen"), "{unknown}");
+
+    // The adopted answer is what is copied; the copy is marked solved.
+    l.ok(&["copy", &entry, "--keep-blanks"]);
+    l.ok(&["solved", &entry]);
+    let record = l.json(&["credits", "--entry", &entry]);
+    assert_eq!(record[0]["uses"], 1, "{record:?}");
+    assert_eq!(record[0]["solved"], 1, "{record:?}");
+    let never = l.fails(&["solved", "faq-invoice-how-to"]);
+    assert!(never.contains("you have not copied"), "{never}");
+
+    let board = l.json(&["credits", "--since", "all"]);
+    let me = board.iter().find(|r| r["name"] == "周静").expect("周静 ranked");
+    assert!(me["answers_adopted"].as_u64() >= Some(1), "{me}");
+    assert!(me["sentences"].as_u64() > Some(100), "{me}");
+    assert_eq!(me["uses"], 0.0, "own copies credit nobody");
+    let bad = l.fails(&["credits", "--since", "forever"]);
+    assert!(bad.contains("--since takes"), "{bad}");
+}
