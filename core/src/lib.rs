@@ -16,7 +16,7 @@ pub mod search;
 mod store;
 
 pub use doc::{Change, DocKey, EntryReplica, Sentence, Writer};
-pub use error::{Error, ImportProblem, Result};
+pub use error::{Denied, Error, ImportProblem, Result};
 pub use library::{
     DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite, KnownPeer, Library,
     ListFilter, PREVIOUS_DIR, Received, RepairReport, SyncSession, Vocabulary, put_back, set_aside,

@@ -10,15 +10,15 @@
 use egui::RichText;
 
 use super::backend::Backend;
+use super::background::{self, Background};
 use super::clipboard::Clipboard;
-use super::hotkey::Hotkey;
 use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
 use super::panels::copy::CopyDialog;
 use super::panels::entry::EntryPane;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::message::MessagePanel;
-use super::panels::picker::Picker;
+use super::panels::picker::{Picker, SIZE as PICKER_SIZE};
 use super::panels::search::{Ask, SearchPanel};
 use super::panels::status::StatusBar;
 use super::panels::team::TeamPanel;
@@ -44,8 +44,8 @@ pub struct LoreApp {
     copy: CopyDialog,
     exchange: ExchangeDialog,
     picker: Picker,
-    /// The system-wide shortcut that opens the picker, when the desktop gave it.
-    hotkey: Option<Hotkey>,
+    /// The shortcut, the tray and how a close is taken, in the real window.
+    background: Option<Background>,
     /// The entry count, roster fingerprint and searchable write last reported: a change
     /// (a teammate's, through sync) refreshes what shows them.
     seen: (usize, u64, u64),
@@ -102,17 +102,38 @@ impl LoreApp {
             copy: CopyDialog::default(),
             exchange: ExchangeDialog::default(),
             picker: Picker::default(),
-            hotkey: None,
+            background: None,
             seen: (0, 0, 0),
             sandbox: false,
             left: None,
         }
     }
 
-    /// The app with the picker's system-wide shortcut.
-    pub fn with_hotkey(mut self, hotkey: Hotkey) -> LoreApp {
-        self.hotkey = Some(hotkey);
+    /// The app in the real window: with the picker's shortcut, the tray, and a close that
+    /// may only hide the window.
+    pub fn with_background(mut self, background: Background) -> LoreApp {
+        self.background = Some(background);
         self
+    }
+
+    /// The app with the picker opening where the agent left it in an earlier run.
+    pub fn with_picker_at(mut self, at: Option<[f32; 2]>) -> LoreApp {
+        self.picker.remembered(at.map(egui::Pos2::from));
+        self
+    }
+
+    /// What runs in every pass of the root, its window shown or hidden: the shortcut, the
+    /// tray's and other processes' requests, a close that only hides the window. The picker
+    /// opened here, with the window hidden, gets the root a UI pass to draw it from.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let open_picker = self
+            .background
+            .as_mut()
+            .is_some_and(|background| background.logic(ctx));
+        if open_picker && self.screen == Screen::Main {
+            self.open_picker();
+            background::paint_while_hidden(ctx);
+        }
     }
 
     /// Opens the quick picker, as its shortcut does.
@@ -148,9 +169,6 @@ impl LoreApp {
             jobs.extend(self.absorb(ui.ctx(), &done));
         }
         jobs.extend(self.entry.due());
-        if self.hotkey.as_ref().is_some_and(Hotkey::pressed) && self.screen == Screen::Main {
-            jobs.push(self.picker.open());
-        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let open = self.screen == Screen::Main;
             self.status
@@ -181,6 +199,7 @@ impl LoreApp {
                 } else {
                     jobs.extend(self.copy.ui(ui.ctx(), self.lang));
                 }
+                jobs.extend(self.picker.remember());
                 jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
         }
@@ -368,9 +387,11 @@ impl LoreApp {
         } else {
             lang.t(Key::PickerTitle).to_string()
         };
+        let monitor = ctx.input(|i| i.viewport().monitor_size);
         let builder = egui::ViewportBuilder::default()
             .with_title(title)
-            .with_inner_size([560.0, 380.0])
+            .with_inner_size(PICKER_SIZE)
+            .with_position(picker.place(monitor))
             .with_always_on_top()
             .with_active(true);
         ctx.show_viewport_immediate(
@@ -389,6 +410,12 @@ impl LoreApp {
                 jobs.extend(copy.ui(ui.ctx(), lang));
                 if ui.input(|i| i.viewport().close_requested()) {
                     picker.close();
+                }
+                if picker.take_show_main() {
+                    background::show_window(ui.ctx());
+                }
+                if let Some(rect) = ui.input(|i| i.viewport().outer_rect) {
+                    picker.seen_at(rect.min);
                 }
                 jobs
             },
@@ -444,12 +471,17 @@ impl LoreApp {
 }
 
 impl eframe::App for LoreApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        LoreApp::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
 
-    /// The window closes (its close button, or a stop signal): the worker lets go of
-    /// everything before the process ends.
+    /// The window closes for good (its close button when Lore does not stay in the
+    /// background, a stop signal, 退出): the worker lets go of everything before the
+    /// process ends.
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.backend.stop();
     }

@@ -295,6 +295,14 @@ impl Lang {
                 "Demo library (sandbox) · does not affect the team's library",
             ),
             Key::CloseDemo => ("关闭示例", "Close the demo"),
+            Key::TrayTip => (
+                "团队知识库 · 快速查找回复",
+                "Your team's knowledge base · quick replies",
+            ),
+            Key::TrayOpen => ("打开 Lore", "Open Lore"),
+            Key::TrayPicker => ("快速查找", "Quick find"),
+            Key::TrayQuit => ("退出", "Quit"),
+            Key::ShowMain => ("打开主窗口", "Open the main window"),
             Key::TryDemo => ("试用示例知识库", "Try the demo library"),
             Key::TryDemoText => (
                 "在单独的沙盒里试用示例知识库：团队资料库不会被打开或改动，队友也看不到。",
@@ -426,6 +434,11 @@ pub enum Key {
     NameSaved,
     SandboxMark,
     CloseDemo,
+    TrayTip,
+    TrayOpen,
+    TrayPicker,
+    TrayQuit,
+    ShowMain,
     TryDemo,
     TryDemoText,
 }

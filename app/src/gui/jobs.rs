@@ -82,6 +82,8 @@ pub enum Job {
     SaveTemplate(PathBuf),
     /// Export the whole library in `format` to `path`.
     Export { format: ExportFormat, path: PathBuf },
+    /// Remember that the agent left the quick picker at this outer top-left corner.
+    PlacePicker([f32; 2]),
 }
 
 /// What the search box and its filters ask for.
@@ -203,6 +205,8 @@ pub enum Done {
     Status(NetStatus),
     /// Something failed; the message says what.
     Failed(String),
+    /// The picker's place was kept (nothing to show).
+    Placed,
     /// This member's display name is now `name`.
     Named(String),
     /// What importing the files `paths` would do.

@@ -10,6 +10,7 @@
 
 mod app;
 pub mod backend;
+pub mod background;
 mod clipboard;
 mod editor;
 pub mod fonts;
@@ -17,6 +18,8 @@ pub mod hotkey;
 pub mod i18n;
 pub mod jobs;
 mod panels;
+pub mod places;
+pub mod tray;
 mod widgets;
 
 use std::path::PathBuf;
@@ -38,18 +41,22 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         ..Default::default()
     };
     let network = backend::Network::from_config(&data_dir)?;
-    let shortcut = crate::cli::config::Config::load(&data_dir)?
-        .app
+    let config = crate::cli::config::Config::load(&data_dir)?.app;
+    let shortcut = config
         .picker_hotkey
         .unwrap_or_else(|| hotkey::DEFAULT.to_string());
-    // SIGTERM, SIGHUP and Ctrl-C close the window as its close button does, so the worker
-    // shuts down cleanly (index committed, node stopped, socket removed, lock released).
-    // The handlers go in before the window opens; a signal that comes before the window
-    // closes it as soon as it is there.
+    let close_to_tray = config.close_to_tray.unwrap_or(true);
+    let picker_at = places::Places::load(&data_dir).picker;
+    // SIGTERM, SIGHUP and Ctrl-C close the window for good (never only hiding it), so the
+    // worker shuts down cleanly (index committed, node stopped, socket removed, lock
+    // released). The handlers go in before the window opens; a signal that comes before
+    // the window closes it as soon as it is there.
+    let quit = background::Quit::default();
     let (window_tx, window) = std::sync::mpsc::channel::<egui::Context>();
+    let quitting = quit.clone();
     crate::signals::on_stop(move |_signal| {
         if let Ok(ctx) = window.recv() {
-            close(&ctx);
+            quitting.now(&ctx);
         }
     })?;
     eframe::run_native(
@@ -57,14 +64,24 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         options,
         Box::new(move |cc| {
             let _ = window_tx.send(cc.egui_ctx.clone());
-            let backend = Backend::start(data_dir, network, cc.egui_ctx.clone());
-            let mut app = LoreApp::new(&cc.egui_ctx, backend, Lang::from_env());
+            let ctx = &cc.egui_ctx;
+            let lang = Lang::from_env();
+            let mut background = background::Background::new(ctx, quit, close_to_tray);
             if !shortcut.trim().is_empty() {
-                match hotkey::Hotkey::register(&shortcut, cc.egui_ctx.clone()) {
-                    Ok(hotkey) => app = app.with_hotkey(hotkey),
+                match hotkey::Hotkey::register(&shortcut, ctx.clone()) {
+                    Ok(hotkey) => background = background.with_hotkey(hotkey),
                     Err(e) => tracing::warn!("the quick picker has no shortcut: {e}"),
                 }
             }
+            // The tray is the way back to a window closed into the background.
+            if background.keeps_running() {
+                let tray = tray::Tray::start(lang, background.waker());
+                background = background.with_tray(tray);
+            }
+            let backend = Backend::start(data_dir, network, ctx.clone());
+            let app = LoreApp::new(ctx, backend, lang)
+                .with_picker_at(picker_at)
+                .with_background(background);
             Ok(Box::new(app))
         }),
     )
@@ -75,11 +92,4 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
         )
     })?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Asks eframe to close the window, from any thread; the repaint makes the UI thread run
-/// the frame that carries the close out even when nothing else moves.
-fn close(ctx: &egui::Context) {
-    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-    ctx.request_repaint();
 }
