@@ -9,6 +9,7 @@ mod docs;
 mod exchange;
 mod gui;
 mod gui_copy;
+mod gui_failures;
 mod gui_first_hour;
 mod gui_sandbox;
 mod hostile;

@@ -366,7 +366,7 @@ impl LoreApp {
                     // Opening failed: back to where the user was.
                     self.screen = self.left.take().unwrap_or(Screen::Welcome);
                 }
-                self.message = Some((true, error.clone()));
+                self.message = Some((true, self.lang.failure(error)));
             }
             _ => {}
         }

@@ -40,6 +40,16 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
             .with_min_inner_size([400.0, 360.0]),
         ..Default::default()
     };
+    // Lore runs on this library already (its window maybe closed into the background):
+    // that one shows its window, and this process is not needed.
+    if let Some(shown) = crate::cli::local::show_window(&data_dir) {
+        shown?;
+        eprintln!(
+            "Lore is already running on {}; its window is shown",
+            data_dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let network = backend::Network::from_config(&data_dir)?;
     let config = crate::cli::config::Config::load(&data_dir)?.app;
     let shortcut = config
@@ -78,6 +88,8 @@ pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
                 let tray = tray::Tray::start(lang, background.waker());
                 background = background.with_tray(tray);
             }
+            let waker = background.waker();
+            let network = network.with_raise(move || waker.wake(background::Wake::ShowWindow));
             let backend = Backend::start(data_dir, network, ctx.clone());
             let app = LoreApp::new(ctx, backend, lang)
                 .with_picker_at(picker_at)

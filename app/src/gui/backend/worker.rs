@@ -223,7 +223,7 @@ fn roster_fingerprint(team: &lore_core::Team) -> u64 {
 
 /// Sends what came of a job; a failure becomes a message for the user.
 fn reply(outcome: Result<Done>, send: &impl Fn(Done)) {
-    send(outcome.unwrap_or_else(|e| Done::Failed(format!("{e:#}"))));
+    send(outcome.unwrap_or_else(|e| Done::Failed(super::failure::failure(&e))));
 }
 
 /// `batch` without the searches that a later search in it replaces: of the searches typed
