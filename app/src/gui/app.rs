@@ -194,15 +194,14 @@ impl LoreApp {
                     jobs.extend(self.sandbox_ui(ui));
                 }
                 jobs.extend(self.main_ui(ui));
-                if self.picker.is_open() {
-                    jobs.extend(self.picker_ui(ui.ctx()));
-                } else {
+                if !self.picker.is_open() {
                     jobs.extend(self.copy.ui(ui.ctx(), self.lang));
                 }
-                jobs.extend(self.picker.remember());
                 jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
         }
+        jobs.extend(self.picker_ui(ui.ctx()));
+        jobs.extend(self.picker.remember());
         if self.screen == Screen::Main
             && jobs.iter().any(|j| matches!(j, Job::Demo | Job::CloseDemo))
         {
@@ -375,7 +374,19 @@ impl LoreApp {
 
     /// The quick picker in a small window of its own on top of every other, and the copy
     /// dialog in it while a reply it picked waits.
+    ///
+    /// The window is made in the first pass and then only hidden and shown, never closed:
+    /// eframe 0.37 runs the passes of a hidden or minimised root outside its event loop,
+    /// where it cannot make a new window (the immediate viewport's callback is then never
+    /// called, and egui panics), so the shortcut could not open a picker made then. The
+    /// hidden picker also keeps the root's UI passes running while the main window is
+    /// hidden or minimised. (Where viewports are embedded, as in tests, a hidden picker is
+    /// simply not drawn.)
     fn picker_ui(&mut self, ctx: &egui::Context) -> Vec<Job> {
+        let open = self.picker.is_open();
+        if !open && ctx.embed_viewports() {
+            return Vec::new();
+        }
         let lang = self.lang;
         let (picker, copy) = (&mut self.picker, &mut self.copy);
         let title = if self.sandbox {
@@ -393,12 +404,16 @@ impl LoreApp {
             .with_inner_size(PICKER_SIZE)
             .with_position(picker.place(monitor))
             .with_always_on_top()
+            .with_visible(open)
             .with_active(true);
         ctx.show_viewport_immediate(
             egui::ViewportId::from_hash_of("quick-picker"),
             builder,
             |ui, _class| {
                 let mut jobs = Vec::new();
+                if !open {
+                    return jobs;
+                }
                 if picker.take_raise() {
                     // The agent was in another program: the picker takes the keyboard.
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);

@@ -33,6 +33,9 @@ pub use i18n::Lang;
 
 /// Opens the app's window on the library in `data_dir`.
 pub fn run(data_dir: PathBuf) -> Result<ExitCode> {
+    // What the app has to say (no tray on this desktop, no shortcut) goes to stderr, as the
+    // node's log does in `lore serve`.
+    crate::cli::init_logging();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Lore")
