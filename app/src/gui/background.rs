@@ -14,23 +14,13 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, channel};
 
 use egui::{ViewportCommand, ViewportId};
 
 use super::hotkey::Hotkey;
 use super::tray::Tray;
-
-/// What the tray or another `lore` process asks of the running app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wake {
-    /// Show the main window (and bring it to the front).
-    ShowWindow,
-    /// Open the quick picker.
-    OpenPicker,
-    /// Quit cleanly, as a stop signal does.
-    Quit,
-}
+pub use super::wake::{Wake, Waker};
 
 /// Quitting for real: a close asked for through it is never turned into hiding the window.
 /// Cloned into whoever may ask (the signal handler, the tray).
@@ -51,22 +41,6 @@ impl Quit {
     /// Whether quitting was asked for.
     pub fn asked(&self) -> bool {
         self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// Hands a [`Wake`] to the UI thread from any thread, and wakes it.
-#[derive(Debug, Clone)]
-pub struct Waker {
-    tx: Sender<Wake>,
-    ctx: egui::Context,
-}
-
-impl Waker {
-    /// Asks the app for `wake`; the UI thread takes it on its next pass (the logic runs
-    /// even while the window is hidden).
-    pub fn wake(&self, wake: Wake) {
-        let _ = self.tx.send(wake);
-        self.ctx.request_repaint();
     }
 }
 
@@ -104,10 +78,7 @@ impl Background {
             hotkey: None,
             tray: None,
             wakes,
-            waker: Waker {
-                tx,
-                ctx: ctx.clone(),
-            },
+            waker: Waker::new(tx, ctx.clone()),
             told: false,
         }
     }

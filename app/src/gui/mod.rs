@@ -6,7 +6,9 @@
 //!
 //! Modules depend one way, leaves first: `i18n`, `fonts`, `jobs`, `clipboard`, `widgets`
 //! → `editor` → `panels` (the search and message panels use the entry pane) → `app`;
-//! `jobs` → `backend` → `app`. Nothing imports what imports it.
+//! `jobs`, `places` → `backend` → `app`; `wake` → `tray`; `hotkey`, `tray` → `background` → `app`
+//! (the window closed into the background: shortcut, tray icon, a close that only hides).
+//! Nothing imports what imports it.
 
 mod app;
 pub mod backend;
@@ -20,6 +22,7 @@ pub mod jobs;
 mod panels;
 pub mod places;
 pub mod tray;
+pub mod wake;
 mod widgets;
 
 use std::path::PathBuf;

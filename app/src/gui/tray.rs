@@ -6,8 +6,8 @@
 //! A desktop without a tray host, or a session without a bus, costs nothing but the icon:
 //! the app logs why once and carries on. Elsewhere than Linux there is no icon yet.
 
-use super::background::Waker;
 use super::i18n::Lang;
+use super::wake::Waker;
 
 /// The running tray icon; dropping it takes the icon away.
 pub struct Tray {
@@ -57,8 +57,8 @@ mod linux {
     use ksni::blocking::TrayMethods as _;
     use ksni::menu::StandardItem;
 
-    use crate::gui::background::{Wake, Waker};
     use crate::gui::i18n::{Key, Lang};
+    use crate::gui::wake::{Wake, Waker};
 
     /// What the tray host sees and calls.
     pub struct Item {
