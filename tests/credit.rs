@@ -250,11 +250,21 @@ fn the_command_line_reviews_answers_marks_copies_and_prints_the_board() {
     let entry = queue[0]["entry"].as_str().expect("entry").to_string();
     let answer = queue[0]["answer"].as_str().expect("answer").to_string();
     l.ok(&["review", &entry, &answer, "adopt"]);
-    assert_eq!(l.json(&["review"]).len(), queue.len() - 1, "decided, it leaves the queue");
+    assert_eq!(
+        l.json(&["review"]).len(),
+        queue.len() - 1,
+        "decided, it leaves the queue"
+    );
     let mine = l.json(&["review", "--mine"]);
-    assert!(mine.iter().any(|a| a["answer"] == answer.as_str() && a["state"] == "adopted"));
+    assert!(
+        mine.iter()
+            .any(|a| a["answer"] == answer.as_str() && a["state"] == "adopted")
+    );
     let unknown = l.fails(&["review", &entry, &answer, "bless"]);
-    assert!(unknown.contains("adopt, fold, dismiss or reopen"), "{unknown}");
+    assert!(
+        unknown.contains("adopt, fold, dismiss or reopen"),
+        "{unknown}"
+    );
 
     // The adopted answer is what is copied; the copy is marked solved.
     l.ok(&["copy", &entry, "--keep-blanks"]);
@@ -266,7 +276,10 @@ fn the_command_line_reviews_answers_marks_copies_and_prints_the_board() {
     assert!(never.contains("you have not copied"), "{never}");
 
     let board = l.json(&["credits", "--since", "all"]);
-    let me = board.iter().find(|r| r["name"] == "周静").expect("周静 ranked");
+    let me = board
+        .iter()
+        .find(|r| r["name"] == "周静")
+        .expect("周静 ranked");
     assert!(me["answers_adopted"].as_u64() >= Some(1), "{me}");
     assert!(me["sentences"].as_u64() > Some(100), "{me}");
     assert_eq!(me["uses"], 0.0, "own copies credit nobody");

@@ -189,6 +189,26 @@ fn escape_hides_the_picker_and_an_empty_picker_lists_the_most_used_replies() {
     assert!(!h.state().picker_open());
 }
 
+/// 打开主窗口 in the picker hides it and asks for the main window back (shown, not
+/// minimised, focused): the way back on desktops without a tray.
+#[test]
+fn the_pickers_open_main_window_button_brings_the_window_back() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.state_mut().open_picker();
+    until(&mut h, "the picker opens", |h| shows(h, "打开主窗口"));
+    h.get_by_label("打开主窗口").click();
+    h.step();
+    assert!(!h.state().picker_open(), "the picker hid");
+    let asked = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+    for command in [
+        egui::ViewportCommand::Visible(true),
+        egui::ViewportCommand::Minimized(false),
+        egui::ViewportCommand::Focus,
+    ] {
+        assert!(asked.contains(&command), "{command:?} in {asked:?}");
+    }
+}
+
 #[test]
 fn a_pinned_reply_comes_first_in_the_picker() {
     let (_l, mut h) = demo_app(Lang::Zh);

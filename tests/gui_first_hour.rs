@@ -283,7 +283,7 @@ fn the_only_admin_is_told_why_and_another_admin_confirms_leaving() {
             .message
             .as_ref()
             // The roster that follows is refused to a removed member.
-            .is_some_and(|(_, m)| m.contains("− 周静") || m.contains("were removed"))
+            .is_some_and(|(_, m)| m.contains("− 周静") || m.contains("你已被移出这个团队"))
     });
     drop(h);
     let me = Identity::load_or_create(&l.dir(), None)

@@ -10,6 +10,7 @@ mod exchange;
 mod gui;
 mod gui_copy;
 mod gui_credit;
+mod gui_failures;
 mod gui_first_hour;
 mod gui_sandbox;
 pub(crate) mod hostile;

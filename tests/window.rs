@@ -10,13 +10,16 @@ use std::time::Duration;
 
 use crate::lore;
 
+/// Closed into the background, the tray, the picker's place, a second `lore`.
+mod background;
+
 /// How long the app may take to open its window and its library.
-const START: Duration = Duration::from_secs(60);
+pub(crate) const START: Duration = Duration::from_secs(60);
 /// How long a clean stop may take once the signal is sent.
-const STOP: Duration = Duration::from_secs(15);
+pub(crate) const STOP: Duration = Duration::from_secs(15);
 
 /// A child process killed on drop, so none outlives a test that fails midway.
-struct Running(Child);
+pub(crate) struct Running(pub(crate) Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -26,7 +29,7 @@ impl Drop for Running {
 }
 
 /// A virtual X display of its own (Xvfb picks a free display number and says which).
-fn display() -> (Running, String) {
+pub(crate) fn display() -> (Running, String) {
     let mut xvfb = Command::new("Xvfb")
         .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
         .arg("1100x720x24")
@@ -50,7 +53,7 @@ fn display() -> (Running, String) {
 }
 
 /// Sends `signal` (as kill(1) names it) to `pid`.
-fn kill(signal: &str, pid: u32) {
+pub(crate) fn kill(signal: &str, pid: u32) {
     let sent = Command::new("kill")
         .args([signal, &pid.to_string()])
         .status()
@@ -59,10 +62,26 @@ fn kill(signal: &str, pid: u32) {
 }
 
 /// The app on `display` in Chinese, its stderr going to a file named by the second value.
-fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) {
+pub(crate) fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) {
+    launch_on_bus(l, display, None)
+}
+
+/// [`launch`] with the session bus at `bus` (a private one; `None`: no bus at all).
+pub(crate) fn launch_on_bus(
+    l: &lore_tests::Lore,
+    display: &str,
+    bus: Option<&str>,
+) -> (Running, std::path::PathBuf) {
     let stderr = l.scratch("app.log");
+    let mut command = l.command();
+    match bus {
+        Some(bus) => command.env("DBUS_SESSION_BUS_ADDRESS", bus),
+        // Never the session's own bus: the tray would appear on the desktop running the
+        // tests.
+        None => command.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus"),
+    };
     let app = Running(
-        l.command()
+        command
             .env("DISPLAY", display)
             .env("LIBGL_ALWAYS_SOFTWARE", "1")
             .env("LANG", "zh_CN.UTF-8")
@@ -79,14 +98,28 @@ fn launch(l: &lore_tests::Lore, display: &str) -> (Running, std::path::PathBuf) 
 
 /// The demo library in the app on `display`, its node on loopback only, with `more`
 /// settings; returns once the library is open.
-fn demo_on(l: &lore_tests::Lore, display: &str, more: &str) -> (Running, std::path::PathBuf) {
+pub(crate) fn demo_on(
+    l: &lore_tests::Lore,
+    display: &str,
+    more: &str,
+) -> (Running, std::path::PathBuf) {
+    demo_on_bus(l, display, more, None)
+}
+
+/// [`demo_on`] with the session bus at `bus`.
+pub(crate) fn demo_on_bus(
+    l: &lore_tests::Lore,
+    display: &str,
+    more: &str,
+    bus: Option<&str>,
+) -> (Running, std::path::PathBuf) {
     l.ok(&["demo"]);
     std::fs::write(
         l.dir().join("config.toml"),
         format!("[network]\nlisten = \"127.0.0.1:0\"\nmdns = false\n\n{more}"),
     )
     .expect("config.toml");
-    let (app, stderr) = launch(l, display);
+    let (app, stderr) = launch_on_bus(l, display, bus);
     let socket = l.dir().join("lore.sock");
     lore_tests::within(START, || socket.exists().then_some(()))
         .unwrap_or_else(|| panic!("the app never opened its library:\n{}", log(&stderr)));
@@ -94,7 +127,7 @@ fn demo_on(l: &lore_tests::Lore, display: &str, more: &str) -> (Running, std::pa
 }
 
 /// Runs xdotool on `display`.
-fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
     Command::new("xdotool")
         .args(args)
         .env("DISPLAY", display)
@@ -104,7 +137,7 @@ fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
 
 /// Presses the picker's shortcut on `display` until its window is there (the app may
 /// still be starting its shortcut); `None` if it never came.
-fn press_for_picker(display: &str) -> Option<()> {
+pub(crate) fn press_for_picker(display: &str) -> Option<()> {
     lore_tests::within(START, || {
         xdotool(display, &["key", "ctrl+alt+k"]);
         std::thread::sleep(Duration::from_millis(300));
@@ -112,21 +145,83 @@ fn press_for_picker(display: &str) -> Option<()> {
     })
 }
 
-/// Whether the quick picker's window is on `display`.
-fn picker_shown(display: &str) -> Option<()> {
+/// Whether the quick picker's window shows on `display` (it is made hidden at start).
+pub(crate) fn picker_shown(display: &str) -> Option<()> {
+    picker_window(display).map(|_| ())
+}
+
+/// The id of the quick picker's window on `display`, while it shows.
+pub(crate) fn picker_window(display: &str) -> Option<String> {
     // xdotool's patterns do not take Chinese: list Lore's windows by name instead.
-    let found = xdotool(
-        display,
-        &["search", "--name", "^Lore", "getwindowname", "%@"],
-    );
+    let found = xdotool(display, &["search", "--onlyvisible", "--name", "^Lore"]);
     String::from_utf8_lossy(&found.stdout)
         .lines()
-        .any(|name| name == "Lore 快捷回复")
-        .then_some(())
+        .find(|id| {
+            let name = xdotool(display, &["getwindowname", id]);
+            String::from_utf8_lossy(&name.stdout).trim() == "Lore 快捷回复"
+        })
+        .map(str::to_string)
+}
+
+/// The id of Lore's main window on `display` (shown or not), once it is there.
+pub(crate) fn main_window(display: &str) -> String {
+    lore_tests::within(START, || {
+        let found = xdotool(display, &["search", "--name", "^Lore$"]);
+        Some(
+            String::from_utf8_lossy(&found.stdout)
+                .lines()
+                .next()?
+                .to_string(),
+        )
+    })
+    .expect("the main window")
+}
+
+/// Whether Lore's main window shows on `display`.
+pub(crate) fn main_shown(display: &str) -> bool {
+    let found = xdotool(display, &["search", "--onlyvisible", "--name", "^Lore$"]);
+    !String::from_utf8_lossy(&found.stdout).trim().is_empty()
+}
+
+/// Closes the main window as its close button does: the window manager's close (openbox
+/// binds Alt+F4 to it), which asks the app to close (WM_DELETE_WINDOW).
+pub(crate) fn close_main(display: &str) {
+    let main = main_window(display);
+    xdotool(display, &["windowactivate", "--sync", &main]);
+    xdotool(display, &["key", "alt+F4"]);
+}
+
+/// openbox on `display`: a window manager, to minimise and close windows as desktops do.
+pub(crate) fn window_manager(display: &str) -> Running {
+    Running(
+        Command::new("openbox")
+            .env("DISPLAY", display)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox starts (apt-get install openbox)"),
+    )
+}
+
+/// Waits for `app` to end after a stop; asserts it ended cleanly (exit 0, the local socket
+/// removed, the library free for the next command).
+pub(crate) fn ends_cleanly(l: &lore_tests::Lore, app: &mut Running, why: &str, stderr: &Path) {
+    let status = lore_tests::within(STOP, || app.0.try_wait().expect("wait"))
+        .unwrap_or_else(|| panic!("the app still runs {STOP:?} after {why}:\n{}", log(stderr)));
+    assert!(
+        status.success(),
+        "the app exited with {status} after {why}:\n{}",
+        log(stderr)
+    );
+    assert!(
+        !l.dir().join("lore.sock").exists(),
+        "the socket went with the app ({why})"
+    );
+    assert!(l.ok(&["check"]).contains("read cleanly"), "after {why}");
 }
 
 /// What the app wrote to stderr, for failure messages.
-fn log(path: &Path) -> String {
+pub(crate) fn log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }
 
@@ -201,7 +296,7 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
 }
 
 /// With the window minimised (a window manager on the display), the shortcut still opens
-/// the picker: a minimised window runs no UI, so the shortcut brings it back first.
+/// the picker, and only the picker: the main window stays minimised.
 #[test]
 #[cfg_attr(
     lore_no_xvfb,
@@ -210,30 +305,22 @@ fn the_system_wide_shortcut_opens_the_quick_picker() {
 fn the_shortcut_opens_the_picker_while_the_window_is_minimised() {
     let l = lore();
     let (_xvfb, display) = display();
-    let _wm = Running(
-        Command::new("openbox")
-            .env("DISPLAY", &display)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("openbox starts (apt-get install openbox)"),
-    );
+    let _wm = window_manager(&display);
     let (_app, stderr) = demo_on(&l, &display, "");
-    let xdotool = |args: &[&str]| xdotool(&display, args);
-    let main = lore_tests::within(START, || {
-        let found = xdotool(&["search", "--name", "^Lore$"]);
-        let id = String::from_utf8_lossy(&found.stdout)
-            .lines()
-            .next()?
-            .to_string();
-        Some(id)
-    })
-    .expect("the main window");
-    xdotool(&["windowminimize", "--sync", &main]);
+    let main = main_window(&display);
+    lore_tests::within(START, || main_shown(&display).then_some(())).expect("the window shows");
+    xdotool(&display, &["windowminimize", "--sync", &main]);
+    lore_tests::within(STOP, || (!main_shown(&display)).then_some(())).expect("minimised");
     let opened = press_for_picker(&display);
     assert!(
         opened.is_some(),
         "the shortcut opened no picker while minimised:\n{}",
         log(&stderr)
+    );
+    // The picker came alone: the main window stays minimised behind it.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        !main_shown(&display),
+        "the main window came back with the picker"
     );
 }

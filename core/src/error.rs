@@ -57,7 +57,7 @@ pub enum Error {
     /// This writer's role does not allow the operation (a viewer's edit, a non-admin's
     /// roster change, a removed member).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Denied),
 
     /// An invite was refused: unknown, used, expired or altered.
     #[error("{0}")]
@@ -123,6 +123,37 @@ pub enum Error {
     Document(String),
 }
 
+/// Why this writer may not do something: each reason its own variant, so a front end can
+/// say it in its own words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// This member was removed from the team.
+    #[error("you were removed from this team; ask an admin to invite you again")]
+    Removed,
+    /// This writer is not on the roster of a team that has admins.
+    #[error("you are not on the roster of team “{team}”; ask an admin for an invite")]
+    NotOnRoster { team: String },
+    /// Viewers read; they do not change entries.
+    #[error(
+        "you are a viewer in this team and cannot change entries; ask an admin for the agent role"
+    )]
+    Viewer,
+    /// Only admins do this; `admins` names the ones to ask (none known: empty).
+    #[error("only admins can do this; ask {}", ask(.admins))]
+    AdminsOnly { admins: Vec<String> },
+    /// Only leads (admins and trainers) decide on answers; `leads` names them.
+    #[error("only admins and trainers decide on answers; ask {}", ask(.leads))]
+    LeadsOnly { leads: Vec<String> },
+}
+
+fn ask(admins: &[String]) -> String {
+    if admins.is_empty() {
+        "an admin".to_string()
+    } else {
+        admins.join(" or ")
+    }
+}
+
 /// One bad line of an import: where (`FILE:LINE`) and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportProblem {
@@ -182,10 +213,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::Invalid(message.into())
-    }
-
-    pub(crate) fn forbidden(message: impl Into<String>) -> Self {
-        Error::Forbidden(message.into())
     }
 
     pub(crate) fn import(location: impl Into<String>, message: impl Into<String>) -> Self {

@@ -17,7 +17,7 @@ pub mod search;
 mod store;
 
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
-pub use error::{Error, ImportProblem, Result};
+pub use error::{Denied, Error, ImportProblem, Result};
 pub use library::{
     AnswerItem, DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
     KnownPeer, Library, ListFilter, PREVIOUS_DIR, Received, Recorded, RepairReport, SyncSession,

@@ -31,6 +31,10 @@ pub struct AppConfig {
     /// The system-wide shortcut that opens the quick picker, such as `Ctrl+Alt+K`; `""`
     /// turns it off.
     pub picker_hotkey: Option<String>,
+    /// Whether closing the main window keeps Lore running in the background (the tray,
+    /// the picker's shortcut, syncing) instead of quitting; the default is to keep it
+    /// running whenever the shortcut is registered.
+    pub close_to_tray: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -3,6 +3,10 @@
 //! arguments (and standard input, when the command reads it) to the node over a Unix
 //! socket in the data directory, which only the owner can open, and print what it answers.
 //! The node runs the very same command code on its open library.
+//!
+//! The desktop app also answers one request that is not a command: another `lore` started
+//! without a command (a second app on the same library) asks it to show its window
+//! ([`show_window`]), and then ends instead of waiting for the library's lock.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +36,19 @@ pub(crate) struct Served {
     /// Where teammates reach the node: for tickets.
     pub reachable: Vec<std::net::SocketAddr>,
     pub relay: Option<String>,
+    /// What the front end holding the library does when another `lore` asks for its
+    /// window: the app shows it; `lore serve` has none.
+    pub raise: Option<Raise>,
+}
+
+/// How a running front end shows its window when asked (called on the socket's thread).
+#[derive(Clone)]
+pub struct Raise(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for Raise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Raise")
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -39,6 +56,9 @@ struct Request {
     args: Vec<String>,
     cwd: PathBuf,
     stdin: Option<String>,
+    /// Not a command: show the window of the app that holds the library.
+    #[serde(default)]
+    show: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -103,7 +123,41 @@ fn connect(_path: &Path) -> Option<std::net::TcpStream> {
     None
 }
 
-fn ask(mut stream: impl Read + Write, cli: &Cli) -> Result<ExitCode> {
+/// If a front end holds the library in `data_dir`, asks it to show its window: `Some(Ok)`
+/// once the running app has, `Some(Err)` saying why not (`lore serve` has no window);
+/// `None` when nothing serves the directory (this process opens the app itself).
+pub(crate) fn show_window(data_dir: &Path) -> Option<Result<()>> {
+    let stream = connect(&data_dir.join(SOCKET))?;
+    let request = Request {
+        args: Vec::new(),
+        cwd: PathBuf::new(),
+        stdin: None,
+        show: true,
+    };
+    Some(
+        exchange(stream, &request).and_then(|response| match response.error {
+            Some(error) => Err(anyhow!(error)),
+            None => Ok(()),
+        }),
+    )
+}
+
+/// Sends one request and reads the node's answer.
+fn exchange(mut stream: impl Read + Write, request: &Request) -> Result<Response> {
+    let mut bytes = serde_json::to_vec(request)?;
+    bytes.push(b'\n');
+    stream
+        .write_all(&bytes)
+        .context("sending the request to the running Lore node")?;
+    let mut answer = Vec::new();
+    stream
+        .read_to_end(&mut answer)
+        .context("reading the running Lore node's answer")?;
+    serde_json::from_slice(&answer)
+        .map_err(|e| anyhow!("the running Lore node sent an unreadable answer: {e}"))
+}
+
+fn ask(stream: impl Read + Write, cli: &Cli) -> Result<ExitCode> {
     let stdin = if reads_stdin(&cli.command) {
         Some(output::read_stdin()?)
     } else {
@@ -115,18 +169,9 @@ fn ask(mut stream: impl Read + Write, cli: &Cli) -> Result<ExitCode> {
             .collect(),
         cwd: std::env::current_dir().context("finding the working directory")?,
         stdin,
+        show: false,
     };
-    let mut bytes = serde_json::to_vec(&request)?;
-    bytes.push(b'\n');
-    stream
-        .write_all(&bytes)
-        .context("sending the command to the running Lore node")?;
-    let mut answer = Vec::new();
-    stream
-        .read_to_end(&mut answer)
-        .context("reading the running Lore node's answer")?;
-    let response: Response = serde_json::from_slice(&answer)
-        .map_err(|e| anyhow!("the running Lore node sent an unreadable answer: {e}"))?;
+    let response = exchange(stream, &request)?;
     if !response.stderr.is_empty() {
         eprint!("{}", response.stderr);
     }
@@ -252,6 +297,23 @@ fn run(served: &Arc<Served>, request: Request) -> Response {
         ok: false,
         error: Some(error),
     };
+    if request.show {
+        return match &served.raise {
+            Some(raise) => {
+                (raise.0)();
+                Response {
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    ok: true,
+                    error: None,
+                }
+            }
+            None => refused(format!(
+                "`lore serve` holds the library in {} and has no window; stop it to open the app",
+                served.data_dir.display()
+            )),
+        };
+    }
     let mut cli = match Cli::try_parse_from(&request.args) {
         Ok(cli) => cli,
         Err(e) => return refused(e.to_string()),

@@ -162,6 +162,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             node: node.clone(),
             reachable: listening.iter().flat_map(|a| reachable(*a)).collect(),
             relay: relay.clone(),
+            raise: None,
         });
         let _socket = local::listen(served)?;
         let stop = crate::signals::stop_signals()?;

@@ -10,8 +10,8 @@
 use egui::RichText;
 
 use super::backend::Backend;
+use super::background::{self, Background};
 use super::clipboard::Clipboard;
-use super::hotkey::Hotkey;
 use super::i18n::{Key, Lang};
 use super::jobs::{Done, Job};
 use super::panels::copy::CopyDialog;
@@ -19,7 +19,7 @@ use super::panels::credits::{CreditsPanel, solve_ui};
 use super::panels::entry::EntryPane;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::message::MessagePanel;
-use super::panels::picker::Picker;
+use super::panels::picker::{Picker, SIZE as PICKER_SIZE};
 use super::panels::search::{Ask, SearchPanel};
 use super::panels::status::StatusBar;
 use super::panels::team::TeamPanel;
@@ -48,8 +48,8 @@ pub struct LoreApp {
     copy: CopyDialog,
     exchange: ExchangeDialog,
     picker: Picker,
-    /// The system-wide shortcut that opens the picker, when the desktop gave it.
-    hotkey: Option<Hotkey>,
+    /// The shortcut, the tray and how a close is taken, in the real window.
+    background: Option<Background>,
     /// The entry count, roster fingerprint and searchable write last reported: a change
     /// (a teammate's, through sync) refreshes what shows them.
     seen: (usize, u64, u64),
@@ -109,17 +109,38 @@ impl LoreApp {
             copy: CopyDialog::default(),
             exchange: ExchangeDialog::default(),
             picker: Picker::default(),
-            hotkey: None,
+            background: None,
             seen: (0, 0, 0),
             sandbox: false,
             left: None,
         }
     }
 
-    /// The app with the picker's system-wide shortcut.
-    pub fn with_hotkey(mut self, hotkey: Hotkey) -> LoreApp {
-        self.hotkey = Some(hotkey);
+    /// The app in the real window: with the picker's shortcut, the tray, and a close that
+    /// may only hide the window.
+    pub fn with_background(mut self, background: Background) -> LoreApp {
+        self.background = Some(background);
         self
+    }
+
+    /// The app with the picker opening where the agent left it in an earlier run.
+    pub fn with_picker_at(mut self, at: Option<[f32; 2]>) -> LoreApp {
+        self.picker.remembered(at.map(egui::Pos2::from));
+        self
+    }
+
+    /// What runs in every pass of the root, its window shown or hidden: the shortcut, the
+    /// tray's and other processes' requests, a close that only hides the window. The picker
+    /// opened here, with the window hidden, gets the root a UI pass to draw it from.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        let open_picker = self
+            .background
+            .as_mut()
+            .is_some_and(|background| background.logic(ctx));
+        if open_picker && self.screen == Screen::Main {
+            self.open_picker();
+            background::paint_while_hidden(ctx);
+        }
     }
 
     /// Opens the quick picker, as its shortcut does.
@@ -160,9 +181,6 @@ impl LoreApp {
             jobs.extend(self.absorb(ui.ctx(), &done));
         }
         jobs.extend(self.entry.due());
-        if self.hotkey.as_ref().is_some_and(Hotkey::pressed) && self.screen == Screen::Main {
-            jobs.push(self.picker.open());
-        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let open = self.screen == Screen::Main;
             self.status
@@ -189,14 +207,14 @@ impl LoreApp {
                 }
                 jobs.extend(solve_ui(ui, self.lang, &mut self.solve));
                 jobs.extend(self.main_ui(ui));
-                if self.picker.is_open() {
-                    jobs.extend(self.picker_ui(ui.ctx()));
-                } else {
+                if !self.picker.is_open() {
                     jobs.extend(self.copy.ui(ui.ctx(), self.lang));
                 }
                 jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
         }
+        jobs.extend(self.picker_ui(ui.ctx()));
+        jobs.extend(self.picker.remember());
         if self.screen == Screen::Main
             && jobs.iter().any(|j| matches!(j, Job::Demo | Job::CloseDemo))
         {
@@ -367,7 +385,7 @@ impl LoreApp {
                     // Opening failed: back to where the user was.
                     self.screen = self.left.take().unwrap_or(Screen::Welcome);
                 }
-                self.message = Some((true, error.clone()));
+                self.message = Some((true, self.lang.failure(error)));
             }
             _ => {}
         }
@@ -376,7 +394,19 @@ impl LoreApp {
 
     /// The quick picker in a small window of its own on top of every other, and the copy
     /// dialog in it while a reply it picked waits.
+    ///
+    /// The window is made in the first pass and then only hidden and shown, never closed:
+    /// eframe 0.37 runs the passes of a hidden or minimised root outside its event loop,
+    /// where it cannot make a new window (the immediate viewport's callback is then never
+    /// called, and egui panics), so the shortcut could not open a picker made then. The
+    /// hidden picker also keeps the root's UI passes running while the main window is
+    /// hidden or minimised. (Where viewports are embedded, as in tests, a hidden picker is
+    /// simply not drawn.)
     fn picker_ui(&mut self, ctx: &egui::Context) -> Vec<Job> {
+        let open = self.picker.is_open();
+        if !open && ctx.embed_viewports() {
+            return Vec::new();
+        }
         let lang = self.lang;
         let (picker, copy) = (&mut self.picker, &mut self.copy);
         let title = if self.sandbox {
@@ -388,16 +418,22 @@ impl LoreApp {
         } else {
             lang.t(Key::PickerTitle).to_string()
         };
+        let monitor = ctx.input(|i| i.viewport().monitor_size);
         let builder = egui::ViewportBuilder::default()
             .with_title(title)
-            .with_inner_size([560.0, 380.0])
+            .with_inner_size(PICKER_SIZE)
+            .with_position(picker.place(monitor))
             .with_always_on_top()
+            .with_visible(open)
             .with_active(true);
         ctx.show_viewport_immediate(
             egui::ViewportId::from_hash_of("quick-picker"),
             builder,
             |ui, _class| {
                 let mut jobs = Vec::new();
+                if !open {
+                    return jobs;
+                }
                 if picker.take_raise() {
                     // The agent was in another program: the picker takes the keyboard.
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Focus);
@@ -409,6 +445,12 @@ impl LoreApp {
                 jobs.extend(copy.ui(ui.ctx(), lang));
                 if ui.input(|i| i.viewport().close_requested()) {
                     picker.close();
+                }
+                if picker.take_show_main() {
+                    background::show_window(ui.ctx());
+                }
+                if let Some(rect) = ui.input(|i| i.viewport().outer_rect) {
+                    picker.seen_at(rect.min);
                 }
                 jobs
             },
@@ -467,12 +509,17 @@ impl LoreApp {
 }
 
 impl eframe::App for LoreApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        LoreApp::logic(self, ctx);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
 
-    /// The window closes (its close button, or a stop signal): the worker lets go of
-    /// everything before the process ends.
+    /// The window closes for good (its close button when Lore does not stay in the
+    /// background, a stop signal, 退出): the worker lets go of everything before the
+    /// process ends.
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.backend.stop();
     }

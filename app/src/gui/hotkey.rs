@@ -1,5 +1,5 @@
 //! The quick picker's system-wide shortcut: pressed in any application, it wakes the app
-//! (even minimised) and opens the picker.
+//! (even with its window minimised or closed to the tray) and opens the picker.
 
 use std::sync::mpsc::{Receiver, channel};
 
@@ -41,11 +41,8 @@ impl Hotkey {
         GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
             if event.id == id && event.state == HotKeyState::Pressed {
                 let _ = tx.send(());
-                // A minimised window runs no UI: bring it back so the picker can open.
-                ctx.send_viewport_cmd_to(
-                    egui::ViewportId::ROOT,
-                    egui::ViewportCommand::Minimized(false),
-                );
+                // Even a hidden window runs the app's logic on a repaint: it opens the
+                // picker (`background.rs`).
                 ctx.request_repaint();
             }
         }));

@@ -100,7 +100,72 @@ impl Lang {
         }
     }
 
-    /// The text of `key` in this language.
+    /// What the status bar says of a failure. English: the detail as the library said it.
+    /// Chinese: a sentence of its own, with the ids and names it needs; where the detail
+    /// says more than the sentence can (which line of which file, what is invalid), the
+    /// sentence leads and the detail follows.
+    pub fn failure(self, f: &super::jobs::Failure) -> String {
+        use super::jobs::Problem as P;
+        if self == Lang::En {
+            return f.detail.clone();
+        }
+        let whole = match &f.problem {
+            P::Busy { pid } => Some(format!(
+                "资料库正被另一个 Lore 程序使用{}：请先关闭它（或停止 `lore serve`）再试。",
+                pid.map(|p| format!("（进程 {p}）")).unwrap_or_default()
+            )),
+            P::NotFound { id } => Some(format!("没有找到条目 `{id}`：请检查 id 是否正确。")),
+            P::Ambiguous { prefix } => Some(format!(
+                "`{prefix}` 对应多个条目：请多输入几位 id。"
+            )),
+            P::Denied(denied) => Some(denied_zh(denied)),
+            P::ShortcodeTaken { shortcode, id } => Some(format!(
+                "快捷编号 {shortcode} 已被条目 {id} 使用：请换一个编号。"
+            )),
+            P::NotInGbk { id, character } => Some(format!(
+                "条目 {id} 含有 GBK 无法表示的字符“{character}”：请改用 UTF-8 导出\
+                 （Excel 能打开带 BOM 的 UTF-8 文件），或修改这段文字。"
+            )),
+            P::NotATicket => Some("这不是 Lore 邀请码（邀请码以 lore1 开头）。".into()),
+            P::TicketDamaged => Some(
+                "邀请码不完整或有字符被改动：请重新完整复制一次。".into(),
+            ),
+            P::TicketAltered => Some(
+                "邀请码生成后被改动过（签名对不上）：请管理员重新生成一个。".into(),
+            ),
+            P::TicketExpired => Some("邀请码已过期：请管理员重新生成一个。".into()),
+            P::TicketOtherTeam { ticket, library } => Some(format!(
+                "这个邀请码属于团队“{ticket}”，而这里的资料库属于团队“{library}”：\
+                 请用空的数据目录加入。"
+            )),
+            P::MissingTeam => Some(
+                "资料库缺少团队信息（损坏后无法恢复）：条目都还在；请向同事要一个邀请码重新加入团队。"
+                    .into(),
+            ),
+            _ => None,
+        };
+        if let Some(whole) = whole {
+            return whole;
+        }
+        let lead = match &f.problem {
+            P::Invalid => "内容不符合要求".to_string(),
+            P::Import { problems } => {
+                format!("导入被拒绝，什么都没有写入（{problems} 个问题，见文件和行号）")
+            }
+            P::FolderNotEmpty => {
+                "文件夹里已经有文件：请导出到新的或空的文件夹，以免旧文件被再次导入".into()
+            }
+            P::InviteRefused => "邀请被拒绝（未知、已使用、已过期或被改动）".into(),
+            P::PeerRefused => "同步被拒绝，什么都没有保存".into(),
+            P::Network => "连接不上对方，或网络连接中断".into(),
+            P::Damaged => "资料库文件或条目已损坏（`lore check --repair` 可以修复）".into(),
+            P::Disk => "无法读写磁盘上的文件（磁盘已满或没有权限？）".into(),
+            P::Search => "搜索索引出错（`lore reindex` 可以重建）".into(),
+            _ => "操作没有完成".into(),
+        };
+        format!("{lead}：{}", f.detail)
+    }
+
     /// What the status bar says when the library was rebuilt from a damaged file.
     pub fn repaired(self, r: &super::jobs::Repaired) -> String {
         match self {
@@ -118,6 +183,7 @@ impl Lang {
         }
     }
 
+    /// The text of `key` in this language.
     pub fn t(self, key: Key) -> &'static str {
         let (zh, en) = match key {
             Key::Welcome => ("欢迎使用 Lore", "Welcome to Lore"),
@@ -296,6 +362,14 @@ impl Lang {
                 "Demo library (sandbox) · does not affect the team's library",
             ),
             Key::CloseDemo => ("关闭示例", "Close the demo"),
+            Key::TrayTip => (
+                "团队知识库 · 快速查找回复",
+                "Your team's knowledge base · quick replies",
+            ),
+            Key::TrayOpen => ("打开 Lore", "Open Lore"),
+            Key::TrayPicker => ("快速查找", "Quick find"),
+            Key::TrayQuit => ("退出", "Quit"),
+            Key::ShowMain => ("打开主窗口", "Open the main window"),
             Key::TryDemo => ("试用示例知识库", "Try the demo library"),
             Key::TryDemoText => (
                 "在单独的沙盒里试用示例知识库：团队资料库不会被打开或改动，队友也看不到。",
@@ -428,6 +502,39 @@ pub enum Key {
     NameSaved,
     SandboxMark,
     CloseDemo,
+    TrayTip,
+    TrayOpen,
+    TrayPicker,
+    TrayQuit,
+    ShowMain,
     TryDemo,
     TryDemoText,
+}
+
+/// Why a member may not do something, in Chinese.
+fn denied_zh(denied: &lore_core::Denied) -> String {
+    use lore_core::Denied;
+    match denied {
+        Denied::Removed => "你已被移出这个团队：请管理员重新邀请你。".into(),
+        Denied::NotOnRoster { team } => {
+            format!("你不在团队“{team}”的成员名单上：请向管理员要一个邀请码。")
+        }
+        Denied::Viewer => {
+            "没有权限：你在团队里是只读成员，不能修改条目；请管理员把你的角色改为客服。".into()
+        }
+        Denied::AdminsOnly { admins } if admins.is_empty() => {
+            "没有权限：只有管理员可以这样做；请联系管理员。".into()
+        }
+        Denied::AdminsOnly { admins } => format!(
+            "没有权限：只有管理员可以这样做；请联系 {}。",
+            admins.join(" 或 ")
+        ),
+        Denied::LeadsOnly { leads } if leads.is_empty() => {
+            "没有权限：只有管理员和培训师可以采纳或处理答案。".into()
+        }
+        Denied::LeadsOnly { leads } => format!(
+            "没有权限：只有管理员和培训师可以采纳或处理答案；请联系 {}。",
+            leads.join(" 或 ")
+        ),
+    }
 }

@@ -103,6 +103,8 @@ pub enum Job {
     SaveTemplate(PathBuf),
     /// Export the whole library in `format` to `path`.
     Export { format: ExportFormat, path: PathBuf },
+    /// Remember that the agent left the quick picker at this outer top-left corner.
+    PlacePicker([f32; 2]),
 }
 
 /// What the search box and its filters ask for.
@@ -243,8 +245,10 @@ pub enum Done {
     },
     /// Network state for the status bar.
     Status(NetStatus),
-    /// Something failed; the message says what.
-    Failed(String),
+    /// Something failed: what kind of problem, and the English detail.
+    Failed(Failure),
+    /// The picker's place was kept (nothing to show).
+    Placed,
     /// This member's display name is now `name`.
     Named(String),
     /// What importing the files `paths` would do.
@@ -309,4 +313,63 @@ pub struct Repaired {
     pub lost: usize,
     /// The name of the damaged file, kept beside the library.
     pub kept: String,
+}
+
+/// A failure as the user is told it: the kind of problem (worded in the UI's language by
+/// `i18n.rs`) and the detail as the library or the network said it, in English — ids,
+/// paths and `FILE:LINE` included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub problem: Problem,
+    pub detail: String,
+}
+
+/// The kinds of failure an agent can meet in the app, each worded on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Another Lore process holds the library.
+    Busy { pid: Option<u32> },
+    /// No entry has this id.
+    NotFound { id: String },
+    /// Several entries start with this id.
+    Ambiguous { prefix: String },
+    /// This member's role does not allow it.
+    Denied(lore_core::Denied),
+    /// Another entry has this shortcode.
+    ShortcodeTaken { shortcode: String, id: String },
+    /// What was typed or asked for is not valid (the detail says how).
+    Invalid,
+    /// An import was refused, nothing written: this many problems, each with its
+    /// `FILE:LINE` in the detail.
+    Import { problems: usize },
+    /// A GBK export met a character GBK cannot hold.
+    NotInGbk { id: String, character: char },
+    /// A Markdown export into a folder that already holds files.
+    FolderNotEmpty,
+    /// The invite was refused (unknown, used, expired, altered).
+    InviteRefused,
+    /// The text is not a ticket.
+    NotATicket,
+    /// The ticket lost or changed a character on the way.
+    TicketDamaged,
+    /// The ticket was altered after it was made.
+    TicketAltered,
+    /// The ticket has expired.
+    TicketExpired,
+    /// The ticket is for another team than the library here.
+    TicketOtherTeam { ticket: String, library: String },
+    /// A peer was refused, or refused this node.
+    PeerRefused,
+    /// The inviter or a peer could not be reached, or the connection broke.
+    Network,
+    /// The library file or an entry is damaged.
+    Damaged,
+    /// The library has no team document.
+    MissingTeam,
+    /// The disk: a file or folder that cannot be read or written, a full disk.
+    Disk,
+    /// The search index.
+    Search,
+    /// Anything else.
+    Other,
 }

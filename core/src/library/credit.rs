@@ -68,9 +68,14 @@ impl Library {
         decision: AnswerState,
     ) -> Result<Entry> {
         if !matches!(self.my_role()?, Role::Admin | Role::Trainer) {
-            return Err(Error::forbidden(
-                "only admins and trainers decide on answers; ask one of them",
-            ));
+            let leads = self
+                .team()?
+                .active_members()
+                .iter()
+                .filter(|m| matches!(m.role, Role::Admin | Role::Trainer))
+                .map(|m| m.name.clone())
+                .collect();
+            return Err(Error::Forbidden(crate::Denied::LeadsOnly { leads }));
         }
         let me = self.writer().member.clone();
         self.edit(id, |e| e.decide(answer, decision, &me))

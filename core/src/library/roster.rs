@@ -5,7 +5,7 @@
 use super::Library;
 use crate::doc::{self, DocKey};
 use crate::model::{Member, Role, Team, now_millis};
-use crate::{Error, Result};
+use crate::{Denied, Error, Result};
 
 impl Library {
     /// The team document.
@@ -47,9 +47,7 @@ impl Library {
         let team = self.team()?;
         let me = &self.writer;
         match team.members.get(&me.member) {
-            Some(m) if m.removed => Err(Error::forbidden(
-                "you were removed from this team; ask an admin to invite you again",
-            )),
+            Some(m) if m.removed => Err(Error::Forbidden(Denied::Removed)),
             Some(m) if m.role != Role::Admin || m.name == me.name || me.name.is_empty() => {
                 Ok(m.role)
             }
@@ -66,10 +64,7 @@ impl Library {
                 Ok(role)
             }
             None if team.active_members().iter().any(|m| m.role == Role::Admin) => {
-                Err(Error::forbidden(format!(
-                    "you are not on the roster of team “{}”; ask an admin for an invite",
-                    team.name
-                )))
+                Err(Error::Forbidden(Denied::NotOnRoster { team: team.name }))
             }
             None => {
                 let member = Member {
@@ -101,9 +96,7 @@ impl Library {
         }
         let role = self.my_role()?;
         if !role.can_edit() {
-            return Err(Error::forbidden(
-                "you are a viewer in this team and cannot change entries; ask an admin for the agent role",
-            ));
+            return Err(Error::Forbidden(Denied::Viewer));
         }
         self.roster_checked = true;
         Ok(())
@@ -216,14 +209,7 @@ impl Library {
             .filter(|m| m.role == Role::Admin)
             .map(|m| m.name.clone())
             .collect();
-        Err(Error::forbidden(format!(
-            "only admins can do this; ask {}",
-            if admins.is_empty() {
-                "an admin".to_string()
-            } else {
-                admins.join(" or ")
-            }
-        )))
+        Err(Error::Forbidden(Denied::AdminsOnly { admins }))
     }
 
     /// Refuses a change that would leave the team without an active admin.

@@ -5,11 +5,13 @@
 //! `worker.rs` runs the loop and dispatches each job to an operation: opening, joining and
 //! switching libraries (`library.rs`), entries and search (`entries.rs`), the team and its
 //! roster and this member's name (`team.rs`), import and export (`exchange.rs`).
-//! `network.rs` holds the node's settings and local socket.
+//! `network.rs` holds the node's settings and local socket; `failure.rs` tells what kind
+//! of problem a failed job met, for the UI to word.
 
 mod credit;
 mod entries;
 mod exchange;
+mod failure;
 mod library;
 mod network;
 mod team;
@@ -52,7 +54,7 @@ impl Backend {
                 };
                 match Worker::new(data_dir, network) {
                     Ok(mut worker) => worker.run(&job_rx, &send),
-                    Err(e) => send(Done::Failed(format!("{e:#}"))),
+                    Err(e) => send(Done::Failed(failure::failure(&e))),
                 }
             })
             .ok();

@@ -11,7 +11,7 @@ use anyhow::Result;
 use lore_sync::{Node, Options};
 
 use crate::cli::config;
-use crate::cli::local::{self, Served, SocketFile};
+use crate::cli::local::{self, Raise, Served, SocketFile};
 
 /// How the embedded node reaches the team.
 #[derive(Debug, Clone)]
@@ -20,6 +20,8 @@ pub struct Network {
     pub options: Options,
     /// How often the node syncs with known peers.
     pub every: Duration,
+    /// What another `lore` started on this library gets: the window shown.
+    raise: Option<Raise>,
 }
 
 impl Network {
@@ -44,7 +46,15 @@ impl Network {
         Ok(Network {
             options,
             every: Duration::from_secs(every),
+            raise: None,
         })
+    }
+
+    /// With what to do when another `lore` is started on this library while the app runs
+    /// (`show` runs on the local socket's thread).
+    pub fn with_raise(mut self, show: impl Fn() + Send + Sync + 'static) -> Network {
+        self.raise = Some(Raise(Arc::new(show)));
+        self
     }
 
     /// Loopback only, any free port, no mDNS: for tests.
@@ -52,6 +62,7 @@ impl Network {
         Network {
             options: Options::direct(SocketAddr::from(([127, 0, 0, 1], 0))),
             every: Duration::from_secs(10),
+            raise: None,
         }
     }
 
@@ -83,6 +94,7 @@ impl Serving {
             node: node.clone(),
             reachable: reachable.clone(),
             relay: network.relay(),
+            raise: network.raise.clone(),
         });
         Serving {
             reachable,

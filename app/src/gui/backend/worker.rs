@@ -12,6 +12,7 @@ use lore_sync::{Identity, Node};
 
 use super::network::{Network, Serving};
 use crate::gui::jobs::{Done, Job, NetStatus};
+use crate::gui::places::Places;
 
 /// How long the loop waits for a job before it looks at the node and the edited entry.
 const IDLE: Duration = Duration::from_millis(500);
@@ -142,7 +143,19 @@ impl Worker {
             Job::Import(paths) => self.import(&paths),
             Job::SaveTemplate(path) => self.save_template(path),
             Job::Export { format, path } => self.export(format, path),
+            Job::PlacePicker(at) => self.place_picker(at),
         }
+    }
+
+    /// Keeps where the agent left the quick picker, for its next opening and the next run.
+    /// Nothing to tell the user: a failure is only logged.
+    fn place_picker(&self, at: [f32; 2]) -> Result<Done> {
+        let mut places = Places::load(&self.data_dir);
+        places.picker = Some(at);
+        if let Err(e) = places.save(&self.data_dir) {
+            tracing::warn!("cannot remember the picker's place: {e:#}");
+        }
+        Ok(Done::Placed)
     }
 
     /// The open library, locked.
@@ -220,7 +233,7 @@ fn roster_fingerprint(team: &lore_core::Team) -> u64 {
 
 /// Sends what came of a job; a failure becomes a message for the user.
 fn reply(outcome: Result<Done>, send: &impl Fn(Done)) {
-    send(outcome.unwrap_or_else(|e| Done::Failed(format!("{e:#}"))));
+    send(outcome.unwrap_or_else(|e| Done::Failed(super::failure::failure(&e))));
 }
 
 /// `batch` without the searches that a later search in it replaces: of the searches typed
