@@ -283,6 +283,7 @@ impl LoreApp {
                 | Done::Reply { .. }
                 | Done::Copied { .. }
                 | Done::Done(_)
+                | Done::RoleSet { .. }
                 | Done::Ticket { .. }
                 | Done::Suggestions { .. }
         );
@@ -341,6 +342,10 @@ impl LoreApp {
             Done::Done(what) => {
                 self.message = Some((false, what.clone()));
                 // The roster changed.
+                jobs.push(Job::Team);
+            }
+            Done::RoleSet { name, role } => {
+                self.message = Some((false, format!("{name} → {}", self.lang.role(*role))));
                 jobs.push(Job::Team);
             }
             // An empty search lists favourites first.

@@ -221,6 +221,8 @@ pub enum Done {
     },
     /// A change was made (roster): the message says what.
     Done(String),
+    /// A member's role was changed (the app words the role in its language).
+    RoleSet { name: String, role: Role },
     /// An entry to edit, the heads of its version, and the team's tags.
     Editing {
         entry: Box<Entry>,

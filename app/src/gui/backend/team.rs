@@ -87,7 +87,10 @@ impl Worker {
     pub(super) fn set_role(&self, member: &str, role: Role) -> Result<Done> {
         let changed = self.library()?.set_role(member, role)?;
         self.changed();
-        Ok(Done::Done(format!("{} → {}", changed.name, changed.role)))
+        Ok(Done::RoleSet {
+            name: changed.name,
+            role: changed.role,
+        })
     }
 
     /// Removes `member` from the team (admins only).
