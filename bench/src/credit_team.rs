@@ -185,7 +185,7 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
     // Teammates edit others' entries (body shares mixed) and add answers.
     let started = Instant::now();
     let mut edited = std::collections::BTreeSet::new();
-    let mut answers = 0;
+    let mut answers: Vec<(String, String)> = Vec::new();
     for e in 0..EDITORS.min(n - 1) {
         let i = 1 + (creators + e) % (n - 1);
         let mut lib = open(root, i, &team)?;
@@ -210,20 +210,23 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
                 Ok(())
             })?;
             if k % 4 == 0 {
-                lib.contribute_answer(id, &format!("您好，{added}（m{i:02}的说法）"))?;
-                answers += 1;
+                let entry =
+                    lib.contribute_answer(id, &format!("您好，{added}（m{i:02}的说法）"))?;
+                if let Some(a) = entry.answers.last() {
+                    answers.push((id.clone(), a.id.clone()));
+                }
             }
             edited.insert(id.clone());
         }
         sync(&mut lib, &mut hub, &keys)?;
     }
-    // The admin adopts two of every three answers.
-    let queue = hub.review_queue()?;
-    let mut adopted = 0;
-    for (k, item) in queue.iter().enumerate() {
+    // The admin adopts two of every three answers (taken from the editors' side, so
+    // nothing is derived before the first board).
+    let mut adopted: BTreeMap<String, String> = BTreeMap::new();
+    for (k, (entry, answer)) in answers.iter().enumerate() {
         if k % 3 != 2 {
-            hub.adopt_answer(&item.entry, &item.answer.id)?;
-            adopted += 1;
+            hub.adopt_answer(entry, answer)?;
+            adopted.insert(entry.clone(), answer.clone());
         }
     }
     phase(
@@ -278,21 +281,13 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
 
     // Ledgers: each member records their year of copies in their own library.
     let started = Instant::now();
-    let adopted_answers: BTreeMap<String, String> = ids
-        .iter()
-        .filter_map(|id| {
-            let entry = hub.get(id).ok()?;
-            let a = entry.answers.iter().find(|a| a.adopted)?;
-            Some((id.clone(), a.id.clone()))
-        })
-        .collect();
     let mut ranked = ids.clone();
     for i in (1..ranked.len()).rev() {
         ranked.swap(i, rng.below(i + 1));
     }
     let per_member = sizes.copies / n;
     for i in 0..n {
-        let copies = year_of_copies(&mut rng, &ranked, &adopted_answers, per_member, now_secs);
+        let copies = year_of_copies(&mut rng, &ranked, &adopted, per_member, now_secs);
         if i == 0 {
             hub.record_copies(&copies)?;
             continue;
@@ -310,8 +305,8 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
         hub: hub_dir,
         members,
         blamed,
-        answers,
-        adopted,
+        answers: answers.len(),
+        adopted: adopted.len(),
         edited: edited.len(),
     })
 }
