@@ -231,8 +231,10 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
     }
     phase(
         &format!(
-            "{} entries edited, {answers} answers, {adopted} adopted",
-            edited.len()
+            "{} entries edited, {} answers, {} adopted",
+            edited.len(),
+            answers.len(),
+            adopted.len()
         ),
         started,
     );
