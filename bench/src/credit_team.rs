@@ -249,8 +249,8 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
     let mut editors: Vec<Library> = (0..BLAME_EDITORS)
         .map(|k| open(root, n - 1 - k, &team))
         .collect::<Result<_>>()?;
-    for k in 0..BLAME_EDITORS {
-        sync(&mut hub, &mut editors[k], &key)?;
+    for editor in &mut editors {
+        sync(&mut hub, editor, &key)?;
     }
     for k in 0..BLAME_EDITS {
         let lib = &mut editors[k % BLAME_EDITORS];
@@ -288,7 +288,7 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
         ranked.swap(i, rng.below(i + 1));
     }
     let per_member = sizes.copies / n;
-    for i in 0..n {
+    for (i, (_, member)) in members.iter().enumerate() {
         let copies = year_of_copies(&mut rng, &ranked, &adopted, per_member, now_secs);
         if i == 0 {
             hub.record_copies(&copies)?;
@@ -296,7 +296,7 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
         }
         let mut lib = open(root, i, &team)?;
         lib.record_copies(&copies)?;
-        let key = vec![DocKey::ledger(&members[i].1)];
+        let key = vec![DocKey::ledger(member)];
         sync(&mut lib, &mut hub, &key)?;
     }
     phase(
