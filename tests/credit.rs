@@ -85,6 +85,48 @@ fn lore_blame_names_each_sentences_author() {
     );
 }
 
+/// Usage history brought in at once counts as copies recorded one by one: use counts,
+/// repeats within the window counted once, solve marks, credit on a teammate's board.
+#[test]
+fn copies_recorded_in_bulk_count_as_copies_one_by_one() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (mut a, mut b) = team(root.path(), Role::Agent);
+    let id = a
+        .add(Entry {
+            body: "亲，退款审核通过后原路退回。".to_string(),
+            ..Entry::new(Kind::Faq, "退款多久到账")
+        })
+        .expect("add");
+    sync(&mut a, "alice", &mut b, "bob").expect("sync");
+    let now = lore_core::model::now_millis() / 1000;
+    let copy = |at: i64, solved: Option<bool>| lore_core::Copy {
+        entry: id.clone(),
+        at,
+        answer: String::new(),
+        solved,
+    };
+    b.record_copies(&[
+        copy(now - 86_400, Some(true)),
+        copy(now - 120, Some(false)),
+        copy(now - 60, None),
+    ])
+    .expect("bulk");
+    let bad = lore_core::Copy {
+        entry: "a\tb".into(),
+        ..copy(now, None)
+    };
+    assert!(b.record_copies(&[bad]).is_err(), "a tab would split the id");
+    assert_eq!(b.ledger(&member_id("bob")).expect("ledger").uses[&id], 3);
+    sync(&mut a, "alice", &mut b, "bob").expect("sync");
+    let board = a.credits(Period::ALL).expect("board");
+    let alice = board
+        .members
+        .iter()
+        .find(|r| r.member == member_id("alice"))
+        .expect("alice");
+    assert_eq!((alice.uses, alice.marked, alice.solved), (2.0, 2.0, 1.0));
+}
+
 /// Three members on real endpoints: Bob's sentence in Alice's entry is his; Carol's copies
 /// credit the authors of what she copied, Alice's own copies credit nobody; Bob's adopted
 /// answer is what Carol copies and is credited to him, also once folded into the body; a

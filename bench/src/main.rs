@@ -3,6 +3,8 @@
 
 mod app;
 mod corpus;
+mod credit;
+mod credit_team;
 mod measure;
 mod search;
 mod storage;
@@ -32,6 +34,16 @@ enum Suite {
     Sync(Size),
     /// The desktop app's frame time while typing, on a generated library
     App(Size),
+    /// The credit board (cold, after one new use) and blame, on a generated team
+    Credit(CreditSize),
+    /// The cold board of the credit benchmark, in its own process (internal)
+    #[command(hide = true)]
+    CreditCold {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        since: String,
+    },
     /// The query phase of the search benchmark, in its own process (internal)
     #[command(hide = true)]
     SearchQueries {
@@ -54,6 +66,19 @@ struct Size {
     entries: Option<usize>,
 }
 
+#[derive(Debug, clap::Args)]
+struct CreditSize {
+    /// Entries in the generated library
+    #[arg(long, default_value_t = 10_000)]
+    entries: usize,
+    /// Members on the roster, each with a ledger
+    #[arg(long, default_value_t = 50)]
+    members: usize,
+    /// Copies over all ledgers (spread over a year)
+    #[arg(long, default_value_t = 1_000_000)]
+    copies: usize,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome: Result<ExitCode> = match cli.suite {
@@ -61,6 +86,12 @@ fn main() -> ExitCode {
         Suite::Search(s) => search::run(s.entries.unwrap_or(100_000)),
         Suite::Sync(s) => sync::run(s.entries.unwrap_or(10_000)),
         Suite::App(s) => app::run(s.entries.unwrap_or(10_000)),
+        Suite::Credit(s) => credit::run(credit_team::Sizes {
+            entries: s.entries,
+            members: s.members,
+            copies: s.copies,
+        }),
+        Suite::CreditCold { dir, since } => credit::cold(&dir, &since),
         Suite::SearchQueries { dir } => search::queries(&dir),
         Suite::Lore { args } => {
             let argv = std::iter::once("lore".to_string()).chain(args);

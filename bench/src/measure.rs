@@ -104,3 +104,18 @@ pub fn dir_size(dir: &Path) -> Result<(u64, u64)> {
     }
     Ok((allocated, apparent))
 }
+
+/// Anonymous resident memory of this process (heap; excludes mapped index files, i.e.
+/// page cache).
+pub fn rss_anon_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("RssAnon:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}

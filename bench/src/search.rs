@@ -176,25 +176,10 @@ fn request(text: &str) -> SearchRequest {
     }
 }
 
-/// Anonymous resident memory of this process (heap; excludes mapped index files, i.e.
-/// page cache).
-fn rss_anon_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("RssAnon:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
 /// The query phase, run in its own process: latency by class and memory.
 pub fn queries(dir: &Path) -> Result<ExitCode> {
     let mut library = Library::open(dir, Writer::generate("bench"))?;
-    let before = rss_anon_mb();
+    let before = crate::measure::rss_anon_mb();
     library.search_index()?;
     for (class, queries) in CLASSES {
         let mut samples = Vec::new();
@@ -231,7 +216,7 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
             }
         }
     }
-    let after = rss_anon_mb();
+    let after = crate::measure::rss_anon_mb();
     figure(
         "search-side memory (anonymous RSS added)",
         after - before,

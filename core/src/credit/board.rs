@@ -30,17 +30,21 @@ struct Use {
 
 /// The uses of one member's copies: repeats of an entry within the window count once.
 fn uses(copies: &Copies) -> Vec<Use> {
-    let mut counted: Vec<Use> = Vec::new();
-    let mut open: HashMap<u32, usize> = HashMap::new();
+    let mut counted: Vec<Use> = Vec::with_capacity(copies.events.len());
+    // The latest use of each interned entry, by index into `counted`.
+    let mut open: Vec<usize> = vec![usize::MAX; copies.names.len()];
     for &(entry, answer, at, mark) in &copies.events {
-        match open.get(&entry) {
-            Some(&i) if at - counted[i].at < REPEAT_WINDOW_SECS => {
+        let last = open.get(entry as usize).copied().unwrap_or(usize::MAX);
+        match counted.get_mut(last) {
+            Some(u) if at - u.at < REPEAT_WINDOW_SECS => {
                 if mark != 0 {
-                    counted[i].mark = mark;
+                    u.mark = mark;
                 }
             }
             _ => {
-                open.insert(entry, counted.len());
+                if let Some(o) = open.get_mut(entry as usize) {
+                    *o = counted.len();
+                }
                 counted.push(Use {
                     entry,
                     answer,
@@ -55,15 +59,29 @@ fn uses(copies: &Copies) -> Vec<Use> {
 
 /// Who a use of `entry`'s text (`answer`, or the body when empty) credits, with shares.
 fn credited(facts: &EntryFacts, answer: &str) -> Vec<(MemberId, f64)> {
+    let mut all = Vec::new();
+    each_credited(facts, answer, |m, share| all.push((m.to_string(), share)));
+    all
+}
+
+/// As [`credited`], handing each member and share to `credit` without copying names (the
+/// board calls it for every text every member used).
+fn each_credited<'f>(facts: &'f EntryFacts, answer: &str, mut credit: impl FnMut(&'f str, f64)) {
     if answer.is_empty() {
-        return facts.shares();
-    }
-    facts
+        // As `EntryFacts::shares` computes them.
+        let total: u32 = facts.body.iter().map(|(_, n)| n).sum();
+        if total > 0 {
+            for (m, n) in &facts.body {
+                credit(m, f64::from(*n) / f64::from(total));
+            }
+        }
+    } else if let Some(a) = facts
         .answers
         .iter()
         .find(|a| a.id == answer && !a.author.is_empty())
-        .map(|a| vec![(a.author.clone(), 1.0)])
-        .unwrap_or_default()
+    {
+        credit(&a.author, 1.0);
+    }
 }
 
 /// Whether `member` decides on answers: an admin or a trainer on the roster.
@@ -106,9 +124,18 @@ pub fn board(inputs: &Inputs, period: Period) -> Board {
             }
         }
     }
+    // Looked up for every text every member used: hashed once here.
+    let facts_of: HashMap<&str, &EntryFacts> = inputs
+        .entries
+        .iter()
+        .map(|(id, (_, f))| (*id, *f))
+        .collect();
+    // Each author's uses, marked and solved, summed in the same order on every machine:
+    // copiers in key order, each copier's texts in (entry, answer) order.
+    let mut credit: HashMap<&str, [f64; 3]> = HashMap::new();
     for (&copier, &copies) in &inputs.copies {
         // Uses of one text by one copier, summed before they are shared out.
-        let mut tally: BTreeMap<(u32, u32), [u32; 3]> = BTreeMap::new();
+        let mut tally: HashMap<(u32, u32), [u32; 3]> = HashMap::new();
         for u in uses(copies) {
             if period.contains(u.at * 1000) {
                 let t = tally.entry((u.entry, u.answer)).or_default();
@@ -120,21 +147,25 @@ pub fn board(inputs: &Inputs, period: Period) -> Board {
                 }
             }
         }
+        let mut tally: Vec<((u32, u32), [u32; 3])> = tally.into_iter().collect();
+        tally.sort_unstable_by_key(|(key, _)| *key);
         for ((entry, answer), [n, solved, unsolved]) in tally {
-            let entry = &copies.names[entry as usize];
-            let Some((_, facts)) = inputs.entries.get(entry.as_str()) else {
+            let Some(facts) = facts_of.get(copies.names[entry as usize].as_str()) else {
                 continue;
             };
-            for (author, share) in credited(facts, &copies.names[answer as usize]) {
-                if author == *copier {
-                    continue;
+            each_credited(facts, &copies.names[answer as usize], |author, share| {
+                if author != copier {
+                    let c = credit.entry(author).or_default();
+                    c[0] += f64::from(n) * share;
+                    c[1] += f64::from(solved + unsolved) * share;
+                    c[2] += f64::from(solved) * share;
                 }
-                let r = row(&mut rows, &author);
-                r.uses += f64::from(n) * share;
-                r.marked += f64::from(solved + unsolved) * share;
-                r.solved += f64::from(solved) * share;
-            }
+            });
         }
+    }
+    for (author, [uses, marked, solved]) in credit {
+        let r = row(&mut rows, author);
+        (r.uses, r.marked, r.solved) = (uses, marked, solved);
     }
     let mut members: Vec<MemberCredit> = rows
         .into_values()

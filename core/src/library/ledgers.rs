@@ -65,11 +65,55 @@ impl Library {
             },
             |doc| doc::append_copy(doc, &copy),
         )?;
-        self.usage_changed(&id);
+        self.usage_changed(&id, 1);
         Ok(Recorded {
             uses: count,
             key: copy.key(),
         })
+    }
+
+    /// Records many copies at once in this writer's ledger — for bringing in usage history
+    /// from another tool — each with its own time (`at`) and solve mark, as one change
+    /// stored in one transaction. Use counts go up as [`Library::record_copy`] makes them;
+    /// ids are taken as given (a copy of an entry this library does not hold credits
+    /// nobody until the entry arrives).
+    pub fn record_copies(&mut self, copies: &[Copy]) -> Result<()> {
+        if let Some(bad) = copies.iter().find(|c| {
+            c.entry.is_empty() || c.entry.contains(['\t', '\n']) || c.answer.contains(['\t', '\n'])
+        }) {
+            return Err(Error::invalid(format!(
+                "copy of `{}` has no entry id or a tab or line break in an id",
+                bad.entry
+            )));
+        }
+        if copies.is_empty() {
+            return Ok(());
+        }
+        self.change_own_ledger_doc(
+            &format!("recorded {} copies", copies.len()),
+            |ledger| {
+                for c in copies {
+                    *ledger.uses.entry(c.entry.clone()).or_insert(0) += 1;
+                }
+            },
+            |doc| {
+                for c in copies {
+                    doc::append_copy(doc, c)?;
+                    if let Some(solved) = c.solved {
+                        doc::mark_copy(doc, &c.key(), solved)?;
+                    }
+                }
+                Ok(())
+            },
+        )?;
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in copies {
+            *counts.entry(&c.entry).or_insert(0) += 1;
+        }
+        for (id, n) in counts {
+            self.usage_changed(id, n);
+        }
+        Ok(())
     }
 
     /// Marks this writer's copy `key` (from [`Recorded`]) as having solved the customer's

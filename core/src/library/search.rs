@@ -174,12 +174,12 @@ impl Library {
         Ok(count)
     }
 
-    /// Counts one more use in the open index's ranking signals.
-    pub(crate) fn usage_changed(&mut self, id: &str) {
+    /// Counts `n` more uses in the open index's ranking signals.
+    pub(crate) fn usage_changed(&mut self, id: &str, n: u64) {
         let Some(state) = &mut self.search else {
             return;
         };
-        *state.uses.entry(id.to_string()).or_insert(0) += 1;
+        *state.uses.entry(id.to_string()).or_insert(0) += n;
         let seq = self.catalog.get(id).map(|r| r.seq).unwrap_or(0);
         if let Ok(entry) = self.get(id) {
             self.index_entry(&entry, seq);
