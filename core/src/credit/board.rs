@@ -100,8 +100,47 @@ fn row<'r>(rows: &'r mut BTreeMap<MemberId, MemberCredit>, member: &str) -> &'r 
         })
 }
 
+/// One member's uses of each text in a period: (entry, answer) as indices into their
+/// [`Copies`], with uses, solved and not solved, in key order. What a board needs of a
+/// ledger; kept per ledger version and period, so a new use tallies one ledger again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    rows: Vec<(u32, u32, [u32; 3])>,
+}
+
+/// `copies`' uses in `period`, repeats within the window counted once.
+pub fn tally(copies: &Copies, period: Period) -> Tally {
+    let mut counts: HashMap<(u32, u32), [u32; 3]> = HashMap::new();
+    for u in uses(copies) {
+        if period.contains(u.at * 1000) {
+            let t = counts.entry((u.entry, u.answer)).or_default();
+            t[0] += 1;
+            match u.mark {
+                1 => t[1] += 1,
+                -1 => t[2] += 1,
+                _ => {}
+            }
+        }
+    }
+    let mut rows: Vec<(u32, u32, [u32; 3])> =
+        counts.into_iter().map(|((e, a), t)| (e, a, t)).collect();
+    rows.sort_unstable_by_key(|r| (r.0, r.1));
+    Tally { rows }
+}
+
 /// The board for `period`.
 pub fn board(inputs: &Inputs, period: Period) -> Board {
+    let tallies: BTreeMap<&str, Tally> = inputs
+        .copies
+        .iter()
+        .map(|(m, c)| (*m, tally(c, period)))
+        .collect();
+    let tallies = tallies.iter().map(|(m, t)| (*m, t)).collect();
+    board_with(inputs, period, &tallies)
+}
+
+/// The board for `period`, with each member's [`Tally`] for it given.
+pub fn board_with(inputs: &Inputs, period: Period, tallies: &BTreeMap<&str, &Tally>) -> Board {
     let mut rows: BTreeMap<MemberId, MemberCredit> = BTreeMap::new();
     for (archived, facts) in inputs.entries.values() {
         if !facts.created_by.is_empty() && period.contains(facts.created_at) {
@@ -134,22 +173,10 @@ pub fn board(inputs: &Inputs, period: Period) -> Board {
     // copiers in key order, each copier's texts in (entry, answer) order.
     let mut credit: HashMap<&str, [f64; 3]> = HashMap::new();
     for (&copier, &copies) in &inputs.copies {
-        // Uses of one text by one copier, summed before they are shared out.
-        let mut tally: HashMap<(u32, u32), [u32; 3]> = HashMap::new();
-        for u in uses(copies) {
-            if period.contains(u.at * 1000) {
-                let t = tally.entry((u.entry, u.answer)).or_default();
-                t[0] += 1;
-                match u.mark {
-                    1 => t[1] += 1,
-                    -1 => t[2] += 1,
-                    _ => {}
-                }
-            }
-        }
-        let mut tally: Vec<((u32, u32), [u32; 3])> = tally.into_iter().collect();
-        tally.sort_unstable_by_key(|(key, _)| *key);
-        for ((entry, answer), [n, solved, unsolved]) in tally {
+        let Some(tally) = tallies.get(copier) else {
+            continue;
+        };
+        for &(entry, answer, [n, solved, unsolved]) in &tally.rows {
             let Some(facts) = facts_of.get(copies.names[entry as usize].as_str()) else {
                 continue;
             };

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::doc::{Copy, EntryFacts};
 use crate::model::{EntryId, MemberId, Millis};
-pub use board::{Inputs, board, entry_credit, member_detail};
+pub use board::{Inputs, Tally, board, board_with, entry_credit, member_detail, tally};
 
 /// Copies of one entry by one agent closer together than this count once.
 pub const REPEAT_WINDOW_SECS: i64 = 10 * 60;
@@ -36,6 +36,18 @@ pub struct Period {
 
 impl Period {
     pub const ALL: Period = Period { since: 0 };
+
+    /// The last `days` days before `now` (0: all time), from the start of a minute: a
+    /// board asked again within the minute covers the same period.
+    pub fn last_days(days: u32, now: Millis) -> Period {
+        if days == 0 {
+            return Period::ALL;
+        }
+        let since = (now - i64::from(days) * 86_400_000).max(0);
+        Period {
+            since: since - since % 60_000,
+        }
+    }
 
     /// `7d`, `30d`, `12h`, `all` before `now`; none when `text` is none of those.
     pub fn parse(text: &str, now: Millis) -> Option<Period> {
@@ -51,8 +63,9 @@ impl Period {
             "w" => n * 7 * 86_400_000,
             _ => return None,
         };
+        let since = (now - ms).max(0);
         Some(Period {
-            since: (now - ms).max(0),
+            since: since - since % 60_000,
         })
     }
 

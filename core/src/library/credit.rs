@@ -3,14 +3,17 @@
 //! beside the heads they were derived at, so a board reads again only the documents that
 //! changed; leads' decisions on answers, and the review queue.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::Library;
-use crate::credit::{self, Board, Copies, EntryCredit, EntryFacts, Inputs, MemberDetail, Period};
+use crate::credit::{
+    self, Board, Copies, EntryCredit, EntryFacts, Inputs, MemberDetail, Period, Tally,
+};
 use crate::doc::{self, DocKey};
-use crate::model::{Answer, AnswerState, Entry, EntryId, MemberId, Role, Status};
+use crate::model::{Answer, AnswerState, Entry, EntryId, MemberId, Millis, Role, Status};
 use crate::{Error, Result};
 
 /// What a derived row starts with (a later layout gets a new one and is derived again).
@@ -23,7 +26,37 @@ pub(super) struct Derived {
     loaded: bool,
     entries: BTreeMap<EntryId, (Vec<u8>, EntryFacts)>,
     ledgers: BTreeMap<MemberId, (Vec<u8>, Copies)>,
+    /// Per period start, each ledger's tally with the heads it was made at.
+    tallies: HashMap<Millis, HashMap<MemberId, (Vec<u8>, Tally)>>,
+    /// Changes whose signature checked out (a change's check never changes its answer).
+    checked: RefCell<HashSet<automerge::ChangeHash>>,
 }
+
+impl Derived {
+    /// Whether change `hash` of document `key` carries `member`'s valid signature among
+    /// `proofs`; each change is checked once.
+    pub(super) fn verified(
+        &self,
+        key: &str,
+        proofs: &doc::Proofs,
+        hash: &automerge::ChangeHash,
+        member: &str,
+    ) -> bool {
+        if self.checked.borrow().contains(hash) {
+            return true;
+        }
+        let ok = proofs
+            .get(hash)
+            .is_some_and(|seal| doc::proof::verify(member, key, hash, seal).is_ok());
+        if ok {
+            self.checked.borrow_mut().insert(*hash);
+        }
+        ok
+    }
+}
+
+/// Periods whose tallies are kept (a board asks for 7 days, 30 days and all time).
+const PERIODS_KEPT: usize = 4;
 
 #[derive(Serialize, Deserialize)]
 enum Row {
@@ -44,7 +77,30 @@ pub struct AnswerItem {
 impl Library {
     /// The board (贡献榜) for `period`.
     pub fn credits(&mut self, period: Period) -> Result<Board> {
-        self.with_credit_inputs(|inputs| credit::board(inputs, period))
+        self.refresh_derived()?;
+        let team = self.team()?;
+        // Each ledger's tally for the period, made again only for a ledger that changed.
+        let derived = &mut self.derived;
+        if !derived.tallies.contains_key(&period.since) && derived.tallies.len() >= PERIODS_KEPT {
+            derived.tallies.clear();
+        }
+        let tallies = derived.tallies.entry(period.since).or_default();
+        tallies.retain(|m, _| derived.ledgers.contains_key(m));
+        for (m, (heads, copies)) in &derived.ledgers {
+            if tallies.get(m).is_none_or(|(h, _)| h != heads) {
+                tallies.insert(m.clone(), (heads.clone(), credit::tally(copies, period)));
+            }
+        }
+        let derived = &self.derived;
+        let tallies = derived.tallies[&period.since]
+            .iter()
+            .map(|(m, (_, t))| (m.as_str(), t))
+            .collect();
+        Ok(credit::board_with(
+            &inputs(&team, &self.catalog, derived),
+            period,
+            &tallies,
+        ))
     }
 
     /// What is behind each number of `member`'s row on the board for `period`.
@@ -132,26 +188,7 @@ impl Library {
     fn with_credit_inputs<T>(&mut self, f: impl FnOnce(&Inputs) -> T) -> Result<T> {
         self.refresh_derived()?;
         let team = self.team()?;
-        let entries = self
-            .derived
-            .entries
-            .iter()
-            .filter_map(|(id, (_, facts))| {
-                let row = self.catalog.get(id)?;
-                Some((id.as_str(), (row.status == Status::Archived, facts)))
-            })
-            .collect();
-        let copies = self
-            .derived
-            .ledgers
-            .iter()
-            .map(|(m, (_, c))| (m.as_str(), c))
-            .collect();
-        Ok(f(&Inputs {
-            team: &team,
-            entries,
-            copies,
-        }))
+        Ok(f(&inputs(&team, &self.catalog, &self.derived)))
     }
 
     /// Derives again what is derived from each document whose heads moved since, and
@@ -215,12 +252,14 @@ impl Library {
     /// What document `key` says about credit.
     fn derive(&mut self, key: &str) -> Result<Row> {
         let kind = DocKey::parse(key);
-        let stored = self.doc_mut(key)?;
+        self.doc_mut(key)?;
+        let Some(stored) = self.docs.get_mut(key) else {
+            return Err(Error::NotFound(key.to_string()));
+        };
         let (document, proofs) = (&mut stored.doc, &stored.proofs);
+        let derived = &self.derived;
         let verify = |hash: &automerge::ChangeHash, member: &String| {
-            proofs
-                .get(hash)
-                .is_some_and(|seal| doc::proof::verify(member, key, hash, seal).is_ok())
+            derived.verified(key, proofs, hash, member)
         };
         match kind {
             Some(DocKey::Ledger(owner)) => {
@@ -240,6 +279,31 @@ impl Library {
             }
             _ => Ok(Row::Entry(doc::entry_facts(document, &verify)?)),
         }
+    }
+}
+
+/// What a board is computed from: every entry in the catalog with its facts, every ledger's
+/// copies.
+fn inputs<'a>(
+    team: &'a crate::model::Team,
+    catalog: &'a BTreeMap<EntryId, crate::store::CatalogRow>,
+    derived: &'a Derived,
+) -> Inputs<'a> {
+    Inputs {
+        team,
+        entries: derived
+            .entries
+            .iter()
+            .filter_map(|(id, (_, facts))| {
+                let row = catalog.get(id)?;
+                Some((id.as_str(), (row.status == Status::Archived, facts)))
+            })
+            .collect(),
+        copies: derived
+            .ledgers
+            .iter()
+            .map(|(m, (_, c))| (m.as_str(), c))
+            .collect(),
     }
 }
 

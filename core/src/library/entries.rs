@@ -278,12 +278,15 @@ impl Library {
     pub fn blame(&mut self, id: &str) -> Result<doc::EntryBlame> {
         let id = self.resolve(id)?;
         let key = DocKey::entry(&id);
-        let stored = self.doc_mut(&key)?;
+        self.doc_mut(&key)?;
+        let Some(stored) = self.docs.get_mut(&key) else {
+            return Err(Error::NotFound(id));
+        };
         let (text, proofs) = (&mut stored.doc, &stored.proofs);
+        // Each change's signature is checked once per library (see `Derived::verified`).
+        let derived = &self.derived;
         let verified = |hash: &automerge::ChangeHash, member: &String| {
-            proofs
-                .get(hash)
-                .is_some_and(|seal| doc::proof::verify(member, &key, hash, seal).is_ok())
+            derived.verified(&key, proofs, hash, member)
         };
         doc::blame_entry(text, &verified)
     }

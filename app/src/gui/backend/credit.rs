@@ -11,13 +11,7 @@ use crate::gui::jobs::{CreditsView, Done};
 
 /// The period of the last `days` days (0: all time).
 fn period(days: u32) -> Period {
-    if days == 0 {
-        Period::ALL
-    } else {
-        Period {
-            since: now_millis() - i64::from(days) * 86_400_000,
-        }
-    }
+    Period::last_days(days, now_millis())
 }
 
 impl Worker {
