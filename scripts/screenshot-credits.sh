@@ -22,7 +22,7 @@ trap cleanup EXIT
 
 member() { "$lore" --data-dir "$root/$1" "${@:2}"; }
 serve() {
-    member "$1" serve --listen "127.0.0.1:$2" --no-mdns --every 1 2>/dev/null &
+    "$lore" --data-dir "$root/$1" serve --listen "127.0.0.1:$2" --no-mdns --every 1 2>/dev/null &
     pids+=($!)
     sleep 2
 }
@@ -58,7 +58,7 @@ member alice review faq-return-damaged-on-arrival "$(answer_by 孙悦 faq-return
 sleep 4
 
 # Teammates copy replies and mark whether they solved the customer's problem.
-copy() { member "$1" copy "$2" --keep-blanks --internal >/dev/null; member "$1" solved "$2" ${3:-} >/dev/null; }
+copy() { member "$1" copy "$2" --keep-blanks --internal >/dev/null 2>&1; member "$1" solved "$2" ${3:-} >/dev/null; }
 for id in faq-invoice-how-to faq-return-damaged-on-arrival faq-ship-tracking-stuck faq-refund-timeline; do
     copy carol "$id"
 done

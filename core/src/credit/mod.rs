@@ -99,7 +99,8 @@ impl MemberCredit {
         (self.marked > 0.0).then(|| self.solved / self.marked)
     }
 
-    fn is_empty(&self) -> bool {
+    /// Whether the member has nothing to show for the period.
+    pub fn is_empty(&self) -> bool {
         self.entries_created == 0
             && self.sentences == 0
             && self.answers_adopted == 0

@@ -154,7 +154,12 @@ impl CreditsPanel {
                     ui.label(RichText::new(h).strong());
                 }
                 ui.end_row();
-                for (rank, row) in board.members.iter().enumerate() {
+                for (rank, row) in board
+                    .members
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.is_empty())
+                {
                     let star = if board.stars.contains(&row.member) {
                         "★"
                     } else {
@@ -180,6 +185,22 @@ impl CreditsPanel {
                     ui.end_row();
                 }
             });
+        let idle: Vec<&str> = board
+            .members
+            .iter()
+            .filter(|r| r.is_empty())
+            .map(|r| r.name.as_str())
+            .collect();
+        if !idle.is_empty() {
+            ui.label(
+                RichText::new(format!(
+                    "{}{}",
+                    lang.pick("这段时间还没有贡献：", "Nothing yet in this period: "),
+                    idle.join(lang.pick("、", ", "))
+                ))
+                .weak(),
+            );
+        }
         jobs
     }
 
