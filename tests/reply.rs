@@ -288,3 +288,15 @@ fn the_editor_offers_the_teams_tags_most_used_first() {
     }
     assert_eq!(library.vocabulary().tags, ["退款", "物流", "发票"]);
 }
+
+/// With a node holding the library (`lore serve`, or the app), `lore copy` is run by the
+/// node for the caller: the reply still comes back on the caller's standard output.
+#[test]
+fn lore_copy_prints_the_reply_when_a_node_holds_the_library() {
+    let l = crate::lore();
+    l.ok(&["demo"]);
+    let (node, _log) = crate::team::serve(&l, "127.0.0.1:0");
+    let text = l.ok(&["copy", "faq-invoice-how-to", "--keep-blanks"]);
+    assert!(text.contains("发票"), "the reply reached the caller: {text:?}");
+    crate::team::interrupt(node);
+}

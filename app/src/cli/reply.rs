@@ -72,7 +72,7 @@ pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
             uses,
         })?;
     } else {
-        println!("{}", filled.text);
+        say!("{}", filled.text);
         if !filled.unfilled.is_empty() {
             note!(
                 "unfilled: {}",
