@@ -297,6 +297,9 @@ fn lore_copy_prints_the_reply_when_a_node_holds_the_library() {
     l.ok(&["demo"]);
     let (node, _log) = crate::team::serve(&l, "127.0.0.1:0");
     let text = l.ok(&["copy", "faq-invoice-how-to", "--keep-blanks"]);
-    assert!(text.contains("发票"), "the reply reached the caller: {text:?}");
+    assert!(
+        text.contains("发票"),
+        "the reply reached the caller: {text:?}"
+    );
     crate::team::interrupt(node);
 }

@@ -101,15 +101,13 @@ fn row<'r>(rows: &'r mut BTreeMap<MemberId, MemberCredit>, member: &str) -> &'r 
 }
 
 /// One member's uses of each text in a period: (entry, answer) as indices into their
-/// [`Copies`], with uses, solved and not solved, in key order. What a board needs of a
-/// ledger; kept per ledger version and period, so a new use tallies one ledger again.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
+/// [`Copies`], with uses, solved and not solved, in key order.
+struct Tally {
     rows: Vec<(u32, u32, [u32; 3])>,
 }
 
 /// `copies`' uses in `period`, repeats within the window counted once.
-pub fn tally(copies: &Copies, period: Period) -> Tally {
+fn tally(copies: &Copies, period: Period) -> Tally {
     let mut counts: HashMap<(u32, u32), [u32; 3]> = HashMap::new();
     for u in uses(copies) {
         if period.contains(u.at * 1000) {
@@ -128,28 +126,80 @@ pub fn tally(copies: &Copies, period: Period) -> Tally {
     Tally { rows }
 }
 
-/// The board for `period`.
-pub fn board(inputs: &Inputs, period: Period) -> Board {
-    let tallies: BTreeMap<&str, Tally> = inputs
-        .copies
-        .iter()
-        .map(|(m, c)| (*m, tally(c, period)))
-        .collect();
-    let tallies = tallies.iter().map(|(m, t)| (*m, t)).collect();
-    board_with(inputs, period, &tallies)
+/// What one member's copies in a period credit each author — uses, marked, solved —
+/// authors in key order. What a board needs of a ledger; kept per ledger version, period
+/// and version of the entries' facts, so a new use shares out one ledger again.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contribution {
+    by: Vec<(MemberId, [f64; 3])>,
 }
 
-/// The board for `period`, with each member's [`Tally`] for it given.
-pub fn board_with(inputs: &Inputs, period: Period, tallies: &BTreeMap<&str, &Tally>) -> Board {
-    let mut rows: BTreeMap<MemberId, MemberCredit> = BTreeMap::new();
+/// Every entry's facts by id, hashed for the lookups of [`contribution`].
+pub fn facts_index<'a>(inputs: &Inputs<'a>) -> HashMap<&'a str, &'a EntryFacts> {
+    inputs
+        .entries
+        .iter()
+        .map(|(id, (_, f))| (*id, *f))
+        .collect()
+}
+
+/// What `copier`'s copies in `period` credit each author (never `copier`).
+pub fn contribution(
+    copier: &str,
+    copies: &Copies,
+    period: Period,
+    facts_of: &HashMap<&str, &EntryFacts>,
+) -> Contribution {
+    let mut credit: BTreeMap<&str, [f64; 3]> = BTreeMap::new();
+    for (entry, answer, [n, solved, unsolved]) in tally(copies, period).rows {
+        let Some(facts) = facts_of.get(copies.names[entry as usize].as_str()) else {
+            continue;
+        };
+        each_credited(facts, &copies.names[answer as usize], |author, share| {
+            if author != copier {
+                let c = credit.entry(author).or_default();
+                c[0] += f64::from(n) * share;
+                c[1] += f64::from(solved + unsolved) * share;
+                c[2] += f64::from(solved) * share;
+            }
+        });
+    }
+    Contribution {
+        by: credit
+            .into_iter()
+            .map(|(m, c)| (m.to_string(), c))
+            .collect(),
+    }
+}
+
+/// The board for `period`.
+pub fn board(inputs: &Inputs, period: Period) -> Board {
+    let facts_of = facts_index(inputs);
+    let made: BTreeMap<&str, Contribution> = inputs
+        .copies
+        .iter()
+        .map(|(m, c)| (*m, contribution(m, c, period, &facts_of)))
+        .collect();
+    let contributions = made.iter().map(|(m, c)| (*m, c)).collect();
+    board_with(inputs, period, &contributions)
+}
+
+/// The board for `period`, with each member's [`Contribution`] for it given.
+pub fn board_with(
+    inputs: &Inputs,
+    period: Period,
+    contributions: &BTreeMap<&str, &Contribution>,
+) -> Board {
+    // Counted by name first, without a copy of a name per sentence.
+    let mut counts: HashMap<&str, [u32; 3]> = HashMap::new();
     for (archived, facts) in inputs.entries.values() {
         if !facts.created_by.is_empty() && period.contains(facts.created_at) {
-            row(&mut rows, &facts.created_by).entries_created += 1;
+            counts.entry(&facts.created_by).or_default()[0] += 1;
         }
         if !archived {
             for (author, time) in &facts.sentences {
                 if !author.is_empty() && period.contains(*time) {
-                    row(&mut rows, author).sentences += 1;
+                    counts.entry(author).or_default()[1] += 1;
                 }
             }
         }
@@ -159,40 +209,24 @@ pub fn board_with(inputs: &Inputs, period: Period, tallies: &BTreeMap<&str, &Tal
                 && is_lead(inputs.team, &a.decided_by)
                 && period.contains(a.decided_at)
             {
-                row(&mut rows, &a.author).answers_adopted += 1;
+                counts.entry(&a.author).or_default()[2] += 1;
             }
         }
     }
-    // Looked up for every text every member used: hashed once here.
-    let facts_of: HashMap<&str, &EntryFacts> = inputs
-        .entries
-        .iter()
-        .map(|(id, (_, f))| (*id, *f))
-        .collect();
-    // Each author's uses, marked and solved, summed in the same order on every machine:
-    // copiers in key order, each copier's texts in (entry, answer) order.
-    let mut credit: HashMap<&str, [f64; 3]> = HashMap::new();
-    for (&copier, &copies) in &inputs.copies {
-        let Some(tally) = tallies.get(copier) else {
-            continue;
-        };
-        for &(entry, answer, [n, solved, unsolved]) in &tally.rows {
-            let Some(facts) = facts_of.get(copies.names[entry as usize].as_str()) else {
-                continue;
-            };
-            each_credited(facts, &copies.names[answer as usize], |author, share| {
-                if author != copier {
-                    let c = credit.entry(author).or_default();
-                    c[0] += f64::from(n) * share;
-                    c[1] += f64::from(solved + unsolved) * share;
-                    c[2] += f64::from(solved) * share;
-                }
-            });
-        }
+    let mut rows: BTreeMap<MemberId, MemberCredit> = BTreeMap::new();
+    for (member, [created, sentences, adopted]) in counts {
+        let r = row(&mut rows, member);
+        (r.entries_created, r.sentences, r.answers_adopted) = (created, sentences, adopted);
     }
-    for (author, [uses, marked, solved]) in credit {
-        let r = row(&mut rows, author);
-        (r.uses, r.marked, r.solved) = (uses, marked, solved);
+    // Each author's uses, marked and solved: copiers' contributions added in key order, so
+    // every machine adds the same numbers in the same order.
+    for contribution in contributions.values() {
+        for (author, [uses, marked, solved]) in &contribution.by {
+            let r = row(&mut rows, author);
+            r.uses += uses;
+            r.marked += marked;
+            r.solved += solved;
+        }
     }
     let mut members: Vec<MemberCredit> = rows
         .into_values()

@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::doc::{Copy, EntryFacts};
 use crate::model::{EntryId, MemberId, Millis};
-pub use board::{Inputs, Tally, board, board_with, entry_credit, member_detail, tally};
+pub use board::{
+    Contribution, Inputs, board, board_with, contribution, entry_credit, facts_index, member_detail,
+};
 
 /// Copies of one entry by one agent closer together than this count once.
 pub const REPEAT_WINDOW_SECS: i64 = 10 * 60;

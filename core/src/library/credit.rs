@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Library;
 use crate::credit::{
-    self, Board, Copies, EntryCredit, EntryFacts, Inputs, MemberDetail, Period, Tally,
+    self, Board, Contribution, Copies, EntryCredit, EntryFacts, Inputs, MemberDetail, Period,
 };
 use crate::doc::{self, DocKey};
 use crate::model::{Answer, AnswerState, Entry, EntryId, MemberId, Millis, Role, Status};
@@ -26,8 +26,11 @@ pub(super) struct Derived {
     loaded: bool,
     entries: BTreeMap<EntryId, (Vec<u8>, EntryFacts)>,
     ledgers: BTreeMap<MemberId, (Vec<u8>, Copies)>,
-    /// Per period start, each ledger's tally with the heads it was made at.
-    tallies: HashMap<Millis, HashMap<MemberId, (Vec<u8>, Tally)>>,
+    /// Bumped whenever an entry's facts change: every contribution depends on them.
+    generation: u64,
+    /// Per period start, each ledger's contribution with the heads and facts generation
+    /// it was made at.
+    contributions: HashMap<Millis, HashMap<MemberId, Kept>>,
     /// Changes whose signature checked out (a change's check never changes its answer).
     checked: RefCell<HashSet<automerge::ChangeHash>>,
 }
@@ -55,7 +58,10 @@ impl Derived {
     }
 }
 
-/// Periods whose tallies are kept (a board asks for 7 days, 30 days and all time).
+/// A ledger's contribution, with the heads and facts generation it was made at.
+type Kept = (Vec<u8>, u64, Contribution);
+
+/// Periods whose contributions are kept (a board asks for 7 days, 30 days and all time).
 const PERIODS_KEPT: usize = 4;
 
 #[derive(Serialize, Deserialize)]
@@ -79,27 +85,49 @@ impl Library {
     pub fn credits(&mut self, period: Period) -> Result<Board> {
         self.refresh_derived()?;
         let team = self.team()?;
-        // Each ledger's tally for the period, made again only for a ledger that changed.
+        // Each ledger's contribution for the period, made again only for a ledger that
+        // changed, or for all when any entry's facts did.
+        let made = {
+            let derived = &self.derived;
+            let kept = derived.contributions.get(&period.since);
+            let stale: Vec<&str> = derived
+                .ledgers
+                .iter()
+                .filter(|(m, (heads, _))| {
+                    kept.and_then(|k| k.get(*m))
+                        .is_none_or(|(h, g, _)| h != heads || *g != derived.generation)
+                })
+                .map(|(m, _)| m.as_str())
+                .collect();
+            let all = inputs(&team, &self.catalog, derived);
+            let facts_of = credit::facts_index(&all);
+            stale
+                .into_iter()
+                .map(|m| {
+                    let (heads, copies) = &derived.ledgers[m];
+                    let made = credit::contribution(m, copies, period, &facts_of);
+                    (m.to_string(), (heads.clone(), derived.generation, made))
+                })
+                .collect::<Vec<_>>()
+        };
         let derived = &mut self.derived;
-        if !derived.tallies.contains_key(&period.since) && derived.tallies.len() >= PERIODS_KEPT {
-            derived.tallies.clear();
+        if !derived.contributions.contains_key(&period.since)
+            && derived.contributions.len() >= PERIODS_KEPT
+        {
+            derived.contributions.clear();
         }
-        let tallies = derived.tallies.entry(period.since).or_default();
-        tallies.retain(|m, _| derived.ledgers.contains_key(m));
-        for (m, (heads, copies)) in &derived.ledgers {
-            if tallies.get(m).is_none_or(|(h, _)| h != heads) {
-                tallies.insert(m.clone(), (heads.clone(), credit::tally(copies, period)));
-            }
-        }
+        let kept = derived.contributions.entry(period.since).or_default();
+        kept.retain(|m, _| derived.ledgers.contains_key(m));
+        kept.extend(made);
         let derived = &self.derived;
-        let tallies = derived.tallies[&period.since]
+        let contributions = derived.contributions[&period.since]
             .iter()
-            .map(|(m, (_, t))| (m.as_str(), t))
+            .map(|(m, (_, _, c))| (m.as_str(), c))
             .collect();
         Ok(credit::board_with(
             &inputs(&team, &self.catalog, derived),
             period,
-            &tallies,
+            &contributions,
         ))
     }
 
@@ -227,6 +255,7 @@ impl Library {
                     fresh.push((key.clone(), encode(&heads, &row)));
                     match (DocKey::parse(&key), row) {
                         (Some(DocKey::Entry(id)), Row::Entry(facts)) => {
+                            self.derived.generation += 1;
                             self.derived.entries.insert(id, (heads, facts));
                         }
                         (Some(DocKey::Ledger(m)), Row::Ledger(copies)) => {
@@ -239,7 +268,7 @@ impl Library {
             }
         }
         if !fresh.is_empty() {
-            self.store.write(|b| {
+            self.store.write_derived(|b| {
                 for (key, bytes) in &fresh {
                     b.put_derived(key, bytes)?;
                 }

@@ -287,6 +287,29 @@ impl Store {
         }
     }
 
+    /// Runs `f` in one write transaction that is not forced to disk: for what is derived
+    /// from the documents and can be derived again (a crash at most loses it, and the next
+    /// durable write persists it).
+    pub(crate) fn write_derived<T>(
+        &self,
+        f: impl FnOnce(&mut Batch<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(redb::Durability::None)
+            .map_err(|e| Error::Database(e.to_string()))?;
+        let mut batch = Batch { txn: &txn };
+        match f(&mut batch) {
+            Ok(value) => {
+                txn.commit()?;
+                Ok(value)
+            }
+            Err(e) => {
+                txn.abort()?;
+                Err(e)
+            }
+        }
+    }
+
     /// Returns free pages to the file system (after a bulk import).
     pub(crate) fn compact_file(&mut self) -> Result<()> {
         self.db.compact()?;
