@@ -27,6 +27,7 @@ mod spreadsheet;
 mod storage;
 mod sync;
 mod team;
+mod training;
 mod window;
 
 /// The `lore` binary under test.

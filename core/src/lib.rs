@@ -15,6 +15,7 @@ mod private;
 pub mod reply;
 pub mod search;
 mod store;
+pub mod training;
 
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Denied, Error, ImportProblem, Result};

@@ -49,6 +49,11 @@ pub enum Command {
     /// Mark your latest copy of an entry as having solved the customer's problem (--no:
     /// it did not); the solve rate is kept per entry and per contributor
     Solved(SolvedArgs),
+    /// Practise a role-play: the customer's turns one at a time, your replies scored
+    /// against the team's key points (必须：/禁止： mark required and forbidden ones); the
+    /// attempt is kept with the versions of what it was practised on. --replies FILE (or -)
+    /// runs it from one reply per line
+    Practice(PracticeArgs),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
     /// Read every document and report damaged ones; --repair rebuilds a damaged library
@@ -247,6 +252,16 @@ pub struct ReviewArgs {
     /// Your own answers and what became of them
     #[arg(long)]
     pub mine: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PracticeArgs {
+    /// The training item: id or unique prefix
+    pub id: String,
+    /// Your replies, one per line, from a file (or - for standard input), instead of
+    /// typing them turn by turn
+    #[arg(long, value_name = "FILE")]
+    pub replies: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub(crate) mod output;
 mod reply;
 mod search;
 mod team;
+mod training;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -142,6 +143,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Credits(a)) => credit::credits(&ctx, a),
         Some(Command::Review(a)) => credit::review(&ctx, a),
         Some(Command::Solved(a)) => credit::solved(&ctx, a),
+        Some(Command::Practice(a)) => training::practice(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

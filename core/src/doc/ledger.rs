@@ -66,11 +66,32 @@ impl Copy {
 
 /// Appends a copy to the ledger document.
 pub(crate) fn append_copy(doc: &mut AutoCommit, copy: &Copy) -> Result<()> {
-    let list = object(doc, "copies", ObjType::List)?;
+    append(
+        doc,
+        "copies",
+        format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer),
+    )
+}
+
+/// Appends one record (a short string) to the list `list` of the ledger document.
+pub(crate) fn append(doc: &mut AutoCommit, list: &str, record: String) -> Result<()> {
+    let list = object(doc, list, ObjType::List)?;
     let at = doc.length(&list);
-    let event = format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer);
-    doc.insert(&list, at, event)?;
+    doc.insert(&list, at, record)?;
     Ok(())
+}
+
+/// The records of the list `list` of the ledger document, oldest first.
+pub(crate) fn records(doc: &AutoCommit, list: &str) -> Result<Vec<String>> {
+    let mut all = Vec::new();
+    if let Some((Value::Object(ObjType::List), obj)) = doc.get(ROOT, list)? {
+        for item in doc.list_range(&obj, ..) {
+            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value {
+                all.push(s.to_string());
+            }
+        }
+    }
+    Ok(all)
 }
 
 /// Marks the copy under `key` as having solved the problem or not.

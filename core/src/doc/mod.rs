@@ -22,7 +22,9 @@ pub use history::Change;
 pub(crate) use history::changes_of;
 pub use key::DocKey;
 pub use ledger::Copy;
-pub(crate) use ledger::{append_copy, mark_copy, read_copies, read_ledger, write_ledger};
+pub(crate) use ledger::{
+    append, append_copy, mark_copy, read_copies, read_ledger, records, write_ledger,
+};
 pub use proof::{Proofs, Seal, member_of_actor};
 pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};

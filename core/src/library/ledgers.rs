@@ -207,7 +207,7 @@ impl Library {
 
     /// As [`Library::change_own_ledger`], with `raw` writing to the document itself (for
     /// what is appended rather than reconciled: the copies).
-    fn change_own_ledger_doc(
+    pub(super) fn change_own_ledger_doc(
         &mut self,
         summary: &str,
         change: impl FnOnce(&mut Ledger),

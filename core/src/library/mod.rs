@@ -15,6 +15,7 @@ mod repair;
 mod roster;
 mod search;
 mod sync;
+mod training;
 mod trust;
 
 pub use answers::Vocabulary;

@@ -9,6 +9,7 @@ mod analysis;
 mod committer;
 pub mod eval;
 mod expand;
+mod judge;
 mod query;
 mod questions;
 mod schema;
@@ -32,6 +33,7 @@ use crate::{Error, Result};
 use analysis::{BigramTokenizer, ChineseTokenizer, english_analyzer, pinyin_keys};
 pub use committer::Committer;
 use expand::{expand_fuzzy, expand_prefix};
+pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
 use schema::{BIGRAM, EN, Fields, ZH};
@@ -199,6 +201,16 @@ impl SearchIndex {
             search.mark_dirty(0);
         }
         Ok((search, seq))
+    }
+
+    /// Whether `reply` says what key point `point` asks (see [`judge`](self::judge)), with
+    /// the team's synonyms.
+    pub fn judge(&self, point: &str, reply: &str) -> PointMatch {
+        let synonyms = self
+            .synonyms
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        judge::judge(&self.zh, &synonyms, point, reply)
     }
 
     /// Replaces the synonym groups used to expand queries.

@@ -36,7 +36,7 @@ impl Synonyms {
         Synonyms { others }
     }
 
-    fn of(&self, word: &str) -> &[String] {
+    pub(crate) fn of(&self, word: &str) -> &[String] {
         self.others.get(word).map(Vec::as_slice).unwrap_or(&[])
     }
 }
@@ -45,7 +45,7 @@ impl Synonyms {
 const SUGGEST_WORDS: usize = 8;
 
 /// Words that carry no meaning in a query (particles, pronouns, greetings, filler).
-const STOP_ZH: &[&str] = &[
+pub(crate) const STOP_ZH: &[&str] = &[
     "的",
     "了",
     "吗",

@@ -1,0 +1,134 @@
+//! Practice: a trainee's replies to a role-play, scored against the team's key points,
+//! and the attempt kept with the versions of what it was practised on.
+//!
+//! A key point is judged by its words (see [`crate::search::PointMatch`]): it is hit when
+//! the trainee's replies say enough of them, synonyms and Traditional characters
+//! included. A trainer marks a point with a prefix:
+//! - `必须：` (or `required:`) — the attempt fails if it is missed;
+//! - `禁止：` (or `forbidden:`, `never:`) — the attempt fails if it is said (for example
+//!   `禁止：先承诺退款`);
+//! - no prefix — an ordinary point: the score is the share of ordinary and required points
+//!   hit.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{EntryId, MemberId};
+use crate::search::PointMatch;
+
+/// How a key point counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PointKind {
+    Normal,
+    Required,
+    Forbidden,
+}
+
+/// Prefixes that mark a key point, and what they mark.
+const PREFIXES: [(&str, PointKind); 8] = [
+    ("必须：", PointKind::Required),
+    ("必须:", PointKind::Required),
+    ("required:", PointKind::Required),
+    ("禁止：", PointKind::Forbidden),
+    ("禁止:", PointKind::Forbidden),
+    ("forbidden:", PointKind::Forbidden),
+    ("never:", PointKind::Forbidden),
+    ("不得：", PointKind::Forbidden),
+];
+
+/// A key point as the trainer wrote it: its kind and the words to judge.
+pub fn key_point(raw: &str) -> (PointKind, &str) {
+    let raw = raw.trim();
+    for (prefix, kind) in PREFIXES {
+        if let Some(rest) = raw
+            .get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| &raw[prefix.len()..])
+        {
+            return (kind, rest.trim());
+        }
+    }
+    (PointKind::Normal, raw)
+}
+
+/// One key point's result in an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointResult {
+    /// The point as the trainer wrote it (prefix dropped).
+    pub point: String,
+    pub kind: PointKind,
+    /// Whether the replies said it.
+    pub hit: bool,
+    /// The trainee's words that said it.
+    pub matched: Vec<String>,
+    /// Its words the replies did not say.
+    pub missing: Vec<String>,
+}
+
+impl PointResult {
+    pub fn new(point: &str, kind: PointKind, judged: PointMatch) -> PointResult {
+        PointResult {
+            point: point.to_string(),
+            kind,
+            hit: judged.hit,
+            matched: judged.matched,
+            missing: judged.missing,
+        }
+    }
+
+    /// Whether this point fails the attempt: a required point missed, a forbidden said.
+    pub fn fails(&self) -> bool {
+        match self.kind {
+            PointKind::Required => !self.hit,
+            PointKind::Forbidden => self.hit,
+            PointKind::Normal => false,
+        }
+    }
+}
+
+/// One attempt at a training item, as the trainee's ledger keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    pub item: EntryId,
+    /// Who made it (the ledger's member; not stored in the record itself).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub member: MemberId,
+    /// When it ended, seconds since the epoch.
+    pub at: i64,
+    /// How long it took, in seconds.
+    pub seconds: u32,
+    /// The trainee's reply to each customer turn, in order.
+    pub replies: Vec<String>,
+    /// The share of ordinary and required points hit, 0–100.
+    pub score: u32,
+    /// No required point missed, no forbidden one said.
+    pub passed: bool,
+    pub points: Vec<PointResult>,
+    /// The heads (hex) of the item and of every entry it links, when it was made: a later
+    /// change to any of them makes the result out of date.
+    pub versions: Vec<(EntryId, Vec<String>)>,
+}
+
+/// The score and pass of an attempt from its points' results.
+pub fn score(points: &[PointResult]) -> (u32, bool) {
+    let counted: Vec<&PointResult> = points
+        .iter()
+        .filter(|p| p.kind != PointKind::Forbidden)
+        .collect();
+    let hit = counted.iter().filter(|p| p.hit).count();
+    let score = if counted.is_empty() {
+        100
+    } else {
+        (hit * 100 / counted.len()) as u32
+    };
+    (score, !points.iter().any(PointResult::fails))
+}
+
+/// An entry an attempt was made on that has changed since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changed {
+    pub entry: EntryId,
+    pub title: String,
+    /// When its latest change was made (ms since the epoch).
+    pub at: i64,
+}

@@ -1,0 +1,128 @@
+//! Practice: a trainee's replies scored against the team's key points with the analysis
+//! search uses (synonyms, Traditional characters), required and forbidden points, and
+//! the attempt kept with the versions it was made on.
+
+use lore_core::Role;
+use lore_core::training::PointKind;
+
+const ITEM: &str = "training-rp-broken-cup";
+const SOP: &str = "sop-damaged-goods-claim";
+
+/// Replies to the broken-cup role-play, one per customer turn, in Traditional characters
+/// where a trainee from Hong Kong or Taiwan would write them.
+const GOOD: &str =
+    "非常抱歉讓您收到破損的杯子！麻煩您拍一下外箱面單和破損細節的照片，我在工單登記破損。
+金额不到300元，无需寄回，给您补发或者退款都可以。
+我们走顺丰加急补发，预计后天前到达，发出后主动推送单号给您。
+快递理赔由我们公司处理，不需要您操心。";
+
+#[test]
+fn a_scripted_attempt_hits_synonyms_and_traditional_and_a_forbidden_phrase_fails_it() {
+    let l = crate::lore();
+    l.ok(&["--name", "小王", "demo"]);
+    let replies = l.dir().join("replies.txt");
+    std::fs::write(&replies, GOOD).expect("write");
+    let attempt = &l.json(&[
+        "practice",
+        ITEM,
+        "--replies",
+        replies.to_str().expect("path"),
+    ])[0];
+    let points = attempt["points"].as_array().expect("points");
+    let point = |text: &str| {
+        points
+            .iter()
+            .find(|p| p["point"] == text)
+            .unwrap_or_else(|| panic!("{text} in {points:?}"))
+    };
+    // 抱歉 says 致歉 (a synonym of the team's); 破損/登記 say 破损/登记.
+    assert_eq!(point("先致歉共情")["hit"], true, "{attempt}");
+    assert_eq!(point("先致歉共情")["matched"][0], "抱歉");
+    let evidence = point("按要求收集外箱面单、破损细节照片并在工单登记破损");
+    assert_eq!(evidence["hit"], true);
+    assert!(
+        evidence["matched"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .any(|w| w == "登記"),
+        "the trainee's own words are shown: {evidence}"
+    );
+    assert_eq!(attempt["passed"], true);
+    assert_eq!(attempt["score"], 100);
+    assert!(
+        !attempt["models"].as_array().expect("models").is_empty(),
+        "the linked scripts' replies are shown beside the trainee's"
+    );
+
+    // Questioning the customer's inspection is forbidden: the attempt fails, whatever else.
+    let bad = l.dir().join("bad.txt");
+    std::fs::write(&bad, format!("{GOOD}\n您签收的时候没有当面验货吗？")).expect("write");
+    let failed = &l.json(&["practice", ITEM, "--replies", bad.to_str().expect("path")])[0];
+    assert_eq!(failed["passed"], false, "{failed}");
+    let forbidden = &failed["points"][1];
+    assert_eq!(forbidden["kind"], "forbidden");
+    assert_eq!(forbidden["hit"], true);
+
+    // A reply that says little misses what it does not say.
+    let thin = l.dir().join("thin.txt");
+    std::fs::write(&thin, "好的，我帮您看看。").expect("write");
+    let missed = &l.json(&["practice", ITEM, "--replies", thin.to_str().expect("path")])[0];
+    assert_eq!(missed["score"], 0);
+    assert!(
+        missed["points"][2]["missing"]
+            .as_array()
+            .expect("missing")
+            .len()
+            > 2
+    );
+
+    let refused = l.fails(&["practice", "faq-refund-timeline", "--replies", "-"]);
+    assert!(refused.contains("not a training item"), "{refused}");
+}
+
+/// A trainee's attempt reaches the trainer over real endpoints, and editing an SOP the
+/// item links marks the result out of date on both machines.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_reaches_the_trainer_and_goes_out_of_date_when_its_sop_changes() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (alice, mut members) = crate::hostile::team(root.path(), &[("bob", Role::Agent)]).await;
+    let bob = members.pop().expect("bob");
+    let replies: Vec<String> = GOOD.lines().map(str::to_string).collect();
+    let made = bob.with(|l| l.practice(ITEM, &replies, 95).expect("practice"));
+    assert!(made.passed);
+    assert!(
+        made.versions.iter().any(|(id, _)| id == SOP),
+        "the linked SOP's version is kept"
+    );
+    bob.sync_with(&alice).await.expect("sync");
+    let seen = alice.with(|l| l.attempts(&bob.id()).expect("attempts"));
+    assert_eq!(seen.len(), 1, "the trainer sees the trainee's attempt");
+    assert_eq!(seen[0].score, made.score);
+    assert_eq!(seen[0].points[0].kind, PointKind::Normal);
+    assert!(
+        alice
+            .with(|l| l.changed_since(&seen[0]).expect("changed"))
+            .is_empty()
+    );
+
+    alice.with(|l| {
+        l.edit(SOP, |e| {
+            e.body
+                .push_str("\n\n更新：金额超过 ¥300 的破损件需要主管审批后再补发。");
+            Ok(())
+        })
+        .expect("the SOP changes")
+    });
+    bob.sync_with(&alice).await.expect("sync");
+    for peer in [&alice, &bob] {
+        let attempt = peer.with(|l| l.attempts(&bob.id()).expect("attempts"))[0].clone();
+        let changed = peer.with(|l| l.changed_since(&attempt).expect("changed"));
+        assert_eq!(changed.len(), 1, "out of date on every machine");
+        assert_eq!(changed[0].entry, SOP);
+    }
+    let mut peers = [alice, bob];
+    for p in &mut peers {
+        p.stop().await;
+    }
+}
