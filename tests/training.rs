@@ -88,6 +88,20 @@ async fn an_attempt_reaches_the_trainer_and_goes_out_of_date_when_its_sop_change
     let root = tempfile::tempdir().expect("tempdir");
     let (alice, mut members) = crate::hostile::team(root.path(), &[("bob", Role::Agent)]).await;
     let bob = members.pop().expect("bob");
+    // The trainer sets the item for the agents; an agent cannot set training.
+    let agents = alice.with(|l| l.assignee("客服").expect("a role"));
+    alice.with(|l| l.assign(ITEM, agents, 0, 80).expect("assign"));
+    let refused = bob.with(|l| l.assign(ITEM, lore_core::training::Assignee::Everyone, 0, 60));
+    assert!(refused.is_err(), "an agent does not assign training");
+    bob.sync_with(&alice).await.expect("sync");
+    let due = bob.with(|l| l.training_grid().expect("grid"));
+    let mine = due
+        .rows
+        .iter()
+        .find(|r| r.0 == bob.id())
+        .expect("bob's row");
+    assert_eq!(mine.2[0].pass, Some(80), "bob sees what is due: {due:?}");
+    assert_eq!(mine.2[0].attempts, 0);
     let replies: Vec<String> = GOOD.lines().map(str::to_string).collect();
     let made = bob.with(|l| l.practice(ITEM, &replies, 95).expect("practice"));
     assert!(made.passed);
@@ -105,6 +119,19 @@ async fn an_attempt_reaches_the_trainer_and_goes_out_of_date_when_its_sop_change
             .with(|l| l.changed_since(&seen[0]).expect("changed"))
             .is_empty()
     );
+    let grid = alice.with(|l| l.training_grid().expect("grid"));
+    let cell = &grid
+        .rows
+        .iter()
+        .find(|r| r.0 == bob.id())
+        .expect("bob's row")
+        .2[0];
+    assert_eq!(
+        (cell.best, cell.attempts, cell.passed),
+        (Some(100), 1, true),
+        "{grid:?}"
+    );
+    assert!(!cell.out_of_date);
 
     alice.with(|l| {
         l.edit(SOP, |e| {
@@ -120,9 +147,61 @@ async fn an_attempt_reaches_the_trainer_and_goes_out_of_date_when_its_sop_change
         let changed = peer.with(|l| l.changed_since(&attempt).expect("changed"));
         assert_eq!(changed.len(), 1, "out of date on every machine");
         assert_eq!(changed[0].entry, SOP);
+        let grid = peer.with(|l| l.training_grid().expect("grid"));
+        let cell = &grid
+            .rows
+            .iter()
+            .find(|r| r.0 == bob.id())
+            .expect("bob's row")
+            .2[0];
+        assert!(cell.out_of_date, "the grid says bob must practise again");
     }
     let mut peers = [alice, bob];
     for p in &mut peers {
         p.stop().await;
     }
+}
+
+#[test]
+fn the_command_line_assigns_practice_and_prints_the_grid() {
+    let l = crate::lore();
+    l.ok(&["--name", "培训主管", "demo"]);
+    l.ok(&[
+        "training",
+        "assign",
+        ITEM,
+        "--to",
+        "all",
+        "--due",
+        "2026-12-31",
+        "--pass",
+        "90",
+    ]);
+    let bad = l.fails(&["training", "assign", "faq-refund-timeline", "--to", "all"]);
+    assert!(bad.contains("not a training item"), "{bad}");
+    let date = l.fails(&["training", "assign", ITEM, "--to", "all", "--due", "明天"]);
+    assert!(date.contains("YYYY-MM-DD"), "{date}");
+    let replies = l.dir().join("replies.txt");
+    std::fs::write(&replies, GOOD).expect("write");
+    l.ok(&[
+        "practice",
+        ITEM,
+        "--replies",
+        replies.to_str().expect("path"),
+    ]);
+    let rows = l.json(&["training", "status"]);
+    let me = rows
+        .iter()
+        .find(|r| r["name"] == "培训主管")
+        .expect("my row");
+    let cell = &me["cells"][0];
+    assert_eq!(cell["item"], ITEM);
+    assert_eq!(cell["pass"], 90);
+    assert_eq!(cell["best"], 100);
+    assert_eq!(cell["passed"], true);
+    let text = l.ok(&["training", "status"]);
+    assert!(text.contains("培训主管: [1] 100×1 ✔"), "{text}");
+    l.ok(&["training", "unassign", ITEM, "--to", "all"]);
+    let again = l.fails(&["training", "unassign", ITEM, "--to", "all"]);
+    assert!(again.contains("no such assignment"), "{again}");
 }

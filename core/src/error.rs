@@ -144,6 +144,9 @@ pub enum Denied {
     /// Only leads (admins and trainers) decide on answers; `leads` names them.
     #[error("only admins and trainers decide on answers; ask {}", ask(.leads))]
     LeadsOnly { leads: Vec<String> },
+    /// Only admins and trainers assign training; `trainers` names them.
+    #[error("only admins and trainers assign training; ask {}", ask(.trainers))]
+    TrainersOnly { trainers: Vec<String> },
 }
 
 fn ask(admins: &[String]) -> String {

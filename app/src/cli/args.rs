@@ -54,6 +54,10 @@ pub enum Command {
     /// attempt is kept with the versions of what it was practised on. --replies FILE (or -)
     /// runs it from one reply per line
     Practice(PracticeArgs),
+    /// Training assignments and the trainer's grid (members × items: best score,
+    /// attempts, last date, out-of-date results)
+    #[command(subcommand)]
+    Training(TrainingCommand),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
     /// Read every document and report damaged ones; --repair rebuilds a damaged library
@@ -425,6 +429,32 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         _ => return Err(format!("`{s}` is not a duration like 30m, 24h or 7d")),
     };
     Ok(std::time::Duration::from_secs(seconds))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCommand {
+    /// The grid: every member × every item assigned or practised
+    Status,
+    /// Set a training item for a member, a role or everyone (admins and trainers)
+    Assign {
+        /// The training item: id or unique prefix
+        item: String,
+        /// A member (name or id), a role (agent, trainer, 客服 …) or all
+        #[arg(long)]
+        to: String,
+        /// Due by this day (YYYY-MM-DD, the end of that day here)
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+        /// The score that passes, 0-100
+        #[arg(long, default_value_t = lore_core::training::DEFAULT_PASS)]
+        pass: u32,
+    },
+    /// Withdraw an assignment you set
+    Unassign {
+        item: String,
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -144,6 +144,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Review(a)) => credit::review(&ctx, a),
         Some(Command::Solved(a)) => credit::solved(&ctx, a),
         Some(Command::Practice(a)) => training::practice(&ctx, a),
+        Some(Command::Training(c)) => training::training(&ctx, c),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

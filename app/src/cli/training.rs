@@ -9,7 +9,7 @@ use anyhow::{Context as _, Result};
 use lore_core::training::{Attempt, PointKind};
 
 use super::Context;
-use super::args::PracticeArgs;
+use super::args::{PracticeArgs, TrainingCommand};
 use super::output::{json_line, local_time, read_stdin, say};
 
 pub fn practice(ctx: &Context, a: PracticeArgs) -> Result<ExitCode> {
@@ -111,5 +111,86 @@ fn print_attempt(attempt: &Attempt, models: &[(String, String)]) {
     }
     for (title, text) in models {
         say!("\n团队的参考回复 · {title}\n{text}");
+    }
+}
+
+pub fn training(ctx: &Context, command: TrainingCommand) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    match command {
+        TrainingCommand::Status => {
+            let grid = library.training_grid()?;
+            if ctx.json {
+                for (member, name, cells) in &grid.rows {
+                    json_line(
+                        &serde_json::json!({ "member": member, "name": name, "cells": cells }),
+                    )?;
+                }
+            } else {
+                print_grid(&grid);
+            }
+        }
+        TrainingCommand::Assign {
+            item,
+            to,
+            due,
+            pass,
+        } => {
+            let to = library.assignee(&to)?;
+            let due = due.as_deref().map(end_of_day).transpose()?.unwrap_or(0);
+            let a = library.assign(&item, to, due, pass)?;
+            if ctx.json {
+                json_line(&a)?;
+            } else {
+                say!("{}", a.item);
+            }
+        }
+        TrainingCommand::Unassign { item, to } => {
+            let to = library.assignee(&to)?;
+            library.unassign(&item, to)?;
+            say!("{item}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The end of day `date` (YYYY-MM-DD) in local time, ms since the epoch.
+fn end_of_day(date: &str) -> Result<i64> {
+    use chrono::TimeZone;
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .with_context(|| format!("--due takes a day as YYYY-MM-DD, not `{date}`"))?;
+    let end = day.and_hms_opt(23, 59, 59).unwrap_or_default();
+    Ok(chrono::Local
+        .from_local_datetime(&end)
+        .earliest()
+        .map_or(0, |t| t.timestamp_millis()))
+}
+
+fn print_grid(grid: &lore_core::training::Grid) {
+    for (n, (id, title)) in grid.items.iter().enumerate() {
+        say!("[{}] {title} ({id})", n + 1);
+    }
+    for (_, name, cells) in &grid.rows {
+        let shown: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                let best = c.best.map_or("-".to_string(), |b| b.to_string());
+                let mark = if c.out_of_date {
+                    " 需重练"
+                } else if c.passed {
+                    " ✔"
+                } else if c.due.is_some() {
+                    " 待完成"
+                } else {
+                    ""
+                };
+                let due = match c.due {
+                    Some(d) if d > 0 => format!(" 截止{}", local_time(d).get(..10).unwrap_or("")),
+                    _ => String::new(),
+                };
+                format!("[{}] {best}×{}{mark}{due}", n + 1, c.attempts)
+            })
+            .collect();
+        say!("{name}: {}", shown.join("  "));
     }
 }

@@ -532,6 +532,13 @@ fn denied_zh(denied: &lore_core::Denied) -> String {
         Denied::LeadsOnly { leads } if leads.is_empty() => {
             "没有权限：只有管理员和培训师可以采纳或处理答案。".into()
         }
+        Denied::TrainersOnly { trainers } if trainers.is_empty() => {
+            "没有权限：只有管理员和培训师可以布置练习。".into()
+        }
+        Denied::TrainersOnly { trainers } => format!(
+            "没有权限：只有管理员和培训师可以布置练习；请联系 {}。",
+            trainers.join(" 或 ")
+        ),
         Denied::LeadsOnly { leads } => format!(
             "没有权限：只有管理员和培训师可以采纳或处理答案；请联系 {}。",
             leads.join(" 或 ")

@@ -81,6 +81,34 @@ pub(crate) fn append(doc: &mut AutoCommit, list: &str, record: String) -> Result
     Ok(())
 }
 
+/// Puts (or with `None` removes) record `key` of the map `map` of the ledger document.
+pub(crate) fn put_record(
+    doc: &mut AutoCommit,
+    map: &str,
+    key: &str,
+    record: Option<String>,
+) -> Result<()> {
+    let map = object(doc, map, ObjType::Map)?;
+    match record {
+        Some(r) => doc.put(&map, key, r)?,
+        None => doc.delete(&map, key)?,
+    }
+    Ok(())
+}
+
+/// Every record of the map `map` of the ledger document, by key.
+pub(crate) fn keyed_records(doc: &AutoCommit, map: &str) -> Result<Vec<(String, String)>> {
+    let mut all = Vec::new();
+    if let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, map)? {
+        for item in doc.map_range(&obj, ..) {
+            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value {
+                all.push((item.key.to_string(), s.to_string()));
+            }
+        }
+    }
+    Ok(all)
+}
+
 /// The records of the list `list` of the ledger document, oldest first.
 pub(crate) fn records(doc: &AutoCommit, list: &str) -> Result<Vec<String>> {
     let mut all = Vec::new();

@@ -23,7 +23,8 @@ pub(crate) use history::changes_of;
 pub use key::DocKey;
 pub use ledger::Copy;
 pub(crate) use ledger::{
-    append, append_copy, mark_copy, read_copies, read_ledger, records, write_ledger,
+    append, append_copy, keyed_records, mark_copy, put_record, read_copies, read_ledger, records,
+    write_ledger,
 };
 pub use proof::{Proofs, Seal, member_of_actor};
 pub use replica::EntryReplica;

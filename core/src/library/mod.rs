@@ -3,6 +3,7 @@
 
 mod answers;
 mod aside;
+mod assign;
 mod cache;
 mod credit;
 mod ends;

@@ -132,3 +132,82 @@ pub struct Changed {
     /// When its latest change was made (ms since the epoch).
     pub at: i64,
 }
+
+/// The pass mark of an item practised without an assignment.
+pub const DEFAULT_PASS: u32 = 80;
+
+/// Whom an assignment is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "value")]
+pub enum Assignee {
+    /// One member (their id).
+    Member(MemberId),
+    /// Every member with this role.
+    Role(crate::model::Role),
+    /// The whole team.
+    Everyone,
+}
+
+/// A training item a trainer set for members, kept in the trainer's own ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub item: EntryId,
+    pub to: Assignee,
+    /// By when (ms since the epoch); 0: no date.
+    pub due: i64,
+    /// The score that passes, 0–100.
+    pub pass: u32,
+    /// The trainer (the ledger's member; not stored in the record itself).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: MemberId,
+    /// When it was set, ms since the epoch.
+    pub at: i64,
+}
+
+impl Assignment {
+    /// The key it is kept under in the trainer's ledger: one per item and assignee.
+    pub fn key(&self) -> String {
+        let to = match &self.to {
+            Assignee::Member(m) => format!("member:{m}"),
+            Assignee::Role(r) => format!("role:{r}"),
+            Assignee::Everyone => "all".to_string(),
+        };
+        format!("{}\t{to}", self.item)
+    }
+
+    /// Whether it is for `member`, who has `role`.
+    pub fn is_for(&self, member: &str, role: crate::model::Role) -> bool {
+        match &self.to {
+            Assignee::Member(m) => m == member,
+            Assignee::Role(r) => *r == role,
+            Assignee::Everyone => true,
+        }
+    }
+}
+
+/// One member's standing on one item in the trainer's grid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    pub item: EntryId,
+    /// The assignment's due date and pass mark, when the item is assigned to them.
+    pub due: Option<i64>,
+    pub pass: Option<u32>,
+    /// Their best score, attempts and last attempt (seconds since the epoch).
+    pub best: Option<u32>,
+    pub attempts: u32,
+    pub last: Option<i64>,
+    /// Whether the best attempt reached the pass mark with no required point missed and
+    /// no forbidden one said.
+    pub passed: bool,
+    /// Whether what they practised on changed since their last attempt.
+    pub out_of_date: bool,
+}
+
+/// The trainer's grid: members × items.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Grid {
+    /// Items (id, title), in the grid's column order.
+    pub items: Vec<(EntryId, String)>,
+    /// Per member (id, name), a cell per item in column order.
+    pub rows: Vec<(MemberId, String, Vec<Cell>)>,
+}
