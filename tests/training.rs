@@ -205,3 +205,50 @@ fn the_command_line_assigns_practice_and_prints_the_grid() {
     let again = l.fails(&["training", "unassign", ITEM, "--to", "all"]);
     assert!(again.contains("no such assignment"), "{again}");
 }
+
+#[test]
+fn a_generated_quizs_wrong_options_are_real_close_entries_never_the_answer() {
+    let l = crate::lore();
+    l.ok(&["--name", "新人", "demo"]);
+    let answers = l.dir().join("answers.txt");
+    std::fs::write(&answers, "1\n2\n3\n4\n1\n2\n").expect("write");
+    let run = &l.json(&[
+        "practice",
+        "--quiz",
+        "6",
+        "--seed",
+        "11",
+        "--replies",
+        answers.to_str().expect("path"),
+    ])[0];
+    let questions = run["questions"].as_array().expect("questions");
+    assert_eq!(questions.len(), 6);
+    let mut right = 0;
+    for (n, q) in questions.iter().enumerate() {
+        let faq = q["faq"].as_str().expect("faq");
+        let options = q["options"].as_array().expect("options");
+        let answer = q["answer"].as_u64().expect("answer") as usize;
+        assert_eq!(options.len(), 4);
+        assert_eq!(
+            options[answer][0], faq,
+            "the answer is the FAQ the phrasing is one of"
+        );
+        let shown = &l.json(&["show", faq])[0];
+        let phrasings = shown["questions"].as_array().expect("questions");
+        assert!(phrasings.contains(&q["phrasing"]), "{q}");
+        for (i, option) in options.iter().enumerate() {
+            let id = option[0].as_str().expect("id");
+            let entry = &l.json(&["show", id])[0];
+            assert_eq!(entry["kind"], "faq", "every option is a real FAQ: {id}");
+            assert_eq!(i == answer, id == faq, "a wrong option is never the answer");
+        }
+        if answer == [0, 1, 2, 3, 0, 1][n] {
+            right += 1;
+        }
+    }
+    assert_eq!(run["score"], right * 100 / 6, "{run}");
+    assert_eq!(run["item"], "quiz");
+    // The same seed asks the same questions.
+    let again = &l.json(&["practice", "--quiz", "6", "--seed", "11", "--replies", "-"])[0];
+    assert_eq!(again["questions"], run["questions"]);
+}

@@ -260,10 +260,18 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct PracticeArgs {
-    /// The training item: id or unique prefix
-    pub id: String,
-    /// Your replies, one per line, from a file (or - for standard input), instead of
-    /// typing them turn by turn
+    /// The training item: id or unique prefix (none with --quiz)
+    #[arg(required_unless_present = "quiz")]
+    pub id: Option<String>,
+    /// A quiz of N questions generated from the team's FAQs: a customer's phrasing, and
+    /// the entry that answers it among close ones; answer with the option's number
+    #[arg(long, value_name = "N", conflicts_with = "id")]
+    pub quiz: Option<usize>,
+    /// The quiz's draw (the same seed asks the same questions); by default, the time
+    #[arg(long, requires = "quiz")]
+    pub seed: Option<u64>,
+    /// Your replies (or a quiz's option numbers), one per line, from a file (or - for
+    /// standard input), instead of typing them turn by turn
     #[arg(long, value_name = "FILE")]
     pub replies: Option<String>,
 }

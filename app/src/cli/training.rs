@@ -13,8 +13,11 @@ use super::args::{PracticeArgs, TrainingCommand};
 use super::output::{json_line, local_time, read_stdin, say};
 
 pub fn practice(ctx: &Context, a: PracticeArgs) -> Result<ExitCode> {
+    if let Some(count) = a.quiz {
+        return quiz(ctx, count, a.seed, a.replies.as_deref());
+    }
     let mut library = ctx.open()?;
-    let id = library.resolve(&a.id)?;
+    let id = library.resolve(a.id.as_deref().unwrap_or_default())?;
     let entry = library.get(&id)?;
     let started = Instant::now();
     let customer: Vec<&String> = std::iter::once(&entry.opening)
@@ -22,18 +25,7 @@ pub fn practice(ctx: &Context, a: PracticeArgs) -> Result<ExitCode> {
         .chain(entry.turns.iter())
         .collect();
     let replies: Vec<String> = match a.replies.as_deref() {
-        Some(source) => {
-            let text = if source == "-" {
-                read_stdin()?
-            } else {
-                std::fs::read_to_string(source).with_context(|| format!("reading {source}"))?
-            };
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        }
+        Some(source) => lines_of(source)?,
         None => {
             if !ctx.json {
                 say!("{}", entry.title);
@@ -193,4 +185,61 @@ fn print_grid(grid: &lore_core::training::Grid) {
             .collect();
         say!("{name}: {}", shown.join("  "));
     }
+}
+
+/// The non-empty lines of a file, or of standard input for `-`.
+fn lines_of(source: &str) -> Result<Vec<String>> {
+    let text = if source == "-" {
+        read_stdin()?
+    } else {
+        std::fs::read_to_string(source).with_context(|| format!("reading {source}"))?
+    };
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// A generated quiz: each question with its options, an option's number per answer.
+fn quiz(ctx: &Context, count: usize, seed: Option<u64>, answers: Option<&str>) -> Result<ExitCode> {
+    let mut library = ctx.open()?;
+    let seed = seed.unwrap_or_else(|| lore_core::model::now_millis().unsigned_abs());
+    let questions = library.generate_quiz(count, seed)?;
+    let started = Instant::now();
+    let given = match answers {
+        Some(source) => Some(lines_of(source)?),
+        None => None,
+    };
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut chosen = Vec::new();
+    for (n, q) in questions.iter().enumerate() {
+        let line = match &given {
+            Some(all) => all.get(n).cloned(),
+            None => {
+                say!("\n[{}/{}] 客户问：{}", n + 1, questions.len(), q.phrasing);
+                for (i, (_, title)) in q.options.iter().enumerate() {
+                    say!("  {}. {title}", i + 1);
+                }
+                lines.next().transpose().context("reading your answer")?
+            }
+        };
+        chosen.push(
+            line.and_then(|l| l.trim().parse::<usize>().ok())
+                .filter(|i| (1..=q.options.len()).contains(i))
+                .map(|i| i - 1),
+        );
+    }
+    let seconds = u32::try_from(started.elapsed().as_secs()).unwrap_or(u32::MAX);
+    let attempt = library.answer_quiz(&questions, &chosen, seconds)?;
+    if ctx.json {
+        let mut value = serde_json::to_value(&attempt)?;
+        value["questions"] = serde_json::to_value(&questions)?;
+        json_line(&value)?;
+    } else {
+        print_attempt(&attempt, &[]);
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -47,7 +47,7 @@ impl Library {
                 versions.push((link.clone(), heads));
             }
         }
-        let mut attempt = Attempt {
+        self.keep_attempt(Attempt {
             item: id.clone(),
             member: String::new(),
             at: now_millis() / 1000,
@@ -57,11 +57,15 @@ impl Library {
             passed,
             points,
             versions,
-        };
+        })
+    }
+
+    /// Appends `attempt` to this writer's ledger.
+    pub(super) fn keep_attempt(&mut self, mut attempt: Attempt) -> Result<Attempt> {
         let record = serde_json::to_string(&attempt)
             .map_err(|e| Error::Document(format!("an attempt cannot be written: {e}")))?;
         self.change_own_ledger_doc(
-            &format!("practised {id}: {score}"),
+            &format!("practised {}: {}", attempt.item, attempt.score),
             |_| {},
             |d| doc::append(d, "attempts", record),
         )?;

@@ -211,3 +211,16 @@ pub struct Grid {
     /// Per member (id, name), a cell per item in column order.
     pub rows: Vec<(MemberId, String, Vec<Cell>)>,
 }
+
+/// A generated quiz question: a customer's phrasing, and the FAQ that answers it among
+/// close ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizQuestion {
+    /// The FAQ the phrasing is one of.
+    pub faq: EntryId,
+    pub phrasing: String,
+    /// (entry id, title) of each option, the answer among them.
+    pub options: Vec<(EntryId, String)>,
+    /// The answer's index in `options`.
+    pub answer: usize,
+}
