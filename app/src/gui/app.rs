@@ -20,6 +20,7 @@ use super::panels::entry::EntryPane;
 use super::panels::exchange::ExchangeDialog;
 use super::panels::message::MessagePanel;
 use super::panels::picker::{Picker, SIZE as PICKER_SIZE};
+use super::panels::practice::PracticePanel;
 use super::panels::search::{Ask, SearchPanel};
 use super::panels::status::StatusBar;
 use super::panels::team::TeamPanel;
@@ -42,6 +43,7 @@ pub struct LoreApp {
     customer: MessagePanel,
     team: TeamPanel,
     credits: CreditsPanel,
+    practice: PracticePanel,
     /// The last copy's key while its solve mark is asked for.
     solve: Option<String>,
     entry: EntryPane,
@@ -77,6 +79,7 @@ enum Tab {
     Message,
     Team,
     Credits,
+    Practice,
 }
 
 impl std::fmt::Debug for LoreApp {
@@ -104,6 +107,7 @@ impl LoreApp {
             customer: MessagePanel::default(),
             team: TeamPanel::default(),
             credits: CreditsPanel::default(),
+            practice: PracticePanel::default(),
             solve: None,
             entry: EntryPane::default(),
             copy: CopyDialog::default(),
@@ -162,6 +166,11 @@ impl LoreApp {
     /// Whether the open library is the demo's sandbox.
     pub fn in_sandbox(&self) -> bool {
         self.sandbox
+    }
+
+    /// The last practice result the Practice tab shows.
+    pub fn practice_result(&self) -> Option<&lore_core::training::Attempt> {
+        self.practice.result()
     }
 
     /// The board the Credits tab shows, once it has one.
@@ -270,6 +279,7 @@ impl LoreApp {
         self.customer.absorb(done);
         self.team.absorb(done);
         self.credits.absorb(done);
+        self.practice.absorb(done);
         self.entry.absorb(done);
         self.picker.absorb(done);
         let mut jobs = Vec::new();
@@ -471,6 +481,7 @@ impl LoreApp {
                     (Tab::Search, Key::FindAnswers),
                     (Tab::Message, Key::CustomerMessage),
                     (Tab::Team, Key::TeamTab),
+                    (Tab::Practice, Key::PracticeTab),
                     (Tab::Credits, Key::CreditsTab),
                 ] {
                     if ui
@@ -482,6 +493,7 @@ impl LoreApp {
                             Tab::Search => self.search.focus(),
                             Tab::Team => jobs.push(Job::Team),
                             Tab::Credits => jobs.push(self.credits.open()),
+                            Tab::Practice => jobs.push(self.practice.open()),
                             Tab::Message => {}
                         }
                     }
@@ -499,6 +511,7 @@ impl LoreApp {
             Tab::Message => self.customer.ui(ui, lang, &mut self.entry),
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
             Tab::Credits => self.credits.ui(ui, lang),
+            Tab::Practice => self.practice.ui(ui, lang),
         });
         match self.search.take_asked() {
             Some(Ask::Import) => self.exchange.open_import(),

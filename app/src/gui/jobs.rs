@@ -37,6 +37,16 @@ pub enum Job {
         /// The answer copied; none: the body.
         answer: Option<String>,
     },
+    /// The Practice tab: items to practise, this member's standing, the trainer's grid.
+    Practice,
+    /// A training item to play.
+    Scenario(String),
+    /// An attempt at item `id`: a reply per customer turn, and how long it took.
+    Attempt {
+        id: String,
+        replies: Vec<String>,
+        seconds: u32,
+    },
     /// Who wrote entry `id` (its sentences by author) and its record (uses, solve rate).
     Authors(String),
     /// Mark the copy `key` (from [`Done::Copied`]) as having solved the customer's problem.
@@ -182,6 +192,15 @@ pub enum Done {
         /// The key a solve mark for this copy goes under.
         key: String,
     },
+    /// The Practice tab's view.
+    Practice(Box<PracticeView>),
+    /// A training item to play, with the team's model replies (title, text).
+    Scenario {
+        entry: Box<Entry>,
+        models: Vec<(String, String)>,
+    },
+    /// An attempt was scored and kept.
+    Attempted(Box<lore_core::training::Attempt>),
     /// Who wrote an entry, and its record over all time.
     Authors {
         id: String,
@@ -272,6 +291,19 @@ pub enum Done {
         path: PathBuf,
         entries: Option<usize>,
     },
+}
+
+/// What the Practice tab shows.
+#[derive(Debug, Clone)]
+pub struct PracticeView {
+    /// Every training item (id, title), those assigned to this member first.
+    pub items: Vec<(String, String)>,
+    /// This member's standing on each item assigned or practised.
+    pub mine: Vec<lore_core::training::Cell>,
+    /// What changed under this member's last result: (item, the entry that changed).
+    pub stale: Vec<(String, lore_core::training::Changed)>,
+    /// The trainer's grid, for admins and trainers.
+    pub grid: Option<lore_core::training::Grid>,
 }
 
 /// The board, the answers awaiting a decision and this member's own answers.

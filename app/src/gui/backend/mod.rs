@@ -14,6 +14,7 @@ mod exchange;
 mod failure;
 mod library;
 mod network;
+mod practice;
 mod team;
 mod worker;
 

@@ -118,6 +118,13 @@ impl Worker {
             Job::CopyText { id, text, answer } => self.copy(id, text, answer.as_deref()),
             Job::MarkSolved { key, solved } => self.mark_solved(&key, solved),
             Job::Authors(id) => self.authors(&id),
+            Job::Practice => self.practice_view(),
+            Job::Scenario(id) => self.scenario(&id),
+            Job::Attempt {
+                id,
+                replies,
+                seconds,
+            } => self.attempt(&id, &replies, seconds),
             Job::Credits { days } => self.credits(days),
             Job::CreditDetail { member, days } => self.credit_detail(&member, days),
             Job::Decide {

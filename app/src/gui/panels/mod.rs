@@ -8,6 +8,7 @@ pub mod entry;
 pub mod exchange;
 pub mod message;
 pub mod picker;
+pub mod practice;
 pub mod search;
 pub mod status;
 pub mod team;

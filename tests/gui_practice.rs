@@ -1,0 +1,104 @@
+//! The Practice tab on the app's real state (egui_kittest) and a real library: an
+//! assigned role-play played turn by turn, scored with its key points, retried; the
+//! trainer's grid.
+
+use egui_kittest::kittest::Queryable;
+use lore_app::gui::Lang;
+
+use crate::gui::{demo_app, shows, until};
+
+const ITEM: &str = "training-rp-broken-cup";
+
+/// One reply per customer message of the broken-cup role-play.
+const REPLIES: [&str; 6] = [
+    "非常抱歉让您收到破损的杯子，给您添麻烦了！",
+    "麻烦您拍一下外箱面单和破损细节的照片，我在工单登记破损。",
+    "我们走顺丰加急补发，预计后天前到达，发出后主动推送单号给您。",
+    "补发的我们会加强包装，万一再有问题也由我们负责。",
+    "金额不到300元，无需寄回，给您补发或者退款都可以。快递理赔由我们公司处理，不需要您操心。",
+    "好的，明天一定给您发单号。",
+];
+
+#[test]
+fn an_assigned_role_play_is_played_turn_by_turn_scored_and_retried() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    l.ok(&[
+        "training",
+        "assign",
+        ITEM,
+        "--to",
+        "all",
+        "--due",
+        "2026-12-31",
+    ]);
+    h.get_by_label("练习").click();
+    until(&mut h, "the assigned item first", |h| {
+        shows(h, "角色扮演：收到碎杯子的愤怒客户") && shows(h, "截止 2026-12-31")
+    });
+    h.query_all_by_label("开始练习")
+        .next()
+        .expect("a start button")
+        .click();
+    until(&mut h, "the customer's opening", |h| {
+        shows(h, "客户：你们怎么包装的？？杯子到手就碎了一只")
+    });
+    for (n, reply) in REPLIES.iter().enumerate() {
+        h.get_by_label("你的回复").focus();
+        h.run();
+        h.get_by_label("你的回复").type_text(reply);
+        h.run();
+        h.get_by_label("发送").click();
+        h.run();
+        if n + 1 < REPLIES.len() {
+            assert!(
+                shows(&h, &format!("你：{reply}")),
+                "the reply stays in the conversation"
+            );
+        }
+    }
+    until(&mut h, "the result", |h| {
+        h.state().practice_result().is_some()
+    });
+    let attempt = h.state().practice_result().expect("result").clone();
+    assert_eq!(attempt.score, 100, "{attempt:?}");
+    assert!(attempt.passed);
+    until(&mut h, "the score shown", |h| {
+        shows(h, "得分 100 / 100 · 通过")
+    });
+    assert!(
+        shows(&h, "「抱歉」"),
+        "the words that hit a point are shown"
+    );
+    assert!(shows(&h, "团队的参考回复 · 破损致歉并登记"));
+    h.get_by_label("再练一次").click_accesskit();
+    until(&mut h, "a new round", |h| {
+        shows(h, "客户：你们怎么包装的？？杯子到手就碎了一只") && !shows(h, "得分 100")
+    });
+    // The attempt is in this member's ledger: the trainer's grid (the demo's loader is
+    // its admin) shows it.
+    let rows = l.json(&["training", "status"]);
+    assert!(
+        rows.iter()
+            .any(|r| r["cells"][0]["best"] == 100 && r["cells"][0]["passed"] == true),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn the_trainer_sees_the_grid_and_a_changed_sop_asks_for_practice_again() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    let replies = l.dir().join("replies.txt");
+    std::fs::write(&replies, REPLIES.join("\n")).expect("write");
+    l.ok(&[
+        "practice",
+        ITEM,
+        "--replies",
+        replies.to_str().expect("path"),
+    ]);
+    l.ok(&["edit", "sop-damaged-goods-claim", "--add-tag", "已更新"]);
+    h.get_by_label("练习").click();
+    until(&mut h, "the grid", |h| shows(h, "培训进度"));
+    until(&mut h, "the out-of-date notice", |h| {
+        shows(h, "改过：请重新练习") && shows(h, "100 需重练")
+    });
+}
