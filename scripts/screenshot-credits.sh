@@ -83,8 +83,8 @@ pids+=($!)
 sleep 4
 window="$(DISPLAY="$display" xdotool search --sync --name '^Lore$' | head -1)"
 DISPLAY="$display" xdotool windowfocus --sync "$window"
-# The Credits tab (贡献榜, the fourth).
-DISPLAY="$display" xdotool mousemove --window "$window" "${TAB_X:-237}" "${TAB_Y:-13}" click 1
+# The Credits tab (贡献榜, the fifth).
+DISPLAY="$display" xdotool mousemove --window "$window" "${TAB_X:-277}" "${TAB_Y:-13}" click 1
 sleep 3
 DISPLAY="$display" import -window root docs/credits.png
 echo "wrote docs/credits.png"

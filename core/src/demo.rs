@@ -6,6 +6,7 @@ use serde::Deserialize;
 use crate::exchange::Record;
 use crate::library::{ImportItem, ImportReport, Library};
 use crate::model::{Member, Role, now_millis};
+use crate::training::Assignee;
 use crate::{Error, Result};
 
 /// The demo entry files, by name, as JSON Lines.
@@ -121,5 +122,28 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
         }
         Ok(())
     })?;
-    library.import(items, progress)
+    let report = library.import(items, progress)?;
+    assign_practice(library)?;
+    Ok(report)
+}
+
+/// What the demo's trainer sets the agents to practise, each once: two role-plays and a
+/// quiz, due within one or two weeks of loading. Set only by a loader who may assign.
+fn assign_practice(library: &mut Library) -> Result<()> {
+    if !matches!(library.my_role()?, Role::Admin | Role::Trainer) {
+        return Ok(());
+    }
+    let set: Vec<String> = library.assignments()?.into_iter().map(|a| a.item).collect();
+    let now = now_millis();
+    for (item, days, pass) in [
+        ("training-rp-broken-cup", 7, 80),
+        ("training-quiz-refund-basics", 7, 80),
+        ("training-rp-double11-late", 14, 70),
+    ] {
+        if !set.iter().any(|s| s == item) && library.row(item).is_some() {
+            let due = now + days * 86_400_000;
+            library.assign(item, Assignee::Role(Role::Agent), due, pass)?;
+        }
+    }
+    Ok(())
 }

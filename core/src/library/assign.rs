@@ -165,7 +165,7 @@ impl Library {
                 let set = assignments
                     .iter()
                     .filter(|a| a.item == *item && a.is_for(&member, role))
-                    .min_by_key(|a| (!matches!(a.to, Assignee::Member(_)), a.due));
+                    .min_by_key(|a| (!matches!(a.to, Assignee::Member(_)), a.due == 0, a.due));
                 let tried: Vec<_> = attempts[&member]
                     .iter()
                     .filter(|a| a.item == *item)

@@ -34,6 +34,8 @@ struct Session {
     started: Instant,
     /// The replies went for scoring.
     sent: bool,
+    /// The reply box takes the keyboard on the next frame.
+    focus: bool,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl PracticePanel {
                     draft: String::new(),
                     started: Instant::now(),
                     sent: false,
+                    focus: true,
                 });
             }
             Done::Attempted(attempt) => {
@@ -216,6 +219,9 @@ fn play_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
                 .desired_width(f32::INFINITY),
         )
         .labelled_by(label.id);
+    if std::mem::take(&mut s.focus) {
+        edit.request_focus();
+    }
     let enter = edit.has_focus()
         && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter));
     let send = ui.button(lang.pick("发送", "Send")).clicked() || enter;
