@@ -15,8 +15,8 @@ xvfb=$!
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$data"' EXIT
 sleep 1
 "$lore" --data-dir "$data" --name 王芳 demo >/dev/null
-"$lore" --data-dir "$data" training assign training-rp-broken-cup --to 客服 --due 2026-12-31 >/dev/null
-"$lore" --data-dir "$data" training assign training-rp-double11-late --to 客服 --due 2027-01-15 --pass 70 >/dev/null
+# Set for everyone (the trainer included), due first: it heads the list.
+"$lore" --data-dir "$data" training assign training-rp-broken-cup --to all --due 2026-12-05 >/dev/null
 DISPLAY="$display" LIBGL_ALWAYS_SOFTWARE=1 LANG=zh_CN.UTF-8 "$lore" --data-dir "$data" 2>/dev/null &
 app=$!
 sleep 4

@@ -214,7 +214,10 @@ fn play_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
     let label = ui.label(lang.pick("你的回复", "Your reply"));
     let edit = ui
         .add(
+            // A fixed id: the conversation above grows with every reply, and the box
+            // must keep the keyboard across it.
             egui::TextEdit::multiline(&mut s.draft)
+                .id_salt("practice-reply")
                 .desired_rows(2)
                 .desired_width(f32::INFINITY),
         )
@@ -227,7 +230,7 @@ fn play_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
     let send = ui.button(lang.pick("发送", "Send")).clicked() || enter;
     if send && !s.draft.trim().is_empty() {
         s.said.push(std::mem::take(&mut s.draft).trim().to_string());
-        edit.request_focus();
+        s.focus = true;
         if s.said.len() >= customer.len() {
             s.sent = true;
             return Some(Job::Attempt {
