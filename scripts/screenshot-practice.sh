@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Takes docs/practice.png and docs/training-grid.png from the real `lore` binary: the
-# demo library, its broken-cup role-play assigned to the agents, played in the Practice
-# tab under a virtual X display and scored; then the trainer's grid, with the demo team's
-# members who have not practised yet. Needs what scripts/screenshot.sh needs.
+# demo library (its trainer sets the agents two role-plays and a quiz), the broken-cup
+# role-play set for everyone and played in the Practice tab under a virtual X display,
+# then scored; then the list and the trainer's grid, with the demo team's members who
+# have not practised yet. Needs what scripts/screenshot.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,10 +36,17 @@ for reply in \
     "补发的我们会加强包装，万一再有问题也由我们负责。" \
     "金额不到300元，无需寄回，给您补发或者退款都可以。" \
     "好的，明天一定给您发单号。"; do
-    x type --delay 60 "$reply"
+    x type --delay 150 "$reply"
     x key Return
     sleep 1
 done
 sleep 2
 DISPLAY="$display" import -window root docs/practice.png
 echo "wrote docs/practice.png"
+# 返回列表: the list again, then the trainer's grid (培训进度).
+x mousemove --window "$window" "${BACK_X:-118}" "${BACK_Y:-505}" click 1
+sleep 2
+x mousemove --window "$window" "${GRID_X:-152}" "${GRID_Y:-44}" click 1
+sleep 2
+DISPLAY="$display" import -window root docs/training-grid.png
+echo "wrote docs/training-grid.png"

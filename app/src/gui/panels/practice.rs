@@ -22,6 +22,8 @@ pub struct PracticePanel {
     playing: Option<Session>,
     /// The last attempt's result, with the scenario's model replies.
     result: Option<(Attempt, Vec<(String, String)>)>,
+    /// A trainer looks at the grid instead of their own list.
+    grid: bool,
 }
 
 /// A role-play under way.
@@ -110,13 +112,30 @@ impl PracticePanel {
         jobs
     }
 
-    fn list_ui(&self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
+    fn list_ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> Vec<Job> {
         let mut jobs = Vec::new();
-        ui.heading(lang.pick("练习", "Practice"));
+        let trainer = self.view.as_ref().is_some_and(|v| v.grid.is_some());
+        ui.horizontal(|ui| {
+            ui.heading(lang.pick("练习", "Practice"));
+            if trainer {
+                for (grid, label) in [
+                    (false, lang.pick("我的练习", "My practice")),
+                    (true, lang.pick("培训进度", "Team progress")),
+                ] {
+                    if ui.selectable_label(self.grid == grid, label).clicked() {
+                        self.grid = grid;
+                    }
+                }
+            }
+        });
         let Some(view) = &self.view else {
             ui.label(lang.pick("正在读取…", "Loading…"));
             return jobs;
         };
+        if let Some(grid) = view.grid.as_ref().filter(|_| self.grid) {
+            grid_ui(ui, lang, grid);
+            return jobs;
+        }
         for (_, changed) in &view.stale {
             let day = local_time(changed.at);
             ui.label(
@@ -144,10 +163,6 @@ impl PracticePanel {
                     ui.label(RichText::new(standing(lang, c)).weak());
                 }
             });
-        }
-        if let Some(grid) = &view.grid {
-            ui.separator();
-            grid_ui(ui, lang, grid);
         }
         jobs
     }
@@ -325,7 +340,6 @@ fn result_ui(
 
 /// The trainer's grid: a row per member, a column per item.
 fn grid_ui(ui: &mut egui::Ui, lang: Lang, grid: &Grid) {
-    ui.heading(lang.pick("培训进度", "Training progress"));
     for (n, (_, title)) in grid.items.iter().enumerate() {
         ui.label(RichText::new(format!("[{}] {title}", n + 1)).weak());
     }
