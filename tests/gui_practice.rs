@@ -106,3 +106,35 @@ fn the_trainer_sees_the_grid_and_a_changed_sop_asks_for_practice_again() {
     h.get_by_label("培训进度").click();
     until(&mut h, "the grid", |h| shows(h, "100 需重练"));
 }
+
+#[test]
+fn a_trainer_sets_practice_from_the_grid() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("练习").click();
+    until(&mut h, "the trainer's switch", |h| shows(h, "培训进度"));
+    h.get_by_label("培训进度").click();
+    until(&mut h, "the form", |h| shows(h, "布置练习"));
+    h.get_by_label("截止日期").focus();
+    h.run();
+    h.get_by_label("截止日期").type_text("下周");
+    h.run();
+    h.get_by_label("布置").click();
+    until(&mut h, "the problem said", |h| {
+        shows(h, "截止日期请写成 2026-12-31 这样的格式。")
+    });
+    h.get_by_label("截止日期").focus();
+    h.run();
+    for _ in 0..2 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.get_by_label("截止日期").type_text("2026-12-20");
+    h.run();
+    h.get_by_label("布置").click();
+    // The first item, for everyone: the trainer's own row now has it due on that day.
+    until(&mut h, "the assignment in the grid", |h| {
+        !shows(h, "截止日期请写成")
+    });
+    crate::gui::until(&mut h, "the worker wrote it", |_| {
+        l.ok(&["training", "status"]).contains("截止2026-12-20")
+    });
+}

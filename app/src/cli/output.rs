@@ -204,3 +204,13 @@ pub fn entry_text(e: &Entry, team: &Team) -> String {
     }
     out.trim_end().to_string()
 }
+
+/// The end of day `date` (YYYY-MM-DD) in local time, ms since the epoch.
+pub fn end_of_day(date: &str) -> Option<i64> {
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let end = day.and_hms_opt(23, 59, 59)?;
+    chrono::Local
+        .from_local_datetime(&end)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+}

@@ -10,7 +10,7 @@ use lore_core::training::{Attempt, PointKind};
 
 use super::Context;
 use super::args::{PracticeArgs, TrainingCommand};
-use super::output::{json_line, local_time, read_stdin, say};
+use super::output::{end_of_day, json_line, local_time, read_stdin, say};
 
 pub fn practice(ctx: &Context, a: PracticeArgs) -> Result<ExitCode> {
     if let Some(count) = a.quiz {
@@ -128,7 +128,11 @@ pub fn training(ctx: &Context, command: TrainingCommand) -> Result<ExitCode> {
             pass,
         } => {
             let to = library.assignee(&to)?;
-            let due = due.as_deref().map(end_of_day).transpose()?.unwrap_or(0);
+            let due = match due.as_deref() {
+                Some(day) => end_of_day(day)
+                    .with_context(|| format!("--due takes a day as YYYY-MM-DD, not `{day}`"))?,
+                None => 0,
+            };
             let a = library.assign(&item, to, due, pass)?;
             if ctx.json {
                 json_line(&a)?;
@@ -143,18 +147,6 @@ pub fn training(ctx: &Context, command: TrainingCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The end of day `date` (YYYY-MM-DD) in local time, ms since the epoch.
-fn end_of_day(date: &str) -> Result<i64> {
-    use chrono::TimeZone;
-    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
-        .with_context(|| format!("--due takes a day as YYYY-MM-DD, not `{date}`"))?;
-    let end = day.and_hms_opt(23, 59, 59).unwrap_or_default();
-    Ok(chrono::Local
-        .from_local_datetime(&end)
-        .earliest()
-        .map_or(0, |t| t.timestamp_millis()))
 }
 
 fn print_grid(grid: &lore_core::training::Grid) {

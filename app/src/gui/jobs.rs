@@ -41,6 +41,13 @@ pub enum Job {
     Practice,
     /// A training item to play.
     Scenario(String),
+    /// A trainer sets item `item` for `to`, due by `due` (ms; 0: no date), pass mark `pass`.
+    Assign {
+        item: String,
+        to: lore_core::training::Assignee,
+        due: i64,
+        pass: u32,
+    },
     /// An attempt at item `id`: a reply per customer turn, and how long it took.
     Attempt {
         id: String,

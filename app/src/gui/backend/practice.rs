@@ -49,6 +49,19 @@ impl Worker {
         })))
     }
 
+    /// A trainer's assignment; the tab's view again.
+    pub(super) fn assign(
+        &self,
+        item: &str,
+        to: lore_core::training::Assignee,
+        due: i64,
+        pass: u32,
+    ) -> Result<Done> {
+        self.library()?.assign(item, to, due, pass)?;
+        self.changed();
+        self.practice_view()
+    }
+
     /// A scenario to play, with the team's model replies (its linked scripts' and FAQs').
     pub(super) fn scenario(&self, id: &str) -> Result<Done> {
         let mut library = self.library()?;

@@ -120,6 +120,12 @@ impl Worker {
             Job::Authors(id) => self.authors(&id),
             Job::Practice => self.practice_view(),
             Job::Scenario(id) => self.scenario(&id),
+            Job::Assign {
+                item,
+                to,
+                due,
+                pass,
+            } => self.assign(&item, to, due, pass),
             Job::Attempt {
                 id,
                 replies,
