@@ -138,3 +138,29 @@ fn a_trainer_sets_practice_from_the_grid() {
         l.ok(&["training", "status"]).contains("截止2026-12-20")
     });
 }
+
+#[test]
+fn a_quiz_on_the_faqs_is_answered_and_scored_in_the_tab() {
+    let (_l, mut h) = demo_app(Lang::Zh);
+    h.get_by_label("练习").click();
+    until(&mut h, "the quiz button", |h| {
+        shows(h, "生成测验（常见问题）")
+    });
+    h.get_by_label("生成测验（常见问题）").click();
+    until(&mut h, "the questions", |h| {
+        shows(h, "测验：哪一条回答了客户？")
+    });
+    assert!(shows(&h, "1. 客户问："));
+    h.get_by_label("交卷").click_accesskit();
+    until(&mut h, "the score", |h| {
+        h.state().practice_result().is_some()
+    });
+    let attempt = h.state().practice_result().expect("result").clone();
+    assert_eq!(attempt.item, "quiz");
+    assert_eq!(attempt.points.len(), 5);
+    assert_eq!(attempt.score, 0, "nothing chosen, nothing right");
+    until(&mut h, "each question's answer", |h| {
+        shows(h, "得分 0 / 100 · 未通过")
+    });
+    assert!(h.query_all_by_label_contains("答案：").count() >= 5);
+}

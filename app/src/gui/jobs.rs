@@ -41,6 +41,14 @@ pub enum Job {
     Practice,
     /// A training item to play.
     Scenario(String),
+    /// A quiz of `count` questions generated from the team's FAQs.
+    Quiz { count: usize },
+    /// A generated quiz answered: an option index per question (none: skipped).
+    AnswerQuiz {
+        questions: Vec<lore_core::training::QuizQuestion>,
+        chosen: Vec<Option<usize>>,
+        seconds: u32,
+    },
     /// A trainer sets item `item` for `to`, due by `due` (ms; 0: no date), pass mark `pass`.
     Assign {
         item: String,
@@ -206,6 +214,8 @@ pub enum Done {
         entry: Box<Entry>,
         models: Vec<(String, String)>,
     },
+    /// A generated quiz to answer.
+    Quiz(Vec<lore_core::training::QuizQuestion>),
     /// An attempt was scored and kept.
     Attempted(Box<lore_core::training::Attempt>),
     /// Who wrote an entry, and its record over all time.

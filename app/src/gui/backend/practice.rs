@@ -78,6 +78,24 @@ impl Worker {
         })
     }
 
+    /// A quiz of `count` questions from the team's FAQs, drawn afresh each time.
+    pub(super) fn quiz(&self, count: usize) -> Result<Done> {
+        let seed = lore_core::model::now_millis().unsigned_abs();
+        Ok(Done::Quiz(self.library()?.generate_quiz(count, seed)?))
+    }
+
+    /// Scores a quiz and keeps the attempt in this member's ledger.
+    pub(super) fn answer_quiz(
+        &self,
+        questions: &[lore_core::training::QuizQuestion],
+        chosen: &[Option<usize>],
+        seconds: u32,
+    ) -> Result<Done> {
+        let attempt = self.library()?.answer_quiz(questions, chosen, seconds)?;
+        self.changed();
+        Ok(Done::Attempted(Box::new(attempt)))
+    }
+
     /// Scores an attempt and keeps it in this member's ledger.
     pub(super) fn attempt(&self, id: &str, replies: &[String], seconds: u32) -> Result<Done> {
         let attempt = self.library()?.practice(id, replies, seconds)?;

@@ -120,6 +120,12 @@ impl Worker {
             Job::Authors(id) => self.authors(&id),
             Job::Practice => self.practice_view(),
             Job::Scenario(id) => self.scenario(&id),
+            Job::Quiz { count } => self.quiz(count),
+            Job::AnswerQuiz {
+                questions,
+                chosen,
+                seconds,
+            } => self.answer_quiz(&questions, &chosen, seconds),
             Job::Assign {
                 item,
                 to,

@@ -9,6 +9,7 @@ pub mod exchange;
 pub mod message;
 pub mod picker;
 pub mod practice;
+pub mod quiz;
 pub mod search;
 pub mod status;
 pub mod team;

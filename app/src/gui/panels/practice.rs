@@ -12,6 +12,7 @@ use lore_core::Entry;
 use lore_core::Role;
 use lore_core::training::{Assignee, Attempt, Cell, Grid, PointKind};
 
+use super::quiz::{QUESTIONS, QuizSession};
 use crate::gui::i18n::Lang;
 use crate::gui::jobs::{Done, Job, PracticeView};
 use crate::gui::widgets::local_time;
@@ -27,6 +28,8 @@ pub struct PracticePanel {
     grid: bool,
     /// The trainer's assignment being filled in.
     form: AssignForm,
+    /// A generated quiz being answered.
+    quiz: Option<QuizSession>,
 }
 
 /// What a trainer sets: an item, for whom, due when, with what pass mark.
@@ -103,13 +106,21 @@ impl PracticePanel {
                     focus: true,
                 });
             }
+            Done::Quiz(questions) => {
+                self.result = None;
+                self.quiz = Some(QuizSession::new(questions.clone()));
+            }
             Done::Attempted(attempt) => {
+                self.quiz = None;
                 let models = self.playing.take().map(|s| s.models).unwrap_or_default();
                 self.result = Some(((**attempt).clone(), models));
             }
             Done::Failed(_) => {
                 if let Some(s) = &mut self.playing {
                     s.sent = false;
+                }
+                if let Some(q) = &mut self.quiz {
+                    q.failed();
                 }
             }
             _ => {}
@@ -122,8 +133,13 @@ impl PracticePanel {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 if let Some(session) = &mut self.playing {
                     jobs.extend(play_ui(ui, lang, session));
+                } else if let Some(quiz) = &mut self.quiz {
+                    jobs.extend(quiz.ui(ui, lang));
                 } else if let Some((attempt, models)) = &self.result {
                     match result_ui(ui, lang, attempt, models) {
+                        Some(Back::Retry) if attempt.item == lore_core::QUIZ_ITEM => {
+                            jobs.push(Job::Quiz { count: QUESTIONS });
+                        }
                         Some(Back::Retry) => jobs.push(Job::Scenario(attempt.item.clone())),
                         Some(Back::List) => {
                             self.result = None;
@@ -177,6 +193,12 @@ impl PracticePanel {
                 ))
                 .color(ui.visuals().warn_fg_color),
             );
+        }
+        if ui
+            .button(lang.pick("生成测验（常见问题）", "A quiz on the FAQs"))
+            .clicked()
+        {
+            jobs.push(Job::Quiz { count: QUESTIONS });
         }
         if view.items.is_empty() {
             ui.label(lang.pick("还没有培训条目。", "No training items yet."));
@@ -306,6 +328,7 @@ fn result_ui(
     attempt: &Attempt,
     models: &[(String, String)],
 ) -> Option<Back> {
+    let quiz = attempt.item == lore_core::QUIZ_ITEM;
     let verdict = if attempt.passed {
         lang.pick("通过", "passed")
     } else {
@@ -334,12 +357,22 @@ fn result_ui(
             if !p.matched.is_empty() {
                 ui.label(RichText::new(format!("「{}」", p.matched.join("、"))).weak());
             }
+            if !p.hit && p.kind != PointKind::Forbidden && !p.missing.is_empty() {
+                let lead = if quiz {
+                    lang.pick("答案：", "answer: ")
+                } else {
+                    lang.pick("缺：", "missing: ")
+                };
+                ui.label(RichText::new(format!("{lead}{}", p.missing.join("、"))).weak());
+            }
         });
     }
     ui.separator();
-    ui.label(RichText::new(lang.pick("你的回复", "Your replies")).strong());
-    for reply in &attempt.replies {
-        ui.label(format!("• {reply}"));
+    if !quiz {
+        ui.label(RichText::new(lang.pick("你的回复", "Your replies")).strong());
+        for reply in &attempt.replies {
+            ui.label(format!("• {reply}"));
+        }
     }
     for (title, text) in models {
         ui.separator();
