@@ -207,7 +207,7 @@ fn a_damaged_library_opens_rebuilt_and_the_app_says_so() {
     until(
         &mut h,
         "the repair is reported, in the app's language",
-        |h| shows(h, "资料库文件损坏，已重建：恢复 301 条，丢失 0 条"),
+        |h| shows(h, "资料库文件损坏，已重建：恢复 303 条，丢失 0 条"),
     );
     h.get_by_label("搜索").type_text("refund");
     until(&mut h, "search works on the rebuilt library", |h| {
@@ -507,7 +507,7 @@ fn joining_another_team_from_the_team_panel_keeps_the_old_library() {
     bob.ok(&["--name", "Bob", "demo"]);
     bob.ok(&["add", "--kind", "faq", "--title", "Bob 的私房笔记"]);
     let mut h = opened(&bob.dir(), Lang::Zh);
-    until(&mut h, "Bob's note is counted", |h| shows(h, "302 条"));
+    until(&mut h, "Bob's note is counted", |h| shows(h, "304 条"));
     h.get_by_label("团队").click();
     until(&mut h, "the team panel", |h| shows(h, "加入另一个团队"));
     h.get_by_label("邀请码").focus();
@@ -515,7 +515,7 @@ fn joining_another_team_from_the_team_panel_keeps_the_old_library() {
     h.get_by_label("邀请码").type_text(ticket.trim());
     h.step();
     h.get_by_label("用邀请码加入").click();
-    until(&mut h, "Alice's library is open", |h| shows(h, "301 条"));
+    until(&mut h, "Alice's library is open", |h| shows(h, "303 条"));
     until(&mut h, "Bob is on Alice's roster", |h| {
         shows(h, "Bob（你）")
     });
@@ -546,7 +546,7 @@ fn a_join_that_fails_puts_the_old_library_back() {
     bob.ok(&["--name", "Bob", "demo"]);
     let mut h = opened(&bob.dir(), Lang::En);
     until(&mut h, "the whole demo is counted", |h| {
-        shows(h, "301 entries")
+        shows(h, "303 entries")
     });
     h.get_by_label("Team").click();
     until(&mut h, "the team panel", |h| shows(h, "Join another team"));
@@ -562,7 +562,7 @@ fn a_join_that_fails_puts_the_old_library_back() {
     let (error, text) = h.state().message.clone().expect("an error");
     assert!(error && text.contains("library is as it was"), "{text}");
     until(&mut h, "the old library is open again", |h| {
-        shows(h, "301 entries")
+        shows(h, "303 entries")
     });
     drop(h);
     assert_eq!(

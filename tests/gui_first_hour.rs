@@ -115,7 +115,7 @@ fn the_team_panel_changes_the_name_and_renames_the_team() {
             .is_some_and(|(e, m)| !e && m.contains("青木售后一组"))
     });
     until(&mut h, "the status bar names it", |h| {
-        shows(h, "青木售后一组 · 301 条")
+        shows(h, "青木售后一组 · 303 条")
     });
     drop(h);
     let identity = Identity::load_or_create(&l.dir(), None).expect("identity");
@@ -216,7 +216,7 @@ fn the_library_is_exported_from_the_app() {
     retype(&mut h, "保存到", &out.display().to_string());
     h.get_by_label("导出").click();
     until(&mut h, "the export is written", |h| {
-        shows(h, "已保存 · 301 条")
+        shows(h, "已保存 · 303 条")
     });
     let bytes = std::fs::read(&out).expect("export");
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "Excel sees UTF-8");

@@ -260,3 +260,31 @@ fn cell_of<'g>(grid: &'g lore_core::training::Grid, member: &str) -> &'g lore_co
         .find(|c| c.item == ITEM)
         .expect("the item's cell")
 }
+
+#[test]
+fn a_multiple_choice_quiz_is_right_only_with_exactly_the_right_choices() {
+    let l = crate::lore();
+    l.ok(&["--name", "新人", "demo"]);
+    let run = |id: &str, answer: &str| {
+        let file = l.dir().join("answer.txt");
+        std::fs::write(&file, answer).expect("write");
+        l.json(&["practice", id, "--replies", file.to_str().expect("path")])[0].clone()
+    };
+    let right = run("training-mc-refund-approval", "2");
+    assert_eq!(
+        (right["score"].clone(), right["passed"].clone()),
+        (100.into(), true.into())
+    );
+    let wrong = run("training-mc-refund-approval", "1");
+    assert_eq!(wrong["score"], 0);
+    assert_eq!(
+        wrong["points"][0]["missing"][0], "提交 L2 及以上审批",
+        "{wrong}"
+    );
+    // Several right choices: all of them and only them, in any order or form.
+    assert_eq!(run("training-mc-ticket-closing", "３、１")["score"], 100);
+    assert_eq!(run("training-mc-ticket-closing", "1")["score"], 0);
+    assert_eq!(run("training-mc-ticket-closing", "1,2,3")["score"], 0);
+    let shown = l.ok(&["practice", "training-mc-ticket-closing", "--replies", "-"]);
+    assert!(shown.contains("得分 0 / 100"), "{shown}");
+}

@@ -173,6 +173,9 @@ pub struct AddArgs {
     /// Training: a point the agent must hit (repeatable)
     #[arg(long = "key-point", value_name = "TEXT")]
     pub key_points: Vec<String>,
+    /// Training, a multiple-choice quiz: a choice (repeatable; start the right ones with *)
+    #[arg(long = "option", value_name = "TEXT")]
+    pub options: Vec<String>,
     /// The id of a related entry (repeatable)
     #[arg(long = "link", value_name = "ID")]
     pub links: Vec<String>,

@@ -26,6 +26,7 @@ pub fn add(ctx: &Context, a: AddArgs) -> Result<ExitCode> {
     entry.opening = a.opening;
     entry.turns = a.turns;
     entry.key_points = a.key_points;
+    entry.options = a.options;
     for link in a.links {
         entry.links.push(library.resolve(&link)?);
     }

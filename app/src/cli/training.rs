@@ -37,7 +37,22 @@ pub fn practice(ctx: &Context, a: PracticeArgs) -> Result<ExitCode> {
             let terminal = stdin.is_terminal();
             let mut lines = stdin.lock().lines();
             let mut replies = Vec::new();
+            if !entry.options.is_empty() {
+                // A multiple-choice quiz: the question, its choices, one line of numbers.
+                say!("\n{}", customer.first().map_or(entry.title.as_str(), |q| q));
+                let all = lore_core::training::choices(&entry.options);
+                for (i, (choice, _)) in all.iter().enumerate() {
+                    say!("  {}. {choice}", i + 1);
+                }
+                say!("（写出选项的编号，多选用逗号隔开）");
+                if let Some(line) = lines.next() {
+                    replies.push(line.context("reading your answer")?);
+                }
+            }
             for (n, message) in customer.iter().enumerate() {
+                if !entry.options.is_empty() {
+                    break;
+                }
                 say!("\n[{}/{}] 客户：{message}", n + 1, customer.len());
                 if terminal {
                     say!("你：");

@@ -32,6 +32,9 @@ pub(crate) struct EntryDoc {
     opening: Text,
     turns: Vec<String>,
     key_points: Vec<String>,
+    /// Entries written before quizzes have none.
+    #[autosurgeon(missing = "Vec::new")]
+    options: Vec<String>,
     links: Vec<String>,
     created_at: i64,
     created_by: String,
@@ -76,6 +79,7 @@ impl EntryDoc {
             opening: Text::with_value(&entry.opening),
             turns: entry.turns.clone(),
             key_points: entry.key_points.clone(),
+            options: entry.options.clone(),
             links: entry.links.clone(),
             created_at: entry.created_at,
             created_by: entry.created_by.clone(),
@@ -124,6 +128,7 @@ impl EntryDoc {
             .collect();
         current.turns = new.turns.clone();
         current.key_points = new.key_points.clone();
+        current.options = new.options.clone();
         current.links = new.links.clone();
         autosurgeon::reconcile(doc, &current)?;
         Ok(())
@@ -186,6 +191,7 @@ pub(crate) fn read_entry(doc: &AutoCommit) -> Result<Entry> {
         opening: d.opening.as_str().to_string(),
         turns: d.turns,
         key_points: d.key_points,
+        options: d.options,
         links: d.links,
         created_at: d.created_at,
         created_by: d.created_by,

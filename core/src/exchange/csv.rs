@@ -8,18 +8,19 @@ use super::record::{Record, Row};
 use crate::{Error, Result};
 
 /// Columns holding lists.
-const LIST_COLUMNS: [&str; 6] = [
+const LIST_COLUMNS: [&str; 7] = [
     "questions",
     "tags",
     "turns",
     "key_points",
+    "options",
     "links",
     "answers",
 ];
 
 /// What a CSV export writes, in this order. Contributed answers have no column: a cell
 /// cannot hold their authors, times and adoption.
-const EXPORT_COLUMNS: [&str; 17] = [
+const EXPORT_COLUMNS: [&str; 18] = [
     "id",
     "kind",
     "title",
@@ -34,6 +35,7 @@ const EXPORT_COLUMNS: [&str; 17] = [
     "opening",
     "turns",
     "key_points",
+    "options",
     "links",
     "created_at",
     "created_by",
@@ -234,6 +236,7 @@ pub(crate) fn write(records: &[Record]) -> Result<(String, Vec<String>)> {
             text(&r.opening),
             list(&r.turns, "turns"),
             list(&r.key_points, "key points"),
+            list(&r.options, "options"),
             list(&r.links, "links"),
             text(&r.created_at),
             text(&r.created_by),

@@ -5,7 +5,7 @@
 use crate::model::{Kind, Status};
 
 /// Every column: the record field, then its Chinese names (the first is the one written).
-const COLUMNS: [(&str, &[&str]); 18] = [
+const COLUMNS: [(&str, &[&str]); 19] = [
     ("id", &["编号", "ID"]),
     ("kind", &["类型"]),
     ("title", &["标题"]),
@@ -20,6 +20,7 @@ const COLUMNS: [(&str, &[&str]); 18] = [
     ("opening", &["开场白"]),
     ("turns", &["对话轮次"]),
     ("key_points", &["要点"]),
+    ("options", &["选项"]),
     ("links", &["关联"]),
     ("created_at", &["创建时间"]),
     ("created_by", &["创建人"]),

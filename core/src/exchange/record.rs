@@ -42,6 +42,9 @@ pub struct Record {
     pub turns: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    /// A quiz's choices, the right ones starting with `*`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
     /// RFC 3339; kept on export so a round trip preserves it.
@@ -95,6 +98,7 @@ impl Record {
         entry.opening = self.opening.unwrap_or_default();
         entry.turns = self.turns;
         entry.key_points = self.key_points;
+        entry.options = self.options;
         entry.links = self.links;
         if let Some(at) = self.created_at {
             entry.created_at = parse_time(&at, "created_at")?;
@@ -150,6 +154,7 @@ impl Record {
             opening: some(&e.opening),
             turns: e.turns.clone(),
             key_points: e.key_points.clone(),
+            options: e.options.clone(),
             links: e.links.clone(),
             created_at: (e.created_at != 0).then(|| format_time(e.created_at)),
             created_by: some(&e.created_by),

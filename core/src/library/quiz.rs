@@ -85,6 +85,59 @@ impl Library {
         Ok(questions)
     }
 
+    /// Scores a reply to multiple-choice quiz `entry` (the numbers of the choices picked,
+    /// as in "2" or "1,3"): right when exactly the right choices are picked.
+    pub(super) fn answer_choice(
+        &mut self,
+        entry: &crate::model::Entry,
+        replies: &[String],
+        seconds: u32,
+    ) -> Result<Attempt> {
+        let all = training::choices(&entry.options);
+        let picked = replies
+            .first()
+            .map(|r| training::chosen(r))
+            .unwrap_or_default();
+        let right: Vec<usize> = (0..all.len()).filter(|i| all[*i].1).collect();
+        let hit = !right.is_empty() && picked == right;
+        let texts = |which: &[usize]| -> Vec<String> {
+            which
+                .iter()
+                .filter_map(|i| all.get(*i))
+                .map(|c| c.0.clone())
+                .collect()
+        };
+        let judged = PointMatch {
+            hit,
+            matched: texts(&picked),
+            missing: if hit { Vec::new() } else { texts(&right) },
+        };
+        let question = if entry.opening.trim().is_empty() {
+            entry.title.clone()
+        } else {
+            entry.opening.clone()
+        };
+        let points = vec![PointResult::new(&question, PointKind::Required, judged)];
+        let (score, passed) = training::score(&points);
+        let mut versions = vec![(entry.id.clone(), self.entry_heads(&entry.id)?)];
+        for link in &entry.links {
+            if let Ok(heads) = self.entry_heads(link) {
+                versions.push((link.clone(), heads));
+            }
+        }
+        self.keep_attempt(Attempt {
+            item: entry.id.clone(),
+            member: String::new(),
+            at: now_millis() / 1000,
+            seconds,
+            replies: replies.iter().take(1).cloned().collect(),
+            score,
+            passed,
+            points,
+            versions,
+        })
+    }
+
     /// Scores `chosen` (an option index per question; none: not answered) and keeps the
     /// attempt in this writer's ledger, bound to the versions of the FAQs asked about.
     pub fn answer_quiz(

@@ -22,6 +22,9 @@ impl Library {
                 entry.title
             )));
         }
+        if !entry.options.is_empty() {
+            return self.answer_choice(&entry, replies, seconds);
+        }
         if entry.key_points.is_empty() {
             return Err(Error::invalid(format!(
                 "{id} “{}” has no key points to score against; a trainer adds them with \

@@ -172,6 +172,10 @@ pub struct Entry {
     pub turns: Vec<String>,
     /// Training: what the agent must hit.
     pub key_points: Vec<String>,
+    /// Training, a multiple-choice quiz: the choices, the right ones starting with `*`;
+    /// the opening is the question and the body the explanation.
+    #[serde(default)]
+    pub options: Vec<String>,
     /// Ids of related entries (training items link what they teach).
     pub links: Vec<EntryId>,
     pub created_at: Millis,
@@ -197,6 +201,7 @@ impl Entry {
             opening: String::new(),
             turns: Vec::new(),
             key_points: Vec::new(),
+            options: Vec::new(),
             links: Vec::new(),
             created_at: 0,
             created_by: String::new(),
@@ -212,6 +217,7 @@ impl Entry {
             &mut self.questions,
             &mut self.turns,
             &mut self.key_points,
+            &mut self.options,
             &mut self.links,
         ] {
             list.iter_mut().for_each(|s| *s = s.trim().to_string());
@@ -301,6 +307,7 @@ impl Entry {
             &self.tags,
             &self.turns,
             &self.key_points,
+            &self.options,
             &self.links,
         ];
         texts.iter().map(|s| s.len()).sum::<usize>()

@@ -224,3 +224,36 @@ pub struct QuizQuestion {
     /// The answer's index in `options`.
     pub answer: usize,
 }
+
+/// A multiple-choice quiz's choices as written (`*` marks the right ones): each choice's
+/// text and whether it is right.
+pub fn choices(options: &[String]) -> Vec<(String, bool)> {
+    options
+        .iter()
+        .map(|o| match o.trim().strip_prefix('*') {
+            Some(right) => (right.trim().to_string(), true),
+            None => (o.trim().to_string(), false),
+        })
+        .collect()
+}
+
+/// The choice numbers (from 1) a reply names: "2", "1,3", "1 3", "１、３".
+pub fn chosen(reply: &str) -> Vec<usize> {
+    let mut picked: Vec<usize> = reply
+        .split(|c: char| !c.is_ascii_digit() && !('０'..='９').contains(&c))
+        .filter_map(|n| {
+            let ascii: String = n
+                .chars()
+                .map(|c| {
+                    char::from_u32(c as u32 - if c.is_ascii() { 0 } else { 0xFEE0 }).unwrap_or(c)
+                })
+                .collect();
+            ascii.parse::<usize>().ok()
+        })
+        .filter(|n| *n > 0)
+        .map(|n| n - 1)
+        .collect();
+    picked.sort_unstable();
+    picked.dedup();
+    picked
+}
