@@ -164,3 +164,42 @@ fn a_quiz_on_the_faqs_is_answered_and_scored_in_the_tab() {
     });
     assert!(h.query_all_by_label_contains("答案：").count() >= 5);
 }
+
+#[test]
+fn a_multiple_choice_quiz_is_ticked_and_explained() {
+    let (l, mut h) = demo_app(Lang::Zh);
+    // Set for everyone and due first, it heads the list.
+    let quiz = "training-mc-ticket-closing";
+    l.ok(&[
+        "training",
+        "assign",
+        quiz,
+        "--to",
+        "all",
+        "--due",
+        "2026-12-01",
+    ]);
+    h.get_by_label("练习").click();
+    until(&mut h, "the quiz in the list", |h| {
+        shows(h, "选择题：哪些工单可以关闭？（多选）")
+    });
+    h.query_all_by_label("开始练习")
+        .next()
+        .expect("its button")
+        .click();
+    until(&mut h, "the question", |h| {
+        shows(h, "以下哪些工单现在可以关闭？（多选）")
+    });
+    h.get_by_label("客户回复“好的收到了，没问题了”").click();
+    h.get_by_label("补发已签收，客户 48 小时未回复，期间已发过 2 次跟进提醒")
+        .click();
+    h.run();
+    h.get_by_label("提交").click();
+    until(&mut h, "the result", |h| {
+        h.state().practice_result().is_some()
+    });
+    assert_eq!(h.state().practice_result().expect("result").score, 100);
+    until(&mut h, "the explanation", |h| {
+        shows(h, "团队的参考回复 · 解析")
+    });
+}

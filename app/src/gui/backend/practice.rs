@@ -66,12 +66,17 @@ impl Worker {
     pub(super) fn scenario(&self, id: &str) -> Result<Done> {
         let mut library = self.library()?;
         let entry = library.get(id)?;
-        let models = entry
+        let mut models: Vec<(String, String)> = entry
             .links
             .iter()
             .filter_map(|l| library.reply(l, None).ok())
             .map(|r| (r.title, r.text))
             .collect();
+        // A quiz's body explains its answer: shown first with the result.
+        if !entry.options.is_empty() && !entry.body.trim().is_empty() {
+            let explained = lore_core::reply::chat_text(&entry.body);
+            models.insert(0, ("解析".to_string(), explained));
+        }
         Ok(Done::Scenario {
             entry: Box::new(entry),
             models,

@@ -68,6 +68,8 @@ struct Session {
     sent: bool,
     /// The reply box takes the keyboard on the next frame.
     focus: bool,
+    /// A multiple-choice quiz's ticked choices.
+    picks: Vec<bool>,
 }
 
 impl Session {
@@ -104,6 +106,7 @@ impl PracticePanel {
                     started: Instant::now(),
                     sent: false,
                     focus: true,
+                    picks: vec![false; entry.options.len()],
                 });
             }
             Done::Quiz(questions) => {
@@ -256,6 +259,9 @@ fn play_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
     if !s.entry.persona.is_empty() {
         ui.label(RichText::new(&s.entry.persona).weak());
     }
+    if !s.entry.options.is_empty() {
+        return choice_ui(ui, lang, s);
+    }
     let customer: Vec<String> = s.customer().into_iter().map(str::to_string).collect();
     for (i, message) in customer.iter().enumerate().take(s.said.len() + 1) {
         bubble(
@@ -307,6 +313,40 @@ fn play_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
         }
     }
     None
+}
+
+/// A multiple-choice quiz: the question, a box per choice, 提交.
+fn choice_ui(ui: &mut egui::Ui, lang: Lang, s: &mut Session) -> Option<Job> {
+    let question = s
+        .customer()
+        .first()
+        .map_or(s.entry.title.clone(), |q| q.to_string());
+    ui.label(RichText::new(question).strong());
+    let choices = lore_core::training::choices(&s.entry.options);
+    for (i, (choice, _)) in choices.iter().enumerate() {
+        ui.checkbox(&mut s.picks[i], choice.as_str());
+    }
+    if s.sent {
+        ui.label(lang.pick("评分中…", "Scoring…"));
+        return None;
+    }
+    let picked: Vec<String> = (0..s.picks.len())
+        .filter(|i| s.picks[*i])
+        .map(|i| (i + 1).to_string())
+        .collect();
+    let submit = ui.add_enabled(
+        !picked.is_empty(),
+        egui::Button::new(lang.pick("提交", "Submit")),
+    );
+    if !submit.clicked() {
+        return None;
+    }
+    s.sent = true;
+    Some(Job::Attempt {
+        id: s.entry.id.clone(),
+        replies: vec![picked.join(",")],
+        seconds: u32::try_from(s.started.elapsed().as_secs()).unwrap_or(u32::MAX),
+    })
 }
 
 fn bubble(ui: &mut egui::Ui, who: &str, text: &str, fill: Color32) {
