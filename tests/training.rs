@@ -288,3 +288,54 @@ fn a_multiple_choice_quiz_is_right_only_with_exactly_the_right_choices() {
     let shown = l.ok(&["practice", "training-mc-ticket-closing", "--replies", "-"]);
     assert!(shown.contains("得分 0 / 100"), "{shown}");
 }
+
+#[test]
+fn a_set_of_items_is_assigned_at_once_by_category_or_by_name() {
+    let l = crate::lore();
+    l.ok(&["--name", "培训主管", "demo"]);
+    let set = l.json(&[
+        "training",
+        "assign",
+        "--category",
+        "培训",
+        "--to",
+        "客服",
+        "--pass",
+        "75",
+    ]);
+    assert!(
+        set.len() > 5,
+        "every training item filed under 培训: {set:?}"
+    );
+    assert!(
+        set.iter()
+            .all(|a| a["pass"] == 75 && a["to"]["value"] == "agent")
+    );
+    let two = l.json(&[
+        "training",
+        "assign",
+        "training-rp-broken-cup",
+        "training-mc-ticket-closing",
+        "--to",
+        "all",
+    ]);
+    assert_eq!(two.len(), 2);
+    let refused = l.fails(&[
+        "training",
+        "assign",
+        "training-rp-broken-cup",
+        "faq-refund-timeline",
+        "--to",
+        "all",
+    ]);
+    assert!(refused.contains("not a training item"), "{refused}");
+    let none = l.fails(&[
+        "training",
+        "assign",
+        "--category",
+        "没有这个分类",
+        "--to",
+        "all",
+    ]);
+    assert!(none.contains("no training item is filed under"), "{none}");
+}

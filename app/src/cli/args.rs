@@ -448,8 +448,12 @@ pub enum TrainingCommand {
     Status,
     /// Set a training item for a member, a role or everyone (admins and trainers)
     Assign {
-        /// The training item: id or unique prefix
-        item: String,
+        /// The training items: ids or unique prefixes (a set: several at once)
+        #[arg(required_unless_present = "category")]
+        items: Vec<String>,
+        /// Every training item of this category, as one set
+        #[arg(long, conflicts_with = "items")]
+        category: Option<String>,
         /// A member (name or id), a role (agent, trainer, 客服 …) or all
         #[arg(long)]
         to: String,

@@ -137,22 +137,28 @@ pub fn training(ctx: &Context, command: TrainingCommand) -> Result<ExitCode> {
             }
         }
         TrainingCommand::Assign {
-            item,
+            items,
+            category,
             to,
             due,
             pass,
         } => {
+            let items = match category {
+                Some(c) => library.training_set(&c)?,
+                None => items,
+            };
             let to = library.assignee(&to)?;
             let due = match due.as_deref() {
                 Some(day) => end_of_day(day)
                     .with_context(|| format!("--due takes a day as YYYY-MM-DD, not `{day}`"))?,
                 None => 0,
             };
-            let a = library.assign(&item, to, due, pass)?;
-            if ctx.json {
-                json_line(&a)?;
-            } else {
-                say!("{}", a.item);
+            for a in library.assign_set(&items, &to, due, pass)? {
+                if ctx.json {
+                    json_line(&a)?;
+                } else {
+                    say!("{}", a.item);
+                }
             }
         }
         TrainingCommand::Unassign { item, to } => {

@@ -49,9 +49,10 @@ pub enum Job {
         chosen: Vec<Option<usize>>,
         seconds: u32,
     },
-    /// A trainer sets item `item` for `to`, due by `due` (ms; 0: no date), pass mark `pass`.
+    /// A trainer sets `items` (one, or a set) for `to`, due by `due` (ms; 0: no date), pass
+    /// mark `pass`.
     Assign {
-        item: String,
+        items: Vec<String>,
         to: lore_core::training::Assignee,
         due: i64,
         pass: u32,
@@ -315,6 +316,8 @@ pub enum Done {
 pub struct PracticeView {
     /// Every training item (id, title), those assigned to this member first.
     pub items: Vec<(String, String)>,
+    /// Sets a trainer can assign at once: the training items of each category.
+    pub sets: Vec<(String, Vec<String>)>,
     /// This member's standing on each item assigned or practised.
     pub mine: Vec<lore_core::training::Cell>,
     /// What changed under this member's last result: (item, the entry that changed).

@@ -74,6 +74,49 @@ impl Library {
         Ok(assignment)
     }
 
+    /// Sets every item of `items` (a set) for `to` alike; each is checked before any is
+    /// set.
+    pub fn assign_set(
+        &mut self,
+        items: &[String],
+        to: &Assignee,
+        due: i64,
+        pass: u32,
+    ) -> Result<Vec<Assignment>> {
+        let mut resolved = Vec::new();
+        for item in items {
+            let id = self.resolve(item)?;
+            if self.row(&id).map(|r| r.kind) != Some(Kind::Training) {
+                return Err(Error::invalid(format!(
+                    "{id} is not a training item; only role-plays and quizzes are assigned"
+                )));
+            }
+            resolved.push(id);
+        }
+        resolved
+            .iter()
+            .map(|id| self.assign(id, to.clone(), due, pass))
+            .collect()
+    }
+
+    /// The training items of category `category`, by title: a set to assign at once.
+    pub fn training_set(&self, category: &str) -> Result<Vec<String>> {
+        let mut rows: Vec<(&str, &str)> = self
+            .catalog
+            .values()
+            .filter(|r| r.kind == Kind::Training && r.category == category.trim())
+            .filter(|r| r.status != crate::model::Status::Archived)
+            .map(|r| (r.title.as_str(), r.id.as_str()))
+            .collect();
+        rows.sort();
+        if rows.is_empty() {
+            return Err(Error::invalid(format!(
+                "no training item is filed under the category “{category}”"
+            )));
+        }
+        Ok(rows.into_iter().map(|(_, id)| id.to_string()).collect())
+    }
+
     /// Withdraws this writer's assignment of `item` to `to`.
     pub fn unassign(&mut self, item: &str, to: Assignee) -> Result<()> {
         self.require_trainer()?;

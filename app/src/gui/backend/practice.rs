@@ -41,8 +41,24 @@ impl Worker {
             library.my_role(),
             Ok(lore_core::Role::Admin | lore_core::Role::Trainer)
         );
+        let mut categories: Vec<String> = library
+            .list(&lore_core::ListFilter {
+                kind: Some(Kind::Training),
+                ..Default::default()
+            })
+            .iter()
+            .map(|r| r.category.clone())
+            .filter(|c| !c.is_empty())
+            .collect();
+        categories.sort();
+        categories.dedup();
+        let sets = categories
+            .into_iter()
+            .filter_map(|c| Some((c.clone(), library.training_set(&c).ok()?)))
+            .collect();
         Ok(Done::Practice(Box::new(PracticeView {
             items,
+            sets,
             mine,
             stale,
             grid: trainer.then_some(grid),
@@ -52,12 +68,12 @@ impl Worker {
     /// A trainer's assignment; the tab's view again.
     pub(super) fn assign(
         &self,
-        item: &str,
+        items: &[String],
         to: lore_core::training::Assignee,
         due: i64,
         pass: u32,
     ) -> Result<Done> {
-        self.library()?.assign(item, to, due, pass)?;
+        self.library()?.assign_set(items, &to, due, pass)?;
         self.changed();
         self.practice_view()
     }

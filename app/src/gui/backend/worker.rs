@@ -127,11 +127,11 @@ impl Worker {
                 seconds,
             } => self.answer_quiz(&questions, &chosen, seconds),
             Job::Assign {
-                item,
+                items,
                 to,
                 due,
                 pass,
-            } => self.assign(&item, to, due, pass),
+            } => self.assign(&items, to, due, pass),
             Job::Attempt {
                 id,
                 replies,

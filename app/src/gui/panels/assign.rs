@@ -61,12 +61,25 @@ pub fn assign_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     items: &[(String, String)],
+    sets: &[(String, Vec<String>)],
     grid: &Grid,
     form: &mut AssignForm,
 ) -> Option<Job> {
     if items.is_empty() {
         return None;
     }
+    // One item, or a set: every training item of a category.
+    let items: Vec<(String, Vec<String>)> = items
+        .iter()
+        .map(|(id, title)| (title.clone(), vec![id.clone()]))
+        .chain(sets.iter().map(|(category, ids)| {
+            let label = match lang {
+                Lang::Zh => format!("整套：{category}（{} 项）", ids.len()),
+                Lang::En => format!("Set: {category} ({} items)", ids.len()),
+            };
+            (label, ids.clone())
+        }))
+        .collect();
     ui.label(RichText::new(lang.pick("布置练习", "Set practice")).strong());
     let targets = assignees(lang, grid);
     form.item = form.item.min(items.len() - 1);
@@ -76,9 +89,9 @@ pub fn assign_ui(
         .show(ui, |ui| {
             let item = ui.label(lang.pick("条目", "Item"));
             egui::ComboBox::from_id_salt("assign-item")
-                .selected_text(items[form.item].1.as_str())
+                .selected_text(items[form.item].0.as_str())
                 .show_ui(ui, |ui| {
-                    for (i, (_, title)) in items.iter().enumerate() {
+                    for (i, (title, _)) in items.iter().enumerate() {
                         ui.selectable_value(&mut form.item, i, title.as_str());
                     }
                 })
@@ -130,7 +143,7 @@ pub fn assign_ui(
     };
     form.problem = None;
     Some(Job::Assign {
-        item: items[form.item].0.clone(),
+        items: items[form.item].1.clone(),
         to: targets[form.to].1.clone(),
         due,
         pass: form.pass,

@@ -157,7 +157,14 @@ impl PracticePanel {
         if let Some(grid) = view.grid.as_ref().filter(|_| self.grid) {
             grid_ui(ui, lang, grid);
             ui.separator();
-            jobs.extend(assign_ui(ui, lang, &view.items, grid, &mut self.form));
+            jobs.extend(assign_ui(
+                ui,
+                lang,
+                &view.items,
+                &view.sets,
+                grid,
+                &mut self.form,
+            ));
             return jobs;
         }
         for (_, changed) in &view.stale {
