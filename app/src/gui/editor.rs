@@ -45,6 +45,8 @@ pub struct Draft {
     pub turns: String,
     /// A training's key points, one per line.
     pub key_points: String,
+    /// A multiple-choice quiz's choices, one per line, the right ones starting with `*`.
+    pub options: String,
     /// Linked entry ids, one per line.
     pub links: String,
 }
@@ -78,6 +80,7 @@ impl Draft {
             opening: e.opening.clone(),
             turns: lines(&e.turns),
             key_points: lines(&e.key_points),
+            options: lines(&e.options),
             links: lines(&e.links),
         }
     }
@@ -98,6 +101,7 @@ impl Draft {
         e.opening = self.opening.clone();
         e.turns = items(&self.turns, &['\n']);
         e.key_points = items(&self.key_points, &['\n']);
+        e.options = items(&self.options, &['\n']);
         e.links = items(&self.links, &['\n', ',', ' ']);
         e
     }
@@ -296,7 +300,8 @@ impl Editor {
                 field(ui, Key::Persona, &mut d.persona, 2);
                 field(ui, Key::Opening, &mut d.opening, 2);
                 field(ui, Key::Turns, &mut d.turns, 4);
-                field(ui, Key::KeyPoints, &mut d.key_points, 4);
+                field(ui, Key::KeyPointsEdit, &mut d.key_points, 4);
+                field(ui, Key::Options, &mut d.options, 3);
             }
             field(ui, Key::LinksEdit, &mut d.links, 2);
             for id in items(&d.links, &['\n', ',', ' ']) {

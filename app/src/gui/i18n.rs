@@ -246,6 +246,14 @@ impl Lang {
             Key::Opening => ("开场", "Opening"),
             Key::Turns => ("客户说", "Customer turns"),
             Key::KeyPoints => ("要点", "Key points"),
+            Key::KeyPointsEdit => (
+                "要点（以“必须：”或“禁止：”开头标记必答或禁说）",
+                "Key points (start with required: or forbidden: to mark them)",
+            ),
+            Key::Options => (
+                "选择题选项（正确的以 * 开头）",
+                "Quiz choices (start the right ones with *)",
+            ),
             Key::Error => ("出错了", "Something went wrong"),
             Key::FindAnswers => ("查找答案", "Find answers"),
             Key::CustomerMessage => ("客户消息", "Customer message"),
@@ -415,6 +423,8 @@ pub enum Key {
     Opening,
     Turns,
     KeyPoints,
+    KeyPointsEdit,
+    Options,
     Error,
     FindAnswers,
     CustomerMessage,
