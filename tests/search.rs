@@ -341,3 +341,48 @@ fn flipped_bytes_in_any_index_file_lead_to_a_rebuild() {
         assert_eq!(ranked(&l), before, "reindexed after damage to .{ext}");
     }
 }
+
+/// The customer-service lexicon Lore ships works in a library with no synonyms of its own:
+/// a customer's word finds the entry written in the formal one.
+#[test]
+fn the_built_in_lexicon_finds_the_formal_word_in_a_fresh_library() {
+    let l = crate::lore();
+    l.ok(&[
+        "add",
+        "--kind",
+        "faq",
+        "--title",
+        "配送费怎么收",
+        "--body",
+        "满 99 元免配送费，不满 99 元收 6 元。",
+    ]);
+    l.ok(&[
+        "add",
+        "--kind",
+        "faq",
+        "--title",
+        "工单什么情况下可以关闭",
+        "--body",
+        "客户确认问题已解决后即可关闭工单。",
+    ]);
+    l.ok(&[
+        "add",
+        "--kind",
+        "faq",
+        "--title",
+        "会员积分怎么用",
+        "--body",
+        "积分可以抵扣现金。",
+    ]);
+    for (query, title) in [
+        ("跑腿费多少", "配送费怎么收"),
+        ("什么时候可以结案", "工单什么情况下可以关闭"),
+    ] {
+        let hits = l.json(&["search", query]);
+        assert_eq!(
+            hits.first().map(|h| h["title"].clone()),
+            Some(title.into()),
+            "{query}: {hits:?}"
+        );
+    }
+}

@@ -33,15 +33,16 @@ impl Library {
             return Ok(state.index.clone());
         }
         let team = self.team()?;
+        // The team's groups with the customer-service lexicon Lore ships.
+        let synonyms = crate::search::lexicon::with_lexicon(&team.synonyms);
         let words: Vec<String> = team
             .tags
             .iter()
             .chain(team.categories.iter())
-            .chain(team.synonyms.iter().flatten())
+            .chain(synonyms.iter().flatten())
             .cloned()
             .collect();
-        let (index, indexed) =
-            SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &team.synonyms)?;
+        let (index, indexed) = SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &synonyms)?;
         let index = Arc::new(index);
         let uses = self.total_uses()?;
         let behind: Vec<(EntryId, u64)> = self
@@ -189,7 +190,9 @@ impl Library {
     /// Refreshes query-time synonyms after the team's groups changed.
     pub(crate) fn synonyms_changed(&mut self, groups: &[Vec<String>]) {
         if let Some(state) = &self.search {
-            state.index.set_synonyms(groups);
+            state
+                .index
+                .set_synonyms(&crate::search::lexicon::with_lexicon(groups));
         }
     }
 }

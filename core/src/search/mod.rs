@@ -10,6 +10,7 @@ mod committer;
 pub mod eval;
 mod expand;
 mod judge;
+pub mod lexicon;
 mod query;
 mod questions;
 mod schema;
