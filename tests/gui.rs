@@ -39,6 +39,17 @@ pub(crate) fn app_sized(dir: &Path, lang: Lang, size: egui::Vec2) -> Harness<'st
         .build_ui_state(|ui, app: &mut LoreApp| app.show(ui), state)
 }
 
+/// Gives this data directory's own member `role` on its roster (the demo's other admins
+/// keep the team administered).
+pub(crate) fn set_own_role(l: &Lore, role: &str) {
+    let me = l
+        .json(&["members"])
+        .into_iter()
+        .find(|m| m["you"] == true)
+        .expect("me");
+    l.ok(&["role", me["id"].as_str().unwrap_or(""), role]);
+}
+
 /// A data directory with the demo library, made by 周静.
 pub(crate) fn demo() -> Lore {
     let l = lore();
@@ -407,18 +418,13 @@ fn a_new_entry_is_created_from_the_app_and_a_viewer_sees_why_not() {
     assert!(shown["body"].as_str().unwrap_or("").contains("未结事项"));
     drop(h);
     // A viewer's edit is refused with the reason, and nothing crashes.
-    let me = l
-        .json(&["members"])
-        .into_iter()
-        .find(|m| m["you"] == true)
-        .expect("me");
     let other_admin = l
         .json(&["members"])
         .into_iter()
         .find(|m| m["role"] == "admin" && m["you"] != true)
         .expect("another admin in the demo team");
     assert!(other_admin["id"].is_string());
-    l.ok(&["role", me["id"].as_str().unwrap_or(""), "viewer"]);
+    set_own_role(&l, "viewer");
     let mut h = opened(&l.dir(), Lang::En);
     h.get_by_label("New entry").click();
     until(&mut h, "the editor", |h| shows(h, "Body"));

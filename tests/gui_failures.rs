@@ -9,7 +9,7 @@ use lore_app::gui::backend::Network;
 use lore_app::gui::jobs::{Done, Job, Problem};
 use lore_app::gui::{Backend, Lang};
 
-use crate::gui::{app, demo, opened, shows, until};
+use crate::gui::{app, demo, opened, set_own_role, shows, until};
 
 /// The failure the worker answers `job` with, on the library in `dir`.
 fn failure_of(dir: &std::path::Path, job: Job) -> lore_app::gui::jobs::Failure {
@@ -46,12 +46,7 @@ fn an_unknown_id_is_said_in_chinese_with_the_id() {
 #[test]
 fn a_viewers_refused_edit_is_said_in_chinese() {
     let l = demo();
-    let me = l
-        .json(&["members"])
-        .into_iter()
-        .find(|m| m["you"] == true)
-        .expect("me");
-    l.ok(&["role", me["id"].as_str().unwrap_or(""), "viewer"]);
+    set_own_role(&l, "viewer");
     let mut h = opened(&l.dir(), Lang::Zh);
     h.get_by_label("新建条目").click();
     until(&mut h, "the editor", |h| shows(h, "正文"));
@@ -93,12 +88,7 @@ fn a_damaged_ticket_is_said_in_chinese_on_the_welcome_screen() {
 fn an_admins_only_change_names_the_admins_in_chinese() {
     // An agent asks for an invite: only admins make them, and the sentence says whom to ask.
     let l = demo();
-    let me = l
-        .json(&["members"])
-        .into_iter()
-        .find(|m| m["you"] == true)
-        .expect("me");
-    l.ok(&["role", me["id"].as_str().unwrap_or(""), "agent"]);
+    set_own_role(&l, "agent");
     let failure = failure_of(
         &l.dir(),
         Job::Invite {

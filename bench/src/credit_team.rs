@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, bail};
-use lore_core::{Copy, DocKey, Entry, Kind, Library, Member, Role};
+use lore_core::{Copy, DocKey, Entry, Kind, Library, Role};
 use lore_sync::Identity;
 
 use crate::corpus::Rng;
@@ -138,18 +138,9 @@ pub fn generate(root: &Path, sizes: Sizes, now_secs: i64) -> Result<Team> {
     }
     hub.update_team("the team", |t| {
         for (i, (_, id)) in members.iter().enumerate().skip(1) {
-            t.members.insert(
-                id.clone(),
-                Member {
-                    id: id.clone(),
-                    name: format!("m{i:02}"),
-                    role: if i <= 3 { Role::Trainer } else { Role::Agent },
-                    added_by: String::new(),
-                    added_at: 0,
-                    removed: false,
-                    history_ends: Default::default(),
-                },
-            );
+            let role = if i <= 3 { Role::Trainer } else { Role::Agent };
+            let member = crate::sync::roster_member(id, &format!("m{i:02}"), role);
+            t.members.insert(id.clone(), member);
         }
         Ok(())
     })?;

@@ -29,6 +29,19 @@ async fn node(dir: &Path, name: &str, team: Option<&[u8]>) -> Result<Node> {
     .await?)
 }
 
+/// A roster entry for the member `id`, added by the benchmark's admin.
+pub(crate) fn roster_member(id: &str, name: &str, role: Role) -> lore_core::Member {
+    lore_core::Member {
+        id: id.to_string(),
+        name: name.to_string(),
+        role,
+        added_by: String::new(),
+        added_at: 0,
+        removed: false,
+        history_ends: Default::default(),
+    }
+}
+
 /// A member of `admin`'s team with its own data directory.
 async fn member(root: &Path, admin: &Node, name: &str) -> Result<Node> {
     let dir = root.join(name);
@@ -38,18 +51,8 @@ async fn member(root: &Path, admin: &Node, name: &str) -> Result<Node> {
         let library = admin.library();
         let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
         library.update_team("invited", |t| {
-            t.members.insert(
-                id.clone(),
-                lore_core::Member {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    role: Role::Agent,
-                    added_by: String::new(),
-                    added_at: 0,
-                    removed: false,
-                    history_ends: Default::default(),
-                },
-            );
+            t.members
+                .insert(id.clone(), roster_member(&id, name, Role::Agent));
             Ok(())
         })?;
         library.team_document()?

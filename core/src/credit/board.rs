@@ -68,12 +68,8 @@ fn credited(facts: &EntryFacts, answer: &str) -> Vec<(MemberId, f64)> {
 /// board calls it for every text every member used).
 fn each_credited<'f>(facts: &'f EntryFacts, answer: &str, mut credit: impl FnMut(&'f str, f64)) {
     if answer.is_empty() {
-        // As `EntryFacts::shares` computes them.
-        let total: u32 = facts.body.iter().map(|(_, n)| n).sum();
-        if total > 0 {
-            for (m, n) in &facts.body {
-                credit(m, f64::from(*n) / f64::from(total));
-            }
+        for (m, share) in facts.shares() {
+            credit(m, share);
         }
     } else if let Some(a) = facts
         .answers
@@ -170,18 +166,6 @@ pub fn contribution(
             .map(|(m, c)| (m.to_string(), c))
             .collect(),
     }
-}
-
-/// The board for `period`.
-pub fn board(inputs: &Inputs, period: Period) -> Board {
-    let facts_of = facts_index(inputs);
-    let made: BTreeMap<&str, Contribution> = inputs
-        .copies
-        .iter()
-        .map(|(m, c)| (*m, contribution(m, c, period, &facts_of)))
-        .collect();
-    let contributions = made.iter().map(|(m, c)| (*m, c)).collect();
-    board_with(inputs, period, &contributions)
 }
 
 /// The board for `period`, with each member's [`Contribution`] for it given.
@@ -354,7 +338,8 @@ pub fn entry_credit(inputs: &Inputs, id: &str, period: Period) -> EntryCredit {
         ..EntryCredit::default()
     };
     if let Some((_, facts)) = inputs.entries.get(id) {
-        let mut shares = facts.shares();
+        let mut shares: Vec<(MemberId, f64)> =
+            facts.shares().map(|(m, s)| (m.to_string(), s)).collect();
         shares.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         credit.contributors = shares;
     }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::doc::{Copy, EntryFacts};
 use crate::model::{EntryId, MemberId, Millis};
 pub use board::{
-    Contribution, Inputs, board, board_with, contribution, entry_credit, facts_index, member_detail,
+    Contribution, Inputs, board_with, contribution, entry_credit, facts_index, member_detail,
 };
 
 /// Copies of one entry by one agent closer together than this count once.
@@ -45,7 +45,12 @@ impl Period {
         if days == 0 {
             return Period::ALL;
         }
-        let since = (now - i64::from(days) * 86_400_000).max(0);
+        Period::back(i64::from(days) * 86_400_000, now)
+    }
+
+    /// The `ms` before `now`, from the start of that minute.
+    fn back(ms: i64, now: Millis) -> Period {
+        let since = (now - ms).max(0);
         Period {
             since: since - since % 60_000,
         }
@@ -65,10 +70,7 @@ impl Period {
             "w" => n * 7 * 86_400_000,
             _ => return None,
         };
-        let since = (now - ms).max(0);
-        Some(Period {
-            since: since - since % 60_000,
-        })
+        Some(Period::back(ms, now))
     }
 
     pub fn contains(&self, at: Millis) -> bool {

@@ -39,15 +39,13 @@ pub struct AnswerFacts {
 
 impl EntryFacts {
     /// The members credited for the body, each with their share of its characters.
-    pub fn shares(&self) -> Vec<(MemberId, f64)> {
+    /// None when no character of the body can be put to a name.
+    pub fn shares(&self) -> impl Iterator<Item = (&str, f64)> {
         let total: u32 = self.body.iter().map(|(_, n)| n).sum();
-        if total == 0 {
-            return Vec::new();
-        }
         self.body
             .iter()
-            .map(|(m, n)| (m.clone(), f64::from(*n) / f64::from(total)))
-            .collect()
+            .filter(move |_| total > 0)
+            .map(move |(m, n)| (m.as_str(), f64::from(*n) / f64::from(total)))
     }
 }
 

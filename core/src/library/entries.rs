@@ -261,13 +261,16 @@ impl Library {
     /// their signature of it is on record and checks out (`verified`).
     pub fn history(&mut self, id: &str) -> Result<Vec<Change>> {
         let key = DocKey::entry(id);
-        let stored = self.doc_mut(&key)?;
+        self.doc_mut(&key)?;
+        let Some(stored) = self.docs.get_mut(&key) else {
+            return Err(Error::NotFound(id.to_string()));
+        };
         let mut changes = doc::changes_of(&mut stored.doc);
+        // Each change's signature is checked once per library (see `Derived::verified`).
         for c in &mut changes {
-            c.verified = stored
-                .proofs
-                .get(&c.change)
-                .is_some_and(|seal| doc::proof::verify(&c.member, &key, &c.change, seal).is_ok());
+            c.verified = self
+                .derived
+                .verified(&key, &stored.proofs, &c.change, &c.member);
         }
         Ok(changes)
     }

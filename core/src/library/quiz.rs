@@ -119,12 +119,7 @@ impl Library {
         };
         let points = vec![PointResult::new(&question, PointKind::Required, judged)];
         let (score, passed) = training::score(&points);
-        let mut versions = vec![(entry.id.clone(), self.entry_heads(&entry.id)?)];
-        for link in &entry.links {
-            if let Ok(heads) = self.entry_heads(link) {
-                versions.push((link.clone(), heads));
-            }
-        }
+        let versions = self.versions_of(entry)?;
         self.keep_attempt(Attempt {
             item: entry.id.clone(),
             member: String::new(),

@@ -4,7 +4,7 @@
 
 use super::Library;
 use crate::doc::{self, DocKey};
-use crate::model::{Kind, now_millis};
+use crate::model::{Entry, Kind, now_millis};
 use crate::training::{self, Attempt, Changed, PointResult, key_point};
 use crate::{Error, Result};
 
@@ -43,13 +43,7 @@ impl Library {
             })
             .collect();
         let (score, passed) = training::score(&points);
-        let mut versions = vec![(id.clone(), self.entry_heads(&id)?)];
-        for link in &entry.links {
-            // A link to an entry this library lacks (yet) binds nothing.
-            if let Ok(heads) = self.entry_heads(link) {
-                versions.push((link.clone(), heads));
-            }
-        }
+        let versions = self.versions_of(&entry)?;
         self.keep_attempt(Attempt {
             item: id.clone(),
             member: String::new(),
@@ -61,6 +55,19 @@ impl Library {
             points,
             versions,
         })
+    }
+
+    /// The heads (hex) of training item `entry` and of every entry it links, now: what an
+    /// attempt at it is bound to.
+    pub(super) fn versions_of(&mut self, entry: &Entry) -> Result<Vec<(String, Vec<String>)>> {
+        let mut versions = vec![(entry.id.clone(), self.entry_heads(&entry.id)?)];
+        for link in &entry.links {
+            // A link to an entry this library lacks (yet) binds nothing.
+            if let Ok(heads) = self.entry_heads(link) {
+                versions.push((link.clone(), heads));
+            }
+        }
+        Ok(versions)
     }
 
     /// Appends `attempt` to this writer's ledger.

@@ -273,18 +273,7 @@ impl Store {
     /// Runs `f` in one write transaction and commits it durably. If `f` fails, nothing
     /// is written.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
-        let txn = self.db.begin_write()?;
-        let mut batch = Batch { txn: &txn };
-        match f(&mut batch) {
-            Ok(value) => {
-                txn.commit()?;
-                Ok(value)
-            }
-            Err(e) => {
-                txn.abort()?;
-                Err(e)
-            }
-        }
+        run(self.db.begin_write()?, f)
     }
 
     /// Runs `f` in one write transaction that is not forced to disk: for what is derived
@@ -297,23 +286,28 @@ impl Store {
         let mut txn = self.db.begin_write()?;
         txn.set_durability(redb::Durability::None)
             .map_err(|e| Error::Database(e.to_string()))?;
-        let mut batch = Batch { txn: &txn };
-        match f(&mut batch) {
-            Ok(value) => {
-                txn.commit()?;
-                Ok(value)
-            }
-            Err(e) => {
-                txn.abort()?;
-                Err(e)
-            }
-        }
+        run(txn, f)
     }
 
     /// Returns free pages to the file system (after a bulk import).
     pub(crate) fn compact_file(&mut self) -> Result<()> {
         self.db.compact()?;
         Ok(())
+    }
+}
+
+/// Runs `f` in `txn` and commits it; if `f` fails, nothing is written.
+fn run<T>(txn: WriteTransaction, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+    let mut batch = Batch { txn: &txn };
+    match f(&mut batch) {
+        Ok(value) => {
+            txn.commit()?;
+            Ok(value)
+        }
+        Err(e) => {
+            txn.abort()?;
+            Err(e)
+        }
     }
 }
 

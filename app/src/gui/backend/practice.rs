@@ -20,13 +20,17 @@ impl Worker {
             .find(|(m, _, _)| *m == me)
             .map(|(_, _, cells)| cells.clone())
             .unwrap_or_default();
-        let mut items: Vec<(String, String)> = library
+        let rows: Vec<(String, String, String)> = library
             .list(&lore_core::ListFilter {
                 kind: Some(Kind::Training),
                 ..Default::default()
             })
             .iter()
-            .map(|r| (r.id.clone(), r.title.clone()))
+            .map(|r| (r.id.clone(), r.title.clone(), r.category.clone()))
+            .collect();
+        let mut items: Vec<(String, String)> = rows
+            .iter()
+            .map(|(id, title, _)| (id.clone(), title.clone()))
             .collect();
         // Assigned items first, the soonest due first.
         let due = |id: &str| mine.iter().find(|c| c.item == id).and_then(|c| c.due);
@@ -41,13 +45,9 @@ impl Worker {
             library.my_role(),
             Ok(lore_core::Role::Admin | lore_core::Role::Trainer)
         );
-        let mut categories: Vec<String> = library
-            .list(&lore_core::ListFilter {
-                kind: Some(Kind::Training),
-                ..Default::default()
-            })
-            .iter()
-            .map(|r| r.category.clone())
+        let mut categories: Vec<String> = rows
+            .into_iter()
+            .map(|(_, _, category)| category)
             .filter(|c| !c.is_empty())
             .collect();
         categories.sort();
