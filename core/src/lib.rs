@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doc;
 mod error;
 pub mod exchange;
+pub mod insights;
 mod library;
 pub mod model;
 mod private;
@@ -20,8 +21,8 @@ pub mod training;
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Denied, Error, ImportProblem, Result};
 pub use library::{
-    AnswerItem, DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
-    KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, Received, Recorded, RepairReport,
+    AnswerItem, DB_FILE, Digest, FLUSH_AFTER, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
+    KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received, Recorded, RepairReport,
     SyncSession, Vocabulary, put_back, set_aside,
 };
 pub use model::{Answer, AnswerState, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};

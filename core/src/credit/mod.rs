@@ -206,6 +206,13 @@ impl Copies {
         Copies { names, events }
     }
 
+    /// Each copy: entry, seconds since the epoch, solve mark (1 solved, -1 not, 0 none).
+    pub fn events(&self) -> impl Iterator<Item = (EntryId, i64, i8)> + '_ {
+        self.events
+            .iter()
+            .map(|(entry, _, at, mark)| (self.names[*entry as usize].clone(), *at, *mark))
+    }
+
     pub fn len(&self) -> usize {
         self.events.len()
     }

@@ -26,7 +26,7 @@ pub(crate) use ledger::{
     append, append_copy, keyed_records, mark_copy, put_record, read_copies, read_ledger, records,
     write_ledger,
 };
-pub use proof::{Proofs, Seal, member_of_actor};
+pub use proof::{Proofs, Seal, member_of_actor, written_only_by};
 pub use replica::EntryReplica;
 pub(crate) use team::{read_team, write_team};
 

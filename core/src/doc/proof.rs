@@ -46,6 +46,15 @@ pub fn member_of_actor(actor: &ActorId) -> Option<MemberId> {
     (bytes.len() == 32 + ACTOR_SUFFIX).then(|| hex(&bytes[..32]))
 }
 
+/// Whether every change of a single-writer document (a ledger) is by `owner` and has its
+/// signature on record: a ledger showing another author is not read for anything that
+/// credits or counts.
+pub fn written_only_by(doc: &mut automerge::AutoCommit, proofs: &Proofs, owner: &str) -> bool {
+    doc.get_changes_meta(&[])
+        .iter()
+        .all(|c| member_of_actor(&c.actor).as_deref() == Some(owner) && proofs.contains_key(&c.hash))
+}
+
 /// Lowercase hex of bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

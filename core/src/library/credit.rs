@@ -13,7 +13,7 @@ use crate::credit::{
     self, Board, Contribution, Copies, EntryCredit, EntryFacts, Inputs, MemberDetail, Period,
 };
 use crate::doc::{self, DocKey};
-use crate::model::{Answer, AnswerState, Entry, EntryId, MemberId, Millis, Role, Status};
+use crate::model::{Answer, AnswerState, Entry, EntryId, MemberId, Millis, Status};
 use crate::{Error, Result};
 
 /// What a derived row starts with (a later layout gets a new one and is derived again).
@@ -151,16 +151,7 @@ impl Library {
         answer: &str,
         decision: AnswerState,
     ) -> Result<Entry> {
-        if !matches!(self.my_role()?, Role::Admin | Role::Trainer) {
-            let leads = self
-                .team()?
-                .active_members()
-                .iter()
-                .filter(|m| matches!(m.role, Role::Admin | Role::Trainer))
-                .map(|m| m.name.clone())
-                .collect();
-            return Err(Error::Forbidden(crate::Denied::LeadsOnly { leads }));
-        }
+        self.require_lead()?;
         let me = self.writer().member.clone();
         self.edit(id, |e| e.decide(answer, decision, &me))
     }
@@ -209,6 +200,18 @@ impl Library {
             }
         }
         Ok(items)
+    }
+
+    /// Every member's copies (entry, seconds since the epoch, solve mark: 1 solved, -1 not,
+    /// 0 none), from the derived rows brought up to date first.
+    pub(super) fn all_copies(&mut self) -> Result<Vec<(MemberId, Vec<(EntryId, i64, i8)>)>> {
+        self.refresh_derived()?;
+        Ok(self
+            .derived
+            .ledgers
+            .iter()
+            .map(|(m, (_, copies))| (m.clone(), copies.events().collect()))
+            .collect())
     }
 
     /// Runs `f` on the facts of every entry and the copies of every member, brought up to
@@ -295,14 +298,10 @@ impl Library {
                 // Only the ledger's own member writes it: every peer checks each change's
                 // signature and author before storing it. A ledger showing another
                 // author, or a change without its signature on record, is not counted.
-                let foreign = document.get_changes_meta(&[]).iter().any(|c| {
-                    doc::member_of_actor(&c.actor).as_deref() != Some(owner.as_str())
-                        || !proofs.contains_key(&c.hash)
-                });
-                let copies = if foreign {
-                    Vec::new()
-                } else {
+                let copies = if doc::written_only_by(document, proofs, &owner) {
                     doc::read_copies(document)?
+                } else {
+                    Vec::new()
                 };
                 Ok(Row::Ledger(Copies::new(&copies)))
             }

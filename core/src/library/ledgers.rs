@@ -222,15 +222,24 @@ impl Library {
             self.docs
                 .insert(key.clone(), StoredDoc::new(self.writer.new_doc()));
         }
+        // The questions asked since the last write go with this change.
+        let (queries, setting) = self.take_queries()?;
         let stored = self.doc_mut(&key)?;
-        doc::write_ledger(&mut stored.doc, &ledger)?;
-        if let Err(e) = raw(&mut stored.doc) {
+        let written = doc::write_ledger(&mut stored.doc, &ledger)
+            .and_then(|()| raw(&mut stored.doc))
+            .and_then(|()| super::insights::write_log(&mut stored.doc, &queries, setting));
+        if let Err(e) = written {
             // Nothing of a failed change may linger for the next one to commit.
             stored.doc.rollback();
+            self.restore_queries(queries);
             return Err(e);
         }
         doc::commit(&mut stored.doc, summary, now_millis());
-        self.persist(&key, None)
+        let persisted = self.persist(&key, None);
+        if persisted.is_err() {
+            self.restore_queries(queries);
+        }
+        persisted
     }
 
     /// Usage of every entry summed over all members' ledgers.

@@ -9,6 +9,7 @@ mod credit;
 mod ends;
 mod entries;
 mod import;
+mod insights;
 mod invite;
 mod known;
 mod ledgers;
@@ -26,6 +27,7 @@ pub use aside::{PREVIOUS_DIR, put_back, set_aside};
 pub use credit::AnswerItem;
 pub use entries::ListFilter;
 pub use import::{ImportItem, ImportReport, ImportTarget};
+pub use insights::{FLUSH_AFTER, QueryLogSetting};
 pub use invite::Invite;
 pub use known::KnownPeer;
 pub use ledgers::Recorded;
@@ -60,7 +62,17 @@ pub struct Library {
     search: Option<search::SearchState>,
     repaired: Option<RepairReport>,
     derived: credit::Derived,
+    queries: insights::QueryBuffer,
     _lock: LibraryLock,
+}
+
+impl Drop for Library {
+    /// Questions asked and not yet written go to the ledger as the library closes.
+    fn drop(&mut self) {
+        if let Err(e) = self.flush_queries() {
+            tracing::warn!("the questions asked last were not logged: {e}");
+        }
+    }
 }
 
 impl std::fmt::Debug for Library {
@@ -159,6 +171,7 @@ impl Library {
             search: None,
             repaired: opened.repaired,
             derived: credit::Derived::default(),
+            queries: insights::QueryBuffer::default(),
             _lock: lock,
         };
         library.load_catalog(opened.rows);

@@ -15,6 +15,7 @@ mod query;
 mod questions;
 mod schema;
 mod snippet;
+mod topics;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
@@ -37,6 +38,7 @@ use expand::{expand_fuzzy, expand_prefix};
 pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
+pub use topics::is_cjk_char;
 use schema::{BIGRAM, EN, Fields, ZH};
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.

@@ -1,0 +1,293 @@
+//! The library's side of insights: questions asked, buffered in memory and written to the
+//! asker's own ledger as daily aggregates (with the next change of that ledger — a copy
+//! carries the searches before it — or after [`FLUSH_AFTER`], or when the library is
+//! closed); records past the team's retention period deleted as the log is written; the
+//! team's setting that turns the log off; insights computed from every member's log and
+//! copies; candidate phrasings accepted or turned down by a lead.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use super::Library;
+use crate::doc::{self, DocKey};
+use crate::insights::{self, After, Asked, Insights, Log, Question, log};
+use crate::model::{Entry, EntryId, MemberId, Role, now_millis};
+use crate::{Denied, Error, Result};
+
+/// How long asked questions wait in memory before they are written on their own.
+pub const FLUSH_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// The ledger map holding the query log.
+const QUERIES: &str = "queries";
+/// The ledger map holding a lead's decisions on candidate phrasings (`entry\ttext`).
+const PHRASINGS: &str = "phrasings";
+
+/// Questions asked and not yet written.
+#[derive(Default)]
+pub(super) struct QueryBuffer {
+    pending: Log,
+    since: Option<Instant>,
+}
+
+/// Whether the team logs questions, and for how many days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct QueryLogSetting {
+    pub on: bool,
+    pub retention_days: u32,
+}
+
+impl Library {
+    /// Records a question and what followed it in this writer's query log (nothing when
+    /// the team turned the log off, or the text is empty).
+    pub fn log_query(&mut self, asked: Asked, text: &str, after: After) -> Result<()> {
+        let Some(text) = log::normalise(text) else {
+            return Ok(());
+        };
+        if !self.query_log_setting()?.on {
+            self.queries = QueryBuffer::default();
+            return Ok(());
+        }
+        let question = Question {
+            day: log::local_day(now_millis()),
+            asked,
+            text,
+        };
+        self.queries
+            .pending
+            .entry(question)
+            .or_default()
+            .add(&after);
+        let since = *self.queries.since.get_or_insert_with(Instant::now);
+        if since.elapsed() >= FLUSH_AFTER {
+            self.flush_queries()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the questions asked so far to this writer's ledger.
+    pub fn flush_queries(&mut self) -> Result<()> {
+        if self.queries.pending.is_empty() {
+            return Ok(());
+        }
+        self.change_own_ledger_doc("logged questions", |_| {}, |_| Ok(()))
+    }
+
+    /// Takes the pending questions for a change of this writer's ledger, with the
+    /// retention setting; [`Library::restore_queries`] puts them back if it fails.
+    pub(super) fn take_queries(&mut self) -> Result<(Log, QueryLogSetting)> {
+        let setting = self.query_log_setting()?;
+        self.queries.since = None;
+        Ok((std::mem::take(&mut self.queries.pending), setting))
+    }
+
+    pub(super) fn restore_queries(&mut self, pending: Log) {
+        for (q, t) in pending {
+            self.queries.pending.entry(q).or_default().merge(&t);
+        }
+        self.queries.since.get_or_insert_with(Instant::now);
+    }
+
+    /// The team's query log setting.
+    pub fn query_log_setting(&mut self) -> Result<QueryLogSetting> {
+        let settings = self.team()?.settings;
+        Ok(QueryLogSetting {
+            on: settings.get(log::SETTING_LOG).map(String::as_str) != Some("off"),
+            retention_days: settings
+                .get(log::SETTING_RETENTION)
+                .and_then(|d| d.parse().ok())
+                .filter(|d| *d > 0)
+                .unwrap_or(log::DEFAULT_RETENTION_DAYS),
+        })
+    }
+
+    /// Turns the team's query log on or off and sets how many days it keeps (admins only).
+    pub fn set_query_log(
+        &mut self,
+        on: Option<bool>,
+        retention_days: Option<u32>,
+    ) -> Result<QueryLogSetting> {
+        self.require_admin()?;
+        if retention_days == Some(0) {
+            return Err(Error::invalid(
+                "the retention period is at least one day (turn the log off instead)",
+            ));
+        }
+        self.update_team("changed the query log setting", |t| {
+            if let Some(on) = on {
+                t.settings
+                    .insert(log::SETTING_LOG.into(), if on { "on" } else { "off" }.into());
+            }
+            if let Some(days) = retention_days {
+                t.settings
+                    .insert(log::SETTING_RETENTION.into(), days.to_string());
+            }
+            Ok(())
+        })?;
+        self.query_log_setting()
+    }
+
+    /// The insights over the last `days` days (0: everything on record), from every
+    /// member's ledger. This writer's unwritten questions are written first.
+    pub fn insights(&mut self, days: u32) -> Result<Insights> {
+        self.flush_queries()?;
+        let team = self.team()?;
+        let mut logs: Vec<(MemberId, Log)> = Vec::new();
+        let mut dismissed: BTreeSet<(EntryId, String)> = BTreeSet::new();
+        for member in team.members.values() {
+            let key = DocKey::ledger(&member.id);
+            let stored = match self.doc_mut(&key) {
+                Ok(stored) => stored,
+                Err(Error::NotFound(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            if !doc::written_only_by(&mut stored.doc, &stored.proofs, &member.id) {
+                tracing::warn!("{key} shows changes by someone else: left out of insights");
+                continue;
+            }
+            logs.push((
+                member.id.clone(),
+                log::read(&doc::keyed_records(&stored.doc, QUERIES)?),
+            ));
+            let lead = !member.removed && matches!(member.role, Role::Admin | Role::Trainer);
+            if lead {
+                for (k, _) in doc::keyed_records(&stored.doc, PHRASINGS)? {
+                    if let Some((entry, text)) = k.split_once('\t') {
+                        dismissed.insert((entry.to_string(), text.to_string()));
+                    }
+                }
+            }
+        }
+        let copies: Vec<(MemberId, Vec<(EntryId, i64, i8)>)> = self
+            .all_copies()?
+            .into_iter()
+            .map(|(m, list)| {
+                let list = list
+                    .into_iter()
+                    .map(|(e, at, mark)| (e, log::local_day(at * 1000), mark))
+                    .collect();
+                (m, list)
+            })
+            .collect();
+        // The phrasings already written of every entry copied after a search.
+        let mut phrasings: BTreeMap<EntryId, Vec<String>> = BTreeMap::new();
+        for (_, log) in &logs {
+            for t in log.values() {
+                for id in &t.ids {
+                    if !phrasings.contains_key(id) && self.catalog.contains_key(id) {
+                        let said = self.get(id).map(|e| said_by(&e)).unwrap_or_default();
+                        phrasings.insert(id.clone(), said);
+                    }
+                }
+            }
+        }
+        let index = self.search_index()?;
+        let words = |text: &str| index.topic_words(text);
+        let known = |id: &str| phrasings.get(id).cloned().unwrap_or_default();
+        Ok(insights::compute(&insights::Inputs {
+            today: log::local_day(now_millis()),
+            days,
+            logs: &logs,
+            copies: &copies,
+            catalog: &self.catalog,
+            words: &words,
+            phrasings: &known,
+            dismissed: &dismissed,
+            solve_threshold: insights::DEFAULT_SOLVE_THRESHOLD,
+        }))
+    }
+
+    /// Adds `text` to entry `id`'s customer questions: a candidate phrasing accepted.
+    /// Only leads (admins and trainers) accept.
+    pub fn accept_phrasing(&mut self, id: &str, text: &str) -> Result<Entry> {
+        let id = self.resolve(id)?;
+        self.require_lead()?;
+        let text = text.trim().to_string();
+        if text.is_empty() || text.contains(['\n', '\t']) {
+            return Err(Error::invalid("a phrasing is one line of text"));
+        }
+        self.edit(&id, |e| {
+            if !e.questions.contains(&text) {
+                e.questions.push(text);
+            }
+            Ok(())
+        })
+    }
+
+    /// Turns down a candidate phrasing of entry `id`, so it is offered no more. Only leads
+    /// decide; the decision is kept in their ledger.
+    pub fn dismiss_phrasing(&mut self, id: &str, text: &str) -> Result<()> {
+        let id = self.resolve(id)?;
+        self.require_lead()?;
+        let Some(text) = log::normalise(text) else {
+            return Err(Error::invalid("a phrasing is one line of text"));
+        };
+        let key = format!("{id}\t{text}");
+        self.change_own_ledger_doc(
+            &format!("turned down a phrasing of {id}"),
+            |_| {},
+            |doc| doc::put_record(doc, PHRASINGS, &key, Some("dismissed".into())),
+        )
+    }
+
+    /// Refuses anyone but an admin or trainer on the roster.
+    pub(super) fn require_lead(&mut self) -> Result<()> {
+        if matches!(self.my_role()?, Role::Admin | Role::Trainer) {
+            return Ok(());
+        }
+        let leads = self
+            .team()?
+            .active_members()
+            .iter()
+            .filter(|m| matches!(m.role, Role::Admin | Role::Trainer))
+            .map(|m| m.name.clone())
+            .collect();
+        Err(Error::Forbidden(Denied::LeadsOnly { leads }))
+    }
+}
+
+/// How an entry already says what customers ask: its title and questions, as the query log
+/// normalises them.
+fn said_by(entry: &Entry) -> Vec<String> {
+    std::iter::once(&entry.title)
+        .chain(&entry.questions)
+        .filter_map(|t| log::normalise(t))
+        .collect()
+}
+
+/// Writes `pending` into a ledger document's query log, merged with what it holds, and
+/// deletes records older than the retention period (all of them when the log is off).
+pub(super) fn write_log(
+    document: &mut automerge::AutoCommit,
+    pending: &Log,
+    setting: QueryLogSetting,
+) -> Result<()> {
+    let today = log::local_day(now_millis());
+    let oldest = today - i64::from(setting.retention_days) + 1;
+    let held = doc::keyed_records(document, QUERIES)?;
+    if pending.is_empty() && held.is_empty() {
+        return Ok(());
+    }
+    let mut current: BTreeMap<String, String> = held.into_iter().collect();
+    for key in current.keys() {
+        let expired = Question::parse(key).is_none_or(|q| q.day < oldest);
+        if expired || !setting.on {
+            doc::put_record(document, QUERIES, key, None)?;
+        }
+    }
+    if !setting.on {
+        return Ok(());
+    }
+    for (q, tally) in pending {
+        if q.day < oldest {
+            continue;
+        }
+        let key = q.key();
+        let mut merged = current
+            .remove(&key)
+            .and_then(|v| insights::Tally::decode(&v))
+            .unwrap_or_default();
+        merged.merge(tally);
+        doc::put_record(document, QUERIES, &key, Some(merged.encode()))?;
+    }
+    Ok(())
+}
