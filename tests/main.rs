@@ -16,6 +16,7 @@ mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;
 mod identity;
+mod insights;
 mod layout;
 mod library;
 mod peers;

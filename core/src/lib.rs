@@ -21,9 +21,9 @@ pub mod training;
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Denied, Error, ImportProblem, Result};
 pub use library::{
-    AnswerItem, DB_FILE, Digest, FLUSH_AFTER, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
-    KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received, Recorded, RepairReport,
-    SyncSession, Vocabulary, put_back, set_aside,
+    AnswerItem, DB_FILE, Digest, FLUSH_AFTER, INDEX_DIR, ImportItem, ImportReport, ImportTarget,
+    Invite, KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received,
+    Recorded, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
 };
 pub use model::{Answer, AnswerState, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};

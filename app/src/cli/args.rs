@@ -28,6 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Add an entry and print its id
     Add(AddArgs),
+    /// What customers ask and the library does not answer, hot words, usage, candidate
+    /// phrasings; the weekly report
+    Insights(super::insights::InsightsArgs),
     /// Change fields of an entry
     Edit(EditArgs),
     /// Show one entry with all its fields
@@ -360,6 +363,9 @@ pub struct CopyArgs {
     /// Print the reply even with placeholders left unfilled (they stay in braces)
     #[arg(long)]
     pub keep_blanks: bool,
+    /// The search that found it (logged for insights: how customers ask for this entry)
+    #[arg(long, value_name = "TEXT")]
+    pub after: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

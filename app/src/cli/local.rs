@@ -97,6 +97,7 @@ fn absolutize(command: &mut Option<Command>, cwd: &Path) {
             }
         }
         Some(Command::Export(a)) if a.out.as_os_str() != "-" => a.out = cwd.join(&a.out),
+        Some(Command::Insights(a)) => a.report = a.report.take().map(|r| cwd.join(r)),
         _ => {}
     }
 }

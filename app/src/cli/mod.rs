@@ -8,6 +8,7 @@ pub use net::init_logging;
 mod credit;
 mod entries;
 pub(crate) mod exchange;
+mod insights;
 pub(crate) mod local;
 pub(crate) mod net;
 pub(crate) mod output;
@@ -135,6 +136,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         // The desktop app is the crate root's to open; here no command is a mistake.
         None => anyhow::bail!("no command given; `lore --help` lists them"),
         Some(Command::Add(a)) => entries::add(&ctx, a),
+        Some(Command::Insights(a)) => insights::insights(&ctx, a),
         Some(Command::Edit(a)) => entries::edit(&ctx, a),
         Some(Command::Show(a)) => entries::show(&ctx, a),
         Some(Command::List(a)) => entries::list(&ctx, a),

@@ -63,6 +63,10 @@ pub fn copy(ctx: &Context, a: CopyArgs) -> Result<ExitCode> {
             braced(filled.unfilled.iter().map(String::as_str))
         );
     }
+    if let Some(search) = &a.after {
+        let copied = lore_core::insights::After::Copied(reply.entry.clone());
+        library.log_query(lore_core::insights::Asked::Search, search, copied)?;
+    }
     let uses = library.record_copy(&reply.entry, reply.answer_id())?.uses;
     if ctx.json {
         json_line(&Copied {

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use lore_core::insights::{After, Asked};
 use lore_core::{Hit, SearchRequest};
 
 use super::Context;
@@ -21,6 +22,10 @@ pub fn search(ctx: &Context, a: SearchArgs) -> Result<ExitCode> {
         limit: a.limit,
     };
     let hits = library.search(&request)?;
+    let found = After::Asked {
+        found: !hits.is_empty(),
+    };
+    library.log_query(Asked::Search, &request.text, found)?;
     print_hits(ctx, &hits)
 }
 
@@ -31,6 +36,10 @@ pub fn suggest(ctx: &Context, a: SuggestArgs) -> Result<ExitCode> {
     }
     let mut library = ctx.open()?;
     let groups = library.suggest_each(&text, a.limit)?;
+    let found = After::Asked {
+        found: groups.iter().any(|(_, hits)| !hits.is_empty()),
+    };
+    library.log_query(Asked::Message, &text, found)?;
     if let [(_, hits)] = groups.as_slice() {
         return print_hits(ctx, hits);
     }

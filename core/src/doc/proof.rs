@@ -50,9 +50,9 @@ pub fn member_of_actor(actor: &ActorId) -> Option<MemberId> {
 /// signature on record: a ledger showing another author is not read for anything that
 /// credits or counts.
 pub fn written_only_by(doc: &mut automerge::AutoCommit, proofs: &Proofs, owner: &str) -> bool {
-    doc.get_changes_meta(&[])
-        .iter()
-        .all(|c| member_of_actor(&c.actor).as_deref() == Some(owner) && proofs.contains_key(&c.hash))
+    doc.get_changes_meta(&[]).iter().all(|c| {
+        member_of_actor(&c.actor).as_deref() == Some(owner) && proofs.contains_key(&c.hash)
+    })
 }
 
 /// Lowercase hex of bytes.

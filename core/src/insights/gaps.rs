@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 const ALIKE: f64 = 0.5;
 
 /// Characters that say nothing of what is asked.
-const FUNCTION_CHARS: &str = "的了吗呢啊吧呀哦嘛么我你您他她它们是在有和就都也怎什为啥请问一下个这那能可以要想";
+const FUNCTION_CHARS: &str =
+    "的了吗呢啊吧呀哦嘛么我你您他她它们是在有和就都也怎什为啥请问一下个这那能可以要想";
 
 /// The shingles of a question: its Chinese characters (function words left out), pairs of
 /// Chinese characters, and Latin words.

@@ -377,14 +377,17 @@ fn usage(i: &Inputs, out: &mut Insights) {
         .values()
         .filter(|r| is_reply(r) && ever.contains(r.id.as_str()))
         .map(|r| {
-            used.iter().find(|u| u.id == r.id).cloned().unwrap_or(EntryUse {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                kind: r.kind,
-                uses: 0,
-                marked: 0,
-                solved: 0,
-            })
+            used.iter()
+                .find(|u| u.id == r.id)
+                .cloned()
+                .unwrap_or(EntryUse {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    kind: r.kind,
+                    uses: 0,
+                    marked: 0,
+                    solved: 0,
+                })
         })
         .collect();
     least.sort_by(|a, b| a.uses.cmp(&b.uses).then_with(|| a.id.cmp(&b.id)));
@@ -413,7 +416,10 @@ fn phrasing_worth_keeping(text: &str) -> bool {
     if text.starts_with('#') {
         return false;
     }
-    let cjk = text.chars().filter(|c| crate::search::is_cjk_char(*c)).count();
+    let cjk = text
+        .chars()
+        .filter(|c| crate::search::is_cjk_char(*c))
+        .count();
     cjk >= 2 || (cjk == 0 && text.split_whitespace().count() >= 2)
 }
 

@@ -120,7 +120,13 @@ fn sections(i: &Insights) -> Vec<(String, Table)> {
                 rows: i
                     .hot_words
                     .iter()
-                    .map(|w| vec![w.word.clone(), w.count.to_string(), trend(w.count, w.previous)])
+                    .map(|w| {
+                        vec![
+                            w.word.clone(),
+                            w.count.to_string(),
+                            trend(w.count, w.previous),
+                        ]
+                    })
                     .collect(),
             },
         ),

@@ -66,9 +66,14 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
     ]
     .into_iter()
     .collect();
-    let bob: Log = [asked(today, Asked::Search, "开票", tally(1, 0, &["faq-invoice"]))]
-        .into_iter()
-        .collect();
+    let bob: Log = [asked(
+        today,
+        Asked::Search,
+        "开票",
+        tally(1, 0, &["faq-invoice"]),
+    )]
+    .into_iter()
+    .collect();
     let logs = vec![("alice".to_string(), alice), ("bob".to_string(), bob)];
     let copies = vec![(
         "bob".to_string(),
@@ -105,7 +110,10 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
         .map(|q| (q.text.as_str(), q.count, q.previous))
         .collect();
     assert_eq!(top[0], ("开票", 3, 1));
-    assert_eq!(i.top.iter().find(|q| q.text == "开票").map(|q| q.askers), Some(2));
+    assert_eq!(
+        i.top.iter().find(|q| q.text == "开票").map(|q| q.askers),
+        Some(2)
+    );
     // The two ways of asking about 跑腿费 are one gap, found nothing four times.
     assert_eq!(i.gaps[0].phrasings, vec!["跑腿费怎么算", "跑腿费多少钱"]);
     assert_eq!((i.gaps[0].count, i.gaps[0].found_nothing), (4, 4));
@@ -113,7 +121,10 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
     assert_eq!(i.hot_words[0].word, "运费");
     assert_eq!(i.most_used[0].id, "faq-invoice");
     assert_eq!(i.low_solve.len(), 1, "one solved of three is under 80%");
-    assert_eq!(i.least_used[0].id, "faq-ship", "used before the period only");
+    assert_eq!(
+        i.least_used[0].id, "faq-ship",
+        "used before the period only"
+    );
     assert_eq!(i.never_used.len(), 1);
     assert_eq!(i.never_used[0].id, "faq-unused");
     let c: Vec<(&str, &str, u64, usize)> = i
@@ -137,7 +148,10 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
     });
     assert!(again.candidates.is_empty());
     let md = render(&i, ReportFormat::Markdown);
-    assert!(md.contains("| 跑腿费怎么算 | 4 | 4 | 跑腿费多少钱 |"), "{md}");
+    assert!(
+        md.contains("| 跑腿费怎么算 | 4 | 4 | 跑腿费多少钱 |"),
+        "{md}"
+    );
     assert!(!md.contains("alice") && !md.contains("bob"));
     let html = render(&i, ReportFormat::Html);
     assert!(html.starts_with("<!doctype html>") && html.contains("<td>开票</td>"));

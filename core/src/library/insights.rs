@@ -45,7 +45,7 @@ impl Library {
         };
         if !self.query_log_setting()?.on {
             self.queries = QueryBuffer::default();
-            return Ok(());
+            return self.delete_own_log();
         }
         let question = Question {
             day: log::local_day(now_millis()),
@@ -70,6 +70,21 @@ impl Library {
             return Ok(());
         }
         self.change_own_ledger_doc("logged questions", |_| {}, |_| Ok(()))
+    }
+
+    /// Deletes this writer's query log from their ledger, if it holds any (the team
+    /// turned the log off).
+    fn delete_own_log(&mut self) -> Result<()> {
+        let me = self.writer.member.clone();
+        let held = match self.doc_mut(&DocKey::ledger(&me)) {
+            Ok(stored) => !doc::keyed_records(&stored.doc, QUERIES)?.is_empty(),
+            Err(Error::NotFound(_)) => false,
+            Err(e) => return Err(e),
+        };
+        if held {
+            self.change_own_ledger_doc("deleted the query log", |_| {}, |_| Ok(()))?;
+        }
+        Ok(())
     }
 
     /// Takes the pending questions for a change of this writer's ledger, with the
@@ -114,8 +129,10 @@ impl Library {
         }
         self.update_team("changed the query log setting", |t| {
             if let Some(on) = on {
-                t.settings
-                    .insert(log::SETTING_LOG.into(), if on { "on" } else { "off" }.into());
+                t.settings.insert(
+                    log::SETTING_LOG.into(),
+                    if on { "on" } else { "off" }.into(),
+                );
             }
             if let Some(days) = retention_days {
                 t.settings
@@ -123,7 +140,12 @@ impl Library {
             }
             Ok(())
         })?;
-        self.query_log_setting()
+        let setting = self.query_log_setting()?;
+        if !setting.on {
+            self.queries = QueryBuffer::default();
+            self.delete_own_log()?;
+        }
+        Ok(setting)
     }
 
     /// The insights over the last `days` days (0: everything on record), from every

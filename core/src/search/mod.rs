@@ -38,8 +38,8 @@ use expand::{expand_fuzzy, expand_prefix};
 pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
-pub use topics::is_cjk_char;
 use schema::{BIGRAM, EN, Fields, ZH};
+pub use topics::is_cjk_char;
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
 const INDEX_VERSION: u32 = 3;
