@@ -12,6 +12,7 @@ mod gui_copy;
 mod gui_credit;
 mod gui_failures;
 mod gui_first_hour;
+mod gui_insights;
 mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;

@@ -8,7 +8,9 @@
 //! jobs go to the worker after drawing.
 
 use egui::RichText;
+use lore_core::insights::Asked;
 
+use super::asked::Questions;
 use super::backend::Backend;
 use super::background::{self, Background};
 use super::clipboard::Clipboard;
@@ -18,6 +20,7 @@ use super::panels::copy::CopyDialog;
 use super::panels::credits::{CreditsPanel, solve_ui};
 use super::panels::entry::EntryPane;
 use super::panels::exchange::ExchangeDialog;
+use super::panels::insights::InsightsPanel;
 use super::panels::message::MessagePanel;
 use super::panels::picker::{Picker, SIZE as PICKER_SIZE};
 use super::panels::practice::PracticePanel;
@@ -44,6 +47,9 @@ pub struct LoreApp {
     team: TeamPanel,
     credits: CreditsPanel,
     practice: PracticePanel,
+    insights: InsightsPanel,
+    /// The question on screen, followed for the team's query log.
+    questions: Questions,
     /// The last copy's key while its solve mark is asked for.
     solve: Option<String>,
     entry: EntryPane,
@@ -80,6 +86,7 @@ enum Tab {
     Team,
     Credits,
     Practice,
+    Insights,
 }
 
 impl std::fmt::Debug for LoreApp {
@@ -108,6 +115,8 @@ impl LoreApp {
             team: TeamPanel::default(),
             credits: CreditsPanel::default(),
             practice: PracticePanel::default(),
+            insights: InsightsPanel::default(),
+            questions: Questions::default(),
             solve: None,
             entry: EntryPane::default(),
             copy: CopyDialog::default(),
@@ -178,6 +187,11 @@ impl LoreApp {
         self.credits.board()
     }
 
+    /// The insights the Insights tab shows, once it has them.
+    pub fn insights(&self) -> Option<&lore_core::insights::Insights> {
+        self.insights.insights()
+    }
+
     /// The last text the app put on the clipboard.
     pub fn last_copy(&self) -> Option<&str> {
         self.clipboard.last()
@@ -221,6 +235,15 @@ impl LoreApp {
                 }
                 jobs.extend(self.exchange.ui(ui.ctx(), self.lang));
             }
+        }
+        if self.screen == Screen::Main && !self.picker.is_open() {
+            let shown = match self.tab {
+                Tab::Search => Some((Asked::Search, self.search.question())),
+                Tab::Message => Some((Asked::Message, self.customer.question())),
+                _ => None,
+            };
+            let shown = shown.map(|(asked, (text, found))| (asked, text, found));
+            jobs.extend(self.questions.frame(ui.ctx(), shown, &jobs));
         }
         jobs.extend(self.picker_ui(ui.ctx()));
         jobs.extend(self.picker.remember());
@@ -280,6 +303,10 @@ impl LoreApp {
         self.team.absorb(done);
         self.credits.absorb(done);
         self.practice.absorb(done);
+        self.insights.absorb(done);
+        if !self.picker.is_open() {
+            self.questions.absorb(done);
+        }
         self.entry.absorb(done);
         self.picker.absorb(done);
         let mut jobs = Vec::new();
@@ -483,6 +510,7 @@ impl LoreApp {
                     (Tab::Team, Key::TeamTab),
                     (Tab::Practice, Key::PracticeTab),
                     (Tab::Credits, Key::CreditsTab),
+                    (Tab::Insights, Key::InsightsTab),
                 ] {
                     if ui
                         .selectable_label(self.tab == tab, self.lang.t(key))
@@ -494,6 +522,7 @@ impl LoreApp {
                             Tab::Team => jobs.push(Job::Team),
                             Tab::Credits => jobs.push(self.credits.open()),
                             Tab::Practice => jobs.push(self.practice.open()),
+                            Tab::Insights => jobs.push(self.insights.open()),
                             Tab::Message => {}
                         }
                     }
@@ -512,6 +541,7 @@ impl LoreApp {
             Tab::Team => self.team.ui(ui, lang, &mut self.clipboard),
             Tab::Credits => self.credits.ui(ui, lang),
             Tab::Practice => self.practice.ui(ui, lang),
+            Tab::Insights => self.insights.ui(ui, lang, &mut self.entry),
         });
         match self.search.take_asked() {
             Some(Ask::Import) => self.exchange.open_import(),

@@ -146,6 +146,14 @@ impl Editor {
         Editor::on(None, Vec::new(), entry, vocabulary)
     }
 
+    /// A new entry filled in from `entry`, unsaved: saved as a draft once due.
+    pub fn new_from(mut entry: Entry, vocabulary: Vec<String>) -> Editor {
+        entry.status = Status::Draft;
+        let mut editor = Editor::on(None, Vec::new(), entry, vocabulary);
+        editor.saved = Draft::of(&Entry::new(editor.entry.kind, ""));
+        editor
+    }
+
     fn on(id: Option<String>, base: Vec<String>, entry: Entry, vocabulary: Vec<String>) -> Editor {
         let draft = Draft::of(&entry);
         Editor {

@@ -131,6 +131,26 @@ pub enum Job {
     Export { format: ExportFormat, path: PathBuf },
     /// Remember that the agent left the quick picker at this outer top-left corner.
     PlacePicker([f32; 2]),
+    /// A question asked (a search that settled, a pasted message) or what followed it,
+    /// for this member's query log.
+    LogQuery {
+        asked: lore_core::insights::Asked,
+        text: String,
+        after: lore_core::insights::After,
+    },
+    /// The Insights tab's view for the last `days` days (0: everything on record).
+    Insights { days: u32 },
+    /// A lead accepts (or turns down) a candidate phrasing of entry `id`.
+    Phrasing {
+        id: String,
+        text: String,
+        accept: bool,
+        days: u32,
+    },
+    /// An admin turns the team's query log on or off and sets how long it is kept.
+    QueryLog { on: bool, keep: u32, days: u32 },
+    /// Write the report of the last `days` days to `path` (HTML).
+    Report { days: u32, path: PathBuf },
 }
 
 /// What the search box and its filters ask for.
@@ -229,6 +249,10 @@ pub enum Done {
     Marked { solved: bool },
     /// The Credits tab's view.
     Credits(Box<CreditsView>),
+    /// The Insights tab's view.
+    Insights(Box<InsightsView>),
+    /// A question was logged (nothing to show).
+    Logged,
     /// What is behind a member's numbers, with the titles of the entries named.
     CreditDetail {
         detail: Box<lore_core::credit::MemberDetail>,
@@ -324,6 +348,18 @@ pub struct PracticeView {
     pub stale: Vec<(String, lore_core::training::Changed)>,
     /// The trainer's grid, for admins and trainers.
     pub grid: Option<lore_core::training::Grid>,
+}
+
+/// What the Insights tab shows, and what this member may do there.
+#[derive(Debug, Clone)]
+pub struct InsightsView {
+    pub days: u32,
+    pub insights: lore_core::insights::Insights,
+    /// Whether this member decides on candidate phrasings (admins and trainers).
+    pub lead: bool,
+    /// Whether this member changes the query log setting (admins).
+    pub admin: bool,
+    pub setting: lore_core::QueryLogSetting,
 }
 
 /// The board, the answers awaiting a decision and this member's own answers.

@@ -11,6 +11,7 @@
 //! Nothing imports what imports it.
 
 mod app;
+mod asked;
 pub mod backend;
 pub mod background;
 mod clipboard;

@@ -167,6 +167,13 @@ impl EntryCredit {
     }
 }
 
+/// A copy as read for figures: entry, seconds since the epoch (or a day, once placed in
+/// one), solve mark (1 solved, -1 not, 0 none).
+pub type CopyEvent = (EntryId, i64, i8);
+
+/// A member's copies.
+pub type MemberCopies = (MemberId, Vec<CopyEvent>);
+
 /// One member's copies in compact form: entry and answer ids interned, so a million
 /// copies take a few bytes each in memory and in the stored cache.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,7 +214,7 @@ impl Copies {
     }
 
     /// Each copy: entry, seconds since the epoch, solve mark (1 solved, -1 not, 0 none).
-    pub fn events(&self) -> impl Iterator<Item = (EntryId, i64, i8)> + '_ {
+    pub fn events(&self) -> impl Iterator<Item = CopyEvent> + '_ {
         self.events
             .iter()
             .map(|(entry, _, at, mark)| (self.names[*entry as usize].clone(), *at, *mark))

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::model::{EntryId, Kind, MemberId, Status};
 use crate::store::CatalogRow;
 pub use log::{After, Asked, Log, Question, Tally};
-pub use report::{ReportFormat, render};
+pub use report::{ReportFormat, date, render, trend};
 
 /// Solve rates under this are listed (the playbooks' 80%).
 pub const DEFAULT_SOLVE_THRESHOLD: f64 = 0.8;
@@ -42,7 +42,7 @@ pub struct Inputs<'a> {
     pub logs: &'a [(MemberId, Log)],
     /// Each member's copies: entry, the local day it was made on, solve mark (1 solved,
     /// -1 not, 0 none).
-    pub copies: &'a [(MemberId, Vec<(EntryId, i64, i8)>)],
+    pub copies: &'a [crate::credit::MemberCopies],
     pub catalog: &'a BTreeMap<EntryId, CatalogRow>,
     /// The topic words of a text (for hot words).
     pub words: &'a dyn Fn(&str) -> Vec<String>,

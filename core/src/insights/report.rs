@@ -45,6 +45,9 @@ pub fn trend(now: u64, before: u64) -> String {
     }
 }
 
+/// Rows a report's table shows; the rest are counted in a line under it.
+const ROWS: usize = 30;
+
 /// A table: a header row and rows of cells.
 struct Table {
     head: Vec<&'static str>,
@@ -177,6 +180,11 @@ fn heading(i: &Insights) -> (String, String) {
     (format!("知识库周报 · {span}"), summary)
 }
 
+/// The line under a table cut at [`ROWS`].
+fn more(table: &Table) -> Option<String> {
+    (table.rows.len() > ROWS).then(|| format!("……另有 {} 条。", table.rows.len() - ROWS))
+}
+
 /// Cell text safe inside a Markdown table.
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -204,9 +212,12 @@ pub fn render(i: &Insights, format: ReportFormat) -> String {
                 }
                 let _ = writeln!(out, "| {} |", table.head.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(table.head.len()));
-                for row in &table.rows {
+                for row in table.rows.iter().take(ROWS) {
                     let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+                if let Some(more) = more(&table) {
+                    let _ = writeln!(out, "\n{more}");
                 }
                 out.push('\n');
             }
@@ -235,7 +246,7 @@ pub fn render(i: &Insights, format: ReportFormat) -> String {
                     let _ = write!(out, "<th>{}</th>", html_escape(h));
                 }
                 out.push_str("</tr>\n");
-                for row in &table.rows {
+                for row in table.rows.iter().take(ROWS) {
                     out.push_str("<tr>");
                     for c in row {
                         let _ = write!(out, "<td>{}</td>", html_escape(c));
@@ -243,6 +254,9 @@ pub fn render(i: &Insights, format: ReportFormat) -> String {
                     out.push_str("</tr>\n");
                 }
                 out.push_str("</table>\n");
+                if let Some(more) = more(&table) {
+                    let _ = writeln!(out, "<p>{}</p>", html_escape(&more));
+                }
             }
             out.push_str("</body></html>\n");
         }

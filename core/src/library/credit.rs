@@ -204,7 +204,7 @@ impl Library {
 
     /// Every member's copies (entry, seconds since the epoch, solve mark: 1 solved, -1 not,
     /// 0 none), from the derived rows brought up to date first.
-    pub(super) fn all_copies(&mut self) -> Result<Vec<(MemberId, Vec<(EntryId, i64, i8)>)>> {
+    pub(super) fn all_copies(&mut self) -> Result<Vec<credit::MemberCopies>> {
         self.refresh_derived()?;
         Ok(self
             .derived

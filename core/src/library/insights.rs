@@ -38,10 +38,11 @@ pub struct QueryLogSetting {
 
 impl Library {
     /// Records a question and what followed it in this writer's query log (nothing when
-    /// the team turned the log off, or the text is empty).
-    pub fn log_query(&mut self, asked: Asked, text: &str, after: After) -> Result<()> {
+    /// the team turned the log off, or the text is empty). Returns whether the ledger was
+    /// written now (the questions waiting were due): the change is then there to sync.
+    pub fn log_query(&mut self, asked: Asked, text: &str, after: After) -> Result<bool> {
         let Some(text) = log::normalise(text) else {
-            return Ok(());
+            return Ok(false);
         };
         if !self.query_log_setting()?.on {
             self.queries = QueryBuffer::default();
@@ -57,11 +58,23 @@ impl Library {
             .entry(question)
             .or_default()
             .add(&after);
-        let since = *self.queries.since.get_or_insert_with(Instant::now);
-        if since.elapsed() >= FLUSH_AFTER {
+        self.queries.since.get_or_insert_with(Instant::now);
+        self.flush_due()
+    }
+
+    /// Writes the questions waiting if they have waited [`FLUSH_AFTER`]; returns whether
+    /// it wrote. A front end calls it now and then, so a quiet afternoon's searches reach
+    /// the team without a copy to carry them.
+    pub fn flush_due(&mut self) -> Result<bool> {
+        if self
+            .queries
+            .since
+            .is_some_and(|since| since.elapsed() >= FLUSH_AFTER)
+        {
             self.flush_queries()?;
+            return Ok(true);
         }
-        Ok(())
+        Ok(false)
     }
 
     /// Writes the questions asked so far to this writer's ledger.
@@ -74,7 +87,7 @@ impl Library {
 
     /// Deletes this writer's query log from their ledger, if it holds any (the team
     /// turned the log off).
-    fn delete_own_log(&mut self) -> Result<()> {
+    fn delete_own_log(&mut self) -> Result<bool> {
         let me = self.writer.member.clone();
         let held = match self.doc_mut(&DocKey::ledger(&me)) {
             Ok(stored) => !doc::keyed_records(&stored.doc, QUERIES)?.is_empty(),
@@ -84,7 +97,7 @@ impl Library {
         if held {
             self.change_own_ledger_doc("deleted the query log", |_| {}, |_| Ok(()))?;
         }
-        Ok(())
+        Ok(held)
     }
 
     /// Takes the pending questions for a change of this writer's ledger, with the
@@ -179,7 +192,7 @@ impl Library {
                 }
             }
         }
-        let copies: Vec<(MemberId, Vec<(EntryId, i64, i8)>)> = self
+        let copies: Vec<crate::credit::MemberCopies> = self
             .all_copies()?
             .into_iter()
             .map(|(m, list)| {

@@ -60,7 +60,7 @@ impl Worker {
 
 /// Writes `bytes` to a temporary name beside `path`, then renames it into place: a file
 /// there is either the old one or the whole new one.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);

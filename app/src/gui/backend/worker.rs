@@ -90,6 +90,7 @@ impl Worker {
             if let Some(changed) = self.watch() {
                 send(changed);
             }
+            self.flush_questions();
             let status = self.net_status();
             if status != self.status {
                 self.status = status.clone();
@@ -163,6 +164,16 @@ impl Worker {
             Job::SaveTemplate(path) => self.save_template(path),
             Job::Export { format, path } => self.export(format, path),
             Job::PlacePicker(at) => self.place_picker(at),
+            Job::LogQuery { asked, text, after } => self.log_query(asked, &text, after),
+            Job::Insights { days } => self.insights(days),
+            Job::Phrasing {
+                id,
+                text,
+                accept,
+                days,
+            } => self.phrasing(&id, &text, accept, days),
+            Job::QueryLog { on, keep, days } => self.query_log(on, keep, days),
+            Job::Report { days, path } => self.report(days, path),
         }
     }
 

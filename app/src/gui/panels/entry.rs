@@ -59,6 +59,14 @@ impl EntryPane {
         }
     }
 
+    /// Opens the editor on a new entry filled in from `entry` (a content gap's question),
+    /// saved as a draft right away, unless an editor is open already.
+    pub fn new_entry_from(&mut self, entry: Entry) {
+        if self.editor.is_none() {
+            self.editor = Some(Editor::new_from(entry, Vec::new()));
+        }
+    }
+
     /// What the editor needs done this frame, drawn or not: a save that is due, and once
     /// everything is saved after the user closed it, letting go of it.
     pub fn due(&mut self) -> Vec<Job> {

@@ -58,7 +58,7 @@ pub struct ExchangeDialog {
 }
 
 /// Where files are saved by default: the downloads folder, else the home folder.
-fn default_dir() -> PathBuf {
+pub fn default_dir() -> PathBuf {
     dirs::download_dir()
         .or_else(dirs::home_dir)
         .unwrap_or_else(|| PathBuf::from("."))

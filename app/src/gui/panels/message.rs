@@ -18,6 +18,8 @@ pub struct MessagePanel {
     suggestions: Vec<(String, Vec<Hit>)>,
     /// The number of the last message sent for suggestions; older answers are dropped.
     seq: u64,
+    /// The number of the message whose suggestions are shown.
+    answered: u64,
 }
 
 impl MessagePanel {
@@ -27,7 +29,15 @@ impl MessagePanel {
             && *seq == self.seq
         {
             self.suggestions = groups.clone();
+            self.answered = *seq;
         }
+    }
+
+    /// The pasted message for the query log: its text, and whether anything was found for
+    /// it (none until its suggestions are in).
+    pub fn question(&self) -> (&str, Option<bool>) {
+        let found = self.suggestions.iter().any(|(_, hits)| !hits.is_empty());
+        (&self.text, (self.answered == self.seq).then_some(found))
     }
 
     /// Draws the entry pane on the right, and the message box with its suggestions.

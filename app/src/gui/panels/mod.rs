@@ -7,6 +7,7 @@ pub mod copy;
 pub mod credits;
 pub mod entry;
 pub mod exchange;
+pub mod insights;
 pub mod message;
 pub mod picker;
 pub mod practice;

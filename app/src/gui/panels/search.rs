@@ -68,6 +68,13 @@ impl SearchPanel {
         (&self.query.text, self.hits.len())
     }
 
+    /// The question in the search box for the query log: its text, and whether anything
+    /// was found (none until its results are in).
+    pub fn question(&self) -> (&str, Option<bool>) {
+        let answered = self.shown_seq == self.seq;
+        (&self.query.text, answered.then_some(!self.hits.is_empty()))
+    }
+
     /// What the user asked of the rest of the app since the last call.
     pub fn take_asked(&mut self) -> Option<Ask> {
         self.asked.take()

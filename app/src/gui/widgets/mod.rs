@@ -2,6 +2,7 @@
 
 pub mod authors;
 pub mod badge;
+pub mod charts;
 pub mod field;
 pub mod highlight;
 pub mod markdown;
