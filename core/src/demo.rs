@@ -124,6 +124,11 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
     })?;
     let report = library.import(items, progress)?;
     assign_practice(library)?;
+    if report.created > 0 {
+        // The first load only: two weeks of the fictional shop's questions, for Insights.
+        let today = crate::insights::log::local_day(now);
+        library.record_questions(&crate::insights::sample::two_weeks(today, 14))?;
+    }
     Ok(report)
 }
 

@@ -15,6 +15,7 @@
 pub mod gaps;
 pub mod log;
 mod report;
+pub mod sample;
 
 use std::collections::{BTreeMap, BTreeSet};
 

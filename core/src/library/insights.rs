@@ -77,6 +77,23 @@ impl Library {
         Ok(false)
     }
 
+    /// Records many days of questions at once in this writer's query log — history from
+    /// another tool, or the demo's — as one change; records past the retention period are
+    /// left out, and nothing is written while the team's log is off.
+    pub fn record_questions(&mut self, history: &Log) -> Result<()> {
+        if history.is_empty() || !self.query_log_setting()?.on {
+            return Ok(());
+        }
+        if let Some((q, _)) = history.iter().find(|(q, _)| q.text.contains(['\t', '\n'])) {
+            return Err(Error::invalid(format!(
+                "question `{}` holds a tab or line break",
+                q.text.replace(['\t', '\n'], " ")
+            )));
+        }
+        self.restore_queries(history.clone());
+        self.flush_queries()
+    }
+
     /// Writes the questions asked so far to this writer's ledger.
     pub fn flush_queries(&mut self) -> Result<()> {
         if self.queries.pending.is_empty() {

@@ -1,6 +1,7 @@
 //! The topic words of a customer's message, for counting what customers ask about (热词):
 //! jieba's words of two or more characters (Traditional folded to Simplified), without
-//! particles, pronouns, greetings and the words every question is made of.
+//! particles, pronouns, greetings, the words every question is made of, and spans of time
+//! (三天, 一周).
 
 use super::SearchIndex;
 use super::analysis::is_cjk;
@@ -60,7 +61,25 @@ const COMMON_ZH: &[&str] = &[
     "好的",
     "收到",
     "辛苦",
+    "怎么回事",
+    "为啥",
+    "一样",
+    "帮忙",
+    "帮我",
+    "看看",
+    "查查",
+    "东西",
 ];
+
+/// Whether a word says how long or when (三天, 一周, 两个月, 10号): incidental to what is
+/// asked.
+fn is_time(word: &str) -> bool {
+    const COUNT: &str = "零一二两三四五六七八九十百几半多每上下这那前后0123456789";
+    const UNIT: &str = "天日周月年号点时分秒";
+    let first = word.chars().next().is_some_and(|c| COUNT.contains(c));
+    let last = word.chars().last().is_some_and(|c| UNIT.contains(c));
+    first && (last || word.ends_with("小时") || word.ends_with("分钟"))
+}
 
 /// Whether `c` is a Chinese character (for grouping questions by their characters).
 pub fn is_cjk_char(c: char) -> bool {
@@ -76,7 +95,8 @@ impl SearchIndex {
             let keep = cjk
                 && w.chars().count() >= 2
                 && !STOP_ZH.contains(&w.as_str())
-                && !COMMON_ZH.contains(&w.as_str());
+                && !COMMON_ZH.contains(&w.as_str())
+                && !is_time(&w);
             if keep && !words.contains(&w) {
                 words.push(w);
             }

@@ -346,7 +346,13 @@ fn candidates_ui(ui: &mut egui::Ui, lang: Lang, view: &InsightsView) -> Vec<Job>
                         (true, lang.pick("采纳为客户问法", "Accept")),
                         (false, lang.pick("不采纳", "Turn down")),
                     ] {
-                        if ui.button(label).clicked() {
+                        let button = ui.button(label);
+                        // Each row's buttons say which phrasing they decide on.
+                        let named = format!("{label}：{}", c.text);
+                        button.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, named.clone())
+                        });
+                        if button.clicked() {
                             jobs.push(Job::Phrasing {
                                 id: c.entry.clone(),
                                 text: c.text.clone(),
