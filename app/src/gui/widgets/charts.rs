@@ -3,7 +3,7 @@
 //! bar. Each chart carries an accessible label saying what it shows.
 
 use egui::Color32;
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Corner, Legend, Plot};
 
 /// One series of a chart: its name, colour and values.
 pub struct Series<'a> {
@@ -12,8 +12,8 @@ pub struct Series<'a> {
     pub values: Vec<f64>,
 }
 
-/// A still plot with an accessible description.
-fn still(id: &str, height: f32) -> Plot<'static> {
+/// A still plot with its legend in `corner`.
+fn still(id: &str, height: f32, corner: Corner) -> Plot<'static> {
     Plot::new(id)
         .height(height)
         .allow_drag(false)
@@ -22,7 +22,7 @@ fn still(id: &str, height: f32) -> Plot<'static> {
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
         .show_grid([false, true])
-        .legend(Legend::default())
+        .legend(Legend::default().position(corner))
 }
 
 /// Stacked columns, one per label (days), a series each.
@@ -41,13 +41,13 @@ pub fn columns(
             .values
             .iter()
             .enumerate()
-            .map(|(i, v)| Bar::new(i as f64, *v).width(0.7))
+            .map(|(i, v)| Bar::new(i as f64, *v).width(0.7).fill(solid(s.color)))
             .collect();
         let below: Vec<&BarChart> = charts.iter().collect();
         let chart = BarChart::new(s.name, bars).color(s.color).stack_on(&below);
         charts.push(chart);
     }
-    let response = still(id, 170.0)
+    let response = still(id, 170.0, Corner::LeftTop)
         .include_y(0.0)
         .include_x(-0.5)
         .include_x(count as f64 - 0.5)
@@ -76,7 +76,12 @@ pub fn ranked(
         s.values
             .iter()
             .enumerate()
-            .map(|(i, v)| Bar::new(place(i) + offset, *v).width(0.38).horizontal())
+            .map(|(i, v)| {
+                Bar::new(place(i) + offset, *v)
+                    .width(0.38)
+                    .fill(solid(s.color))
+                    .horizontal()
+            })
             .collect::<Vec<Bar>>()
     };
     let now_chart = BarChart::new(now.name, bars(now, 0.2))
@@ -86,7 +91,7 @@ pub fn ranked(
         .color(before.color)
         .horizontal();
     let height = (count as f32 * 24.0 + 40.0).clamp(90.0, 320.0);
-    let response = still(id, height)
+    let response = still(id, height, Corner::RightBottom)
         .include_x(0.0)
         .show_grid([true, false])
         .y_axis_min_width(96.0)
@@ -100,6 +105,11 @@ pub fn ranked(
         })
         .response;
     describe_widget(&response, describe);
+}
+
+/// A bar's fill: its colour, slightly see-through.
+fn solid(color: Color32) -> Color32 {
+    color.gamma_multiply(0.85)
 }
 
 /// The label of a whole-number position, nothing between them.
