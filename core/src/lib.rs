@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doc;
 mod error;
 pub mod exchange;
+pub mod freshness;
 mod library;
 pub mod model;
 mod private;
@@ -19,6 +20,7 @@ pub mod training;
 
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Denied, Error, ImportProblem, Result};
+pub use freshness::{FreshState, Freshness, Verified};
 pub use library::{
     AnswerItem, DB_FILE, Digest, INDEX_DIR, ImportItem, ImportReport, ImportTarget, Invite,
     KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, Received, Recorded, RepairReport,
