@@ -7,6 +7,7 @@ pub use exchange::progress;
 pub use net::init_logging;
 mod credit;
 mod entries;
+mod fresh;
 pub(crate) mod exchange;
 pub(crate) mod local;
 pub(crate) mod net;
@@ -145,6 +146,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Solved(a)) => credit::solved(&ctx, a),
         Some(Command::Practice(a)) => training::practice(&ctx, a),
         Some(Command::Training(c)) => training::training(&ctx, c),
+        Some(Command::Verify(a)) => fresh::verify(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

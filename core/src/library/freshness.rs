@@ -87,6 +87,30 @@ impl Library {
         Ok(list)
     }
 
+    /// The overdue entries now, reading only the entries someone claims to have verified
+    /// (an entry never verified is never overdue), so a listing stays lazy.
+    pub fn overdue(&mut self) -> Result<Vec<Freshness>> {
+        let now = now_millis() / 1000;
+        let team = self.team()?;
+        let claims = self.verification_claims()?;
+        let mut ids: Vec<_> = claims.values().flat_map(|m| m.keys().cloned()).collect();
+        ids.sort();
+        ids.dedup();
+        let mut list = Vec::new();
+        for id in ids {
+            if self.catalog.get(&id).map(|r| r.status) != Some(Status::Published) {
+                continue;
+            }
+            let Ok(entry) = self.get(&id) else { continue };
+            list.extend(
+                freshness::assess(&entry, &team, &claims, now)
+                    .filter(|f| f.state == freshness::FreshState::Overdue),
+            );
+        }
+        freshness::sort(&mut list);
+        Ok(list)
+    }
+
     /// The freshness of entry `id` now (`None`: no interval applies to it).
     pub fn entry_freshness(&mut self, id: &str) -> Result<Option<Freshness>> {
         let id = self.resolve(id)?;
