@@ -7,6 +7,7 @@ mod demo;
 mod digest;
 mod docs;
 mod exchange;
+mod fresh;
 mod gui;
 mod gui_copy;
 mod gui_credit;

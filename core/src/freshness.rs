@@ -247,7 +247,10 @@ mod tests {
         let mut e = entry();
         e.verify_every_days = None;
         let mut t = team();
-        assert_eq!(assess(&e, &t, &Claims::new(), 0).map(|f| f.every_days), Some(90));
+        assert_eq!(
+            assess(&e, &t, &Claims::new(), 0).map(|f| f.every_days),
+            Some(90)
+        );
         t.settings
             .insert(DEFAULT_DAYS_SETTING.to_string(), "0".to_string());
         assert!(assess(&e, &t, &Claims::new(), 0).is_none());

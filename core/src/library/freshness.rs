@@ -117,7 +117,12 @@ impl Library {
         let entry = self.get(&id)?;
         let team = self.team()?;
         let claims = self.verification_claims()?;
-        Ok(freshness::assess(&entry, &team, &claims, now_millis() / 1000))
+        Ok(freshness::assess(
+            &entry,
+            &team,
+            &claims,
+            now_millis() / 1000,
+        ))
     }
 
     /// The queue of `member` (an id): entries they own that are overdue, unverified or

@@ -1,0 +1,225 @@
+//! Freshness on the real binary and on real peers: an entry past its verification date is
+//! listed and badged, verifying clears it, only the owner and leads may verify, and every
+//! peer derives the same states from the same documents — a claim in a ledger of someone
+//! who may not verify counts for nothing.
+
+use automerge::{ObjType, ROOT, transaction::Transactable};
+use lore_core::{FreshState, Library, Role, Writer};
+use lore_sync::Identity;
+
+use crate::lore;
+
+/// A date `days` ago, as `lore verify --at` takes it.
+fn days_ago(days: i64) -> String {
+    (chrono::Local::now() - chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[test]
+fn an_overdue_entry_is_listed_and_badged_until_it_is_verified() {
+    let l = lore();
+    let stale = l.add_faq("退款多久到账", "审核通过后一到三个工作日原路退回。");
+    let never = l.add_faq("发票怎么开", "在订单详情页申请电子发票。");
+    l.ok(&["edit", &stale, "--owner", "tester", "--verify-every", "30"]);
+    // Checked 40 days ago, recorded then: ten days past due.
+    l.ok(&["verify", &stale, "--at", &days_ago(40)]);
+
+    let due = l.json(&["verify", "--due"]);
+    let states: Vec<(&str, &str)> = due
+        .iter()
+        .map(|f| (f["id"].as_str().unwrap(), f["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [(stale.as_str(), "overdue"), (never.as_str(), "unverified")],
+        "overdue first, then never verified (the team's 90-day default)"
+    );
+    assert_eq!(due[0]["owner_name"], "tester");
+    assert_eq!(due[0]["last"]["by_name"], "tester");
+    assert_eq!(due[1]["every_days"], 90);
+    let text = l.ok(&["verify", "--due"]);
+    assert!(text.lines().next().unwrap().starts_with("已过期"), "{text}");
+    assert!(text.contains("负责人 tester"), "{text}");
+
+    let show = l.ok(&["show", &stale]);
+    assert!(show.contains("负责人: tester"), "{show}");
+    assert!(show.contains("核实: 已过期：tester"), "{show}");
+    let list = l.ok(&["list"]);
+    let line = |id: &str| {
+        list.lines()
+            .find(|x| x.starts_with(id))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line(&stale).ends_with("(已过期)"), "{list}");
+    assert!(!line(&never).contains("已过期"), "{list}");
+
+    // Checked again today: fresh, off the list, no badge.
+    let verified = l.ok(&["verify", &stale]);
+    assert!(verified.contains("已核实：tester"), "{verified}");
+    let due = l.json(&["verify", "--due"]);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["id"], never.as_str());
+    assert!(l.ok(&["show", &stale]).contains("核实: 已核实：tester"));
+    assert!(!l.ok(&["list"]).contains("已过期"));
+}
+
+#[test]
+fn verifying_is_checked_before_anything_is_written() {
+    let l = lore();
+    let id = l.add_faq("退款多久到账", "一到三个工作日。");
+    let err = l.fails(&["verify", &id, "--at", "2999-01-01"]);
+    assert!(err.contains("future"), "{err}");
+    let err = l.fails(&["verify", &id, "--at", "昨天"]);
+    assert!(err.contains("not a date like 2026-11-02"), "{err}");
+    let err = l.fails(&["edit", &id, "--owner", "无此人"]);
+    assert!(err.contains("no member matches `无此人`"), "{err}");
+    let err = l.fails(&["edit", &id, "--verify-every", "5000"]);
+    assert!(err.contains("1 to 3650 days"), "{err}");
+    assert_eq!(l.json(&["verify", "--due"])[0]["state"], "unverified");
+    // A draft has no interval: it is not listed.
+    l.ok(&["edit", &id, "--status", "draft"]);
+    assert!(l.json(&["verify", "--due"]).is_empty());
+}
+
+#[test]
+fn an_agent_verifies_only_what_they_own() {
+    let l = lore();
+    std::fs::create_dir_all(l.dir()).expect("mkdir");
+    let me = Identity::load_or_create(&l.dir(), Some("赵敏"))
+        .expect("identity")
+        .member_id();
+    let (mine, theirs) = {
+        // The admin set up this library, added this device as an agent and made it the
+        // owner of one entry.
+        let mut library = Library::open(&l.dir(), Writer::generate("周静")).expect("open");
+        library
+            .update_team("invited", |t| {
+                t.members.insert(me.clone(), agent(&me, "赵敏"));
+                Ok(())
+            })
+            .expect("roster");
+        let mine = library
+            .add(lore_core::Entry {
+                owner: Some(me.clone()),
+                verify_every_days: Some(30),
+                ..lore_core::Entry::new(lore_core::Kind::Faq, "运费怎么算")
+            })
+            .expect("add");
+        let theirs = library
+            .add(lore_core::Entry::new(lore_core::Kind::Faq, "发票怎么开"))
+            .expect("add");
+        (mine, theirs)
+    };
+    let queue = l.json(&["verify", "--due", "--mine"]);
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert_eq!(queue[0]["id"], mine.as_str());
+
+    let err = l.fails(&["verify", &theirs]);
+    assert!(
+        err.contains("only the entry's owner and admins and trainers can verify it; ask 周静"),
+        "{err}"
+    );
+    assert!(l.ok(&["verify", &mine]).contains("已核实：赵敏"));
+    assert!(l.json(&["verify", "--due", "--mine"]).is_empty());
+    let due = l.json(&["verify", "--due"]);
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0]["id"], theirs.as_str(), "still unverified: {due:?}");
+}
+
+fn agent(id: &str, name: &str) -> lore_core::Member {
+    lore_core::Member {
+        id: id.to_string(),
+        name: name.to_string(),
+        role: Role::Agent,
+        added_by: String::new(),
+        added_at: 0,
+        removed: false,
+        history_ends: Default::default(),
+    }
+}
+
+/// A verification claim put straight into a ledger, as a client that skips the checks
+/// would write it.
+fn claim(entry: String, at: i64) -> impl FnOnce(&mut automerge::AutoCommit) {
+    move |doc| {
+        let map = doc.put_object(ROOT, "verified", ObjType::Map).expect("map");
+        doc.put(&map, entry.as_str(), at.to_string()).expect("put");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_peer_derives_the_same_freshness_and_ignores_claims_without_standing() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let roles = [("bob", Role::Agent), ("mallory", Role::Agent)];
+    let (alice, mut members) = crate::hostile::team(root.path(), &roles).await;
+    let (bob_id, mallory_id) = (members[0].id(), members[1].id());
+    let owned = "faq-invoice-how-to";
+    let unowned = "faq-return-damaged-on-arrival";
+    alice.with(|l| {
+        l.edit(owned, |e| {
+            e.owner = Some(bob_id.clone());
+            e.verify_every_days = Some(30);
+            Ok(())
+        })
+        .expect("owner");
+    });
+    for m in &members {
+        m.sync_with(&alice).await.expect("sync");
+    }
+    members[0].with(|l| l.verify(owned).expect("the owner verifies"));
+    let refused = members[1].with(|l| l.verify(unowned));
+    assert!(
+        matches!(refused, Err(lore_core::Error::Forbidden(_))),
+        "{refused:?}"
+    );
+
+    // Mallory writes the claim anyway (into the ledger her copies are counted in), into her own ledger, signed with her own key: a
+    // change peers accept (it is her ledger), which must not make the entry fresh.
+    members[1].with(|l| l.record_use(unowned).expect("a copy"));
+    members[1].stop().await;
+    let now = chrono::Utc::now().timestamp();
+    let ledger = format!("ledger/{mallory_id}");
+    let key = members[1].key();
+    crate::hostile::forge(
+        &members[1].dir,
+        &ledger,
+        &mallory_id,
+        Some(&key),
+        claim(unowned.to_string(), now),
+    );
+    members[1].start(None).await;
+    for _ in 0..2 {
+        for m in &members {
+            m.sync_with(&alice).await.expect("sync");
+        }
+    }
+    assert!(alice.with(|l| l.has_document(&ledger).expect("has")));
+
+    let at = now + 60;
+    let seen: Vec<Vec<lore_core::Freshness>> = std::iter::once(&alice)
+        .chain(&members)
+        .map(|p| p.with(|l| l.freshness_at(at).expect("freshness")))
+        .collect();
+    assert!(seen.iter().all(|s| *s == seen[0]), "the same on every peer");
+    let of = |id: &str| seen[0].iter().find(|f| f.id == id).expect("listed").clone();
+    let owned = of(owned);
+    assert_eq!(owned.state, FreshState::Fresh);
+    assert_eq!(
+        owned.last.as_ref().map(|v| v.by.as_str()),
+        Some(bob_id.as_str())
+    );
+    assert_eq!(owned.owner_name, "bob");
+    assert_eq!(
+        of(unowned).state,
+        FreshState::Unverified,
+        "mallory's claim counts for nothing"
+    );
+
+    let mut all = members;
+    all.push(alice);
+    for mut peer in all {
+        peer.stop().await;
+    }
+}
