@@ -134,7 +134,7 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
     let overdue = if ctx.json {
         Vec::new()
     } else {
-        super::fresh::overdue(&mut library)?
+        super::fresh::overdue(&mut library)
     };
     let f = a.filters;
     let filter = ListFilter {

@@ -155,9 +155,16 @@ pub fn show_lines(library: &mut Library, entry: &lore_core::Entry) -> Result<Vec
     Ok(lines)
 }
 
-/// The ids of the overdue entries, which `lore list` marks.
-pub fn overdue(library: &mut Library) -> Result<Vec<String>> {
-    Ok(library.overdue()?.into_iter().map(|f| f.id).collect())
+/// The ids of the overdue entries, which `lore list` marks. A library whose roster or
+/// ledgers cannot be read still lists its entries, unmarked, saying why.
+pub fn overdue(library: &mut Library) -> Vec<String> {
+    match library.overdue() {
+        Ok(list) => list.into_iter().map(|f| f.id).collect(),
+        Err(e) => {
+            note!("overdue entries are not marked: {e}");
+            Vec::new()
+        }
+    }
 }
 
 /// Seconds since the epoch as a local date: month and day this year, else with the year.

@@ -131,6 +131,13 @@ pub enum Job {
     Export { format: ExportFormat, path: PathBuf },
     /// Remember that the agent left the quick picker at this outer top-left corner.
     PlacePicker([f32; 2]),
+    /// Entry `id`'s freshness, and whether this member may verify it.
+    Freshness(String),
+    /// This member checked entry `id` and it is still right.
+    Verify(String),
+    /// Every entry's freshness state and this member's queue (what they own that needs
+    /// checking).
+    FreshList,
 }
 
 /// What the search box and its filters ask for.
@@ -288,6 +295,20 @@ pub enum Done {
     Failed(Failure),
     /// The picker's place was kept (nothing to show).
     Placed,
+    /// Entry `id`'s freshness (`None`: no interval applies), whether this member may
+    /// verify it, and whether they just did.
+    Fresh {
+        id: String,
+        freshness: Option<Box<lore_core::Freshness>>,
+        may_verify: bool,
+        verified: bool,
+    },
+    /// Every entry that needs checking, with its state and whether it has an owner, and
+    /// this member's queue.
+    FreshList {
+        states: Vec<(String, lore_core::FreshState, bool)>,
+        queue: Vec<lore_core::Freshness>,
+    },
     /// This member's display name is now `name`.
     Named(String),
     /// What importing the files `paths` would do.

@@ -163,6 +163,9 @@ impl Worker {
             Job::SaveTemplate(path) => self.save_template(path),
             Job::Export { format, path } => self.export(format, path),
             Job::PlacePicker(at) => self.place_picker(at),
+            Job::Freshness(id) => self.freshness(&id, false),
+            Job::Verify(id) => self.verify(&id),
+            Job::FreshList => self.fresh_list(),
         }
     }
 
