@@ -13,6 +13,7 @@ mod gui_copy;
 mod gui_credit;
 mod gui_failures;
 mod gui_first_hour;
+mod gui_fresh;
 mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;

@@ -179,13 +179,14 @@ impl EntryPane {
         let full = ui.available_width() < Self::NARROW;
         if let Some(editor) = &mut self.editor {
             let mut close = false;
+            let names = &self.names;
             if full {
-                egui::CentralPanel::default().show(ui, |ui| close = editor.ui(ui, lang));
+                egui::CentralPanel::default().show(ui, |ui| close = editor.ui(ui, lang, names));
             } else {
                 egui::Panel::right("editor")
                     .resizable(true)
                     .default_size(480.0)
-                    .show(ui, |ui| close = editor.ui(ui, lang));
+                    .show(ui, |ui| close = editor.ui(ui, lang, names));
             }
             if close {
                 // A new entry that never got a title has nothing to save.
