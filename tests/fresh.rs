@@ -83,6 +83,12 @@ fn verifying_is_checked_before_anything_is_written() {
     let err = l.fails(&["edit", &id, "--verify-every", "5000"]);
     assert!(err.contains("1 to 3650 days"), "{err}");
     assert_eq!(l.json(&["verify", "--due"])[0]["state"], "unverified");
+    // The team's default: 90 days until an admin sets another, none at 0.
+    l.ok(&["verify", "--team-default", "14"]);
+    assert_eq!(l.json(&["verify", "--due"])[0]["every_days"], 14);
+    l.ok(&["verify", "--team-default", "0"]);
+    assert!(l.json(&["verify", "--due"]).is_empty());
+    l.ok(&["verify", "--team-default", "90"]);
     // A draft has no interval: it is not listed.
     l.ok(&["edit", &id, "--status", "draft"]);
     assert!(l.json(&["verify", "--due"]).is_empty());

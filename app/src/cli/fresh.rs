@@ -25,8 +25,12 @@ pub struct FreshEditArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The entry checked and still right: id, unique id prefix, or shortcode
-    #[arg(required_unless_present = "due", conflicts_with = "due")]
+    #[arg(required_unless_present_any = ["due", "team_default"], conflicts_with = "due")]
     pub id: Option<String>,
+    /// Set the team's default interval in days for published FAQs, scripts and SOPs
+    /// without their own (admins; 0 turns it off; 90 until set)
+    #[arg(long, value_name = "DAYS", conflicts_with_all = ["id", "due"])]
+    pub team_default: Option<u32>,
     /// When it was checked, if not now: a date such as 2026-11-02 (not in the future)
     #[arg(long, value_name = "DATE", requires = "id")]
     pub at: Option<String>,
@@ -70,6 +74,17 @@ impl FreshEdit {
 
 pub fn verify(ctx: &Context, a: VerifyArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
+    if let Some(days) = a.team_default {
+        library.set_default_verify_days(days)?;
+        if ctx.json {
+            json_line(&serde_json::json!({ "default_days": days }))?;
+        } else if days == 0 {
+            say!("no default interval: only entries with their own are checked");
+        } else {
+            say!("published FAQs, scripts and SOPs without their own interval: every {days} days");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(id) = a.id else {
         return due(ctx, &mut library, a.mine);
     };

@@ -125,6 +125,26 @@ impl Library {
         ))
     }
 
+    /// Sets the team's default interval in days for published FAQs, scripts and SOPs
+    /// without their own (0 turns it off). Admins only: it is in the team document.
+    pub fn set_default_verify_days(&mut self, days: u32) -> Result<()> {
+        if days > crate::model::MAX_VERIFY_EVERY_DAYS {
+            return Err(Error::invalid(format!(
+                "a verification interval is at most {} days, not {days}",
+                crate::model::MAX_VERIFY_EVERY_DAYS
+            )));
+        }
+        self.require_admin()?;
+        self.update_team(&format!("default verification every {days} days"), |t| {
+            t.settings.insert(
+                freshness::DEFAULT_DAYS_SETTING.to_string(),
+                days.to_string(),
+            );
+            Ok(())
+        })?;
+        Ok(())
+    }
+
     /// The queue of `member` (an id): entries they own that are overdue, unverified or
     /// due soon, in working order.
     pub fn freshness_queue(&mut self, member: &str) -> Result<Vec<Freshness>> {
