@@ -234,3 +234,65 @@ async fn every_peer_derives_the_same_freshness_and_ignores_claims_without_standi
         peer.stop().await;
     }
 }
+
+#[test]
+fn owner_and_interval_travel_in_csv_by_name_and_read_back_by_name_or_id() {
+    let l = lore();
+    let id = l.add_faq("退款多久到账", "一到三个工作日。");
+    l.ok(&["edit", &id, "--owner", "tester", "--verify-every", "45"]);
+    let csv = l.scratch("out.csv");
+    l.ok(&["export", "--format", "csv", csv.to_str().expect("path")]);
+    let text = String::from_utf8(std::fs::read(&csv).expect("csv")).expect("UTF-8");
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("负责人") && header.contains("核实周期（天）"),
+        "{header}"
+    );
+    assert!(text.contains(",tester,45"), "the owner by name: {text}");
+
+    // Another library reads the name back as its own member of that name.
+    let other = lore();
+    other.ok(&["import", csv.to_str().expect("path")]);
+    let me = other
+        .json(&["members"])
+        .into_iter()
+        .find(|m| m["you"] == true)
+        .expect("me");
+    let shown = other.json(&["show", &id]).remove(0);
+    assert_eq!(shown["owner"], me["id"]);
+    assert_eq!(shown["verify_every_days"], 45);
+    assert!(other.ok(&["show", &id]).contains("负责人: tester"));
+
+    // By id too; a days cell that is not a number is named with its line.
+    let by_id = l.scratch("by-id.csv");
+    std::fs::write(
+        &by_id,
+        format!(
+            "类型,标题,负责人,核实周期（天）\n常见问题,发票怎么开,{},7\n常见问题,运费怎么算,,每周\n",
+            me["id"].as_str().unwrap_or_default()
+        ),
+    )
+    .expect("write");
+    let err = other.fails(&["import", by_id.to_str().expect("path")]);
+    assert!(
+        err.contains("by-id.csv:3") && err.contains("must be a number of days, not `每周`"),
+        "{err}"
+    );
+    std::fs::write(
+        &by_id,
+        format!(
+            "类型,标题,负责人,核实周期（天）\n常见问题,发票怎么开,{},7\n",
+            me["id"].as_str().unwrap_or_default()
+        ),
+    )
+    .expect("write");
+    other.ok(&["import", by_id.to_str().expect("path")]);
+    let due = other.json(&["verify", "--due", "--mine"]);
+    let titles: Vec<&str> = due.iter().filter_map(|f| f["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        ["发票怎么开", "退款多久到账"],
+        "both unverified, both mine"
+    );
+    assert_eq!(due[0]["every_days"], 7);
+}
