@@ -30,6 +30,13 @@ fn the_owners_queue_lists_what_is_stale_and_verifying_clears_it() {
     until(&mut h, "verified now, the queue one shorter", |h| {
         shows(h, "已核实：周静") && shows(h, "我的待核实 (2)")
     });
+    // Searching shows results again in place of the queue.
+    h.get_by_label("搜索").focus();
+    h.step();
+    h.get_by_label("搜索").type_text("杯子碎了能退吗");
+    until(&mut h, "the results", |h| {
+        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    });
     let due = l.json(&["verify", "--due", "--mine"]);
     assert!(
         due.iter().all(|f| f["title"] != OVERDUE),

@@ -287,7 +287,12 @@ impl SearchPanel {
             }
         });
         ui.add_space(4.0);
-        (typed || self.query != before).then(|| self.search())
+        let changed = typed || self.query != before;
+        if changed {
+            // A search shows its results, not the queue.
+            self.show_queue = false;
+        }
+        changed.then(|| self.search())
     }
 
     /// The results, the selected one with a copy button; a click opens one.
