@@ -296,3 +296,89 @@ fn owner_and_interval_travel_in_csv_by_name_and_read_back_by_name_or_id() {
     );
     assert_eq!(due[0]["every_days"], 7);
 }
+
+/// The pure rules, on a roster of a lead, the owner, another agent and a removed admin.
+mod rules {
+    use std::collections::BTreeMap;
+
+    use lore_core::freshness::{Claims, DEFAULT_DAYS_SETTING, assess};
+    use lore_core::{Entry, FreshState, Kind, Member, Role, Status, Team};
+
+    const DAY: i64 = 86_400;
+
+    fn team() -> Team {
+        let mut team = Team::default();
+        for (id, name, role, removed) in [
+            ("lead", "周静", Role::Admin, false),
+            ("own", "李雷", Role::Agent, false),
+            ("other", "王芳", Role::Agent, false),
+            ("gone", "旧管理员", Role::Admin, true),
+        ] {
+            team.members.insert(
+                id.to_string(),
+                Member {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    role,
+                    added_by: String::new(),
+                    added_at: 0,
+                    removed,
+                    history_ends: BTreeMap::new(),
+                },
+            );
+        }
+        team
+    }
+
+    fn entry() -> Entry {
+        Entry {
+            id: "e1".to_string(),
+            owner: Some("own".to_string()),
+            verify_every_days: Some(30),
+            ..Entry::new(Kind::Faq, "退款多久到账")
+        }
+    }
+
+    fn claims(list: &[(&str, i64)]) -> Claims {
+        list.iter()
+            .map(|(m, at)| (m.to_string(), BTreeMap::from([("e1".to_string(), *at)])))
+            .collect()
+    }
+
+    #[test]
+    fn states_follow_the_latest_verification_that_counts() {
+        let now = 100 * DAY;
+        let state = |c: &[(&str, i64)]| assess(&entry(), &team(), &claims(c), now).map(|f| f.state);
+        assert_eq!(state(&[]), Some(FreshState::Unverified));
+        assert_eq!(state(&[("own", now - 31 * DAY)]), Some(FreshState::Overdue));
+        assert_eq!(state(&[("own", now - 25 * DAY)]), Some(FreshState::DueSoon));
+        assert_eq!(state(&[("lead", now - DAY)]), Some(FreshState::Fresh));
+        // Neither an agent who is not the owner nor a removed admin makes it fresh.
+        assert_eq!(state(&[("other", now)]), Some(FreshState::Unverified));
+        assert_eq!(
+            state(&[("gone", now), ("own", now - 40 * DAY)]),
+            Some(FreshState::Overdue)
+        );
+    }
+
+    #[test]
+    fn the_team_default_applies_to_published_replies_only() {
+        let mut e = entry();
+        e.verify_every_days = None;
+        let mut t = team();
+        let every = |e: &Entry, t: &Team| assess(e, t, &Claims::new(), 0).map(|f| f.every_days);
+        assert_eq!(every(&e, &t), Some(90));
+        let training = Entry {
+            kind: Kind::Training,
+            ..e.clone()
+        };
+        assert_eq!(every(&training, &t), None);
+        t.settings
+            .insert(DEFAULT_DAYS_SETTING.to_string(), "0".to_string());
+        assert_eq!(every(&e, &t), None);
+        e.verify_every_days = Some(30);
+        assert_eq!(every(&e, &t), Some(30), "its own interval stands");
+        e.status = Status::Draft;
+        assert_eq!(every(&e, &t), None);
+    }
+}
