@@ -22,7 +22,7 @@ const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("doc
 
 /// A member's data directory and device key; a node runs on it while `node` is set.
 pub(crate) struct Peer {
-    dir: std::path::PathBuf,
+    pub(crate) dir: std::path::PathBuf,
     identity: Identity,
     node: Option<Node>,
 }
@@ -56,7 +56,7 @@ impl Peer {
         self.identity.member_id()
     }
 
-    fn key(&self) -> SigningKey {
+    pub(crate) fn key(&self) -> SigningKey {
         self.identity.signing_key().clone()
     }
 
@@ -134,7 +134,7 @@ fn key_bytes(member: &str) -> Vec<u8> {
 /// What a hostile client does to its own (stopped) library: makes a change to document
 /// `key` as an actor naming `claimed`, signs it with `signer` (or not at all) as Lore
 /// signs, and writes it straight into the database beside the honest changes.
-fn forge(
+pub(crate) fn forge(
     dir: &Path,
     key: &str,
     claimed: &str,

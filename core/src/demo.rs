@@ -122,6 +122,13 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
         }
         Ok(())
     })?;
+    let mut items = items;
+    for item in &mut items {
+        if let Some((_, owner, days, _)) = FRESHNESS.iter().find(|f| f.0 == item.entry.id) {
+            item.entry.owner = Some(owner.map_or_else(|| me.clone(), member_id));
+            item.entry.verify_every_days = Some(*days);
+        }
+    }
     let report = library.import(items, progress)?;
     assign_practice(library)?;
     if report.created > 0 {
@@ -129,7 +136,42 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
         let today = crate::insights::log::local_day(now);
         library.record_questions(&crate::insights::sample::two_weeks(today, 14))?;
     }
+    verify_some(library)?;
     Ok(report)
+}
+
+/// Entries the demo gives an owner (a demo member's handle; `None`: whoever loads it) and
+/// an interval in days, and when they were last verified (days before loading; `None`:
+/// never), so each state shows: fresh, due soon, overdue, unverified.
+const FRESHNESS: [(&str, Option<&str>, u32, Option<i64>); 6] = [
+    ("faq-order-cancel", None, 30, Some(10)),
+    ("script-refund-timeline", None, 30, Some(26)),
+    ("sop-ticket-closing", None, 30, Some(45)),
+    ("faq-order-change-address", None, 60, None),
+    ("faq-saas-trial-extend", Some("wangfang"), 30, Some(40)),
+    ("script-urge-shipping-soothe", Some("lihua"), 14, Some(3)),
+];
+
+/// The demo's verifications, backdated, in the loader's own ledger: only those the loader
+/// may make (their own entries; all of them for a lead), and only once.
+fn verify_some(library: &mut Library) -> Result<()> {
+    let me = library.writer().member.clone();
+    let team = library.team()?;
+    let now = now_millis() / 1000;
+    for (id, _, _, ago) in FRESHNESS {
+        let Some(ago) = ago else { continue };
+        if library.row(id).is_none() {
+            continue;
+        }
+        let entry = library.get(id)?;
+        let done = library
+            .entry_freshness(id)?
+            .is_some_and(|f| f.last.is_some());
+        if !done && crate::freshness::may_verify(&team, &entry, &me) {
+            library.verify_at(id, now - ago * 86_400)?;
+        }
+    }
+    Ok(())
 }
 
 /// What the demo's trainer sets the agents to practise, each once: two role-plays and a

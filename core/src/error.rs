@@ -147,6 +147,14 @@ pub enum Denied {
     /// Only admins and trainers assign training; `trainers` names them.
     #[error("only admins and trainers assign training; ask {}", ask(.trainers))]
     TrainersOnly { trainers: Vec<String> },
+    /// Only an entry's owner and the leads verify it; `owner` names the owner (empty: the
+    /// entry has none), `leads` the leads to ask.
+    #[error(
+        "only the entry's owner{} and admins and trainers can verify it; ask {}",
+        if .owner.is_empty() { String::new() } else { format!(" ({})", .owner) },
+        ask(.leads)
+    )]
+    OwnerOrLeads { owner: String, leads: Vec<String> },
 }
 
 fn ask(admins: &[String]) -> String {

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod doc;
 mod error;
 pub mod exchange;
+pub mod freshness;
 pub mod insights;
 mod library;
 pub mod model;
@@ -20,6 +21,7 @@ pub mod training;
 
 pub use doc::{Change, Copy, DocKey, EntryBlame, EntryReplica, Sentence, Writer};
 pub use error::{Denied, Error, ImportProblem, Result};
+pub use freshness::{FreshState, Freshness, Verified};
 pub use library::{
     AnswerItem, DB_FILE, Digest, FLUSH_AFTER, INDEX_DIR, ImportItem, ImportReport, ImportTarget,
     Invite, KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received,

@@ -61,6 +61,9 @@ pub enum Command {
     /// attempts, last date, out-of-date results)
     #[command(subcommand)]
     Training(TrainingCommand),
+    /// Record that you checked an entry and it is still right (owner or lead); --due lists
+    /// what needs checking (overdue, unverified, due soon), --mine only what you own
+    Verify(super::fresh::VerifyArgs),
     /// Archive an entry (it stays in history and can be restored with `edit --status published`)
     Delete(IdArg),
     /// Read every document and report damaged ones; --repair rebuilds a damaged library
@@ -235,6 +238,8 @@ pub struct EditArgs {
     /// Adopt a contributed answer (by its id, see `lore show`) as the team's best practice
     #[arg(long, value_name = "ANSWER")]
     pub adopt: Option<String>,
+    #[command(flatten)]
+    pub fresh: super::fresh::FreshEditArgs,
 }
 
 #[derive(Debug, Args)]

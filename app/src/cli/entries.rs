@@ -47,6 +47,7 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
     for link in &a.add_link {
         links_to_add.push(library.resolve(link)?);
     }
+    let fresh = super::fresh::FreshEdit::read(&mut library, a.fresh)?;
     let me = library.writer().member.clone();
     if a.adopt.is_some() && !matches!(library.my_role()?, Role::Admin | Role::Trainer) {
         bail!("only admins and trainers adopt answers; ask one of them");
@@ -99,6 +100,7 @@ pub fn edit(ctx: &Context, a: EditArgs) -> Result<ExitCode> {
         if let Some(adopt) = &a.adopt {
             e.decide(adopt, lore_core::AnswerState::Adopted, &me)?;
         }
+        fresh.apply(e);
         Ok(())
     })?;
     if ctx.json {
@@ -120,12 +122,20 @@ pub fn show(ctx: &Context, a: IdArg) -> Result<ExitCode> {
     } else {
         let team = library.team()?;
         say!("{}", entry_text(&entry, &team));
+        for line in super::fresh::show_lines(&mut library, &entry)? {
+            say!("{line}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
-    let library = ctx.open()?;
+    let mut library = ctx.open()?;
+    let overdue = if ctx.json {
+        Vec::new()
+    } else {
+        super::fresh::overdue(&mut library)
+    };
     let f = a.filters;
     let filter = ListFilter {
         kind: f.kind.map(Into::into),
@@ -159,13 +169,19 @@ pub fn list(ctx: &Context, a: ListArgs) -> Result<ExitCode> {
                 lore_core::Status::Draft => " (draft)",
                 lore_core::Status::Archived => " (archived)",
             };
+            let stale = if overdue.contains(&row.id) {
+                " (已过期)"
+            } else {
+                ""
+            };
             say!(
-                "{:<id_width$}  {:<8} {:<code_width$}  {}{}",
+                "{:<id_width$}  {:<8} {:<code_width$}  {}{}{}",
                 row.id,
                 row.kind,
                 row.shortcode,
                 row.title,
-                flag
+                flag,
+                stale
             );
         }
     }

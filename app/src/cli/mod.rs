@@ -8,6 +8,7 @@ pub use net::init_logging;
 mod credit;
 mod entries;
 pub(crate) mod exchange;
+mod fresh;
 mod insights;
 pub(crate) mod local;
 pub(crate) mod net;
@@ -147,6 +148,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Solved(a)) => credit::solved(&ctx, a),
         Some(Command::Practice(a)) => training::practice(&ctx, a),
         Some(Command::Training(c)) => training::training(&ctx, c),
+        Some(Command::Verify(a)) => fresh::verify(&ctx, a),
         Some(Command::Delete(a)) => entries::delete(&ctx, a),
         Some(Command::Check(a)) => entries::check(&ctx, a),
         Some(Command::Import(a)) => exchange::import(&ctx, a),

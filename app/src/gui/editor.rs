@@ -49,6 +49,10 @@ pub struct Draft {
     pub options: String,
     /// Linked entry ids, one per line.
     pub links: String,
+    /// The owner's member id (负责人); none: no owner.
+    pub owner: Option<String>,
+    /// Days between verifications (核实周期), as typed; empty: the team's default.
+    pub verify_every: String,
 }
 
 fn lines(items: &[String]) -> String {
@@ -82,6 +86,11 @@ impl Draft {
             key_points: lines(&e.key_points),
             options: lines(&e.options),
             links: lines(&e.links),
+            owner: e.owner.clone(),
+            verify_every: e
+                .verify_every_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -103,6 +112,16 @@ impl Draft {
         e.key_points = items(&self.key_points, &['\n']);
         e.options = items(&self.options, &['\n']);
         e.links = items(&self.links, &['\n', ',', ' ']);
+        e.owner = self.owner.clone();
+        // What is not a number of days yet (typing goes on) leaves the interval as it was.
+        match self.verify_every.trim() {
+            "" | "0" => e.verify_every_days = None,
+            days => {
+                if let Ok(days) = days.parse::<u32>() {
+                    e.verify_every_days = Some(days);
+                }
+            }
+        }
         e
     }
 }
@@ -242,8 +261,14 @@ impl Editor {
         })
     }
 
-    /// Draws the form; returns whether the user asked to close it.
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang) -> bool {
+    /// Draws the form, the owner picked from `members` (member id → display name);
+    /// returns whether the user asked to close it.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        members: &BTreeMap<String, String>,
+    ) -> bool {
         let before = self.draft.clone();
         let mut close = false;
         ui.horizontal(|ui| {
@@ -355,10 +380,43 @@ impl Editor {
                 let _ = combo.response.labelled_by(label.id);
                 ui.checkbox(&mut d.internal, lang.t(Key::Internal));
             });
+            freshness_ui(ui, lang, d, members);
         });
         if self.draft != before {
             self.last_change = Instant::now();
         }
         close
     }
+}
+
+/// The owner (负责人), picked from the roster, and the interval in days (核实周期).
+fn freshness_ui(ui: &mut egui::Ui, lang: Lang, d: &mut Draft, members: &BTreeMap<String, String>) {
+    let none = lang.pick("（无）", "(none)");
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("负责人", "Owner"));
+        let shown = match &d.owner {
+            Some(id) => members.get(id).map_or(id.as_str(), String::as_str),
+            None => none,
+        };
+        let mut sorted: Vec<(&String, &String)> = members.iter().collect();
+        sorted.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+        let combo = egui::ComboBox::from_id_salt("edit-owner")
+            .selected_text(shown.to_string())
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut d.owner, None, none);
+                for (id, name) in sorted {
+                    ui.selectable_value(&mut d.owner, Some(id.clone()), name.as_str());
+                }
+            });
+        let _ = combo.response.labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label(lang.pick("核实周期（天）", "Verify every (days)"));
+        ui.add(
+            egui::TextEdit::singleline(&mut d.verify_every)
+                .hint_text(lang.pick("留空：团队默认", "empty: the team's default"))
+                .desired_width(80.0),
+        )
+        .labelled_by(label.id);
+    });
 }

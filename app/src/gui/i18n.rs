@@ -557,5 +557,18 @@ fn denied_zh(denied: &lore_core::Denied) -> String {
             "没有权限：只有管理员和培训师可以采纳或处理答案；请联系 {}。",
             leads.join(" 或 ")
         ),
+        Denied::OwnerOrLeads { owner, leads } => {
+            let who = if owner.is_empty() {
+                "只有管理员和培训师".to_string()
+            } else {
+                format!("只有负责人（{owner}）和管理员、培训师")
+            };
+            let ask = if leads.is_empty() {
+                String::new()
+            } else {
+                format!("；请联系 {}", leads.join(" 或 "))
+            };
+            format!("没有权限：{who}可以核实这个条目{ask}。")
+        }
     }
 }

@@ -151,6 +151,13 @@ pub enum Job {
     QueryLog { on: bool, keep: u32, days: u32 },
     /// Write the report of the last `days` days to `path` (HTML).
     Report { days: u32, path: PathBuf },
+    /// Entry `id`'s freshness, and whether this member may verify it.
+    Freshness(String),
+    /// This member checked entry `id` and it is still right.
+    Verify(String),
+    /// Every entry's freshness state and this member's queue (what they own that needs
+    /// checking).
+    FreshList,
 }
 
 /// What the search box and its filters ask for.
@@ -312,6 +319,20 @@ pub enum Done {
     Failed(Failure),
     /// The picker's place was kept (nothing to show).
     Placed,
+    /// Entry `id`'s freshness (`None`: no interval applies), whether this member may
+    /// verify it, and whether they just did.
+    Fresh {
+        id: String,
+        freshness: Option<Box<lore_core::Freshness>>,
+        may_verify: bool,
+        verified: bool,
+    },
+    /// Every entry that needs checking, with its state and whether it has an owner, and
+    /// this member's queue.
+    FreshList {
+        states: Vec<(String, lore_core::FreshState, bool)>,
+        queue: Vec<lore_core::Freshness>,
+    },
     /// This member's display name is now `name`.
     Named(String),
     /// What importing the files `paths` would do.
@@ -355,10 +376,13 @@ pub struct PracticeView {
 pub struct InsightsView {
     pub days: u32,
     pub insights: lore_core::insights::Insights,
-    /// Whether this member decides on candidate phrasings (admins and trainers).
-    pub lead: bool,
     /// Whether this member changes the query log setting (admins).
     pub admin: bool,
+    /// The entries whose candidate phrasings this member decides on (owned, or all for
+    /// a lead).
+    pub decides: std::collections::BTreeSet<String>,
+    /// This member's id (their own entries to check are marked).
+    pub me: String,
     pub setting: lore_core::QueryLogSetting,
 }
 

@@ -38,6 +38,12 @@ pub(crate) struct EntryDoc {
     links: Vec<String>,
     created_at: i64,
     created_by: String,
+    /// Entries written before owners have none: empty is no owner.
+    #[autosurgeon(missing = "Default::default")]
+    owner: String,
+    /// Days between verifications; 0 (and entries written before intervals): none.
+    #[autosurgeon(missing = "Default::default")]
+    verify_every_days: u64,
 }
 
 #[derive(Debug, Clone, Reconcile, Hydrate)]
@@ -83,6 +89,8 @@ impl EntryDoc {
             links: entry.links.clone(),
             created_at: entry.created_at,
             created_by: entry.created_by.clone(),
+            owner: entry.owner.clone().unwrap_or_default(),
+            verify_every_days: entry.verify_every_days.map_or(0, u64::from),
         };
         autosurgeon::reconcile(doc, &fresh)?;
         Ok(())
@@ -130,6 +138,8 @@ impl EntryDoc {
         current.key_points = new.key_points.clone();
         current.options = new.options.clone();
         current.links = new.links.clone();
+        current.owner = new.owner.clone().unwrap_or_default();
+        current.verify_every_days = new.verify_every_days.map_or(0, u64::from);
         autosurgeon::reconcile(doc, &current)?;
         Ok(())
     }
@@ -195,6 +205,10 @@ pub(crate) fn read_entry(doc: &AutoCommit) -> Result<Entry> {
         links: d.links,
         created_at: d.created_at,
         created_by: d.created_by,
+        owner: (!d.owner.is_empty()).then_some(d.owner),
+        verify_every_days: u32::try_from(d.verify_every_days)
+            .ok()
+            .filter(|&days| days > 0),
     })
 }
 

@@ -20,7 +20,7 @@ const LIST_COLUMNS: [&str; 7] = [
 
 /// What a CSV export writes, in this order. Contributed answers have no column: a cell
 /// cannot hold their authors, times and adoption.
-const EXPORT_COLUMNS: [&str; 18] = [
+const EXPORT_COLUMNS: [&str; 20] = [
     "id",
     "kind",
     "title",
@@ -39,6 +39,8 @@ const EXPORT_COLUMNS: [&str; 18] = [
     "links",
     "created_at",
     "created_by",
+    "owner",
+    "verify_every_days",
 ];
 
 /// What separates the items of a list typed into one line of a cell.
@@ -159,6 +161,18 @@ fn read_row(fields: &[Option<&'static str>], row: &csv::StringRecord) -> Result<
                     ));
                 }
             }
+        } else if field == "verify_every_days" {
+            match cell.trim() {
+                "" => continue,
+                days => match days.parse::<u32>() {
+                    Ok(days) => Value::from(days),
+                    Err(_) => {
+                        return Err(format!(
+                            "核实周期（天） (verify_every_days) must be a number of days, not `{cell}`"
+                        ));
+                    }
+                },
+            }
         } else if cell.is_empty() && field != "body" {
             continue;
         } else {
@@ -240,6 +254,10 @@ pub(crate) fn write(records: &[Record]) -> Result<(String, Vec<String>)> {
             list(&r.links, "links"),
             text(&r.created_at),
             text(&r.created_by),
+            text(&r.owner),
+            r.verify_every_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         ];
         writer.write_record(&cells).map_err(failed)?;
     }

@@ -21,6 +21,17 @@ pub enum ExportFormat {
     Markdown,
 }
 
+/// An owner as an export writes it: their roster name, or their id when the name is not
+/// theirs alone (an import reads either).
+fn owner_name(team: &crate::model::Team, id: String) -> String {
+    match team.members.get(&id) {
+        Some(m) if team.members.values().filter(|o| o.name == m.name).count() == 1 => {
+            m.name.clone()
+        }
+        _ => id,
+    }
+}
+
 /// The text encoding of a CSV file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CsvEncoding {
@@ -44,9 +55,14 @@ pub struct ExportReport {
 pub fn export(library: &mut Library, format: ExportFormat, out: &Path) -> Result<ExportReport> {
     let mut report = ExportReport::default();
     let mut records = Vec::new();
+    let team = library.team()?;
     for id in library.ids() {
         match library.get(&id) {
-            Ok(entry) => records.push(Record::from_entry(&entry)),
+            Ok(entry) => {
+                let mut record = Record::from_entry(&entry);
+                record.owner = record.owner.map(|o| owner_name(&team, o));
+                records.push(record);
+            }
             Err(e) => report.damaged.push(e),
         }
     }

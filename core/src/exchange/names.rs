@@ -5,7 +5,7 @@
 use crate::model::{Kind, Status};
 
 /// Every column: the record field, then its Chinese names (the first is the one written).
-const COLUMNS: [(&str, &[&str]); 19] = [
+const COLUMNS: [(&str, &[&str]); 21] = [
     ("id", &["编号", "ID"]),
     ("kind", &["类型"]),
     ("title", &["标题"]),
@@ -24,6 +24,11 @@ const COLUMNS: [(&str, &[&str]); 19] = [
     ("links", &["关联"]),
     ("created_at", &["创建时间"]),
     ("created_by", &["创建人"]),
+    ("owner", &["负责人"]),
+    (
+        "verify_every_days",
+        &["核实周期（天）", "核实周期(天)", "核实周期"],
+    ),
     ("answers", &["回答", "贡献回答"]),
 ];
 

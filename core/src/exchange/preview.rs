@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::sources::Sources;
 use crate::library::{ImportItem, ImportReport, ImportTarget, Library};
-use crate::model::{EntryId, Kind};
+use crate::model::{EntryId, Kind, Team};
 use crate::{Error, ImportProblem, Result};
 
 /// What importing an entry would do.
@@ -46,9 +46,11 @@ impl ImportPreview {
     }
 }
 
-/// Every item's target in the library, or its problem, in file and line order.
+/// Every item's target in the library, or its problem, in file and line order. An owner
+/// named by several members' name is a problem.
 fn check<'a>(
     library: &Library,
+    team: &Team,
     sources: &'a Sources,
 ) -> Vec<Result<(&'a ImportItem, ImportTarget), ImportProblem>> {
     let mut planned = library.plan_import(sources.items()).into_iter();
@@ -56,13 +58,57 @@ fn check<'a>(
         .read
         .iter()
         .map(|read| match read {
-            Ok(item) => planned
-                .next()
-                .unwrap_or_else(|| Err(unplanned(item)))
-                .map(|target| (item, target)),
+            Ok(item) => {
+                let target = planned
+                    .next()
+                    .unwrap_or_else(|| Err(unplanned(item)))
+                    .map(|target| (item, target))?;
+                match &item.entry.owner {
+                    Some(owner) => match owner_id(team, owner) {
+                        Ok(_) => Ok(target),
+                        Err(message) => Err(ImportProblem {
+                            location: item.location.clone(),
+                            message,
+                        }),
+                    },
+                    None => Ok(target),
+                }
+            }
             Err(problem) => Err(problem.clone()),
         })
         .collect()
+}
+
+/// The member an owner cell names: their id, or their name when only one member has it.
+/// A name no member has is kept as written (an owner from another team's export, shown
+/// as the file gave it, as imported answer authors are); a name several members share is
+/// a problem.
+fn owner_id(team: &Team, owner: &str) -> std::result::Result<String, String> {
+    if team.members.contains_key(owner) {
+        return Ok(owner.to_string());
+    }
+    let named: Vec<&str> = team
+        .members
+        .values()
+        .filter(|m| m.name == owner)
+        .map(|m| m.id.as_str())
+        .collect();
+    match named.as_slice() {
+        [one] => Ok((*one).to_string()),
+        [] => Ok(owner.to_string()),
+        _ => Err(format!(
+            "several members are called `{owner}`; give the owner's (负责人) member id instead"
+        )),
+    }
+}
+
+/// The entry with its owner given as a member id.
+fn with_owner_id(team: &Team, entry: &crate::model::Entry) -> crate::model::Entry {
+    let mut entry = entry.clone();
+    if let Some(id) = entry.owner.as_deref().and_then(|o| owner_id(team, o).ok()) {
+        entry.owner = Some(id);
+    }
+    entry
 }
 
 fn unplanned(item: &ImportItem) -> ImportProblem {
@@ -76,7 +122,17 @@ fn unplanned(item: &ImportItem) -> ImportProblem {
 /// entries an import would update tells which of them would not change.
 pub fn preview(library: &mut Library, sources: &Sources) -> ImportPreview {
     let mut preview = ImportPreview::default();
-    for checked in check(library, sources) {
+    let team = match library.team() {
+        Ok(team) => team,
+        Err(e) => {
+            preview.problems.push(ImportProblem {
+                location: "team".to_string(),
+                message: e.to_string(),
+            });
+            return preview;
+        }
+    };
+    for checked in check(library, &team, sources) {
         let (item, target) = match checked {
             Ok(planned) => planned,
             Err(problem) => {
@@ -92,7 +148,7 @@ pub fn preview(library: &mut Library, sources: &Sources) -> ImportPreview {
             ImportTarget::Existing(id) => {
                 let action = match library.get(&id) {
                     Ok(old) => {
-                        let mut new = item.entry.clone();
+                        let mut new = with_owner_id(&team, &item.entry);
                         new.id = id.clone();
                         new.created_at = old.created_at;
                         new.created_by = old.created_by.clone();
@@ -125,13 +181,22 @@ pub fn import(
     sources: Sources,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport> {
-    let problems: Vec<ImportProblem> = check(library, &sources)
+    let team = library.team()?;
+    let problems: Vec<ImportProblem> = check(library, &team, &sources)
         .into_iter()
         .filter_map(Result::err)
         .collect();
     if !problems.is_empty() {
         return Err(Error::ImportRejected(problems));
     }
-    let items = sources.read.into_iter().filter_map(Result::ok).collect();
+    let items = sources
+        .read
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|mut item| {
+            item.entry = with_owner_id(&team, &item.entry);
+            item
+        })
+        .collect();
     library.import(items, progress)
 }

@@ -52,6 +52,12 @@ pub struct Record {
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
+    /// The entry's owner: a member's name (what an export writes) or id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Days between verifications; 0 or none: the team's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_every_days: Option<u32>,
 }
 
 /// A contributed answer in the exchange format.
@@ -104,6 +110,11 @@ impl Record {
             entry.created_at = parse_time(&at, "created_at")?;
         }
         entry.created_by = self.created_by.unwrap_or_default();
+        entry.owner = self
+            .owner
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty());
+        entry.verify_every_days = self.verify_every_days.filter(|&d| d > 0);
         for (n, a) in self.answers.into_iter().enumerate() {
             if a.text.trim().is_empty() {
                 return Err(format!("answer {} has no text", n + 1));
@@ -158,6 +169,8 @@ impl Record {
             links: e.links.clone(),
             created_at: (e.created_at != 0).then(|| format_time(e.created_at)),
             created_by: some(&e.created_by),
+            owner: e.owner.clone(),
+            verify_every_days: e.verify_every_days,
         }
     }
 }

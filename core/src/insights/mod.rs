@@ -152,6 +152,41 @@ pub struct Insights {
     pub low_solve: Vec<EntryUse>,
     pub solve_threshold: f64,
     pub candidates: Vec<Candidate>,
+    /// How many published entries are in each state of freshness.
+    pub freshness: FreshCounts,
+    /// Entries to check: overdue, due soon, and unverified ones that have an owner.
+    pub to_check: Vec<crate::Freshness>,
+}
+
+/// How many entries are in each state of freshness.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FreshCounts {
+    pub overdue: usize,
+    pub due_soon: usize,
+    pub unverified: usize,
+    pub fresh: usize,
+}
+
+impl FreshCounts {
+    /// Counts `all` and keeps what needs checking: overdue and due soon, and unverified
+    /// entries with an owner (without one, a new team would list its whole library).
+    pub fn split(all: Vec<crate::Freshness>) -> (FreshCounts, Vec<crate::Freshness>) {
+        use crate::FreshState as S;
+        let mut counts = FreshCounts::default();
+        let mut check = Vec::new();
+        for f in all {
+            match f.state {
+                S::Overdue => counts.overdue += 1,
+                S::DueSoon => counts.due_soon += 1,
+                S::Unverified => counts.unverified += 1,
+                S::Fresh => counts.fresh += 1,
+            }
+            if f.state != S::Fresh && (f.state != S::Unverified || f.owner.is_some()) {
+                check.push(f);
+            }
+        }
+        (counts, check)
+    }
 }
 
 /// Which period a day falls in.

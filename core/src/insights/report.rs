@@ -1,6 +1,6 @@
 //! The weekly report a lead sends on: the insights as a Markdown or a self-contained HTML
-//! file (no scripts, no outside resources), in Chinese. Names of members never appear in
-//! it — only how many asked.
+//! file (no scripts, no outside resources), in Chinese. Who asked what never appears in
+//! it — only how many asked; entries to check name their owner and last verifier.
 
 use std::fmt::Write;
 
@@ -143,6 +143,33 @@ fn sections(i: &Insights) -> Vec<(String, Table)> {
         ),
         ("用得最少的回复".into(), uses(&i.least_used, false)),
         ("从未使用的回复".into(), uses(&i.never_used, false)),
+        (
+            format!(
+                "需要核实的条目（已过期 {}，即将到期 {}，未核实 {}）",
+                i.freshness.overdue, i.freshness.due_soon, i.freshness.unverified
+            ),
+            Table {
+                head: vec!["条目", "状态", "负责人", "上次核实", "下次核实"],
+                rows: i
+                    .to_check
+                    .iter()
+                    .map(|f| {
+                        vec![
+                            format!("{}（{}）", f.title, f.id),
+                            f.state.badge_zh().unwrap_or("").to_string(),
+                            f.owner_name.clone(),
+                            f.last
+                                .as_ref()
+                                .map(|v| format!("{} {}", v.by_name, date(v.at.div_euclid(86_400))))
+                                .unwrap_or_default(),
+                            f.due
+                                .map(|d| date(d.div_euclid(86_400)))
+                                .unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            },
+        ),
         (
             "候选问法（搜索后复制了该条目）".into(),
             Table {

@@ -184,7 +184,8 @@ impl Library {
         self.flush_queries()?;
         let team = self.team()?;
         let mut logs: Vec<(MemberId, Log)> = Vec::new();
-        let mut dismissed: BTreeSet<(EntryId, String)> = BTreeSet::new();
+        // Phrasings turned down, by whom: they count when that member may decide.
+        let mut claimed: Vec<(MemberId, EntryId, String)> = Vec::new();
         for member in team.members.values() {
             let key = DocKey::ledger(&member.id);
             let stored = match self.doc_mut(&key) {
@@ -200,13 +201,17 @@ impl Library {
                 member.id.clone(),
                 log::read(&doc::keyed_records(&stored.doc, QUERIES)?),
             ));
-            let lead = !member.removed && matches!(member.role, Role::Admin | Role::Trainer);
-            if lead {
-                for (k, _) in doc::keyed_records(&stored.doc, PHRASINGS)? {
-                    if let Some((entry, text)) = k.split_once('\t') {
-                        dismissed.insert((entry.to_string(), text.to_string()));
-                    }
+            for (k, _) in doc::keyed_records(&stored.doc, PHRASINGS)? {
+                if let Some((entry, text)) = k.split_once('\t') {
+                    claimed.push((member.id.clone(), entry.to_string(), text.to_string()));
                 }
+            }
+        }
+        let mut dismissed: BTreeSet<(EntryId, String)> = BTreeSet::new();
+        for (member, id, text) in claimed {
+            let Ok(entry) = self.get(&id) else { continue };
+            if crate::freshness::may_verify(&team, &entry, &member) {
+                dismissed.insert((id, text));
             }
         }
         let copies: Vec<crate::credit::MemberCopies> = self
@@ -235,7 +240,8 @@ impl Library {
         let index = self.search_index()?;
         let words = |text: &str| index.topic_words(text);
         let known = |id: &str| phrasings.get(id).cloned().unwrap_or_default();
-        Ok(insights::compute(&insights::Inputs {
+        let (counts, to_check) = insights::FreshCounts::split(self.freshness()?);
+        let mut out = insights::compute(&insights::Inputs {
             today: log::local_day(now_millis()),
             days,
             logs: &logs,
@@ -245,14 +251,18 @@ impl Library {
             phrasings: &known,
             dismissed: &dismissed,
             solve_threshold: insights::DEFAULT_SOLVE_THRESHOLD,
-        }))
+        });
+        out.freshness = counts;
+        out.to_check = to_check;
+        Ok(out)
     }
 
     /// Adds `text` to entry `id`'s customer questions: a candidate phrasing accepted.
-    /// Only leads (admins and trainers) accept.
+    /// Only the entry's owner and leads (admins and trainers) accept.
     pub fn accept_phrasing(&mut self, id: &str, text: &str) -> Result<Entry> {
         let id = self.resolve(id)?;
-        self.require_lead()?;
+        let entry = self.get(&id)?;
+        self.require_owner_or_lead(&entry)?;
         let text = text.trim().to_string();
         if text.is_empty() || text.contains(['\n', '\t']) {
             return Err(Error::invalid("a phrasing is one line of text"));
@@ -265,11 +275,12 @@ impl Library {
         })
     }
 
-    /// Turns down a candidate phrasing of entry `id`, so it is offered no more. Only leads
-    /// decide; the decision is kept in their ledger.
+    /// Turns down a candidate phrasing of entry `id`, so it is offered no more. Only the
+    /// entry's owner and leads decide; the decision is kept in their ledger.
     pub fn dismiss_phrasing(&mut self, id: &str, text: &str) -> Result<()> {
         let id = self.resolve(id)?;
-        self.require_lead()?;
+        let entry = self.get(&id)?;
+        self.require_owner_or_lead(&entry)?;
         let Some(text) = log::normalise(text) else {
             return Err(Error::invalid("a phrasing is one line of text"));
         };

@@ -8,6 +8,7 @@ mod cache;
 mod credit;
 mod ends;
 mod entries;
+mod freshness;
 mod import;
 mod insights;
 mod invite;

@@ -12,6 +12,9 @@ pub const MAX_ENTRY_BYTES: usize = 512 * 1024;
 /// Most text one contributed answer may hold (UTF-8 bytes).
 pub const MAX_ANSWER_BYTES: usize = 32 * 1024;
 
+/// The longest verification interval an entry may have: ten years, in days.
+pub const MAX_VERIFY_EVERY_DAYS: u32 = 3650;
+
 /// What an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -180,6 +183,14 @@ pub struct Entry {
     pub links: Vec<EntryId>,
     pub created_at: Millis,
     pub created_by: MemberId,
+    /// The member who keeps the entry right (shown by roster name); with the leads, the
+    /// only one whose verification counts (`crate::freshness`).
+    #[serde(default)]
+    pub owner: Option<MemberId>,
+    /// How often, in days, the entry is to be checked; `None`: the team's default for
+    /// published FAQs, scripts and SOPs, none for training items.
+    #[serde(default)]
+    pub verify_every_days: Option<u32>,
 }
 
 impl Entry {
@@ -205,6 +216,8 @@ impl Entry {
             links: Vec::new(),
             created_at: 0,
             created_by: String::new(),
+            owner: None,
+            verify_every_days: None,
         }
     }
 
@@ -227,6 +240,9 @@ impl Entry {
         self.tags.retain(|t| !t.is_empty());
         self.tags.sort();
         self.tags.dedup();
+        if self.owner.as_ref().is_some_and(|o| o.trim().is_empty()) {
+            self.owner = None;
+        }
     }
 
     /// Checks the rules every stored entry keeps (an empty id is allowed: one is assigned).
@@ -250,6 +266,13 @@ impl Entry {
                     self.shortcode
                 )));
             }
+        }
+        if let Some(days) = self.verify_every_days
+            && !(1..=MAX_VERIFY_EVERY_DAYS).contains(&days)
+        {
+            return Err(Error::invalid(format!(
+                "a verification interval is 1 to {MAX_VERIFY_EVERY_DAYS} days, not {days}"
+            )));
         }
         if self.answers.iter().filter(|a| a.adopted).count() > 1 {
             return Err(Error::invalid(

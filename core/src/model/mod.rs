@@ -6,7 +6,10 @@ mod id;
 mod ledger;
 mod team;
 
-pub use entry::{Answer, AnswerState, Entry, Kind, MAX_ANSWER_BYTES, MAX_ENTRY_BYTES, Status};
+pub use entry::{
+    Answer, AnswerState, Entry, Kind, MAX_ANSWER_BYTES, MAX_ENTRY_BYTES, MAX_VERIFY_EVERY_DAYS,
+    Status,
+};
 pub use id::{EntryId, MemberId, new_entry_id, new_token, validate_entry_id};
 pub use ledger::Ledger;
 pub use team::{Member, Role, Team};

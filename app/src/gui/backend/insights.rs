@@ -42,14 +42,25 @@ impl Worker {
         let insights = library.insights(days)?;
         let role = library.my_role().ok();
         let setting = library.query_log_setting()?;
+        let team = library.team()?;
+        let me = library.writer().member.clone();
+        let mut decides = std::collections::BTreeSet::new();
+        for c in &insights.candidates {
+            if let Ok(entry) = library.get(&c.entry)
+                && lore_core::freshness::may_verify(&team, &entry, &me)
+            {
+                decides.insert(c.entry.clone());
+            }
+        }
         drop(library);
         // Writing the waiting questions may have changed the ledger.
         self.changed();
         Ok(Done::Insights(Box::new(InsightsView {
             days,
             insights,
-            lead: matches!(role, Some(Role::Admin | Role::Trainer)),
             admin: role == Some(Role::Admin),
+            decides,
+            me,
             setting,
         })))
     }

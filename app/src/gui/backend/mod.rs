@@ -12,6 +12,7 @@ mod credit;
 mod entries;
 mod exchange;
 mod failure;
+mod fresh;
 mod insights;
 mod library;
 mod network;

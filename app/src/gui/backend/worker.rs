@@ -174,6 +174,9 @@ impl Worker {
             } => self.phrasing(&id, &text, accept, days),
             Job::QueryLog { on, keep, days } => self.query_log(on, keep, days),
             Job::Report { days, path } => self.report(days, path),
+            Job::Freshness(id) => self.freshness(&id, false),
+            Job::Verify(id) => self.verify(&id),
+            Job::FreshList => self.fresh_list(),
         }
     }
 

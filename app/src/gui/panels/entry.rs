@@ -10,7 +10,7 @@ use crate::gui::editor::Editor;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Changed, Done, Job};
 use crate::gui::widgets::authors::{blame_ui, record_ui};
-use crate::gui::widgets::badge::{Marks, badges_ui};
+use crate::gui::widgets::badge::{Marks, badges_ui, fresh_badge, fresh_line};
 use crate::gui::widgets::local_time;
 use crate::gui::widgets::markdown::markdown_ui;
 
@@ -36,6 +36,10 @@ pub struct EntryPane {
     authors: Option<Authors>,
     /// The entry who wrote it was last asked for (once per version shown).
     authors_asked: Option<String>,
+    /// The open entry's freshness (none: no interval applies) and whether this member may
+    /// verify it, with the id it is for; and the entry it was last asked for.
+    fresh: Option<(String, Option<lore_core::Freshness>, bool)>,
+    fresh_asked: Option<String>,
 }
 
 /// Who wrote an entry, and its record.
@@ -107,6 +111,14 @@ impl EntryPane {
                     credit: (**credit).clone(),
                 });
             }
+            Done::Fresh {
+                id,
+                freshness,
+                may_verify,
+                ..
+            } => {
+                self.fresh = Some((id.clone(), freshness.as_deref().cloned(), *may_verify));
+            }
             Done::History { id, changes } => self.history = Some((id.clone(), changes.clone())),
             Done::Favourites(ids) => self.favourites = ids.clone(),
             Done::Team { members, .. } => {
@@ -157,6 +169,7 @@ impl EntryPane {
     fn forget_authors(&mut self) {
         self.authors = None;
         self.authors_asked = None;
+        self.fresh_asked = None;
     }
 
     /// Whether an entry or the editor is open.
@@ -174,13 +187,14 @@ impl EntryPane {
         let full = ui.available_width() < Self::NARROW;
         if let Some(editor) = &mut self.editor {
             let mut close = false;
+            let names = &self.names;
             if full {
-                egui::CentralPanel::default().show(ui, |ui| close = editor.ui(ui, lang));
+                egui::CentralPanel::default().show(ui, |ui| close = editor.ui(ui, lang, names));
             } else {
                 egui::Panel::right("editor")
                     .resizable(true)
                     .default_size(480.0)
-                    .show(ui, |ui| close = editor.ui(ui, lang));
+                    .show(ui, |ui| close = editor.ui(ui, lang, names));
             }
             if close {
                 // A new entry that never got a title has nothing to save.
@@ -256,6 +270,13 @@ impl EntryPane {
             self.authors_asked = Some(entry.id.clone());
             jobs.push(Job::Authors(entry.id.clone()));
         }
+        if self.fresh_asked.as_deref() != Some(&entry.id) {
+            self.fresh_asked = Some(entry.id.clone());
+            jobs.push(Job::Freshness(entry.id.clone()));
+        }
+        if let Some((_, Some(f), may_verify)) = self.fresh.as_ref().filter(|f| f.0 == entry.id) {
+            jobs.extend(fresh_ui(ui, lang, f, *may_verify));
+        }
         let authors = self.authors.as_ref().filter(|a| a.id == entry.id);
         egui::ScrollArea::vertical().show(ui, |ui| {
             match authors.filter(|_| self.by_author) {
@@ -282,6 +303,29 @@ impl EntryPane {
     }
 }
 
+/// Where the entry stands: its freshness badge, who verified it last and when the next
+/// check is due, and 核实 for its owner and the leads.
+fn fresh_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    f: &lore_core::Freshness,
+    may_verify: bool,
+) -> Option<Job> {
+    let mut job = None;
+    ui.horizontal_wrapped(|ui| {
+        fresh_badge(ui, lang, f.state);
+        ui.label(RichText::new(fresh_line(lang, f)).small());
+        if !f.owner_name.is_empty() {
+            let owner = format!("{}{}", lang.pick("负责人：", "Owner: "), f.owner_name);
+            ui.label(RichText::new(owner).small().weak());
+        }
+        if may_verify && ui.small_button(lang.pick("核实", "Verify")).clicked() {
+            job = Some(Job::Verify(f.id.clone()));
+        }
+    });
+    job
+}
+
 /// What the entry says: title, kind and status, body, a script's shortcode, a training's
 /// persona, opening, turns and key points, and its links (a click opens the linked entry).
 fn content_ui(
@@ -301,6 +345,7 @@ fn content_ui(
                 status: entry.status,
                 internal: entry.internal,
                 shortcode: &entry.shortcode,
+                fresh: None,
             },
         );
         ui.label(RichText::new(format!("{} · {}", lang.status(entry.status), entry.id)).weak());

@@ -6,6 +6,7 @@
 //! setting for admins.
 
 use egui::{Color32, RichText};
+use lore_core::FreshState;
 use lore_core::insights::{EntryUse, Gap, Insights, date, trend};
 use lore_core::{Entry, Kind};
 
@@ -75,6 +76,8 @@ impl InsightsPanel {
                 jobs.extend(candidates_ui(ui, lang, &view));
                 ui.separator();
                 jobs.extend(usage_ui(ui, lang, i));
+                ui.separator();
+                jobs.extend(fresh_ui(ui, lang, i, &view.me));
                 if view.admin {
                     ui.separator();
                     jobs.extend(self.setting_ui(ui, lang));
@@ -341,7 +344,7 @@ fn candidates_ui(ui: &mut egui::Ui, lang: Lang, view: &InsightsView) -> Vec<Job>
                     jobs.push(Job::Show(c.entry.clone()));
                 }
                 ui.weak(format!("{} {}", c.count, lang.pick("次", "times")));
-                if view.lead {
+                if view.decides.contains(&c.entry) {
                     for (accept, label) in [
                         (true, lang.pick("采纳为客户问法", "Accept")),
                         (false, lang.pick("不采纳", "Turn down")),
@@ -415,5 +418,63 @@ fn usage_ui(ui: &mut egui::Ui, lang: Lang, i: &Insights) -> Vec<Job> {
                 }
             });
     }
+    jobs
+}
+
+fn fresh_ui(ui: &mut egui::Ui, lang: Lang, i: &Insights, me: &str) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    let c = i.freshness;
+    ui.label(RichText::new(lang.pick("内容核实", "Freshness")).strong());
+    ui.label(format!(
+        "{} {} · {} {} · {} {} · {} {}",
+        lang.pick("已过期", "overdue"),
+        c.overdue,
+        lang.pick("即将到期", "due soon"),
+        c.due_soon,
+        lang.pick("未核实", "unverified"),
+        c.unverified,
+        lang.pick("已核实", "verified"),
+        c.fresh,
+    ));
+    if i.to_check.is_empty() {
+        ui.label(lang.pick("没有需要核实的条目。", "Nothing to check."));
+        return jobs;
+    }
+    egui::Grid::new("to-check").striped(true).show(ui, |ui| {
+        for f in i.to_check.iter().take(50) {
+            let color = match f.state {
+                FreshState::Overdue => ui.visuals().error_fg_color,
+                _ => ui.visuals().warn_fg_color,
+            };
+            ui.label(RichText::new(f.state.badge_zh().unwrap_or("")).color(color));
+            if ui.link(&f.title).clicked() {
+                jobs.push(Job::Show(f.id.clone()));
+            }
+            let owner = if f.owner.as_deref() == Some(me) {
+                lang.pick("我负责", "mine").to_string()
+            } else {
+                f.owner_name.clone()
+            };
+            ui.label(owner);
+            ui.weak(match &f.last {
+                Some(v) => format!(
+                    "{} {} {}",
+                    lang.pick("上次核实", "last checked"),
+                    v.by_name,
+                    date(v.at.div_euclid(86_400))
+                ),
+                None => lang.pick("从未核实", "never checked").to_string(),
+            });
+            ui.weak(match f.due {
+                Some(d) => format!(
+                    "{} {}",
+                    lang.pick("下次", "next"),
+                    date(d.div_euclid(86_400))
+                ),
+                None => String::new(),
+            });
+            ui.end_row();
+        }
+    });
     jobs
 }

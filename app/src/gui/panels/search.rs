@@ -5,7 +5,7 @@
 
 use egui::{FontId, Modifiers, RichText};
 use lore_core::reply::is_reply_kind;
-use lore_core::{Hit, Kind};
+use lore_core::{FreshState, Freshness, Hit, Kind};
 
 use super::entry::EntryPane;
 use super::exchange::template_path;
@@ -33,6 +33,14 @@ pub struct SearchPanel {
     tags: Vec<String>,
     /// What the user asked for that another part of the app does.
     asked: Option<Ask>,
+    /// Entries that need a check: their state and whether they have an owner.
+    fresh: std::collections::HashMap<String, (FreshState, bool)>,
+    /// This member's queue: what they own that needs a check.
+    queue: Vec<Freshness>,
+    /// Whether the queue is shown in place of the results.
+    show_queue: bool,
+    /// Whether the freshness states are to be asked for again.
+    fresh_stale: bool,
 }
 
 /// What the search panel's buttons ask of the rest of the app.
@@ -58,6 +66,10 @@ impl Default for SearchPanel {
             categories: Vec::new(),
             tags: Vec::new(),
             asked: None,
+            fresh: Default::default(),
+            queue: Vec::new(),
+            show_queue: false,
+            fresh_stale: true,
         }
     }
 }
@@ -97,7 +109,24 @@ impl SearchPanel {
     /// Takes in what the worker answered.
     pub fn absorb(&mut self, done: &Done) {
         match done {
-            Done::Opened { .. } => self.focus = true,
+            Done::Opened { .. } => {
+                self.focus = true;
+                self.show_queue = false;
+                self.fresh_stale = true;
+            }
+            Done::FreshList { states, queue } => {
+                self.fresh = states
+                    .iter()
+                    .map(|(id, state, owned)| (id.clone(), (*state, *owned)))
+                    .collect();
+                self.queue = queue.clone();
+                if self.queue.is_empty() {
+                    self.show_queue = false;
+                }
+            }
+            Done::Fresh { verified: true, .. } | Done::Saved { .. } | Done::Imported { .. } => {
+                self.fresh_stale = true;
+            }
             // Answers may overtake each other; an older search never replaces a newer one.
             Done::Hits { seq, hits } if *seq >= self.shown_seq => {
                 self.shown_seq = *seq;
@@ -128,13 +157,18 @@ impl SearchPanel {
         } else {
             self.keys(ui)
         };
+        if std::mem::take(&mut self.fresh_stale) {
+            jobs.push(Job::FreshList);
+        }
         egui::Panel::top("search").show(ui, |ui| jobs.extend(self.bar_ui(ui, lang, entry)));
         // A narrow window shows the open entry instead of the results.
         let stacked = ui.available_width() < EntryPane::NARROW && entry.is_open();
         jobs.extend(entry.ui(ui, lang));
         if !stacked {
             egui::CentralPanel::default().show(ui, |ui| {
-                if self.library_empty() {
+                if self.show_queue {
+                    jobs.extend(queue_ui(ui, lang, &self.queue));
+                } else if self.library_empty() {
                     jobs.extend(self.guide_ui(ui, lang, entry));
                 } else {
                     jobs.extend(self.results_ui(ui, lang));
@@ -248,9 +282,24 @@ impl SearchPanel {
             if ui.small_button(lang.t(Key::ExportLibrary)).clicked() {
                 self.asked = Some(Ask::Export);
             }
+            if !self.queue.is_empty() || self.show_queue {
+                let text = format!(
+                    "{} ({})",
+                    lang.pick("我的待核实", "My checks"),
+                    self.queue.len()
+                );
+                if ui.selectable_label(self.show_queue, text).clicked() {
+                    self.show_queue = !self.show_queue;
+                }
+            }
         });
         ui.add_space(4.0);
-        (typed || self.query != before).then(|| self.search())
+        let changed = typed || self.query != before;
+        if changed {
+            // A search shows its results, not the queue.
+            self.show_queue = false;
+        }
+        changed.then(|| self.search())
     }
 
     /// The results, the selected one with a copy button; a click opens one.
@@ -265,7 +314,7 @@ impl SearchPanel {
         let mut clicked = None;
         if self.query.text.trim().is_empty() && self.query.kind == Some(Kind::Script) {
             // The team's scripts as a tree by category, as 快捷回复 panels group them.
-            clicked = tree_ui(ui, lang, &self.hits, self.selected, &mut jobs);
+            clicked = tree_ui(ui, lang, &self.hits, self.selected, &self.fresh, &mut jobs);
         } else {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
@@ -273,7 +322,8 @@ impl SearchPanel {
                     for i in range {
                         let hit = &self.hits[i];
                         let selected = i == self.selected;
-                        let (open, copy) = row_ui(ui, lang, hit, selected);
+                        let fresh = row_fresh(&self.fresh, &hit.id);
+                        let (open, copy) = row_ui(ui, lang, hit, selected, fresh);
                         if open {
                             clicked = Some(i);
                         }
@@ -298,6 +348,7 @@ fn tree_ui(
     lang: Lang,
     hits: &[Hit],
     selected: usize,
+    fresh: &std::collections::HashMap<String, (FreshState, bool)>,
     jobs: &mut Vec<Job>,
 ) -> Option<usize> {
     // Scripts only, also while the results of the filter just chosen are on their way.
@@ -323,7 +374,8 @@ fn tree_ui(
                     .default_open(true)
                     .show(ui, |ui| {
                         for i in members {
-                            let (open, copy) = row_ui(ui, lang, &hits[i], i == selected);
+                            let state = row_fresh(fresh, &hits[i].id);
+                            let (open, copy) = row_ui(ui, lang, &hits[i], i == selected, state);
                             if open {
                                 clicked = Some(i);
                             }
@@ -356,7 +408,13 @@ fn kind_ui(ui: &mut egui::Ui, lang: Lang, kind: &mut Option<Kind>) {
 
 /// One result row: title and kind, the snippet; the selected row has a copy button.
 /// Returns whether the title was clicked and whether copy was.
-fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bool) {
+fn row_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    hit: &Hit,
+    selected: bool,
+    fresh: Option<FreshState>,
+) -> (bool, bool) {
     let (mut open, mut copy) = (false, false);
     let width = ui.available_width();
     ui.allocate_ui_with_layout(
@@ -367,7 +425,7 @@ fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bo
             ui.vertical(|ui| {
                 ui.set_max_width(width - 110.0);
                 ui.horizontal(|ui| {
-                    badges_ui(ui, lang, &Marks::of(hit));
+                    badges_ui(ui, lang, &Marks::of(hit).fresh(fresh));
                     open = ui
                         .add(egui::Button::selectable(selected, hit.title.as_str()).truncate())
                         .clicked();
@@ -384,6 +442,41 @@ fn row_ui(ui: &mut egui::Ui, lang: Lang, hit: &Hit, selected: bool) -> (bool, bo
         },
     );
     (open, copy)
+}
+
+/// The badge a result row carries: overdue always; unverified or due soon when the entry
+/// has an owner (an unowned entry is not yet anyone's to check, and a new team's whole
+/// library would otherwise say 待核实).
+fn row_fresh(
+    fresh: &std::collections::HashMap<String, (FreshState, bool)>,
+    id: &str,
+) -> Option<FreshState> {
+    match fresh.get(id) {
+        Some((FreshState::Overdue, _)) => Some(FreshState::Overdue),
+        Some((state, true)) => Some(*state),
+        _ => None,
+    }
+}
+
+/// This member's queue: each entry they own that needs a check, overdue first, with
+/// where it stands; a click opens it.
+fn queue_ui(ui: &mut egui::Ui, lang: Lang, queue: &[Freshness]) -> Option<Job> {
+    let mut open = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for f in queue {
+                ui.horizontal(|ui| {
+                    crate::gui::widgets::badge::fresh_badge(ui, lang, f.state);
+                    if ui.link(&f.title).clicked() {
+                        open = Some(Job::Show(f.id.clone()));
+                    }
+                    let line = crate::gui::widgets::badge::fresh_line(lang, f);
+                    ui.label(RichText::new(line).small().weak());
+                });
+            }
+        });
+    open
 }
 
 /// Copying a result: its reply, through the copy dialog when there is anything to ask.

@@ -1,8 +1,9 @@
-//! The marks an entry carries wherever it is listed: its kind, a shortcode, and what
-//! makes it unsafe to send as it is (internal, draft, archived).
+//! The marks an entry carries wherever it is listed: its kind, a shortcode, what makes
+//! it unsafe to send as it is (internal, draft, archived), and whether it is overdue for
+//! a check or still unverified.
 
 use egui::{Color32, RichText};
-use lore_core::{Hit, Kind, Status};
+use lore_core::{FreshState, Hit, Kind, Status};
 
 use crate::gui::i18n::Lang;
 
@@ -12,6 +13,8 @@ pub struct Marks<'a> {
     pub status: Status,
     pub internal: bool,
     pub shortcode: &'a str,
+    /// Its freshness, when it needs a check (overdue, unverified, due soon).
+    pub fresh: Option<FreshState>,
 }
 
 impl<'a> Marks<'a> {
@@ -22,7 +25,13 @@ impl<'a> Marks<'a> {
             status: hit.status,
             internal: hit.internal,
             shortcode: &hit.shortcode,
+            fresh: None,
         }
+    }
+
+    /// With its freshness state.
+    pub fn fresh(self, fresh: Option<FreshState>) -> Marks<'a> {
+        Marks { fresh, ..self }
     }
 }
 
@@ -48,6 +57,20 @@ pub fn badges_ui(ui: &mut egui::Ui, lang: Lang, marks: &Marks<'_>) {
         Status::Archived => badge(ui, lang.status(Status::Archived), Some(Color32::GRAY)),
         Status::Published => {}
     }
+    if let Some(state) = marks.fresh {
+        fresh_badge(ui, lang, state);
+    }
+}
+
+/// The freshness badge: 已过期 (overdue), 待核实 (unverified), 即将到期 (due soon).
+pub fn fresh_badge(ui: &mut egui::Ui, lang: Lang, state: FreshState) {
+    let (text, color) = match state {
+        FreshState::Overdue => (lang.pick("已过期", "Overdue"), WARN),
+        FreshState::Unverified => (lang.pick("待核实", "Unverified"), DRAFT),
+        FreshState::DueSoon => (lang.pick("即将到期", "Due soon"), DRAFT),
+        FreshState::Fresh => return,
+    };
+    badge(ui, text, Some(color));
 }
 
 /// One badge: text in a rounded frame, coloured when it warns.
@@ -64,4 +87,34 @@ fn badge(ui: &mut egui::Ui, text: &str, color: Option<Color32>) {
                 None => text.weak(),
             });
         });
+}
+
+/// Where an entry stands, in a line: "已核实：周静 11-02，下次 12-02", "已过期：…", "未核实…".
+pub fn fresh_line(lang: Lang, f: &lore_core::Freshness) -> String {
+    let day = |secs: i64| {
+        super::local_time(secs * 1000)
+            .chars()
+            .take(10)
+            .collect::<String>()
+    };
+    let last = f
+        .last
+        .as_ref()
+        .map(|v| format!("{} {}", v.by_name, day(v.at)))
+        .unwrap_or_default();
+    let next = f.due.map(day).unwrap_or_default();
+    match (lang, f.state) {
+        (Lang::Zh, FreshState::Fresh) => format!("已核实：{last}，下次 {next}"),
+        (Lang::Zh, FreshState::DueSoon) => format!("即将到期：{last} 核实，下次 {next}"),
+        (Lang::Zh, FreshState::Overdue) => format!("已过期：{last} 核实，应于 {next} 再核实"),
+        (Lang::Zh, FreshState::Unverified) => {
+            format!("未核实（每 {} 天核实一次）", f.every_days)
+        }
+        (Lang::En, FreshState::Fresh) => format!("Verified by {last}, next check {next}"),
+        (Lang::En, FreshState::DueSoon) => format!("Verified by {last}, next check {next} (soon)"),
+        (Lang::En, FreshState::Overdue) => format!("Overdue: verified by {last}, was due {next}"),
+        (Lang::En, FreshState::Unverified) => {
+            format!("Never verified (every {} days)", f.every_days)
+        }
+    }
 }
