@@ -165,6 +165,16 @@ fn the_quick_picker_finds_a_shortcode_fills_its_blanks_copies_and_hides() {
         copied.contains("您的订单A1001目前处于仓库打包中，预计在今晚8点前发出"),
         "{copied}"
     );
+    // The picker's search and the copy after it are in the query log (a shortcode is
+    // never offered as a phrasing).
+    h.get_by_label("洞察").click();
+    until(&mut h, "the picker's search in the insights", |h| {
+        h.state()
+            .insights()
+            .is_some_and(|i| i.top.iter().any(|q| q.text == "#2" && q.copied == 1))
+    });
+    let insights = h.state().insights().expect("insights");
+    assert!(!insights.candidates.iter().any(|c| c.text == "#2"));
 }
 
 #[test]

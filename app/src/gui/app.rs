@@ -295,6 +295,8 @@ impl LoreApp {
 
     /// Hands one answer to every panel; returns what it calls for beyond them.
     fn absorb(&mut self, ctx: &egui::Context, done: &Done) -> Vec<Job> {
+        // A copy the picker made closes it: whose copy it was is known before.
+        let picking = self.picker.is_open();
         self.status.absorb(done);
         self.welcome.absorb(done);
         self.exchange.absorb(done);
@@ -304,12 +306,14 @@ impl LoreApp {
         self.credits.absorb(done);
         self.practice.absorb(done);
         self.insights.absorb(done);
-        if !self.picker.is_open() {
+        let mut jobs = Vec::new();
+        if picking {
+            jobs.extend(super::asked::picked(self.picker.query(), done));
+        } else {
             self.questions.absorb(done);
         }
         self.entry.absorb(done);
         self.picker.absorb(done);
-        let mut jobs = Vec::new();
         // An error shown stays until something the user does next succeeds (answers
         // the app asks for by itself, such as refreshed results, leave it).
         let answers_the_user = matches!(

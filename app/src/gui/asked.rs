@@ -97,6 +97,27 @@ impl Questions {
     }
 }
 
+/// A copy made from the quick picker: the picker's text as a search, and the copy after
+/// it (nothing when nothing was typed: a favourite picked).
+pub fn picked(query: &str, done: &Done) -> Vec<Job> {
+    let Done::Copied { id, .. } = done else {
+        return Vec::new();
+    };
+    if query.trim().is_empty() {
+        return Vec::new();
+    }
+    let current = Current {
+        asked: Asked::Search,
+        text: query.to_string(),
+        since: Instant::now(),
+        logged: true,
+    };
+    vec![
+        job(&current, After::Asked { found: true }),
+        job(&current, After::Copied(id.clone())),
+    ]
+}
+
 fn job(current: &Current, after: After) -> Job {
     Job::LogQuery {
         asked: current.asked,

@@ -218,7 +218,7 @@ impl Library {
             .all_copies()?
             .into_iter()
             .map(|(m, list)| {
-                let list = list
+                let list = uses_of(list)
                     .into_iter()
                     .map(|(e, at, mark)| (e, log::local_day(at * 1000), mark))
                     .collect();
@@ -306,6 +306,25 @@ impl Library {
             .collect();
         Err(Error::Forbidden(Denied::LeadsOnly { leads }))
     }
+}
+
+/// One member's copies as uses, as credit counts them: repeats of an entry within
+/// [`crate::credit::REPEAT_WINDOW_SECS`] of the run's first copy count once, with the
+/// run's last solve mark.
+fn uses_of(mut copies: Vec<crate::credit::CopyEvent>) -> Vec<crate::credit::CopyEvent> {
+    copies.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut uses: Vec<crate::credit::CopyEvent> = Vec::new();
+    for (entry, at, mark) in copies {
+        match uses.last_mut() {
+            Some(last) if last.0 == entry && at - last.1 < crate::credit::REPEAT_WINDOW_SECS => {
+                if mark != 0 {
+                    last.2 = mark;
+                }
+            }
+            _ => uses.push((entry, at, mark)),
+        }
+    }
+    uses
 }
 
 /// How an entry already says what customers ask: its title and questions, as the query log

@@ -102,6 +102,11 @@ impl Picker {
         self.open = false;
     }
 
+    /// What is typed in the picker.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
     /// Whether the picker is showing.
     pub fn is_open(&self) -> bool {
         self.open
