@@ -8,6 +8,16 @@ use lore_tests::{Lore, eventually};
 
 const WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// Whether `lore insights` offers `text` as a candidate phrasing (of entry `id`, if given).
+fn offered(l: &Lore, id: Option<&str>, text: &str) -> bool {
+    let insights = l.json(&["insights"]).remove(0);
+    insights["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .any(|c| c["text"] == text && id.is_none_or(|id| c["entry"] == id))
+}
+
 /// Adds a published FAQ and returns its id.
 fn faq(l: &Lore, title: &str, body: &str) -> String {
     let added = l.json(&["add", "--kind", "faq", "--title", title, "--body", body]);
@@ -94,40 +104,18 @@ fn an_accepted_candidate_phrasing_finds_its_entry() {
     );
     // An agent searched that way, then copied the invoice FAQ.
     l.ok(&["copy", &id, "--after", phrase]);
-    let insights = l.json(&["insights"]).remove(0);
-    let candidates = insights["candidates"].as_array().expect("candidates");
-    assert!(
-        candidates
-            .iter()
-            .any(|c| c["entry"] == id.as_str() && c["text"] == phrase),
-        "{insights}"
-    );
+    assert!(offered(&l, Some(&id), phrase));
     let accepted = l.ok(&["insights", "accept", &id, phrase]);
     assert!(accepted.contains(phrase), "{accepted}");
     let after = l.json(&["search", phrase]);
     assert_eq!(after[0]["id"], id.as_str(), "{after:?}");
     // Once written into the entry, it is no longer a candidate.
-    let insights = l.json(&["insights"]).remove(0);
-    assert!(
-        !insights["candidates"]
-            .as_array()
-            .expect("candidates")
-            .iter()
-            .any(|c| c["text"] == phrase),
-        "{insights}"
-    );
+    assert!(!offered(&l, None, phrase));
     // A turned-down phrasing is not offered again.
     l.ok(&["copy", &id, "--after", "税号填错了"]);
+    assert!(offered(&l, Some(&id), "税号填错了"));
     l.ok(&["insights", "dismiss", &id, "税号填错了"]);
-    let insights = l.json(&["insights"]).remove(0);
-    assert!(
-        !insights["candidates"]
-            .as_array()
-            .expect("candidates")
-            .iter()
-            .any(|c| c["text"] == "税号填错了"),
-        "{insights}"
-    );
+    assert!(!offered(&l, None, "税号填错了"));
 }
 
 #[test]

@@ -183,7 +183,7 @@ pub fn overdue(library: &mut Library) -> Vec<String> {
 }
 
 /// Seconds since the epoch as a local date: month and day this year, else with the year.
-fn day(secs: i64) -> String {
+pub(crate) fn day(secs: i64) -> String {
     use chrono::{Datelike, Local, TimeZone};
     match Local.timestamp_opt(secs, 0).single() {
         Some(t) if t.year() == Local::now().year() => t.format("%m-%d").to_string(),

@@ -8,7 +8,7 @@ pub use net::init_logging;
 mod credit;
 mod entries;
 pub(crate) mod exchange;
-mod fresh;
+pub(crate) mod fresh;
 mod insights;
 pub(crate) mod local;
 pub(crate) mod net;

@@ -104,6 +104,18 @@ pub struct EntryUse {
 }
 
 impl EntryUse {
+    /// The entry of `row`, with no uses counted yet.
+    fn unused(row: &CatalogRow) -> EntryUse {
+        EntryUse {
+            id: row.id.clone(),
+            title: row.title.clone(),
+            kind: row.kind,
+            uses: 0,
+            marked: 0,
+            solved: 0,
+        }
+    }
+
     pub fn solve_rate(&self) -> Option<f64> {
         (self.marked > 0).then(|| f64::from(self.solved) / f64::from(self.marked))
     }
@@ -380,14 +392,7 @@ fn usage(i: &Inputs, out: &mut Insights) {
             if row.status == Status::Archived {
                 continue;
             }
-            let u = uses.entry(entry).or_insert_with(|| EntryUse {
-                id: row.id.clone(),
-                title: row.title.clone(),
-                kind: row.kind,
-                uses: 0,
-                marked: 0,
-                solved: 0,
-            });
+            let u = uses.entry(entry).or_insert_with(|| EntryUse::unused(row));
             u.uses += 1;
             if *mark != 0 {
                 u.marked += 1;
@@ -416,14 +421,7 @@ fn usage(i: &Inputs, out: &mut Insights) {
             used.iter()
                 .find(|u| u.id == r.id)
                 .cloned()
-                .unwrap_or(EntryUse {
-                    id: r.id.clone(),
-                    title: r.title.clone(),
-                    kind: r.kind,
-                    uses: 0,
-                    marked: 0,
-                    solved: 0,
-                })
+                .unwrap_or_else(|| EntryUse::unused(r))
         })
         .collect();
     least.sort_by(|a, b| a.uses.cmp(&b.uses).then_with(|| a.id.cmp(&b.id)));
@@ -433,14 +431,7 @@ fn usage(i: &Inputs, out: &mut Insights) {
         .catalog
         .values()
         .filter(|r| is_reply(r) && !ever.contains(r.id.as_str()))
-        .map(|r| EntryUse {
-            id: r.id.clone(),
-            title: r.title.clone(),
-            kind: r.kind,
-            uses: 0,
-            marked: 0,
-            solved: 0,
-        })
+        .map(EntryUse::unused)
         .collect();
     used.truncate(TOP);
     out.most_used = used;

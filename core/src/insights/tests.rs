@@ -91,18 +91,20 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
             Vec::new()
         }
     };
-    let dismissed = BTreeSet::new();
-    let i = compute(&Inputs {
-        today,
-        days: 7,
-        logs: &logs,
-        copies: &copies,
-        catalog: &catalog,
-        words: &words,
-        phrasings: &said,
-        dismissed: &dismissed,
-        solve_threshold: DEFAULT_SOLVE_THRESHOLD,
-    });
+    let run = |dismissed: &BTreeSet<(EntryId, String)>| {
+        compute(&Inputs {
+            today,
+            days: 7,
+            logs: &logs,
+            copies: &copies,
+            catalog: &catalog,
+            words: &words,
+            phrasings: &said,
+            dismissed,
+            solve_threshold: DEFAULT_SOLVE_THRESHOLD,
+        })
+    };
+    let i = run(&BTreeSet::new());
     assert_eq!((i.searches, i.messages, i.searches_before), (7, 1, 1));
     let top: Vec<(&str, u64, u64)> = i
         .top
@@ -135,17 +137,7 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
     assert_eq!(c, vec![("faq-invoice", "开票", 2, 2)]);
     // A turned-down candidate is not offered again; the report names no member.
     let dismissed = BTreeSet::from([("faq-invoice".to_string(), "开票".to_string())]);
-    let again = compute(&Inputs {
-        today,
-        days: 7,
-        logs: &logs,
-        copies: &copies,
-        catalog: &catalog,
-        words: &words,
-        phrasings: &said,
-        dismissed: &dismissed,
-        solve_threshold: DEFAULT_SOLVE_THRESHOLD,
-    });
+    let again = run(&dismissed);
     assert!(again.candidates.is_empty());
     let md = render(&i, ReportFormat::Markdown);
     assert!(

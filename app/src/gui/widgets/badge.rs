@@ -89,14 +89,10 @@ fn badge(ui: &mut egui::Ui, text: &str, color: Option<Color32>) {
         });
 }
 
-/// Where an entry stands, in a line: "已核实：周静 11-02，下次 12-02", "已过期：…", "未核实…".
+/// Where an entry stands, in a line: "已核实：周静 11-02，下次 12-02", "已过期：…", "未核实…"
+/// (as `lore show` says it), or in English.
 pub fn fresh_line(lang: Lang, f: &lore_core::Freshness) -> String {
-    let day = |secs: i64| {
-        super::local_time(secs * 1000)
-            .chars()
-            .take(10)
-            .collect::<String>()
-    };
+    use crate::cli::fresh::{day, status_line};
     let last = f
         .last
         .as_ref()
@@ -104,12 +100,7 @@ pub fn fresh_line(lang: Lang, f: &lore_core::Freshness) -> String {
         .unwrap_or_default();
     let next = f.due.map(day).unwrap_or_default();
     match (lang, f.state) {
-        (Lang::Zh, FreshState::Fresh) => format!("已核实：{last}，下次 {next}"),
-        (Lang::Zh, FreshState::DueSoon) => format!("即将到期：{last} 核实，下次 {next}"),
-        (Lang::Zh, FreshState::Overdue) => format!("已过期：{last} 核实，应于 {next} 再核实"),
-        (Lang::Zh, FreshState::Unverified) => {
-            format!("未核实（每 {} 天核实一次）", f.every_days)
-        }
+        (Lang::Zh, _) => status_line(f),
         (Lang::En, FreshState::Fresh) => format!("Verified by {last}, next check {next}"),
         (Lang::En, FreshState::DueSoon) => format!("Verified by {last}, next check {next} (soon)"),
         (Lang::En, FreshState::Overdue) => format!("Overdue: verified by {last}, was due {next}"),
