@@ -8,6 +8,7 @@ pub use net::init_logging;
 mod credit;
 mod entries;
 pub(crate) mod exchange;
+pub(crate) mod lexicon_args;
 pub(crate) mod local;
 pub(crate) mod net;
 pub(crate) mod output;

@@ -8,6 +8,7 @@ mod cache;
 mod credit;
 mod ends;
 mod entries;
+mod evalset;
 mod import;
 mod invite;
 mod known;
