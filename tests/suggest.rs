@@ -164,3 +164,22 @@ fn an_unrelated_message_says_nothing_matches_well() {
     let text = l.ok(&["suggest", "你好，外卖超时了半个小时，有没有赔偿？"]);
     assert!(!text.contains("没有很匹配的条目"), "{text}");
 }
+
+/// The customer-message panel says plainly when nothing answers a message well, instead of
+/// listing the closest entries as if they did.
+#[test]
+fn the_message_panel_says_when_nothing_matches_well() {
+    use crate::gui::{demo_app, shows, until};
+    use egui_kittest::kittest::Queryable as _;
+    let (_library, mut h) = demo_app(lore_app::gui::i18n::Lang::Zh);
+    h.get_by_label("客户消息").click();
+    until(&mut h, "the message box", |h| {
+        shows(h, "粘贴客户的整段消息")
+    });
+    h.get_by_label("粘贴客户的整段消息").focus();
+    h.step();
+    h.get_by_label("粘贴客户的整段消息")
+        .type_text("你好，周末想带孩子去郊外露营，帐篷和睡袋要准备几个？天气预报说有雨");
+    until(&mut h, "the plain line", |h| shows(h, "没有很匹配的条目"));
+    assert!(shows(&h, "最接近的条目"));
+}

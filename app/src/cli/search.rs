@@ -32,6 +32,10 @@ pub fn suggest(ctx: &Context, a: SuggestArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     let groups = library.suggest_each(&text, a.limit)?;
     if let [(_, hits)] = groups.as_slice() {
+        if hits.is_empty() && !ctx.json {
+            say!("没有很匹配的条目（nothing matches well）");
+            return Ok(ExitCode::SUCCESS);
+        }
         return print_hits(ctx, hits);
     }
     // Several questions: the suggestions of each, under it.

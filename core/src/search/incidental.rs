@@ -127,20 +127,34 @@ pub(crate) fn is_incidental(word: &str) -> bool {
 }
 
 /// The words of a message's clauses that ask something; empty when no clause does (the
-/// whole message is then the question).
-pub(crate) fn question_words(text: &str, zh: &ChineseTokenizer) -> Vec<String> {
-    let clauses: Vec<&str> = text
+/// whole message is then the question). A question too short to name its subject
+/// ("怎么处理？") takes in the clause before it. `meaningful` tells words that say
+/// something from filler.
+pub(crate) fn question_words(
+    text: &str,
+    zh: &ChineseTokenizer,
+    meaningful: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let clauses: Vec<(bool, Vec<String>)> = text
         .split_inclusive([
             '，', '。', '！', '？', ',', '.', '!', '?', '；', ';', '\n', '~', '～',
         ])
         .filter(|c| !c.trim().is_empty())
+        .map(|c| (ASKING.iter().any(|a| c.contains(a)), zh.words(c)))
         .collect();
     if clauses.len() < 2 {
         return Vec::new();
     }
-    clauses
-        .into_iter()
-        .filter(|c| ASKING.iter().any(|w| c.contains(w)))
-        .flat_map(|c| zh.words(c))
-        .collect()
+    let mut asked = Vec::new();
+    for (i, (asks, words)) in clauses.iter().enumerate() {
+        if !asks {
+            continue;
+        }
+        let said = words.iter().filter(|w| meaningful(w)).count();
+        if said < 2 && i > 0 {
+            asked.extend(clauses[i - 1].1.iter().cloned());
+        }
+        asked.extend(words.iter().cloned());
+    }
+    asked
 }

@@ -251,7 +251,9 @@ pub(crate) fn build(
     // In a message, the words of its questions weigh more than the rest (greetings,
     // what happened when, which product).
     let asked = match mode {
-        Mode::Suggest => super::incidental::question_words(&text, zh),
+        Mode::Suggest => super::incidental::question_words(&text, zh, &|w: &str| {
+            w.chars().any(is_cjk) && !STOP_ZH.contains(&w) && !super::incidental::is_incidental(w)
+        }),
         Mode::Search => Vec::new(),
     };
     let weight_of = |w: &str| {

@@ -61,7 +61,7 @@ impl MessagePanel {
                     if several {
                         ui.label(egui::RichText::new(question).strong());
                     }
-                    if hits.first().is_some_and(|h| h.weak) {
+                    if hits.first().is_none_or(|h| h.weak) {
                         // Nothing answers it well: say so, and keep the closest out of
                         // the way rather than listing them as if they did.
                         ui.label(lang.t(Key::NothingMatchesWell));
