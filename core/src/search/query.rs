@@ -215,7 +215,10 @@ pub(crate) fn build(
     num_docs: u64,
 ) -> Option<Plan> {
     let known = |field, text: &str| doc_freq(field, text) > 0;
-    let text = normalise(input);
+    let text = match mode {
+        Mode::Search => normalise(input),
+        Mode::Suggest => normalise(&super::incidental::without_greetings(input)),
+    };
     let chinese_query = text.chars().any(is_cjk);
     let mut c = Plan::default();
     // Shortcodes are exact: `#2` finds the script with that shortcode.
@@ -257,10 +260,12 @@ pub(crate) fn build(
         Mode::Search => Vec::new(),
     };
     let weight_of = |w: &str| {
+        // A single character says less than a word, wherever it stands.
+        let single = if w.chars().count() == 1 { 0.5 } else { 1.0 };
         if asked.is_empty() || asked.iter().any(|a| a == w) {
-            1.0
+            single
         } else {
-            super::incidental::CONTEXT_WEIGHT
+            single * super::incidental::CONTEXT_WEIGHT
         }
     };
     let mut zh_words = if meaningful.is_empty() && mode == Mode::Search {

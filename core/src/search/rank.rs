@@ -22,11 +22,11 @@ use crate::{Error, Result};
 
 /// Score factor for entries in the language of the query.
 const SAME_LANGUAGE: f32 = 1.6;
-/// Score factor for SOPs and training items among a message's suggestions.
-const TEAM_ONLY: f32 = 0.45;
 /// Below this share of the message's weight covered by the best suggestion, nothing
 /// matches well.
 const WEAK_BELOW: f32 = 0.4;
+/// A message's suggestions are scored `BM25 × (COVERAGE_BASE + coverage)`.
+const COVERAGE_BASE: f32 = 0.5;
 
 /// Words that ask for a process or for training rather than an answer to the customer.
 const ASKS_PROCESS: &[&str] = &[
@@ -99,22 +99,26 @@ pub(crate) fn rank(
         let status_factor = if rank == 1 { 0.6 } else { 1.0 };
         let language = if same_language { SAME_LANGUAGE } else { 1.0 };
         let team_only = demote_team_only && value("kind_rank", 0) >= kind_rank(Kind::Sop);
-        let kind = if team_only { TEAM_ONLY } else { 1.0 };
-        let tweaked = score
-            * status_factor
-            * language
-            * kind
-            * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
-        ranked.push((tweaked, address));
+        let mut tweaked =
+            score * status_factor * language * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
+        if mode == Mode::Suggest && !plan.concepts.is_empty() {
+            // A message asks several things at once (what, which fee, refunded how): an
+            // entry that speaks of more of them answers it better than one that repeats
+            // a single word in its title.
+            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
+            tweaked *= COVERAGE_BASE + coverage(&plan, &entry_text(&doc, f));
+        }
+        ranked.push((team_only, tweaked, address));
     }
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // FAQs and scripts first, then (unless asked for) SOPs and training items.
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     ranked.truncate(request.limit.max(1));
     // Longest first, so a word is marked whole rather than by a part of it.
     let mut highlight: Vec<String> = plan.highlight.iter().cloned().collect();
     highlight.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let mut hits = Vec::with_capacity(ranked.len());
     let mut weak = false;
-    for (n, (score, address)) in ranked.into_iter().enumerate() {
+    for (n, (_, score, address)) in ranked.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
         let text = |field| {
             doc.get_first(field)
@@ -125,12 +129,7 @@ pub(crate) fn rank(
         let title = text(f.title.zh);
         let body = text(f.body.zh);
         if n == 0 && mode == Mode::Suggest {
-            let questions: Vec<&str> = doc
-                .get_all(f.questions.zh)
-                .filter_map(|v| v.as_str())
-                .collect();
-            let all = normalise(&format!("{title}\n{}\n{body}", questions.join("\n")));
-            weak = coverage(&plan, &all) < WEAK_BELOW;
+            weak = coverage(&plan, &entry_text(&doc, f)) < WEAK_BELOW;
         }
         hits.push(Hit {
             id: text(f.id),
@@ -150,6 +149,18 @@ pub(crate) fn rank(
         hit.weak = weak;
     }
     Ok(hits)
+}
+
+/// An entry's title, questions and body, normalised, for [`coverage`].
+fn entry_text(doc: &TantivyDocument, f: &Fields) -> String {
+    let mut text = String::new();
+    for field in [f.title.zh, f.questions.zh, f.body.zh] {
+        for value in doc.get_all(field).filter_map(|v| v.as_str()) {
+            text.push_str(value);
+            text.push('\n');
+        }
+    }
+    normalise(&text)
 }
 
 /// The share of a message's weight that an entry's text (normalised) covers: each of the
