@@ -22,7 +22,7 @@ impl Library {
     /// `fixtures/FORMAT.md`). Nothing is written when a line or the team file is bad.
     pub fn load_eval_set(&mut self, name: &str, entries: &str, team: &str) -> Result<ImportReport> {
         let set: SetTeam = serde_json::from_str(team)
-            .map_err(|e| Error::import(&format!("{name}/team.json"), e.to_string()))?;
+            .map_err(|e| Error::import(format!("{name}/team.json"), e.to_string()))?;
         let mut items = Vec::new();
         for row in crate::exchange::read_jsonl(&format!("{name}/entries.jsonl"), entries) {
             let (location, record) = row?;
