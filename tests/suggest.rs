@@ -14,13 +14,13 @@ fn read(path: &str) -> String {
 /// resemble FAQs.
 fn hard_library(dir: &std::path::Path) -> Library {
     let mut library = Library::open(dir, Writer::generate("tester")).expect("open");
-    library
-        .load_eval_set(
-            "search/hard",
-            &read("search/hard/entries.jsonl"),
-            &read("search/hard/team.json"),
-        )
-        .expect("load the hard set");
+    lore_core::evalset::load(
+        &mut library,
+        "search/hard",
+        &read("search/hard/entries.jsonl"),
+        &read("search/hard/team.json"),
+    )
+    .expect("load the hard set");
     library
 }
 

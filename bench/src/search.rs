@@ -88,7 +88,7 @@ pub fn run(n: usize) -> Result<ExitCode> {
 
     // Quality on the harder set.
     let mut hard = Library::open(&scratch.0.join("hard"), Writer::generate("bench"))?;
-    hard.load_eval_set("search/hard", HARD_ENTRIES, HARD_TEAM)?;
+    lore_core::evalset::load(&mut hard, "search/hard", HARD_ENTRIES, HARD_TEAM)?;
     let hard_cases = eval::parse(HARD_EVAL)?;
     let hard_quality = hard
         .evaluate(&hard_cases)

@@ -8,6 +8,7 @@ pub mod credit;
 pub mod demo;
 pub mod doc;
 mod error;
+pub mod evalset;
 pub mod exchange;
 mod library;
 pub mod model;

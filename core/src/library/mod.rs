@@ -8,7 +8,6 @@ mod cache;
 mod credit;
 mod ends;
 mod entries;
-mod evalset;
 mod import;
 mod invite;
 mod known;
