@@ -41,6 +41,9 @@ impl Synonyms {
     }
 }
 
+/// Weight of a single character in a message, against 1 for a word.
+const SINGLE_WEIGHT: f32 = 1.0;
+
 /// How many of a message's words a suggestion searches for: the most specific ones.
 const SUGGEST_WORDS: usize = 8;
 
@@ -261,7 +264,7 @@ pub(crate) fn build(
     };
     let weight_of = |w: &str| {
         // A single character says less than a word, wherever it stands.
-        let single = if w.chars().count() == 1 { 0.5 } else { 1.0 };
+        let single = if w.chars().count() == 1 { SINGLE_WEIGHT } else { 1.0 };
         if asked.is_empty() || asked.iter().any(|a| a == w) {
             single
         } else {
