@@ -264,7 +264,11 @@ pub(crate) fn build(
     };
     let weight_of = |w: &str| {
         // A single character says less than a word, wherever it stands.
-        let single = if w.chars().count() == 1 { SINGLE_WEIGHT } else { 1.0 };
+        let single = if w.chars().count() == 1 {
+            SINGLE_WEIGHT
+        } else {
+            1.0
+        };
         if asked.is_empty() || asked.iter().any(|a| a == w) {
             single
         } else {

@@ -24,7 +24,7 @@ use crate::{Error, Result};
 const SAME_LANGUAGE: f32 = 1.6;
 /// Below this share of the message's weight covered by the best suggestion, nothing
 /// matches well.
-const WEAK_BELOW: f32 = 0.4;
+const WEAK_BELOW: f32 = 0.35;
 /// A message's suggestions are scored `BM25 × (COVERAGE_BASE + coverage)`.
 const COVERAGE_BASE: f32 = 0.5;
 
