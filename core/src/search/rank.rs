@@ -27,6 +27,8 @@ const SAME_LANGUAGE: f32 = 1.6;
 const WEAK_BELOW: f32 = 0.35;
 /// A message's suggestions are scored `BM25 × (COVERAGE_BASE + coverage)`.
 const COVERAGE_BASE: f32 = 0.5;
+/// How many of a message's best candidates are scored by coverage.
+const COVERED: usize = 12;
 
 /// Words that ask for a process or for training rather than an answer to the customer.
 const ASKS_PROCESS: &[&str] = &[
@@ -99,16 +101,21 @@ pub(crate) fn rank(
         let status_factor = if rank == 1 { 0.6 } else { 1.0 };
         let language = if same_language { SAME_LANGUAGE } else { 1.0 };
         let team_only = demote_team_only && value("kind_rank", 0) >= kind_rank(Kind::Sop);
-        let mut tweaked =
+        let tweaked =
             score * status_factor * language * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
-        if mode == Mode::Suggest && !plan.concepts.is_empty() {
-            // A message asks several things at once (what, which fee, refunded how): an
-            // entry that speaks of more of them answers it better than one that repeats
-            // a single word in its title.
-            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
-            tweaked *= COVERAGE_BASE + coverage(&plan, &entry_text(&doc, f));
+        ranked.push((team_only, tweaked, address, None));
+    }
+    if mode == Mode::Suggest && !plan.concepts.is_empty() {
+        // A message asks several things at once (what, which fee, refunded how): an entry
+        // that speaks of more of them answers it better than one that repeats a single
+        // word in its title. Only the best candidates are read (each a document load).
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked.truncate(COVERED.max(request.limit));
+        for (_, tweaked, address, doc) in &mut ranked {
+            let loaded: TantivyDocument = searcher.doc(*address).map_err(err)?;
+            *tweaked *= COVERAGE_BASE + coverage(&plan, &entry_text(&loaded, f));
+            *doc = Some(loaded);
         }
-        ranked.push((team_only, tweaked, address));
     }
     // FAQs and scripts first, then (unless asked for) SOPs and training items.
     ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
@@ -118,8 +125,11 @@ pub(crate) fn rank(
     highlight.sort_by_key(|w| std::cmp::Reverse(w.len()));
     let mut hits = Vec::with_capacity(ranked.len());
     let mut weak = false;
-    for (n, (_, score, address)) in ranked.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
+    for (n, (_, score, address, doc)) in ranked.into_iter().enumerate() {
+        let doc: TantivyDocument = match doc {
+            Some(doc) => doc,
+            None => searcher.doc(address).map_err(err)?,
+        };
         let text = |field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
