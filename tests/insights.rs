@@ -124,6 +124,19 @@ fn the_team_turns_the_query_log_off_and_the_report_is_a_file() {
     l.ok(&["--name", "周静", "team", "create", "青木客服中心"]);
     faq(&l, "如何申请开具发票", "在订单详情页点击申请发票。");
     l.ok(&["search", "会员卡补办"]);
+    // A pasted message nothing in the library answers well is a gap that found nothing.
+    let said = l.ok(&["suggest", "你好，请问周末露营的帐篷可以租吗？"]);
+    assert!(said.contains("没有很匹配的条目"), "{said}");
+    let insights = l.json(&["insights"]).remove(0);
+    let gap = insights["gaps"]
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .find(|g| g["asked"] == "message")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(gap["found_nothing"], 1, "{insights}");
+    assert!(gap["text"].as_str().is_some_and(|t| t.contains("露营")), "{gap}");
     let dir = tempfile::tempdir().expect("tempdir");
     let html = dir.path().join("周报.html");
     let md = dir.path().join("weekly.md");

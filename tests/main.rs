@@ -30,6 +30,7 @@ mod search;
 mod seeds;
 mod spreadsheet;
 mod storage;
+mod suggest;
 mod sync;
 mod team;
 mod training;

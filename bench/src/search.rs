@@ -14,6 +14,10 @@ use crate::measure::{Scratch, dir_size, figure, latency, ms, percentile};
 
 /// The evaluation set, built in so the benchmark runs from anywhere.
 const EVAL: &str = include_str!("../../fixtures/search/eval.jsonl");
+/// The harder set, for six businesses unlike the demo's: entries, team, queries.
+const HARD_ENTRIES: &str = include_str!("../../fixtures/search/hard/entries.jsonl");
+const HARD_TEAM: &str = include_str!("../../fixtures/search/hard/team.json");
+const HARD_EVAL: &str = include_str!("../../fixtures/search/hard/eval.jsonl");
 
 /// Query classes of the latency budget, each a few queries cycled.
 pub const CLASSES: [(&str, &[&str]); 6] = [
@@ -81,6 +85,32 @@ pub fn run(n: usize) -> Result<ExitCode> {
         .filter_map(|id| demo.get(id).ok())
         .collect();
     drop(demo);
+
+    // Quality on the harder set.
+    let mut hard = Library::open(&scratch.0.join("hard"), Writer::generate("bench"))?;
+    lore_core::evalset::load(&mut hard, "search/hard", HARD_ENTRIES, HARD_TEAM)?;
+    let hard_cases = eval::parse(HARD_EVAL)?;
+    let hard_quality = hard
+        .evaluate(&hard_cases)
+        .context("running the harder evaluation set")?;
+    println!(
+        "Search quality on the harder evaluation set ({} queries):\n{hard_quality}",
+        hard_cases.len()
+    );
+    if std::env::var_os("LORE_EVAL_MISSES").is_some() {
+        for (case, got) in &hard_quality.misses {
+            println!(
+                "MISS [{}] {} → want {:?} got {:?}",
+                case.class, case.query, case.expect, got
+            );
+        }
+    }
+    let hard_entries: Vec<Entry> = hard
+        .ids()
+        .iter()
+        .filter_map(|id| hard.get(id).ok())
+        .collect();
+    drop(hard);
 
     // Speed on a generated library.
     println!("\nGenerating a {n}-entry bilingual library…");
@@ -156,9 +186,10 @@ pub fn run(n: usize) -> Result<ExitCode> {
     fts5::compare(
         &scratch.0,
         &entries,
-        &demo_entries,
-        &cases,
-        &lore_quality,
+        &[
+            ("demo", &demo_entries, &cases, &lore_quality),
+            ("harder", &hard_entries, &hard_cases, &hard_quality),
+        ],
         &report,
     )?;
     Ok(if ok {
@@ -167,6 +198,9 @@ pub fn run(n: usize) -> Result<ExitCode> {
         ExitCode::FAILURE
     })
 }
+
+/// An evaluation set for the FTS5 comparison: name, entries, queries, Lore's scores.
+type Set<'a> = (&'a str, &'a [Entry], &'a [eval::Case], &'a Report);
 
 fn request(text: &str) -> SearchRequest {
     SearchRequest {
@@ -233,14 +267,7 @@ pub fn queries(dir: &Path) -> Result<ExitCode> {
 mod fts5 {
     use super::*;
 
-    pub fn compare(
-        _: &Path,
-        _: &[Entry],
-        _: &[Entry],
-        _: &[eval::Case],
-        _: &Report,
-        _: &str,
-    ) -> Result<()> {
+    pub fn compare(_: &Path, _: &[Entry], _: &[Set<'_>], _: &str) -> Result<()> {
         println!(
             "\nSQLite FTS5 comparison: run `cargo run --release -p lore-bench --features fts5 -- search`"
         );
@@ -313,16 +340,22 @@ mod fts5 {
     pub fn compare(
         scratch: &Path,
         entries: &[Entry],
-        demo: &[Entry],
-        cases: &[eval::Case],
-        lore: &Report,
+        sets: &[Set<'_>],
         lore_report: &str,
     ) -> Result<()> {
-        let small = build(&scratch.join("demo-fts5.db"), demo)?;
-        let quality = eval::evaluate(cases, |case| {
-            search(&small, &case.query, 10).map_err(|e| lore_core::Error::Search(e.to_string()))
-        })?;
-        println!("\nSQLite FTS5 (trigram) on the same evaluation set:\n{quality}");
+        let mut qualities = Vec::new();
+        for (name, set_entries, cases, lore) in sets {
+            let small = build(&scratch.join(format!("{name}-fts5.db")), set_entries)?;
+            let quality = eval::evaluate(cases, |case| {
+                search(&small, &case.query, 10).map_err(|e| lore_core::Error::Search(e.to_string()))
+            })?;
+            println!("\nSQLite FTS5 (trigram) on the {name} evaluation set:\n{quality}");
+            println!(
+                "{name} set, per class, Lore beside FTS5:\n{}",
+                side_by_side(lore, &quality)
+            );
+            qualities.push((*name, *lore, quality));
+        }
         let large = build(&scratch.join("large-fts5.db"), entries)?;
         let lore_p50 = lore_latencies(lore_report);
         println!(
@@ -349,14 +382,35 @@ mod fts5 {
                 fts / ours
             );
         }
-        println!(
-            "recall@3: Lore {:.3}, FTS5 {:.3} (ratio {:.2}x); MRR: Lore {:.3}, FTS5 {:.3}",
-            lore.overall.recall_at_3,
-            quality.overall.recall_at_3,
-            lore.overall.recall_at_3 / quality.overall.recall_at_3.max(1e-9),
-            lore.overall.mrr,
-            quality.overall.mrr
-        );
+        for (name, lore, quality) in &qualities {
+            println!(
+                "{name} set recall@3: Lore {:.3}, FTS5 {:.3} (ratio {:.2}x); MRR: Lore {:.3}, FTS5 {:.3}",
+                lore.overall.recall_at_3,
+                quality.overall.recall_at_3,
+                lore.overall.recall_at_3 / quality.overall.recall_at_3.max(1e-9),
+                lore.overall.mrr,
+                quality.overall.mrr
+            );
+        }
         Ok(())
+    }
+
+    /// A Markdown table: per class, Lore's recall@1 / recall@3 / MRR beside FTS5's.
+    fn side_by_side(lore: &Report, fts: &Report) -> String {
+        let mut out = String::from(
+            "| class | queries | Lore r@1 / r@3 / MRR | FTS5 r@1 / r@3 / MRR |\n|---|---|---|---|\n",
+        );
+        let row = |name: &str, l: &eval::Scores, f: Option<&eval::Scores>| {
+            let f = f.copied().unwrap_or_default();
+            format!(
+                "| {name} | {} | {:.3} / {:.3} / {:.3} | {:.3} / {:.3} / {:.3} |\n",
+                l.queries, l.recall_at_1, l.recall_at_3, l.mrr, f.recall_at_1, f.recall_at_3, f.mrr
+            )
+        };
+        for (class, l) in &lore.by_class {
+            out.push_str(&row(class, l, fts.by_class.get(class)));
+        }
+        out.push_str(&row("**overall**", &lore.overall, Some(&fts.overall)));
+        out
     }
 }

@@ -8,6 +8,7 @@ pub mod credit;
 pub mod demo;
 pub mod doc;
 mod error;
+pub mod evalset;
 pub mod exchange;
 pub mod freshness;
 pub mod insights;

@@ -387,6 +387,8 @@ pub enum SynonymsCommand {
         #[arg(required = true, num_args = 1.., value_name = "WORD")]
         words: Vec<String>,
     },
+    /// The customer-service lexicon Lore ships: its groups, each on or off for the team
+    Lexicon(super::lexicon_args::LexiconArgs),
 }
 
 /// How the sync node reaches the team. Flags override `config.toml` in the data directory.

@@ -10,6 +10,7 @@ mod entries;
 pub(crate) mod exchange;
 pub(crate) mod fresh;
 mod insights;
+pub(crate) mod lexicon_args;
 pub(crate) mod local;
 pub(crate) mod net;
 pub(crate) mod output;

@@ -37,10 +37,14 @@ pub fn suggest(ctx: &Context, a: SuggestArgs) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     let groups = library.suggest_each(&text, a.limit)?;
     let found = After::Asked {
-        found: groups.iter().any(|(_, hits)| !hits.is_empty()),
+        found: groups.iter().any(|(_, hits)| hits.iter().any(|h| !h.weak)),
     };
     library.log_query(Asked::Message, &text, found)?;
     if let [(_, hits)] = groups.as_slice() {
+        if hits.is_empty() && !ctx.json {
+            say!("没有很匹配的条目（nothing matches well）");
+            return Ok(ExitCode::SUCCESS);
+        }
         return print_hits(ctx, hits);
     }
     // Several questions: the suggestions of each, under it.
@@ -76,6 +80,9 @@ fn print_hits(ctx: &Context, hits: &[Hit]) -> Result<ExitCode> {
         note!("nothing found; try fewer or other words, or `lore list`");
         return Ok(ExitCode::SUCCESS);
     }
+    if hits.iter().any(|h| h.weak) {
+        say!("没有很匹配的条目（nothing matches well）；最接近的：");
+    }
     let bold = super::output::stdout_is_terminal();
     for (n, hit) in hits.iter().enumerate() {
         say!("{}. {} [{}] {}", n + 1, hit.title, hit.kind, hit.id);
@@ -107,6 +114,7 @@ fn highlight(snippet: &str, bold: bool) -> String {
 pub fn synonyms(ctx: &Context, command: SynonymsCommand) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     let team = match command {
+        SynonymsCommand::Lexicon(a) => return lexicon(ctx, &mut library, a),
         SynonymsCommand::List => library.team()?,
         SynonymsCommand::Add { words } => {
             library.check_can_edit()?;
@@ -133,6 +141,53 @@ pub fn synonyms(ctx: &Context, command: SynonymsCommand) -> Result<ExitCode> {
             json_line(group)?;
         } else {
             say!("{}", group.join(" / "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lore synonyms lexicon`: the built-in groups with on/off; `--off`/`--on` switch the
+/// group holding a word for the whole team (a team setting, so every peer follows).
+fn lexicon(
+    ctx: &Context,
+    library: &mut lore_core::Library,
+    a: super::lexicon_args::LexiconArgs,
+) -> Result<ExitCode> {
+    use lore_core::search::lexicon::{LEXICON, LEXICON_OFF, group_of, switch, switched_off};
+    let team = match (a.off, a.on) {
+        (None, None) => library.team()?,
+        (off, on) => {
+            let (word, on) = match (off, on) {
+                (Some(w), _) => (w, false),
+                (None, Some(w)) => (w, true),
+                (None, None) => unreachable!("matched above"),
+            };
+            let Some(index) = group_of(&word) else {
+                bail!(
+                    "`{word}` is in no group of the built-in lexicon; `lore synonyms lexicon` lists them"
+                );
+            };
+            library.require_admin()?;
+            let state = if on { "on" } else { "off" };
+            let summary = format!("lexicon group {} {state}", LEXICON[index][0]);
+            library.update_team(&summary, |team| {
+                let value = switch(&team.settings, index, on);
+                if value.is_empty() {
+                    team.settings.remove(LEXICON_OFF);
+                } else {
+                    team.settings.insert(LEXICON_OFF.to_string(), value);
+                }
+                Ok(())
+            })?
+        }
+    };
+    let off = switched_off(&team.settings);
+    for (i, group) in LEXICON.iter().enumerate() {
+        let on = !off.contains(&i);
+        if ctx.json {
+            json_line(&serde_json::json!({ "group": group, "on": on }))?;
+        } else {
+            say!("{} {}", if on { "开" } else { "关" }, group.join(" / "));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -33,8 +33,9 @@ impl Library {
         }
         doc::commit(&mut stored.doc, summary, now_millis());
         self.persist(DocKey::TEAM, None)?;
-        if new.synonyms != old.synonyms {
-            self.synonyms_changed(&new.synonyms);
+        let off = crate::search::lexicon::LEXICON_OFF;
+        if new.synonyms != old.synonyms || new.settings.get(off) != old.settings.get(off) {
+            self.synonyms_changed(&new);
         }
         Ok(new)
     }

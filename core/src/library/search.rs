@@ -34,13 +34,20 @@ impl Library {
         }
         let team = self.team()?;
         // The team's groups with the customer-service lexicon Lore ships.
-        let synonyms = crate::search::lexicon::with_lexicon(&team.synonyms);
+        let synonyms = crate::search::lexicon::with_lexicon(&team);
         let words: Vec<String> = team
             .tags
             .iter()
             .chain(team.categories.iter())
-            .chain(synonyms.iter().flatten())
+            .chain(team.synonyms.iter().flatten())
             .cloned()
+            // Every lexicon word, switched on or not: the dictionary (and so the index)
+            // stays the same when a team switches groups.
+            .chain(
+                crate::search::lexicon::LEXICON
+                    .iter()
+                    .flat_map(|g| g.iter().map(|w| w.to_string())),
+            )
             .collect();
         let (index, indexed) = SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &synonyms)?;
         let index = Arc::new(index);
@@ -187,12 +194,12 @@ impl Library {
         }
     }
 
-    /// Refreshes query-time synonyms after the team's groups changed.
-    pub(crate) fn synonyms_changed(&mut self, groups: &[Vec<String>]) {
+    /// Refreshes query-time synonyms after the team's groups or lexicon switches changed.
+    pub(crate) fn synonyms_changed(&mut self, team: &crate::model::Team) {
         if let Some(state) = &self.search {
             state
                 .index
-                .set_synonyms(&crate::search::lexicon::with_lexicon(groups));
+                .set_synonyms(&crate::search::lexicon::with_lexicon(team));
         }
     }
 }

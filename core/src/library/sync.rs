@@ -214,7 +214,7 @@ impl Library {
         }
         if team_changed {
             let team = self.team()?;
-            self.synonyms_changed(&team.synonyms);
+            self.synonyms_changed(&team);
         }
         Ok(received)
     }

@@ -9,10 +9,12 @@ mod analysis;
 mod committer;
 pub mod eval;
 mod expand;
+mod incidental;
 mod judge;
 pub mod lexicon;
 mod query;
 mod questions;
+mod rank;
 mod schema;
 mod snippet;
 mod topics;
@@ -25,7 +27,7 @@ use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
@@ -42,9 +44,7 @@ use schema::{BIGRAM, EN, Fields, ZH};
 pub use topics::is_cjk_char;
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
-const INDEX_VERSION: u32 = 3;
-/// Score factor for entries in the language of the query.
-const SAME_LANGUAGE: f32 = 1.6;
+const INDEX_VERSION: u32 = 4;
 /// How often pending changes are committed and made searchable.
 const COMMIT_EVERY: Duration = Duration::from_millis(50);
 
@@ -75,6 +75,9 @@ pub struct Hit {
     pub shortcode: String,
     pub internal: bool,
     pub category: String,
+    /// A customer message's suggestions: the best of them covers too little of what the
+    /// message asks, so nothing matches well (every hit of the answer carries it).
+    pub weak: bool,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -376,6 +379,7 @@ impl SearchIndex {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &e.id);
         doc.add_text(f.kind, e.kind.as_str());
+        doc.add_u64(f.kind_rank, rank::kind_rank(e.kind));
         doc.add_text(f.status, e.status.as_str());
         doc.add_text(f.category, &e.category);
         doc.add_u64(f.english, u64::from(!e.title.chars().any(analysis::is_cjk)));
@@ -515,61 +519,7 @@ impl SearchIndex {
                 &TopDocs::with_limit(CANDIDATES.max(limit * 3)).order_by_score(),
             )
             .map_err(err)?;
-        let english_query = !request.text.chars().any(analysis::is_cjk);
-        let mut ranked = Vec::with_capacity(candidates.len());
-        for (score, address) in candidates {
-            let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-            let value = |name: &str, default: u64| {
-                fast.u64(name)
-                    .ok()
-                    .and_then(|c| c.first(address.doc_id))
-                    .unwrap_or(default)
-            };
-            let rank = value("status_rank", 2);
-            // Archived entries only when asked for by status.
-            if rank == 0 && request.status != Some(Status::Archived) {
-                continue;
-            }
-            let used = value("uses", 0) as f32;
-            let adopted = value("adopted", 0) as f32;
-            let same_language = (value("english", 0) == 1) == english_query;
-            // Published above draft; usage and an adopted answer break near-ties.
-            let status_factor = if rank == 1 { 0.6 } else { 1.0 };
-            let language = if same_language { SAME_LANGUAGE } else { 1.0 };
-            let tweaked = score
-                * status_factor
-                * language
-                * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
-            ranked.push((tweaked, address));
-        }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.truncate(limit);
-        // Longest first, so a word is marked whole rather than by a part of it.
-        let mut highlight: Vec<String> = plan.highlight.into_iter().collect();
-        highlight.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        let mut hits = Vec::with_capacity(ranked.len());
-        for (score, address) in ranked {
-            let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            hits.push(Hit {
-                id: text(f.id),
-                kind: text(f.kind).parse().unwrap_or(Kind::Faq),
-                title: text(f.title.zh),
-                score,
-                snippet: snippet::make(&text(f.body.zh), &highlight),
-                // The library fills these from its catalog.
-                status: Status::Published,
-                shortcode: String::new(),
-                internal: false,
-                category: String::new(),
-            });
-        }
-        Ok(hits)
+        rank::rank(&searcher, f, request, mode, plan, candidates)
     }
 }
 

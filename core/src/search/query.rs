@@ -41,6 +41,9 @@ impl Synonyms {
     }
 }
 
+/// Weight of a single character in a message, against 1 for a word.
+const SINGLE_WEIGHT: f32 = 1.0;
+
 /// How many of a message's words a suggestion searches for: the most specific ones.
 const SUGGEST_WORDS: usize = 8;
 
@@ -148,6 +151,16 @@ pub(crate) struct Plan {
     pub(crate) prefixes: Vec<(Field, String, f32)>,
     pub(crate) fuzzy: Vec<(Field, String, u8, f32)>,
     pub(crate) highlight: BTreeSet<String>,
+    /// A message's concepts, for how well a suggestion covers it (`rank::coverage`).
+    pub(crate) concepts: Vec<Concept>,
+}
+
+/// One thing a message asks about: a word with its synonyms (normalised, lower case),
+/// weighted by how specific it is and whether it is in the message's question.
+#[derive(Debug)]
+pub(crate) struct Concept {
+    pub(crate) forms: Vec<String>,
+    pub(crate) weight: f32,
 }
 
 impl Plan {
@@ -205,7 +218,10 @@ pub(crate) fn build(
     num_docs: u64,
 ) -> Option<Plan> {
     let known = |field, text: &str| doc_freq(field, text) > 0;
-    let text = normalise(input);
+    let text = match mode {
+        Mode::Search => normalise(input),
+        Mode::Suggest => normalise(&super::incidental::without_greetings(input)),
+    };
     let chinese_query = text.chars().any(is_cjk);
     let mut c = Plan::default();
     // Shortcodes are exact: `#2` finds the script with that shortcode.
@@ -236,7 +252,29 @@ pub(crate) fn build(
     let meaningful: Vec<&String> = words
         .iter()
         .filter(|w| !STOP_ZH.contains(&w.as_str()))
+        .filter(|w| mode == Mode::Search || !super::incidental::is_incidental(w))
         .collect();
+    // In a message, the words of its questions weigh more than the rest (greetings,
+    // what happened when, which product).
+    let asked = match mode {
+        Mode::Suggest => super::incidental::question_words(&text, zh, &|w: &str| {
+            w.chars().any(is_cjk) && !STOP_ZH.contains(&w) && !super::incidental::is_incidental(w)
+        }),
+        Mode::Search => Vec::new(),
+    };
+    let weight_of = |w: &str| {
+        // A single character says less than a word, wherever it stands.
+        let single = if w.chars().count() == 1 {
+            SINGLE_WEIGHT
+        } else {
+            1.0
+        };
+        if asked.is_empty() || asked.iter().any(|a| a == w) {
+            single
+        } else {
+            single * super::incidental::CONTEXT_WEIGHT
+        }
+    };
     let mut zh_words = if meaningful.is_empty() && mode == Mode::Search {
         words.iter().collect()
     } else {
@@ -245,12 +283,13 @@ pub(crate) fn build(
     if mode == Mode::Suggest {
         // A message: a handful of the words the library knows — first those that name
         // topics (they occur in titles or questions), the most specific first.
-        let mut ranked: Vec<((bool, u64), &String)> = zh_words
+        let mut ranked: Vec<((bool, bool, u64), &String)> = zh_words
             .iter()
             .filter_map(|w| {
                 let named = doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
                 let body = doc_freq(fields.body.zh, w);
-                (named + body > 0).then_some(((named == 0, named + body), *w))
+                let context = weight_of(w) < 1.0;
+                (named + body > 0).then_some(((context, named == 0, named + body), *w))
             })
             .collect();
         ranked.sort_by_key(|(key, _)| *key);
@@ -262,11 +301,22 @@ pub(crate) fn build(
         if mode == Mode::Suggest {
             // A message has many words; those in more than a tenth of all bodies cost the
             // most and say the least, so they count only in titles and questions.
-            c.term(fields.title.zh, w, 4.0);
-            c.term(fields.questions.zh, w, 3.0);
-            if doc_freq(fields.body.zh, w) * 10 <= num_docs {
-                c.term(fields.body.zh, w, 1.0);
+            let weight = weight_of(w);
+            c.term(fields.title.zh, w, 4.0 * weight);
+            c.term(fields.questions.zh, w, 3.0 * weight);
+            let df = doc_freq(fields.body.zh, w);
+            if df * 10 <= num_docs {
+                c.term(fields.body.zh, w, weight);
             }
+            let named = df + doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
+            let forms = std::iter::once((*w).clone())
+                .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
+                .collect();
+            let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
+            c.concepts.push(Concept {
+                forms,
+                weight: weight * specific,
+            });
         } else {
             c.across(|t| t.zh, fields, w, 1.0);
         }
@@ -297,6 +347,8 @@ pub(crate) fn build(
         .into_iter()
         .map(|(w, _, _)| w)
         .filter(|w| !STOP_EN.contains(&w.as_str()))
+        // Order numbers, dates and times in a message say nothing about the question.
+        .filter(|w| mode == Mode::Search || !w.chars().any(|ch| ch.is_ascii_digit()))
         .collect();
     for w in &latin {
         let stemmed = stem(w);
@@ -305,6 +357,13 @@ pub(crate) fn build(
         }
         c.across(|t| t.en, fields, &stemmed, 1.0);
         c.highlight.insert(w.clone());
+        if mode == Mode::Suggest {
+            let df = doc_freq(fields.body.en, &stemmed) + doc_freq(fields.title.en, &stemmed);
+            c.concepts.push(Concept {
+                forms: vec![stemmed.clone()],
+                weight: (1.0 + num_docs as f32 / (1.0 + df as f32)).ln(),
+            });
+        }
         let letters = w.chars().count();
         // Fuzzy only for words the library does not know: typos, not every long word.
         if letters >= 5

@@ -22,6 +22,8 @@ pub(crate) struct Triple {
 pub(crate) struct Fields {
     pub(crate) id: Field,
     pub(crate) kind: Field,
+    /// The kind as a number (`rank::kind_rank`), for re-ranking a message's suggestions.
+    pub(crate) kind_rank: Field,
     pub(crate) status: Field,
     pub(crate) category: Field,
     pub(crate) tags: Field,
@@ -67,6 +69,7 @@ pub(crate) fn build() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED),
+        kind_rank: b.add_u64_field("kind_rank", FAST),
         status: b.add_text_field("status", STRING),
         category: b.add_text_field("category", STRING),
         tags: b.add_text_field("tags", STRING),
@@ -74,7 +77,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         pinyin: b.add_text_field("pinyin", STRING),
         english: b.add_u64_field("english", FAST),
         title: triple(&mut b, "title", true),
-        questions: triple(&mut b, "questions", false),
+        questions: triple(&mut b, "questions", true),
         body: triple(&mut b, "body", true),
         extra: triple(&mut b, "extra", false),
         status_rank: b.add_u64_field("status_rank", FAST | INDEXED),

@@ -297,5 +297,6 @@ fn listed(row: &CatalogRow) -> Hit {
         shortcode: row.shortcode.clone(),
         internal: row.internal,
         category: row.category.clone(),
+        weak: false,
     }
 }

@@ -1,5 +1,6 @@
 //! "Customer message": the customer's whole message pasted in, and the entries that
-//! answer it, each with a copy button; the entry pane beside them.
+//! answer it, each with a copy button; the entry pane beside them. When nothing answers
+//! it well, a plain line says so and the closest entries stay folded away.
 
 use lore_core::Hit;
 use lore_core::reply::is_reply_kind;
@@ -36,7 +37,11 @@ impl MessagePanel {
     /// The pasted message for the query log: its text, and whether anything was found for
     /// it (none until its suggestions are in).
     pub fn question(&self) -> (&str, Option<bool>) {
-        let found = self.suggestions.iter().any(|(_, hits)| !hits.is_empty());
+        // Only a suggestion that matches well counts as found.
+        let found = self
+            .suggestions
+            .iter()
+            .any(|(_, hits)| hits.iter().any(|h| !h.weak));
         (&self.text, (self.answered == self.seq).then_some(found))
     }
 
@@ -70,8 +75,22 @@ impl MessagePanel {
                     if several {
                         ui.label(egui::RichText::new(question).strong());
                     }
-                    for hit in hits {
-                        jobs.extend(suggestion_ui(ui, lang, hit));
+                    if hits.first().is_none_or(|h| h.weak) {
+                        // Nothing answers it well: say so, and keep the closest out of
+                        // the way rather than listing them as if they did.
+                        ui.label(lang.t(Key::NothingMatchesWell));
+                        egui::CollapsingHeader::new(lang.t(Key::ClosestEntries))
+                            .id_salt(("closest", question))
+                            .default_open(false)
+                            .show(ui, |ui| {
+                                for hit in hits {
+                                    jobs.extend(suggestion_ui(ui, lang, hit));
+                                }
+                            });
+                    } else {
+                        for hit in hits {
+                            jobs.extend(suggestion_ui(ui, lang, hit));
+                        }
                     }
                     if several {
                         ui.add_space(8.0);
