@@ -104,22 +104,7 @@ pub fn load(library: &mut Library, progress: &mut dyn FnMut(usize, usize)) -> Re
                 history_ends: Default::default(),
             });
         }
-        for c in &demo.categories {
-            if !team.categories.contains(c) {
-                team.categories.push(c.clone());
-            }
-        }
-        for t in &demo.tags {
-            if !team.tags.contains(t) {
-                team.tags.push(t.clone());
-            }
-        }
-        team.tags.sort();
-        for group in &demo.synonyms {
-            if !team.synonyms.contains(group) {
-                team.synonyms.push(group.clone());
-            }
-        }
+        team.merge_vocabulary(&demo.categories, &demo.tags, &demo.synonyms);
         Ok(())
     })?;
     let mut items = items;

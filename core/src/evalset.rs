@@ -31,21 +31,7 @@ pub fn load(library: &mut Library, name: &str, entries: &str, team: &str) -> Res
     }
     library.my_role()?;
     library.update_team("loaded an evaluation team", |t| {
-        for c in &set.categories {
-            if !t.categories.contains(c) {
-                t.categories.push(c.clone());
-            }
-        }
-        for tag in &set.tags {
-            if !t.tags.contains(tag) {
-                t.tags.push(tag.clone());
-            }
-        }
-        for group in &set.synonyms {
-            if !t.synonyms.contains(group) {
-                t.synonyms.push(group.clone());
-            }
-        }
+        t.merge_vocabulary(&set.categories, &set.tags, &set.synonyms);
         Ok(())
     })?;
     library.import(items, &mut |_, _| {})

@@ -144,18 +144,23 @@ fn due(ctx: &Context, library: &mut Library, mine: bool) -> Result<ExitCode> {
 
 /// "已核实：周静 11-02，下次 12-02", "已过期：…", "未核实（每 30 天核实一次）".
 pub fn status_line(f: &Freshness) -> String {
-    let last = f
-        .last
-        .as_ref()
-        .map(|v| format!("{} {}", v.by_name, day(v.at)))
-        .unwrap_or_default();
-    let next = f.due.map(day).unwrap_or_default();
+    let (last, next) = last_and_next(f);
     match f.state {
         FreshState::Fresh => format!("已核实：{last}，下次 {next}"),
         FreshState::DueSoon => format!("即将到期：{last} 核实，下次 {next}"),
         FreshState::Overdue => format!("已过期：{last} 核实，应于 {next} 再核实"),
         FreshState::Unverified => format!("未核实（每 {} 天核实一次）", f.every_days),
     }
+}
+
+/// Who verified an entry last and when ("周静 11-02"), and when it is next due.
+pub(crate) fn last_and_next(f: &Freshness) -> (String, String) {
+    let last = f
+        .last
+        .as_ref()
+        .map(|v| format!("{} {}", v.by_name, day(v.at)))
+        .unwrap_or_default();
+    (last, f.due.map(day).unwrap_or_default())
 }
 
 /// The lines `lore show` adds: owner, interval, and where the entry stands.
@@ -183,7 +188,7 @@ pub fn overdue(library: &mut Library) -> Vec<String> {
 }
 
 /// Seconds since the epoch as a local date: month and day this year, else with the year.
-pub(crate) fn day(secs: i64) -> String {
+fn day(secs: i64) -> String {
     use chrono::{Datelike, Local, TimeZone};
     match Local.timestamp_opt(secs, 0).single() {
         Some(t) if t.year() == Local::now().year() => t.format("%m-%d").to_string(),

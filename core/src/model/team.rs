@@ -107,6 +107,32 @@ impl Team {
         }
     }
 
+    /// Adds the categories, tags and synonym groups it lacks of another team's (a library
+    /// loaded into this one: the demo, an evaluation set); tags stay sorted.
+    pub fn merge_vocabulary(
+        &mut self,
+        categories: &[String],
+        tags: &[String],
+        synonyms: &[Vec<String>],
+    ) {
+        for c in categories {
+            if !self.categories.contains(c) {
+                self.categories.push(c.clone());
+            }
+        }
+        for t in tags {
+            if !self.tags.contains(t) {
+                self.tags.push(t.clone());
+            }
+        }
+        self.tags.sort();
+        for group in synonyms {
+            if !self.synonyms.contains(group) {
+                self.synonyms.push(group.clone());
+            }
+        }
+    }
+
     /// The members who have not been removed, by name.
     pub fn active_members(&self) -> Vec<&Member> {
         let mut members: Vec<&Member> = self.members.values().filter(|m| !m.removed).collect();

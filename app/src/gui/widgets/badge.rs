@@ -92,13 +92,8 @@ fn badge(ui: &mut egui::Ui, text: &str, color: Option<Color32>) {
 /// Where an entry stands, in a line: "已核实：周静 11-02，下次 12-02", "已过期：…", "未核实…"
 /// (as `lore show` says it), or in English.
 pub fn fresh_line(lang: Lang, f: &lore_core::Freshness) -> String {
-    use crate::cli::fresh::{day, status_line};
-    let last = f
-        .last
-        .as_ref()
-        .map(|v| format!("{} {}", v.by_name, day(v.at)))
-        .unwrap_or_default();
-    let next = f.due.map(day).unwrap_or_default();
+    use crate::cli::fresh::{last_and_next, status_line};
+    let (last, next) = last_and_next(f);
     match (lang, f.state) {
         (Lang::Zh, _) => status_line(f),
         (Lang::En, FreshState::Fresh) => format!("Verified by {last}, next check {next}"),
