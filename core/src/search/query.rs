@@ -44,6 +44,9 @@ impl Synonyms {
 /// Weight of a single character in a message, against 1 for a word.
 const SINGLE_WEIGHT: f32 = 1.0;
 
+/// Weight of a single character in a typed query, against 1 for a word.
+const SEARCH_SINGLE: f32 = 0.5;
+
 /// How many of a message's words a suggestion searches for: the most specific ones.
 const SUGGEST_WORDS: usize = 8;
 
@@ -318,7 +321,28 @@ pub(crate) fn build(
                 weight: weight * specific,
             });
         } else {
-            c.across(|t| t.zh, fields, w, 1.0);
+            // A single character says less than a word: it decides fewer matches.
+            let single = w.chars().count() == 1;
+            c.across(
+                |t| t.zh,
+                fields,
+                w,
+                if single { SEARCH_SINGLE } else { 1.0 },
+            );
+            if !STOP_ZH.contains(&w.as_str()) {
+                let named = doc_freq(fields.body.zh, w)
+                    + doc_freq(fields.title.zh, w)
+                    + doc_freq(fields.questions.zh, w);
+                let forms = std::iter::once((*w).clone())
+                    .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
+                    .collect();
+                let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
+                let weight = if single { SEARCH_SINGLE } else { 1.0 };
+                c.concepts.push(Concept {
+                    forms,
+                    weight: weight * specific,
+                });
+            }
         }
         c.highlight.insert((*w).clone());
         for syn in synonyms.of(w) {

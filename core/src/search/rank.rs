@@ -105,7 +105,7 @@ pub(crate) fn rank(
             score * status_factor * language * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
         ranked.push((team_only, tweaked, address, None));
     }
-    if mode == Mode::Suggest && !plan.concepts.is_empty() {
+    if (mode == Mode::Suggest && !plan.concepts.is_empty()) || plan.concepts.len() >= 2 {
         // A message asks several things at once (what, which fee, refunded how): an entry
         // that speaks of more of them answers it better than one that repeats a single
         // word in its title. Only the best candidates are read (each a document load).
