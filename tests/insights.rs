@@ -136,7 +136,10 @@ fn the_team_turns_the_query_log_off_and_the_report_is_a_file() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(gap["found_nothing"], 1, "{insights}");
-    assert!(gap["text"].as_str().is_some_and(|t| t.contains("露营")), "{gap}");
+    assert!(
+        gap["text"].as_str().is_some_and(|t| t.contains("露营")),
+        "{gap}"
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let html = dir.path().join("周报.html");
     let md = dir.path().join("weekly.md");

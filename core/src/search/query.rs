@@ -42,7 +42,7 @@ impl Synonyms {
 }
 
 /// Weight of a single character in a message, against 1 for a word.
-const SINGLE_WEIGHT: f32 = 1.0;
+const SINGLE_WEIGHT: f32 = 0.5;
 
 /// Weight of a single character in a typed query, against 1 for a word.
 const SEARCH_SINGLE: f32 = 0.5;
