@@ -292,7 +292,19 @@ pub(crate) fn build(
                 let named = doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
                 let body = doc_freq(fields.body.zh, w);
                 let context = weight_of(w) < 1.0;
-                (named + body > 0).then_some(((context, named == 0, named + body), *w))
+                if named + body > 0 {
+                    return Some(((context, named == 0, named + body), *w));
+                }
+                // A word the library does not use may have a synonym it does (送餐费 for
+                // 配送费): it then stands for that synonym.
+                let via: u64 = synonyms
+                    .of(w)
+                    .iter()
+                    .flat_map(|s| zh.cut(s))
+                    .map(|s| doc_freq(fields.title.zh, &s) + doc_freq(fields.questions.zh, &s))
+                    .max()
+                    .unwrap_or(0);
+                (via > 0).then_some(((context, false, via), *w))
             })
             .collect();
         ranked.sort_by_key(|(key, _)| *key);
