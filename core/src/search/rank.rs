@@ -26,7 +26,7 @@ const SAME_LANGUAGE: f32 = 1.6;
 /// matches well.
 const WEAK_BELOW: f32 = 0.35;
 /// A message's suggestions are scored `BM25 × (COVERAGE_BASE + coverage)`.
-const COVERAGE_BASE: f32 = 0.25;
+const COVERAGE_BASE: f32 = 0.15;
 /// How many of a message's best candidates are scored by coverage.
 const COVERED: usize = 12;
 
