@@ -44,9 +44,6 @@ impl Synonyms {
 /// Weight of a single character in a message, against 1 for a word.
 const SINGLE_WEIGHT: f32 = 0.5;
 
-/// Weight of a single character in a typed query, against 1 for a word.
-const SEARCH_SINGLE: f32 = 0.5;
-
 /// How many of a message's words a suggestion searches for: the most specific ones.
 const SUGGEST_WORDS: usize = 8;
 
@@ -333,14 +330,10 @@ pub(crate) fn build(
                 weight: weight * specific,
             });
         } else {
-            // A single character says less than a word: it decides fewer matches.
-            let single = w.chars().count() == 1;
-            c.across(
-                |t| t.zh,
-                fields,
-                w,
-                if single { SEARCH_SINGLE } else { 1.0 },
-            );
+            // A typed query's words by how specific they are, for how well an entry
+            // covers them (a single character matters little once an entry is scored
+            // by the words it covers).
+            c.across(|t| t.zh, fields, w, 1.0);
             if !STOP_ZH.contains(&w.as_str()) {
                 let named = doc_freq(fields.body.zh, w)
                     + doc_freq(fields.title.zh, w)
@@ -349,10 +342,9 @@ pub(crate) fn build(
                     .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
                     .collect();
                 let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
-                let weight = if single { SEARCH_SINGLE } else { 1.0 };
                 c.concepts.push(Concept {
                     forms,
-                    weight: weight * specific,
+                    weight: specific,
                 });
             }
         }
