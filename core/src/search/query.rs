@@ -42,7 +42,7 @@ impl Synonyms {
 }
 
 /// Weight of a single character in a message, against 1 for a word.
-const SINGLE_WEIGHT: f32 = 1.0;
+const SINGLE_WEIGHT: f32 = 0.5;
 
 /// How many of a message's words a suggestion searches for: the most specific ones.
 const SUGGEST_WORDS: usize = 8;
@@ -289,7 +289,19 @@ pub(crate) fn build(
                 let named = doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
                 let body = doc_freq(fields.body.zh, w);
                 let context = weight_of(w) < 1.0;
-                (named + body > 0).then_some(((context, named == 0, named + body), *w))
+                if named + body > 0 {
+                    return Some(((context, named == 0, named + body), *w));
+                }
+                // A word the library does not use may have a synonym it does (送餐费 for
+                // 配送费): it then stands for that synonym.
+                let via: u64 = synonyms
+                    .of(w)
+                    .iter()
+                    .flat_map(|s| zh.cut(s))
+                    .map(|s| doc_freq(fields.title.zh, &s) + doc_freq(fields.questions.zh, &s))
+                    .max()
+                    .unwrap_or(0);
+                (via > 0).then_some(((context, false, via), *w))
             })
             .collect();
         ranked.sort_by_key(|(key, _)| *key);
@@ -318,7 +330,23 @@ pub(crate) fn build(
                 weight: weight * specific,
             });
         } else {
+            // A typed query's words by how specific they are, for how well an entry
+            // covers them (a single character matters little once an entry is scored
+            // by the words it covers).
             c.across(|t| t.zh, fields, w, 1.0);
+            if !STOP_ZH.contains(&w.as_str()) {
+                let named = doc_freq(fields.body.zh, w)
+                    + doc_freq(fields.title.zh, w)
+                    + doc_freq(fields.questions.zh, w);
+                let forms = std::iter::once((*w).clone())
+                    .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
+                    .collect();
+                let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
+                c.concepts.push(Concept {
+                    forms,
+                    weight: specific,
+                });
+            }
         }
         c.highlight.insert((*w).clone());
         for syn in synonyms.of(w) {

@@ -26,7 +26,7 @@ const SAME_LANGUAGE: f32 = 1.6;
 /// matches well.
 const WEAK_BELOW: f32 = 0.35;
 /// A message's suggestions are scored `BM25 × (COVERAGE_BASE + coverage)`.
-const COVERAGE_BASE: f32 = 0.5;
+const COVERAGE_BASE: f32 = 0.15;
 /// How many of a message's best candidates are scored by coverage.
 const COVERED: usize = 12;
 
@@ -105,7 +105,7 @@ pub(crate) fn rank(
             score * status_factor * language * (1.0 + 0.02 * (1.0 + used).ln() + 0.02 * adopted);
         ranked.push((team_only, tweaked, address, None));
     }
-    if mode == Mode::Suggest && !plan.concepts.is_empty() {
+    if (mode == Mode::Suggest && !plan.concepts.is_empty()) || plan.concepts.len() >= 2 {
         // A message asks several things at once (what, which fee, refunded how): an entry
         // that speaks of more of them answers it better than one that repeats a single
         // word in its title. Only the best candidates are read (each a document load).
