@@ -105,9 +105,19 @@ pub(crate) fn until_within(
 
 /// Searches the demo for the broken-cup question and opens the answer (Enter).
 fn open_broken_cup_answer(h: &mut Harness<'static, LoreApp>) {
-    h.get_by_label("搜索").type_text("杯子碎了能退吗");
-    until(h, "the answer is listed", |h| {
-        shows(h, "收到的商品破损了（如杯子碎了）可以退吗？")
+    open_first(
+        h,
+        "杯子碎了能退吗",
+        "收到的商品破损了（如杯子碎了）可以退吗？",
+    );
+}
+
+/// Types `query` and, once the results of all of it are in with `title` selected, opens
+/// it with Enter (results of a part typed before may still be showing until then).
+pub(crate) fn open_first(h: &mut Harness<'static, LoreApp>, query: &str, title: &str) {
+    h.get_by_label("搜索").type_text(query);
+    until(h, &format!("{title} is the first result"), |h| {
+        h.state().selected_title() == Some(title)
     });
     h.key_press(egui::Key::Enter);
 }
@@ -124,10 +134,13 @@ pub(crate) fn invite_from_team_panel(h: &mut Harness<'static, LoreApp>) -> Strin
         .expect("the ticket text is shown")
 }
 
-/// Types `query` into the search box and waits until `title` is listed.
+/// Types `query` into the search box and waits until `title` is listed in its results.
 pub(crate) fn find(h: &mut Harness<'static, LoreApp>, query: &str, title: &str) {
     h.get_by_label("搜索").type_text(query);
-    until(h, &format!("{title} is listed"), |h| shows(h, title));
+    // Listed among the results of all of the query, not of a part typed before.
+    until(h, &format!("{title} is listed"), |h| {
+        shows(h, title) && h.state().selected_title().is_some()
+    });
 }
 
 pub(crate) fn shows(h: &Harness<'static, LoreApp>, text: &str) -> bool {

@@ -172,6 +172,11 @@ impl LoreApp {
         self.search.shown()
     }
 
+    /// The selected result's title, once the results of what is typed are in.
+    pub fn selected_title(&self) -> Option<&str> {
+        self.search.selected_title()
+    }
+
     /// Whether the open library is the demo's sandbox.
     pub fn in_sandbox(&self) -> bool {
         self.sandbox

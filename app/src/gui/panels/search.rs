@@ -87,6 +87,13 @@ impl SearchPanel {
         (&self.query.text, answered.then_some(!self.hits.is_empty()))
     }
 
+    /// The title of the selected result, once the results of what is typed are in.
+    pub fn selected_title(&self) -> Option<&str> {
+        (self.shown_seq == self.seq)
+            .then(|| self.hits.get(self.selected).map(|h| h.title.as_str()))
+            .flatten()
+    }
+
     /// What the user asked of the rest of the app since the last call.
     pub fn take_asked(&mut self) -> Option<Ask> {
         self.asked.take()
