@@ -163,6 +163,21 @@ pub(crate) struct Concept {
     pub(crate) weight: f32,
 }
 
+impl Concept {
+    /// Word `w` with its synonyms, weighted `weight` times how specific it is: `named`
+    /// of the `num_docs` entries use it.
+    fn of(w: &str, synonyms: &Synonyms, named: u64, num_docs: u64, weight: f32) -> Concept {
+        let forms = std::iter::once(w.to_string())
+            .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
+            .collect();
+        let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
+        Concept {
+            forms,
+            weight: weight * specific,
+        }
+    }
+}
+
 impl Plan {
     fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.prefixes.is_empty() && self.fuzzy.is_empty()
@@ -321,14 +336,8 @@ pub(crate) fn build(
                 c.term(fields.body.zh, w, weight);
             }
             let named = df + doc_freq(fields.title.zh, w) + doc_freq(fields.questions.zh, w);
-            let forms = std::iter::once((*w).clone())
-                .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
-                .collect();
-            let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
-            c.concepts.push(Concept {
-                forms,
-                weight: weight * specific,
-            });
+            c.concepts
+                .push(Concept::of(w, synonyms, named, num_docs, weight));
         } else {
             // A typed query's words by how specific they are, for how well an entry
             // covers them (a single character matters little once an entry is scored
@@ -338,14 +347,8 @@ pub(crate) fn build(
                 let named = doc_freq(fields.body.zh, w)
                     + doc_freq(fields.title.zh, w)
                     + doc_freq(fields.questions.zh, w);
-                let forms = std::iter::once((*w).clone())
-                    .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
-                    .collect();
-                let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
-                c.concepts.push(Concept {
-                    forms,
-                    weight: specific,
-                });
+                c.concepts
+                    .push(Concept::of(w, synonyms, named, num_docs, 1.0));
             }
         }
         c.highlight.insert((*w).clone());
