@@ -23,12 +23,7 @@ impl Library {
         if role == Role::Viewer {
             return Err(Error::Forbidden(Denied::Viewer));
         }
-        let leads = team
-            .active_members()
-            .iter()
-            .filter(|m| matches!(m.role, Role::Admin | Role::Trainer))
-            .map(|m| m.name.clone())
-            .collect();
+        let leads = team.names_of(&[Role::Admin, Role::Trainer]);
         Err(Error::Forbidden(Denied::OwnerOrLeads {
             owner: entry
                 .owner

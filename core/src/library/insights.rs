@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use super::Library;
 use crate::doc::{self, DocKey};
 use crate::insights::{self, After, Asked, Insights, Log, Question, log};
-use crate::model::{Entry, EntryId, MemberId, Role, now_millis};
-use crate::{Denied, Error, Result};
+use crate::model::{Entry, EntryId, MemberId, now_millis};
+use crate::{Error, Result};
 
 /// How long asked questions wait in memory before they are written on their own.
 pub const FLUSH_AFTER: Duration = Duration::from_secs(10 * 60);
@@ -71,8 +71,7 @@ impl Library {
             .since
             .is_some_and(|since| since.elapsed() >= FLUSH_AFTER)
         {
-            self.flush_queries()?;
-            return Ok(true);
+            return self.flush_queries();
         }
         Ok(false)
     }
@@ -91,15 +90,17 @@ impl Library {
             )));
         }
         self.restore_queries(history.clone());
-        self.flush_queries()
+        self.flush_queries().map(|_| ())
     }
 
-    /// Writes the questions asked so far to this writer's ledger.
-    pub fn flush_queries(&mut self) -> Result<()> {
+    /// Writes the questions asked so far to this writer's ledger; returns whether there
+    /// were any (the ledger changed).
+    pub fn flush_queries(&mut self) -> Result<bool> {
         if self.queries.pending.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
-        self.change_own_ledger_doc("logged questions", |_| {}, |_| Ok(()))
+        self.change_own_ledger_doc("logged questions", |_| {}, |_| Ok(()))?;
+        Ok(true)
     }
 
     /// Deletes this writer's query log from their ledger, if it holds any (the team
@@ -290,21 +291,6 @@ impl Library {
             |_| {},
             |doc| doc::put_record(doc, PHRASINGS, &key, Some("dismissed".into())),
         )
-    }
-
-    /// Refuses anyone but an admin or trainer on the roster.
-    pub(super) fn require_lead(&mut self) -> Result<()> {
-        if matches!(self.my_role()?, Role::Admin | Role::Trainer) {
-            return Ok(());
-        }
-        let leads = self
-            .team()?
-            .active_members()
-            .iter()
-            .filter(|m| matches!(m.role, Role::Admin | Role::Trainer))
-            .map(|m| m.name.clone())
-            .collect();
-        Err(Error::Forbidden(Denied::LeadsOnly { leads }))
     }
 }
 

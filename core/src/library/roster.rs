@@ -203,14 +203,17 @@ impl Library {
         if self.my_role()? == Role::Admin {
             return Ok(());
         }
-        let admins: Vec<String> = self
-            .team()?
-            .active_members()
-            .iter()
-            .filter(|m| m.role == Role::Admin)
-            .map(|m| m.name.clone())
-            .collect();
+        let admins = self.team()?.names_of(&[Role::Admin]);
         Err(Error::Forbidden(Denied::AdminsOnly { admins }))
+    }
+
+    /// Refuses anyone but an admin or trainer on the roster.
+    pub(super) fn require_lead(&mut self) -> Result<()> {
+        if matches!(self.my_role()?, Role::Admin | Role::Trainer) {
+            return Ok(());
+        }
+        let leads = self.team()?.names_of(&[Role::Admin, Role::Trainer]);
+        Err(Error::Forbidden(Denied::LeadsOnly { leads }))
     }
 
     /// Refuses a change that would leave the team without an active admin.

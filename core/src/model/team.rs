@@ -133,6 +133,15 @@ impl Team {
         }
     }
 
+    /// The names of the active members with one of `roles` (whom a refusal names).
+    pub fn names_of(&self, roles: &[Role]) -> Vec<String> {
+        self.active_members()
+            .iter()
+            .filter(|m| roles.contains(&m.role))
+            .map(|m| m.name.clone())
+            .collect()
+    }
+
     /// The members who have not been removed, by name.
     pub fn active_members(&self) -> Vec<&Member> {
         let mut members: Vec<&Member> = self.members.values().filter(|m| !m.removed).collect();

@@ -39,6 +39,7 @@ impl Worker {
     /// The Insights tab's view for the last `days` days.
     pub(super) fn insights(&self, days: u32) -> Result<Done> {
         let mut library = self.library()?;
+        let wrote = library.flush_queries()?;
         let insights = library.insights(days)?;
         let role = library.my_role().ok();
         let setting = library.query_log_setting()?;
@@ -53,8 +54,9 @@ impl Worker {
             }
         }
         drop(library);
-        // Writing the waiting questions may have changed the ledger.
-        self.changed();
+        if wrote {
+            self.changed();
+        }
         Ok(Done::Insights(Box::new(InsightsView {
             days,
             insights,
