@@ -17,6 +17,7 @@ mod questions;
 mod rank;
 mod schema;
 mod snippet;
+mod sound;
 mod topics;
 
 use std::path::Path;
@@ -40,11 +41,11 @@ use expand::{expand_fuzzy, expand_prefix};
 pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
-use schema::{BIGRAM, EN, Fields, ZH};
+use schema::{BIGRAM, EN, Fields, SOUND, ZH};
 pub use topics::is_cjk_char;
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
-const INDEX_VERSION: u32 = 4;
+const INDEX_VERSION: u32 = 5;
 /// How often pending changes are committed and made searchable.
 const COMMIT_EVERY: Duration = Duration::from_millis(50);
 
@@ -172,6 +173,9 @@ impl SearchIndex {
             .tokenizers()
             .register(BIGRAM, TextAnalyzer::builder(BigramTokenizer).build());
         index.tokenizers().register(EN, english_analyzer());
+        index
+            .tokenizers()
+            .register(SOUND, TextAnalyzer::builder(sound::SoundTokenizer).build());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -416,6 +420,9 @@ impl SearchIndex {
             .collect();
         if !extra.is_empty() {
             add(&f.extra, &extra.join("\n"));
+        }
+        for text in std::iter::once(&e.title).chain(&e.questions) {
+            doc.add_text(f.sound, text);
         }
         doc.add_u64(
             f.status_rank,

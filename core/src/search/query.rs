@@ -161,6 +161,9 @@ pub(crate) struct Plan {
 pub(crate) struct Concept {
     pub(crate) forms: Vec<String>,
     pub(crate) weight: f32,
+    /// For a Chinese word no entry uses, how it is spelled in pinyin (`sound::spell`): a
+    /// text that says a word sounding the same covers it (a slip of the input method).
+    pub(crate) sound: Option<String>,
 }
 
 impl Concept {
@@ -171,9 +174,12 @@ impl Concept {
             .chain(synonyms.of(w).iter().map(|s| s.to_lowercase()))
             .collect();
         let specific = (1.0 + num_docs as f32 / (1.0 + named as f32)).ln();
+        let sound = (named == 0 && w.chars().count() >= 2 && w.chars().all(is_cjk))
+            .then(|| super::sound::spell(w));
         Concept {
             forms,
             weight: weight * specific,
+            sound,
         }
     }
 }
@@ -370,6 +376,14 @@ pub(crate) fn build(
                 c.term(fields.title.bi, gram, 4.0 * bigram_weight);
                 c.term(fields.questions.bi, gram, 3.0 * bigram_weight);
             }
+            // A pair no title or question has may be a slip of the input method: look
+            // for titles and questions that sound the same.
+            if !known(fields.title.bi, gram)
+                && !known(fields.questions.bi, gram)
+                && let Some(sound) = super::sound::of(gram)
+            {
+                c.term(fields.sound, &sound, 3.0 * bigram_weight);
+            }
         }
     }
 
@@ -393,6 +407,7 @@ pub(crate) fn build(
             c.concepts.push(Concept {
                 forms: vec![stemmed.clone()],
                 weight: (1.0 + num_docs as f32 / (1.0 + df as f32)).ln(),
+                sound: None,
             });
         }
         let letters = w.chars().count();

@@ -175,17 +175,26 @@ fn entry_text(doc: &TantivyDocument, f: &Fields) -> String {
 
 /// The share of a message's weight that an entry's text (normalised) covers: each of the
 /// message's concepts (a word and its synonyms) counts by its weight when any of its forms
-/// occurs in the text.
+/// occurs in the text, or a word no entry uses sounds like a word of the text.
 fn coverage(plan: &Plan, text: &str) -> f32 {
     let total: f32 = plan.concepts.iter().map(|c| c.weight).sum();
     if total <= 0.0 {
         return 0.0;
     }
     let lower = text.to_lowercase();
+    // Spelled out only when a word may have been typed by its sound.
+    let spelled = plan
+        .concepts
+        .iter()
+        .any(|c| c.sound.is_some())
+        .then(|| super::sound::spell(&lower));
     let covered: f32 = plan
         .concepts
         .iter()
-        .filter(|c| c.forms.iter().any(|w| lower.contains(w.as_str())))
+        .filter(|c| {
+            c.forms.iter().any(|w| lower.contains(w.as_str()))
+                || matches!((&c.sound, &spelled), (Some(s), Some(t)) if t.contains(s.as_str()))
+        })
         .map(|c| c.weight)
         .sum();
     covered / total
