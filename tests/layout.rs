@@ -240,3 +240,25 @@ fn no_source_file_is_past_the_length_one_reader_holds() {
         .collect();
     assert!(long.is_empty(), "files past {MAX_LINES} lines: {long:?}");
 }
+
+#[test]
+fn no_test_hides_where_it_never_runs() {
+    // The crates build no test harness of their own (one test binary: this one), so a
+    // `#[test]` inside them would compile away unseen.
+    let mut files = Vec::new();
+    for dir in CRATES {
+        rust_files(&workspace().join(dir), &mut files);
+    }
+    let hidden: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let source = std::fs::read_to_string(f).expect("a readable source file");
+            source.contains("#[test]") || source.contains("#[cfg(test)]")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        hidden.is_empty(),
+        "tests inside a crate never run; move them to tests/: {hidden:?}"
+    );
+}

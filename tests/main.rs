@@ -20,6 +20,7 @@ mod gui_sandbox;
 pub(crate) mod hostile;
 mod identity;
 mod insights;
+mod insights_rules;
 mod layout;
 mod library;
 mod peers;

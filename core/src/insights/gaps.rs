@@ -75,22 +75,3 @@ pub fn group<T>(items: &[T], text: impl Fn(&T) -> &str) -> Vec<Vec<usize>> {
     }
     groups
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phrasings_of_one_question_group_and_others_stay_apart() {
-        let qs = [
-            "退货运费谁出",
-            "发票怎么开",
-            "退货的运费由谁承担",
-            "运费谁出",
-            "refund status",
-            "where is my refund status",
-        ];
-        let groups = group(&qs, |q| q);
-        assert_eq!(groups, vec![vec![0, 2, 3], vec![1], vec![4, 5]]);
-    }
-}

@@ -231,34 +231,3 @@ pub fn local_day(now: crate::model::Millis) -> i64 {
         .unwrap_or(0);
     (now / 1000 + offset).div_euclid(86_400)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn order_numbers_and_spacing_are_not_kept() {
-        assert_eq!(
-            normalise("  订单 20261129001  怎么\t还没到 ").as_deref(),
-            Some("订单 # 怎么 还没到")
-        );
-        assert_eq!(normalise("Refund 7 days").as_deref(), Some("refund 7 days"));
-        assert_eq!(normalise(" \n "), None);
-    }
-
-    #[test]
-    fn records_read_back() {
-        let mut t = Tally::default();
-        t.add(&After::Asked { found: false });
-        t.add(&After::Copied("faq-1".into()));
-        t.add(&After::Copied("faq-1".into()));
-        let q = Question {
-            day: 20_000,
-            asked: Asked::Message,
-            text: "a\tb".replace('\t', " "),
-        };
-        assert_eq!(Question::parse(&q.key()), Some(q));
-        assert_eq!(Tally::decode(&t.encode()), Some(t));
-        assert_eq!(Tally::decode("x"), None);
-    }
-}

@@ -488,6 +488,3 @@ fn candidate_list(
     out.truncate(TOP);
     out
 }
-
-#[cfg(test)]
-mod tests;

@@ -73,18 +73,3 @@ impl Tokenizer for SoundTokenizer {
         VecTokenStream::new(tokens)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn homophones_sound_alike_and_others_do_not() {
-        assert_eq!(super::of("话费"), super::of("话废"));
-        assert_eq!(super::of("私教"), super::of("私交"));
-        assert_ne!(super::of("话费"), super::of("会费"));
-        assert_eq!(super::of("西安").as_deref(), Some("xi'an"));
-        assert_eq!(super::of("话"), None);
-        assert_eq!(super::of("a1"), None);
-        assert_eq!(super::spell("私教课 a"), "'si'jiao'ke'||");
-        assert!(super::spell("私教课怎么退").contains(&super::spell("私交")));
-    }
-}

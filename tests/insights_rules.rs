@@ -1,9 +1,12 @@
-//! The rules of insights on hand-made logs.
+//! The rules of insights on hand-made logs: the query log's codec, grouping of
+//! phrasings, and what the lead is shown.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::*;
-use crate::model::{Entry, Kind};
+use lore_core::insights::gaps::group;
+use lore_core::insights::log::normalise;
+use lore_core::insights::*;
+use lore_core::{CatalogRow, Entry, EntryId, Kind, Status};
 
 fn row(id: &str, kind: Kind, title: &str) -> (EntryId, CatalogRow) {
     let mut e = Entry::new(kind, title);
@@ -147,4 +150,44 @@ fn gaps_trends_usage_and_candidates_come_from_the_logs() {
     assert!(!md.contains("alice") && !md.contains("bob"));
     let html = render(&i, ReportFormat::Html);
     assert!(html.starts_with("<!doctype html>") && html.contains("<td>开票</td>"));
+}
+
+#[test]
+fn order_numbers_and_spacing_are_not_kept() {
+    assert_eq!(
+        normalise("  订单 20261129001  怎么\t还没到 ").as_deref(),
+        Some("订单 # 怎么 还没到")
+    );
+    assert_eq!(normalise("Refund 7 days").as_deref(), Some("refund 7 days"));
+    assert_eq!(normalise(" \n "), None);
+}
+
+#[test]
+fn records_read_back() {
+    let mut t = Tally::default();
+    t.add(&After::Asked { found: false });
+    t.add(&After::Copied("faq-1".into()));
+    t.add(&After::Copied("faq-1".into()));
+    let q = Question {
+        day: 20_000,
+        asked: Asked::Message,
+        text: "a\tb".replace('\t', " "),
+    };
+    assert_eq!(Question::parse(&q.key()), Some(q));
+    assert_eq!(Tally::decode(&t.encode()), Some(t));
+    assert_eq!(Tally::decode("x"), None);
+}
+
+#[test]
+fn phrasings_of_one_question_group_and_others_stay_apart() {
+    let qs = [
+        "退货运费谁出",
+        "发票怎么开",
+        "退货的运费由谁承担",
+        "运费谁出",
+        "refund status",
+        "where is my refund status",
+    ];
+    let groups = group(&qs, |q| q);
+    assert_eq!(groups, vec![vec![0, 2, 3], vec![1], vec![4, 5]]);
 }
