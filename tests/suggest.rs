@@ -142,6 +142,41 @@ fn the_lexicon_finds_delivery_fees_for_errand_fees_until_switched_off() {
 }
 
 #[test]
+fn the_practice_judge_follows_the_lexicon_switches_as_search_does() {
+    let l = crate::lore();
+    let made = l.json(&[
+        "add",
+        "--kind",
+        "training",
+        "--title",
+        "客户问配送费",
+        "--opening",
+        "你们送过来要收钱吗？",
+        "--key-point",
+        "说明配送费",
+    ]);
+    let id = made[0]["id"].as_str().expect("an id").to_string();
+    let replies = l.dir().join("replies.txt");
+    std::fs::write(&replies, "跑腿费满99元免，不满收6元。").expect("write");
+    let hit = |l: &lore_tests::Lore| {
+        let attempt = &l.json(&[
+            "practice",
+            &id,
+            "--replies",
+            replies.to_str().expect("path"),
+        ])[0];
+        attempt["points"][0]["hit"].clone()
+    };
+    // 跑腿费 says 配送费 through the built-in lexicon…
+    assert_eq!(hit(&l), true);
+    // …until the team switches that group off, and again once it is back on.
+    l.ok(&["synonyms", "lexicon", "--off", "跑腿费"]);
+    assert_eq!(hit(&l), false);
+    l.ok(&["synonyms", "lexicon", "--on", "跑腿费"]);
+    assert_eq!(hit(&l), true);
+}
+
+#[test]
 fn a_pasted_message_gets_the_faq_above_a_role_play_about_the_same_problem() {
     let l = crate::lore();
     add(
