@@ -4,6 +4,7 @@
 mod cli;
 mod credit;
 mod demo;
+mod departed;
 mod digest;
 mod docs;
 mod exchange;

@@ -53,7 +53,7 @@ fn ids(node: &Node) -> Vec<String> {
 }
 
 /// Alice (admin) with the demo library.
-async fn alice(root: &Path) -> Node {
+pub(crate) async fn alice(root: &Path) -> Node {
     let alice = peer(&root.join("alice"), "alice", None).await;
     lore_core::demo::load(&mut alice.library().lock().expect("lock"), &mut |_, _| {})
         .expect("demo");
@@ -218,7 +218,7 @@ async fn a_restarted_peer_does_not_sync_everything_again() {
     alice.shutdown().await;
 }
 
-fn invite(node: &Node, role: Role, valid_for_ms: i64) -> lore_sync::Ticket {
+pub(crate) fn invite(node: &Node, role: Role, valid_for_ms: i64) -> lore_sync::Ticket {
     let invite = node
         .library()
         .lock()
@@ -238,7 +238,7 @@ fn roster_size(node: &Node) -> usize {
         .len()
 }
 
-async fn join(
+pub(crate) async fn join(
     root: &Path,
     name: &str,
     ticket: &lore_sync::Ticket,

@@ -21,6 +21,7 @@ mod known_peers;
 mod library;
 mod link;
 mod node;
+mod pace;
 mod peers;
 mod session;
 mod ticket;

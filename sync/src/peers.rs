@@ -1,8 +1,10 @@
 //! The node's dealings with its peers: dialling and serving links (see `link`), opening
 //! and answering sessions on them (see `session`) one per peer at a time (see `busy`),
-//! recording where peers are (see `known_peers`), and the background syncer that keeps the
-//! team in sync with every known peer. The node (`node`) assembles this with its endpoint.
+//! recording where peers are (see `known_peers`), and the background syncers that keep the
+//! team in sync: one per known peer, each on its own pace (see `pace`), so a peer that
+//! cannot be reached delays nobody. The node (`node`) assembles this with its endpoint.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -19,6 +21,7 @@ use crate::error::SyncError;
 use crate::frame::{self, ALPN, CLOSE_DONE, CLOSE_PROTOCOL, CLOSE_REFUSED, Frame, MAX_FRAME};
 use crate::known_peers;
 use crate::link::{Connected, Links, replaced};
+use crate::pace::Pace;
 use crate::session::{self, SyncReport};
 
 /// How long a refused or misbehaving peer gets to read why before the connection closes.
@@ -49,6 +52,17 @@ pub(crate) struct Peers {
     /// Background work (the syncer, discovery, connections this node dialled); ended when
     /// the node stops, so nothing holds the library afterwards.
     tasks: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// Each known peer's own syncer, by member id.
+    syncers: Mutex<HashMap<String, Syncer>>,
+}
+
+/// A known peer's background syncer: it runs a session when poked (the library changed
+/// here, or the node's interval passed), one at a time, and waits longer and longer while
+/// the peer does not answer.
+struct Syncer {
+    addr: Arc<Mutex<EndpointAddr>>,
+    poke: Arc<tokio::sync::Notify>,
+    task: tokio::task::JoinHandle<()>,
 }
 
 /// Locks one of the node's own tables (links, sessions, tasks). A poisoned lock is
@@ -75,6 +89,7 @@ impl Peers {
             ended: tokio::sync::Notify::new(),
             changed: tokio::sync::Notify::new(),
             tasks: Mutex::new(Vec::new()),
+            syncers: Mutex::new(HashMap::new()),
         }
     }
 
@@ -116,13 +131,13 @@ impl Peers {
         Discovered(self.clone())
     }
 
-    /// Syncs with every known peer at once, again when the library changes here and every
-    /// `every` otherwise.
+    /// Syncs with every known peer, each on its own, again when the library changes here
+    /// and every `every` otherwise.
     pub(crate) fn start_syncing(self: &Arc<Self>, every: Duration) {
         let this = self.clone();
         self.keep(tokio::spawn(async move {
             loop {
-                this.sync_known_peers().await;
+                this.poke_known_peers(every);
                 tokio::select! {
                     () = this.changed.notified() => {}
                     () = tokio::time::sleep(every) => {}
@@ -138,7 +153,8 @@ impl Peers {
 
     /// Ends the background work; when this returns, none of it touches the library.
     pub(crate) async fn end_tasks(&self) {
-        let tasks: Vec<_> = table(&self.tasks).drain(..).collect();
+        let mut tasks: Vec<_> = table(&self.tasks).drain(..).collect();
+        tasks.extend(table(&self.syncers).drain().map(|(_, s)| s.task));
         for task in tasks {
             task.abort();
             match task.await {
@@ -405,9 +421,10 @@ impl Peers {
         }
     }
 
-    /// One session with every known peer, all at once: a change reaches the whole team in
-    /// one session's time.
-    async fn sync_known_peers(self: &Arc<Self>) {
+    /// Pokes every known peer's syncer (starting those of peers newly known, with their
+    /// latest address, and ending those of peers no longer known): a change reaches the
+    /// whole team in one session's time, however long an unreachable peer takes to fail.
+    fn poke_known_peers(self: &Arc<Self>, every: Duration) {
         let everyone = match known_peers::all(&self.library) {
             Ok(everyone) => everyone,
             Err(e) => {
@@ -415,28 +432,76 @@ impl Peers {
                 return;
             }
         };
-        let mut sessions = tokio::task::JoinSet::new();
+        let mut syncers = table(&self.syncers);
+        syncers.retain(|member, syncer| {
+            let known = everyone.iter().any(|k| &k.member == member);
+            if !known {
+                syncer.task.abort();
+            }
+            known && !syncer.task.is_finished()
+        });
         for known in everyone {
-            let this = self.clone();
-            sessions.spawn(async move {
-                let outcome = match known.addr {
-                    Ok(addr) => this.sync_peer(addr, false).await,
-                    Err(e) => Err(e),
-                };
-                (known.member, outcome)
-            });
+            let addr = match known.addr {
+                Ok(addr) => addr,
+                Err(e) => {
+                    warn!(peer = %short(&known.member), "cannot sync: {}", e.chain());
+                    continue;
+                }
+            };
+            match syncers.get(&known.member) {
+                Some(syncer) => *table(&syncer.addr) = addr,
+                None => {
+                    let addr = Arc::new(Mutex::new(addr));
+                    let poke = Arc::new(tokio::sync::Notify::new());
+                    let task = tokio::spawn(self.clone().sync_on_its_own(
+                        addr.clone(),
+                        poke.clone(),
+                        every,
+                    ));
+                    syncers.insert(known.member.clone(), Syncer { addr, poke, task });
+                }
+            }
+            if let Some(syncer) = syncers.get(&known.member) {
+                syncer.poke.notify_one();
+            }
         }
-        while let Some(joined) = sessions.join_next().await {
-            match joined {
-                Ok((peer, Ok(r))) if r.documents > 0 => {
-                    info!(peer = %short(&peer), documents = r.documents, "synced");
+    }
+
+    /// One known peer's syncer: a session each time it is poked (pokes while a session
+    /// runs make one more after it), and after a failure a wait that grows while the peer
+    /// does not answer.
+    async fn sync_on_its_own(
+        self: Arc<Self>,
+        addr: Arc<Mutex<EndpointAddr>>,
+        poke: Arc<tokio::sync::Notify>,
+        every: Duration,
+    ) {
+        let mut pace = Pace::new(every);
+        loop {
+            poke.notified().await;
+            let to = table(&addr).clone();
+            let peer = member_of(&to.id);
+            match self.sync_peer(to, false).await {
+                Ok(r) => {
+                    pace.answered();
+                    if r.documents > 0 {
+                        info!(peer = %short(&peer), documents = r.documents, "synced");
+                    }
                 }
-                Ok((_, Ok(_))) => {}
-                Ok((peer, Err(SyncError::Busy))) => {
-                    debug!(peer = %short(&peer), "busy; later");
+                // A session with the peer is under way: this one runs after it.
+                Err(SyncError::Busy) => pace.answered(),
+                Err(e) => {
+                    let wait = pace.failed();
+                    let failures = pace.failures();
+                    // The first failure is worth a warning; a peer that stays away, less.
+                    if failures == 1 {
+                        warn!(peer = %short(&peer), "sync failed: {}", e.chain());
+                    } else {
+                        debug!(peer = %short(&peer), failures, "still unreachable: {}", e.chain());
+                    }
+                    debug!(peer = %short(&peer), secs = wait.as_secs(), "next try");
+                    tokio::time::sleep(wait).await;
                 }
-                Ok((peer, Err(e))) => warn!(peer = %short(&peer), "sync failed: {}", e.chain()),
-                Err(e) => warn!("a background session ended abnormally: {e}"),
             }
         }
     }
