@@ -174,6 +174,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             "lore node running; Ctrl-C stops it"
         );
         node.start_syncing(Duration::from_secs(every));
+        let _site = super::site::Keeper::start(node.library(), &a.site)?;
         let signal = stop.await;
         tracing::info!(signal, "stopping");
         node.stop().await;

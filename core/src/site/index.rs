@@ -1,0 +1,153 @@
+//! The prebuilt search index the site's script searches: every public entry's title,
+//! customer questions and body cut the way the library's search cuts them (normalised —
+//! Traditional folded to Simplified, full-width to half-width, lowercase — then jieba's
+//! words in search mode with the team's dictionary, and pairs of Chinese characters),
+//! each term's postings weighted by field, the synonym groups that touch the site's
+//! words, and a Traditional → Simplified table for the characters they use. Written as a
+//! script assigning `window.LORE_INDEX`, so a page opened from disk can load it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::SiteTeam;
+use super::assets::Words;
+use super::pages::entry_path;
+use super::render;
+use crate::model::Entry;
+use crate::search::analysis::{self, ChineseTokenizer};
+
+/// How much a term counts in each field.
+const TITLE: u32 = 3;
+const QUESTIONS: u32 = 2;
+const BODY: u32 = 1;
+
+/// The longest word, in characters, the script tries to match.
+const MAX_WORD: usize = 8;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    n: usize,
+    avgdl: f64,
+    /// Each entry: page, title, category, snippet, length (weighted terms).
+    docs: Vec<(String, &'a str, &'a str, String, u32)>,
+    /// Term → flat pairs of (entry number, weighted count).
+    terms: BTreeMap<String, Vec<u32>>,
+    syn: Vec<Vec<String>>,
+    t2s: BTreeMap<char, char>,
+    maxw: usize,
+    ui: Ui<'a>,
+}
+
+#[derive(Serialize)]
+struct Ui<'a> {
+    results: &'a str,
+    nothing: &'a str,
+}
+
+/// The terms of `text`: jieba's words and the CJK pairs (and lone characters).
+fn terms(zh: &ChineseTokenizer, text: &str) -> Vec<String> {
+    let mut all = zh.words(text);
+    all.extend(
+        analysis::bigrams(&analysis::normalise(text))
+            .into_iter()
+            .map(|(t, _, _)| t),
+    );
+    all
+}
+
+/// `search-index.js` for `entries` (all public).
+pub(super) fn build(entries: &[&Entry], team: &SiteTeam, words: &Words) -> String {
+    let dictionary = analysis::dictionary_words(&team.dictionary);
+    let zh = ChineseTokenizer::new(Arc::new(analysis::jieba_with(&dictionary)));
+    let mut terms_of: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut docs = Vec::with_capacity(entries.len());
+    let mut total = 0u64;
+    for (n, entry) in entries.iter().enumerate() {
+        let body = render::plain(&entry.body);
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        let questions = entry.questions.join("\n");
+        let fields = [
+            (entry.title.as_str(), TITLE),
+            (questions.as_str(), QUESTIONS),
+            (body.as_str(), BODY),
+        ];
+        for (text, weight) in fields {
+            for term in terms(&zh, text) {
+                *counts.entry(term).or_default() += weight;
+            }
+        }
+        let length: u32 = counts.values().sum();
+        total += u64::from(length);
+        for (term, count) in counts {
+            let postings = terms_of.entry(term).or_default();
+            postings.push(n as u32);
+            postings.push(count);
+        }
+        docs.push((
+            entry_path(&entry.id),
+            entry.title.as_str(),
+            entry.category.as_str(),
+            render::cut(&body, 70),
+            length,
+        ));
+    }
+    // Only the groups that touch the site's words: the others cannot find anything.
+    let syn: Vec<Vec<String>> = team
+        .synonyms
+        .iter()
+        .filter(|g| {
+            g.iter()
+                .any(|w| terms_of.contains_key(&analysis::normalise(w.trim())))
+        })
+        .cloned()
+        .collect();
+    let used: BTreeSet<char> = terms_of
+        .keys()
+        .flat_map(|t| t.chars())
+        .chain(syn.iter().flatten().flat_map(|w| w.chars()))
+        .collect();
+    let index = Index {
+        n: entries.len(),
+        avgdl: if entries.is_empty() {
+            1.0
+        } else {
+            (total as f64 / entries.len() as f64).max(1.0)
+        },
+        docs,
+        terms: terms_of,
+        syn,
+        t2s: traditional(&used),
+        maxw: MAX_WORD,
+        ui: Ui {
+            results: words.results,
+            nothing: words.nothing,
+        },
+    };
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "null".to_string());
+    format!("window.LORE_INDEX={json};\n")
+}
+
+/// Traditional characters whose Simplified form is one of `used`, mapped to it, so a
+/// query in Traditional characters finds the same words.
+fn traditional(used: &BTreeSet<char>) -> BTreeMap<char, char> {
+    let mut map = BTreeMap::new();
+    for code in (0x3400..=0x4DBF)
+        .chain(0x4E00..=0x9FFF)
+        .chain(0xF900..=0xFAFF)
+    {
+        let Some(c) = char::from_u32(code) else {
+            continue;
+        };
+        let simplified = analysis::normalise(c.encode_utf8(&mut [0; 4]));
+        let mut chars = simplified.chars();
+        if let (Some(s), None) = (chars.next(), chars.next())
+            && s != c
+            && used.contains(&s)
+        {
+            map.insert(c, s);
+        }
+    }
+    map
+}
