@@ -23,6 +23,8 @@ pub(super) struct Words {
     pub(super) other: &'static str,
     /// `{n}`: how many entries.
     pub(super) articles: &'static str,
+    /// `{n}`: how many more entries.
+    pub(super) more: &'static str,
     pub(super) footer: &'static str,
     pub(super) empty: &'static str,
 }
@@ -41,6 +43,7 @@ const ZH: Words = Words {
     guide: "操作指南",
     other: "其他",
     articles: "{n} 篇",
+    more: "查看其余 {n} 篇",
     footer: "内容与客服团队的知识库同步更新",
     empty: "还没有公开的内容。",
 };
@@ -59,6 +62,7 @@ const EN: Words = Words {
     guide: "How-to",
     other: "Other",
     articles: "{n} articles",
+    more: "{n} more",
     footer: "Kept current with the support team's knowledge base",
     empty: "Nothing is published yet.",
 };
@@ -109,6 +113,10 @@ article th{background:#f0f4f8}
 article code{background:#f0f4f8;padding:0 4px;border-radius:4px;font-size:90%}
 article pre{overflow-x:auto;background:#f0f4f8;padding:10px;border-radius:6px}
 .asked li{color:#3e4c59}
+nav.topics{display:flex;flex-wrap:wrap;gap:8px}
+nav.topics h2{width:100%;margin:0}
+nav.topics a{padding:4px 12px;border-radius:16px;background:#e3f2fd;font-size:14px}
+details summary{cursor:pointer;color:#1565c0;padding:8px 0 0;font-size:14px}
 footer{max-width:760px;margin:0 auto;padding:8px 16px 32px;font-size:13px;color:#9aa5b1;text-align:center}
 [hidden]{display:none!important}
 @media (min-width:700px){h1.hc{font-size:30px}header{padding:28px 16px 32px}main{padding:24px 16px}}

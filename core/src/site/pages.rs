@@ -13,6 +13,9 @@ use crate::model::{Entry, Kind};
 /// Related entries listed under an entry, at most.
 const RELATED: usize = 6;
 
+/// Entries a category shows on the home page before the rest, which open on a click.
+const FIRST: usize = 6;
+
 /// The page of entry `id`, relative to the site's root (ids are lowercase letters,
 /// digits, `-` and `_`, safe in a path).
 pub(super) fn entry_path(id: &str) -> String {
@@ -34,6 +37,10 @@ impl<'a> Pages<'a> {
         let mut grouped: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for e in entries {
             grouped.entry(e.category.as_str()).or_default().push(e);
+        }
+        // Entries in the site's language first, each part by title.
+        for list in grouped.values_mut() {
+            list.sort_by_key(|e| (e.title.is_ascii() != (lang == Lang::En), e.title.as_str()));
         }
         let other = grouped.remove("");
         let mut categories: Vec<(String, Vec<&Entry>)> = grouped
@@ -108,16 +115,37 @@ impl<'a> Pages<'a> {
         if self.entries.is_empty() {
             main.push_str(&format!("<p class=\"card\">{}</p>\n", w.empty));
         }
+        if self.categories.len() > 1 {
+            main.push_str(&format!(
+                "<nav class=\"card topics\" aria-label=\"{0}\"><h2>{0}</h2>\n",
+                w.topics
+            ));
+            for (n, (category, _)) in self.categories.iter().enumerate() {
+                main.push_str(&format!("<a href=\"#c{n}\">{}</a>\n", escape(category)));
+            }
+            main.push_str("</nav>\n");
+        }
         for (n, (category, list)) in self.categories.iter().enumerate() {
             main.push_str(&format!(
                 "<section class=\"card\" id=\"c{n}\"><h2>{}<small>{}</small></h2>\n<ul class=\"list\">\n",
                 escape(category),
                 w.articles.replace("{n}", &list.len().to_string())
             ));
-            for e in list {
+            for e in list.iter().take(FIRST) {
                 main.push_str(&self.item(e, ""));
             }
-            main.push_str("</ul></section>\n");
+            main.push_str("</ul>\n");
+            if list.len() > FIRST {
+                main.push_str(&format!(
+                    "<details><summary>{}</summary>\n<ul class=\"list\">\n",
+                    w.more.replace("{n}", &(list.len() - FIRST).to_string())
+                ));
+                for e in &list[FIRST..] {
+                    main.push_str(&self.item(e, ""));
+                }
+                main.push_str("</ul></details>\n");
+            }
+            main.push_str("</section>\n");
         }
         main.push_str("</div>\n");
         let title = if self.team.is_empty() {

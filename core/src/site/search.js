@@ -105,10 +105,12 @@
         if (!c.pair) covered[d] = (covered[d] || 0) + c.weight;
       });
     });
-    return Object.keys(scores).map(function (d) {
+    var ranked = Object.keys(scores).map(function (d) {
       var share = want ? (covered[d] || 0) / want : 1;
       return [+d, scores[d] * (0.4 + share * share)];
-    }).sort(function (a, b) { return b[1] - a[1]; }).slice(0, 20);
+    }).sort(function (a, b) { return b[1] - a[1]; });
+    // Results far weaker than the best are noise, not answers.
+    return ranked.filter(function (h) { return h[1] >= ranked[0][1] * 0.25; }).slice(0, 15);
   }
 
   function el(tag, cls, text) {
