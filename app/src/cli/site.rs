@@ -79,11 +79,17 @@ pub fn export(ctx: &Context, out: &Path, lang: Option<SiteLang>) -> Result<ExitC
             "changed": report.written,
             "out": out.display().to_string(),
         }))?;
-    } else {
+    } else if report.written {
         say!(
             "help center with {} public entries written to {}",
             report.entries,
             out.display()
+        );
+    } else {
+        say!(
+            "the help center in {} is already current ({} public entries)",
+            out.display(),
+            report.entries
         );
     }
     Ok(if report.damaged.is_empty() {

@@ -24,14 +24,14 @@ fn safe_target(target: &str) -> bool {
 
 /// `body` (Markdown) as HTML.
 pub(super) fn html(body: &str) -> String {
-    let events = Parser::new_ext(body, options()).filter_map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+    let events = Parser::new_ext(body, options()).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) => Some(Event::Start(Tag::Link {
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: if safe_target(&dest_url) {
                 dest_url
@@ -40,10 +40,10 @@ pub(super) fn html(body: &str) -> String {
             },
             title,
             id,
-        })),
+        }),
         Event::Start(Tag::Image {
             dest_url, title, ..
-        }) => Some(Event::Start(Tag::Link {
+        }) => Event::Start(Tag::Link {
             link_type: LinkType::Inline,
             dest_url: if safe_target(&dest_url) {
                 dest_url
@@ -52,9 +52,9 @@ pub(super) fn html(body: &str) -> String {
             },
             title,
             id: CowStr::from(""),
-        })),
-        Event::End(TagEnd::Image) => Some(Event::End(TagEnd::Link)),
-        other => Some(other),
+        }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+        other => other,
     });
     let mut out = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out, events);
