@@ -12,7 +12,7 @@ mod expand;
 mod incidental;
 mod judge;
 pub mod lexicon;
-mod query;
+pub(crate) mod query;
 mod questions;
 mod rank;
 mod schema;

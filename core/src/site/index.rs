@@ -17,6 +17,7 @@ use super::pages::entry_path;
 use super::render;
 use crate::model::Entry;
 use crate::search::analysis::{self, ChineseTokenizer};
+use crate::search::query::{STOP_EN, STOP_ZH};
 
 /// How much a term counts in each field.
 const TITLE: u32 = 3;
@@ -36,6 +37,8 @@ struct Index<'a> {
     terms: BTreeMap<String, Vec<u32>>,
     syn: Vec<Vec<String>>,
     t2s: BTreeMap<char, char>,
+    /// Words that say nothing in a query (particles, pronouns, filler), the library's.
+    stop: Vec<&'static str>,
     maxw: usize,
     ui: Ui<'a>,
 }
@@ -119,6 +122,7 @@ pub(super) fn build(entries: &[&Entry], team: &SiteTeam, words: &Words) -> Strin
         terms: terms_of,
         syn,
         t2s: traditional(&used),
+        stop: STOP_ZH.iter().chain(STOP_EN).copied().collect(),
         maxw: MAX_WORD,
         ui: Ui {
             results: words.results,

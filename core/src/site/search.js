@@ -27,7 +27,7 @@
   }
   function wordChar(c) { return /[\p{L}\p{N}]/u.test(c) && !cjk(c); }
 
-  var vocab = new Set(Object.keys(I.terms));
+  var vocab = new Set(Object.keys(I.terms)), stop = new Set(I.stop);
   var synOf = {};
   I.syn.forEach(function (g, gi) {
     g.forEach(function (w) {
@@ -38,6 +38,8 @@
   });
 
   function concept(w, weight, prefix) {
+    // A word that says nothing (了, 怎么, the) is still cut out, so it ends no other word.
+    if (stop.has(w)) weight = 0;
     var forms = [w];
     (synOf[w] || []).forEach(function (gi) {
       I.syn[gi].forEach(function (s) {
@@ -86,23 +88,31 @@
   function search(q) {
     var list = concepts(q), scores = {}, covered = {}, want = 0;
     list.forEach(function (c) {
-      if (!c.pair) want += c.weight;
-      var best = {};
-      c.forms.forEach(function (f) {
+      if (!c.weight) return;
+      var best = {}, rare = 0;
+      // A synonym counts less than the word typed, unless the library never uses that word.
+      var typed = termsOf(c.forms[0], c.prefix).some(function (t) { return I.terms[t]; });
+      c.forms.forEach(function (f, fi) {
+        var factor = fi > 0 && typed ? 0.8 : 1;
         termsOf(f, c.prefix).forEach(function (t) {
           var p = I.terms[t];
           if (!p) return;
           var df = p.length / 2, idf = Math.log(1 + (I.n - df + 0.5) / (df + 0.5));
+          // Capped: a word only one odd entry has is not the whole question.
+          rare = Math.max(rare, Math.min(idf, 3));
           for (var k = 0; k < p.length; k += 2) {
             var d = p[k], tf = p[k + 1], dl = I.docs[d][4];
-            var s = idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / I.avgdl));
+            var s = factor * idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / I.avgdl));
             if (!(best[d] >= s)) best[d] = s;
           }
         });
       });
+      // How much of the query an entry covers, each word weighed by how telling it is:
+      // 怎么 or 东西 say little, 破损 much.
+      if (!c.pair) want += c.weight * rare;
       Object.keys(best).forEach(function (d) {
         scores[d] = (scores[d] || 0) + best[d] * c.weight;
-        if (!c.pair) covered[d] = (covered[d] || 0) + c.weight;
+        if (!c.pair) covered[d] = (covered[d] || 0) + c.weight * rare;
       });
     });
     var ranked = Object.keys(scores).map(function (d) {
