@@ -531,7 +531,7 @@ pub enum FormatArg {
     Jsonl,
     Csv,
     Markdown,
-    /// A public help center (a folder): published FAQs and how-tos that are not internal
+    /// A public help center (a folder) of the published FAQs that are not internal
     Site,
 }
 

@@ -19,7 +19,6 @@ pub(super) struct Words {
     /// `{n}`: how many results.
     pub(super) results: &'static str,
     pub(super) nothing: &'static str,
-    pub(super) guide: &'static str,
     pub(super) other: &'static str,
     /// `{n}`: how many entries.
     pub(super) articles: &'static str,
@@ -40,7 +39,6 @@ const ZH: Words = Words {
     related: "相关问题",
     results: "找到 {n} 条相关内容",
     nothing: "没有找到相关内容，换个说法试试？",
-    guide: "操作指南",
     other: "其他",
     articles: "{n} 篇",
     more: "查看其余 {n} 篇",
@@ -59,7 +57,6 @@ const EN: Words = Words {
     related: "Related",
     results: "{n} results",
     nothing: "Nothing found. Try other words?",
-    guide: "How-to",
     other: "Other",
     articles: "{n} articles",
     more: "{n} more",
@@ -95,7 +92,6 @@ main{max-width:760px;margin:0 auto;padding:16px}
 ul.list{list-style:none;margin:0;padding:0}
 ul.list li{border-top:1px solid #eef1f4;padding:9px 0}
 ul.list li:first-child{border-top:0}
-.badge{display:inline-block;font-size:12px;line-height:1.6;padding:0 6px;margin-left:6px;border-radius:4px;background:#e3f2fd;color:#0d47a1;vertical-align:1px}
 .cat{font-size:13px;color:#7b8794;margin-left:6px}
 .snippet{margin:2px 0 0;font-size:14px;color:#52606d}
 .count{font-size:14px;color:#52606d;margin:0 0 8px}

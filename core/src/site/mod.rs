@@ -3,11 +3,13 @@
 //! runs in the browser on a prebuilt index. It works opened from disk and from any static
 //! host: every link is relative and nothing is fetched.
 //!
-//! What is public: published FAQs and SOPs not marked internal. Scripts are left out (they
-//! are an agent's replies, with blanks to fill and the agent's voice), training items too
-//! (role-play for the team). Of an entry only its title, body, category, customer
-//! questions and public links are written — never answers, authors, owners, tags or any
-//! member's name.
+//! What is public: published FAQs not marked internal — what the library already treats
+//! as text for customers. Scripts are left out (an agent's replies, with blanks to fill
+//! and the agent's voice), SOPs too (the team's procedures: tickets, approvals, script
+//! shortcodes; `lore copy` refuses them as customer text for the same reason), and
+//! training items (role-play for the team). Of an entry only its title, body, category,
+//! customer questions and public links are written — never answers, authors, owners,
+//! tags or any member's name.
 //!
 //! `build` is pure (entries in, files out); `write` puts a site in place whole or not at
 //! all; `export_site` does both for a library.
@@ -57,9 +59,7 @@ pub struct SiteReport {
 
 /// Whether `entry` belongs on the public site.
 pub fn is_public(entry: &Entry) -> bool {
-    entry.status == Status::Published
-        && !entry.internal
-        && matches!(entry.kind, Kind::Faq | Kind::Sop)
+    entry.status == Status::Published && !entry.internal && entry.kind == Kind::Faq
 }
 
 /// What the site needs of the team: its name, the dictionary words its search adds to

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::Lang;
 use super::assets::{Words, words};
 use super::render::{self, escape};
-use crate::model::{Entry, Kind};
+use crate::model::Entry;
 
 /// Related entries listed under an entry, at most.
 const RELATED: usize = 6;
@@ -95,13 +95,8 @@ impl<'a> Pages<'a> {
 
     /// One entry's line in a list.
     fn item(&self, e: &Entry, root: &str) -> String {
-        let badge = if e.kind == Kind::Sop {
-            format!("<span class=\"badge\">{}</span>", self.words.guide)
-        } else {
-            String::new()
-        };
         format!(
-            "<li><a href=\"{root}{}\">{}</a>{badge}</li>\n",
+            "<li><a href=\"{root}{}\">{}</a></li>\n",
             entry_path(&e.id),
             escape(&e.title)
         )
