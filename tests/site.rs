@@ -296,6 +296,10 @@ fn a_folder_that_is_not_a_help_center_is_refused_untouched() {
     let err = l.fails(&["export", "--format", "site", path]);
     assert!(err.contains("mine") && err.contains(".lore-site"), "{err}");
     assert_eq!(std::fs::read_dir(&out).expect("read").count(), 1);
+    // A node is not started for one either.
+    let err = l.fails(&["serve", "--listen", "127.0.0.1:0", "--site", path]);
+    assert!(err.contains(".lore-site"), "{err}");
+    assert_eq!(std::fs::read_dir(&out).expect("read").count(), 1);
 
     // An earlier help center is replaced whole.
     let site = l.scratch("site");

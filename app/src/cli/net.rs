@@ -145,6 +145,7 @@ pub fn init_logging() {
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
+    super::site::check(&a.site)?;
     init_logging();
     let identity = ctx.identity()?;
     let (options, every) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;

@@ -107,6 +107,14 @@ pub fn refuse_lang(lang: Option<SiteLang>) -> Result<()> {
     Ok(())
 }
 
+/// Refuses `--site` pointing at a folder that is not a help center, before a node starts.
+pub fn check(a: &SiteServeArgs) -> Result<()> {
+    if let Some(out) = &a.site {
+        site::check(out)?;
+    }
+    Ok(())
+}
+
 /// A running node's help center, kept current by a thread of its own until dropped.
 #[derive(Debug)]
 pub struct Keeper {

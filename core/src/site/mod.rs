@@ -182,23 +182,8 @@ pub fn stamp(library: &Library) -> Result<u64> {
 /// this very site.
 pub fn write(site: &Site, out: &Path) -> Result<bool> {
     let marker = site.files.get(MARKER).cloned().unwrap_or_default();
-    if out.exists() {
-        if !out.is_dir() {
-            return Err(Error::SiteFolderNotOurs(out.to_path_buf()));
-        }
-        match std::fs::read(out.join(MARKER)) {
-            Ok(old) if old == marker => return Ok(false),
-            Ok(_) => {}
-            Err(_) => {
-                let mut files = std::fs::read_dir(out).map_err(|source| Error::Read {
-                    path: out.to_path_buf(),
-                    source,
-                })?;
-                if files.next().is_some() {
-                    return Err(Error::SiteFolderNotOurs(out.to_path_buf()));
-                }
-            }
-        }
+    if check(out)?.is_some_and(|old| old == marker) {
+        return Ok(false);
     }
     let tmp = beside(out, "partial");
     if tmp.exists() {
@@ -223,6 +208,28 @@ pub fn write(site: &Site, out: &Path) -> Result<bool> {
         std::fs::rename(&tmp, out).map_err(write_err(out))?;
     }
     Ok(true)
+}
+
+/// Whether a site may be written to `out`: missing, an empty folder or an earlier site
+/// (whose marker is returned); anything else is refused.
+pub fn check(out: &Path) -> Result<Option<Vec<u8>>> {
+    if !out.exists() {
+        return Ok(None);
+    }
+    if !out.is_dir() {
+        return Err(Error::SiteFolderNotOurs(out.to_path_buf()));
+    }
+    if let Ok(marker) = std::fs::read(out.join(MARKER)) {
+        return Ok(Some(marker));
+    }
+    let mut files = std::fs::read_dir(out).map_err(|source| Error::Read {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    match files.next() {
+        None => Ok(None),
+        Some(_) => Err(Error::SiteFolderNotOurs(out.to_path_buf())),
+    }
 }
 
 /// `OUT.<what>`, beside `OUT`.
