@@ -24,6 +24,9 @@ const TITLE: u32 = 3;
 const QUESTIONS: u32 = 2;
 const BODY: u32 = 1;
 
+/// Entries ranked as like another, at most.
+const LIKE: usize = 30;
+
 /// The longest word, in characters, the script tries to match.
 const MAX_WORD: usize = 8;
 
@@ -60,12 +63,18 @@ fn terms(zh: &ChineseTokenizer, text: &str) -> Vec<String> {
     all
 }
 
-/// `search-index.js` for `entries` (all public).
-pub(super) fn build(entries: &[&Entry], team: &SiteTeam, words: &Words) -> String {
+/// `search-index.js` for `entries` (all public), and for each entry the others most like
+/// it (by number in `entries`, `LIKE` at most, the most alike first).
+pub(super) fn build(
+    entries: &[&Entry],
+    team: &SiteTeam,
+    words: &Words,
+) -> (String, Vec<Vec<usize>>) {
     let dictionary = analysis::dictionary_words(&team.dictionary);
     let zh = ChineseTokenizer::new(Arc::new(analysis::jieba_with(&dictionary)));
     let mut terms_of: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let mut docs = Vec::with_capacity(entries.len());
+    let mut own: Vec<Vec<(String, u32)>> = Vec::with_capacity(entries.len());
     let mut total = 0u64;
     for (n, entry) in entries.iter().enumerate() {
         let body = render::plain(&entry.body);
@@ -83,6 +92,13 @@ pub(super) fn build(entries: &[&Entry], team: &SiteTeam, words: &Words) -> Strin
         }
         let length: u32 = counts.values().sum();
         total += u64::from(length);
+        own.push(
+            counts
+                .iter()
+                .filter(|(t, _)| t.chars().count() >= 2)
+                .map(|(t, c)| (t.clone(), *c))
+                .collect(),
+        );
         for (term, count) in counts {
             let postings = terms_of.entry(term).or_default();
             postings.push(n as u32);
@@ -129,8 +145,45 @@ pub(super) fn build(entries: &[&Entry], team: &SiteTeam, words: &Words) -> Strin
             nothing: words.nothing,
         },
     };
+    let similar = similar(&own, &index.terms);
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "null".to_string());
-    format!("window.LORE_INDEX={json};\n")
+    (format!("window.LORE_INDEX={json};\n"), similar)
+}
+
+/// For each entry, the entries sharing most of its telling words: its dozen words that
+/// weigh most (count × idf, words in at most a tenth of the entries), each shared word
+/// counting its idf times the smaller of the two counts.
+fn similar(own: &[Vec<(String, u32)>], terms: &BTreeMap<String, Vec<u32>>) -> Vec<Vec<usize>> {
+    let n = own.len() as f64;
+    let common = (own.len() / 10).max(2);
+    let idf = |df: usize| (1.0 + (n - df as f64 + 0.5) / (df as f64 + 0.5)).ln();
+    own.iter()
+        .enumerate()
+        .map(|(d, words)| {
+            let mut telling: Vec<(f64, &String, u32)> = words
+                .iter()
+                .filter_map(|(t, c)| {
+                    let df = terms.get(t)?.len() / 2;
+                    (df <= common).then(|| (f64::from(*c) * idf(df), t, *c))
+                })
+                .collect();
+            telling.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            let mut score: BTreeMap<usize, f64> = BTreeMap::new();
+            for (_, term, count) in telling.into_iter().take(12) {
+                let postings = &terms[term];
+                let weight = idf(postings.len() / 2);
+                for pair in postings.chunks(2) {
+                    let other = pair[0] as usize;
+                    if other != d {
+                        *score.entry(other).or_default() += weight * f64::from(count.min(pair[1]));
+                    }
+                }
+            }
+            let mut ranked: Vec<(usize, f64)> = score.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.into_iter().take(LIKE).map(|(o, _)| o).collect()
+        })
+        .collect()
 }
 
 /// Traditional characters whose Simplified form is one of `used`, mapped to it, so a

@@ -30,6 +30,9 @@ use crate::{Error, Result};
 /// site's files: only such a folder (or an empty one) is replaced by a new site.
 pub const MARKER: &str = ".lore-site";
 
+/// Related entries an entry's page lists, at most.
+const RELATED: usize = 6;
+
 /// The language of the site's own words (entries stay as written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -88,7 +91,8 @@ pub fn build(entries: &[Entry], team: &SiteTeam, lang: Lang) -> Site {
     public.sort_by(|a, b| a.title.cmp(&b.title).then(a.id.cmp(&b.id)));
     let words = assets::words(lang);
     let mut files = BTreeMap::new();
-    let pages = pages::Pages::new(&public, &team.name, lang);
+    let (script, similar) = index::build(&public, team, words);
+    let pages = pages::Pages::new(&public, &team.name, lang, &similar);
     files.insert("index.html".to_string(), pages.home().into_bytes());
     for entry in &public {
         files.insert(
@@ -96,10 +100,7 @@ pub fn build(entries: &[Entry], team: &SiteTeam, lang: Lang) -> Site {
             pages.entry(entry).into_bytes(),
         );
     }
-    files.insert(
-        "search-index.js".to_string(),
-        index::build(&public, team, words).into_bytes(),
-    );
+    files.insert("search-index.js".to_string(), script.into_bytes());
     files.insert(
         "search.js".to_string(),
         assets::SEARCH_JS.as_bytes().to_vec(),

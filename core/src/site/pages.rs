@@ -5,13 +5,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::Lang;
 use super::assets::{Words, words};
 use super::render::{self, escape};
+use super::{Lang, RELATED};
 use crate::model::Entry;
-
-/// Related entries listed under an entry, at most.
-const RELATED: usize = 6;
 
 /// Entries a category shows on the home page before the rest, which open on a click.
 const FIRST: usize = 6;
@@ -25,6 +22,8 @@ pub(super) fn entry_path(id: &str) -> String {
 pub(super) struct Pages<'a> {
     entries: &'a [&'a Entry],
     by_id: HashMap<&'a str, &'a Entry>,
+    /// Entry id → the entries most like it.
+    similar: HashMap<&'a str, Vec<&'a Entry>>,
     /// Categories in order (the uncategorised last), each with its entries.
     categories: Vec<(String, Vec<&'a Entry>)>,
     team: &'a str,
@@ -32,7 +31,12 @@ pub(super) struct Pages<'a> {
 }
 
 impl<'a> Pages<'a> {
-    pub(super) fn new(entries: &'a [&'a Entry], team: &'a str, lang: Lang) -> Pages<'a> {
+    pub(super) fn new(
+        entries: &'a [&'a Entry],
+        team: &'a str,
+        lang: Lang,
+        similar: &[Vec<usize>],
+    ) -> Pages<'a> {
         let words = words(lang);
         let mut grouped: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
         for e in entries {
@@ -54,6 +58,11 @@ impl<'a> Pages<'a> {
         Pages {
             entries,
             by_id: entries.iter().map(|e| (e.id.as_str(), *e)).collect(),
+            similar: entries
+                .iter()
+                .zip(similar)
+                .map(|(e, like)| (e.id.as_str(), like.iter().map(|&o| entries[o]).collect()))
+                .collect(),
             categories,
             team,
             words,
@@ -151,7 +160,8 @@ impl<'a> Pages<'a> {
         self.page(&title, "", &main)
     }
 
-    /// Public entries this one links to, then others of its category, `RELATED` at most.
+    /// Public entries this one links to, then others of its category — those sharing most
+    /// of its telling words first — `RELATED` at most.
     fn related(&self, entry: &Entry) -> Vec<&'a Entry> {
         let mut out: Vec<&Entry> = entry
             .links
@@ -160,6 +170,14 @@ impl<'a> Pages<'a> {
             .filter(|e| e.id != entry.id)
             .collect();
         out.dedup_by(|a, b| a.id == b.id);
+        for e in self.similar.get(entry.id.as_str()).into_iter().flatten() {
+            if out.len() < RELATED
+                && e.category == entry.category
+                && !out.iter().any(|o| o.id == e.id)
+            {
+                out.push(e);
+            }
+        }
         if let Some((_, list)) = self.categories.iter().find(|(c, list)| {
             (c == &entry.category || entry.category.is_empty())
                 && list.iter().any(|e| e.id == entry.id)
