@@ -30,6 +30,7 @@ mod repair;
 mod reply;
 mod search;
 mod seeds;
+mod site;
 mod spreadsheet;
 mod storage;
 mod suggest;

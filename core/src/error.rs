@@ -102,6 +102,12 @@ pub enum Error {
     )]
     ExportFolderNotEmpty(PathBuf),
 
+    #[error(
+        "{} is not a help center Lore wrote (it has no `.lore-site` file) and is not empty; give a new or empty folder, or the folder of an earlier help center",
+        .0.display()
+    )]
+    SiteFolderNotOurs(PathBuf),
+
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,

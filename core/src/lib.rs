@@ -17,6 +17,7 @@ pub mod model;
 mod private;
 pub mod reply;
 pub mod search;
+pub mod site;
 mod store;
 pub mod training;
 

@@ -70,7 +70,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Import entries from .jsonl, .csv or .md files, or folders of .md files
     Import(ImportArgs),
-    /// Export every entry as JSON Lines, CSV for Excel (a file) or Markdown (a folder)
+    /// Export every entry as JSON Lines, CSV for Excel (a file) or Markdown (a folder), or the public help center (a folder)
     Export(ExportArgs),
     /// Write a ready-to-fill import template (CSV with Chinese headers, JSON Lines, Markdown)
     Template(TemplateArgs),
@@ -436,6 +436,8 @@ pub struct ServeArgs {
     /// Seconds between syncs with known peers [default: `sync_every` in config.toml, else 10]
     #[arg(long)]
     pub every: Option<u64>,
+    #[command(flatten)]
+    pub site: super::site::SiteServeArgs,
 }
 
 /// Parses `30m`, `24h`, `7d` or plain seconds.
@@ -529,6 +531,8 @@ pub enum FormatArg {
     Jsonl,
     Csv,
     Markdown,
+    /// A public help center (a folder) of the published FAQs that are not internal
+    Site,
 }
 
 /// The text encoding of a CSV file.
@@ -547,7 +551,9 @@ pub struct ExportArgs {
     /// CSV only: the file's encoding
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub encoding: Option<EncodingArg>,
-    /// The output file (jsonl, csv) or a new or empty folder (markdown: a file per entry, named by title)
+    #[command(flatten)]
+    pub site: super::site::SiteExportArgs,
+    /// The output file (jsonl, csv) or a new or empty folder (markdown: a file per entry, named by title; site: or an earlier help center)
     #[arg(value_name = "OUT")]
     pub out: PathBuf,
 }

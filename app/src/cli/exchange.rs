@@ -129,6 +129,9 @@ fn format(format: FormatArg, encoding: Option<EncodingArg>) -> Result<ExportForm
             None | Some(EncodingArg::Utf8) => CsvEncoding::Utf8,
             Some(EncodingArg::Gbk) => CsvEncoding::Gbk,
         }),
+        FormatArg::Site => bail!(
+            "the help center is exported, not imported: there is no template for it; use --format csv, jsonl or markdown"
+        ),
     };
     if encoding.is_some() && !matches!(format, ExportFormat::Csv(_)) {
         bail!("--encoding is for CSV files only; add --format csv");
@@ -137,6 +140,13 @@ fn format(format: FormatArg, encoding: Option<EncodingArg>) -> Result<ExportForm
 }
 
 pub fn export(ctx: &Context, a: ExportArgs) -> Result<ExitCode> {
+    if matches!(a.format, FormatArg::Site) {
+        if a.encoding.is_some() {
+            bail!("--encoding is for CSV files only; add --format csv");
+        }
+        return super::site::export(ctx, &a.out, a.site.lang);
+    }
+    super::site::refuse_lang(a.site.lang)?;
     let format = format(a.format, a.encoding)?;
     let mut library = ctx.open()?;
     let report = lore_core::exchange::export(&mut library, format, &a.out)?;

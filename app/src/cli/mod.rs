@@ -16,6 +16,7 @@ pub(crate) mod net;
 pub(crate) mod output;
 mod reply;
 mod search;
+pub(crate) mod site;
 mod team;
 mod training;
 

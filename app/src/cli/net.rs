@@ -145,6 +145,7 @@ pub fn init_logging() {
 }
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
+    super::site::check(&a.site)?;
     init_logging();
     let identity = ctx.identity()?;
     let (options, every) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;
@@ -174,6 +175,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             "lore node running; Ctrl-C stops it"
         );
         node.start_syncing(Duration::from_secs(every));
+        let _site = super::site::Keeper::start(node.library(), &a.site)?;
         let signal = stop.await;
         tracing::info!(signal, "stopping");
         node.stop().await;

@@ -35,20 +35,7 @@ impl Library {
         let team = self.team()?;
         // The team's groups with the customer-service lexicon Lore ships.
         let synonyms = crate::search::lexicon::with_lexicon(&team);
-        let words: Vec<String> = team
-            .tags
-            .iter()
-            .chain(team.categories.iter())
-            .chain(team.synonyms.iter().flatten())
-            .cloned()
-            // Every lexicon word, switched on or not: the dictionary (and so the index)
-            // stays the same when a team switches groups.
-            .chain(
-                crate::search::lexicon::LEXICON
-                    .iter()
-                    .flat_map(|g| g.iter().map(|w| w.to_string())),
-            )
-            .collect();
+        let words = crate::search::lexicon::dictionary_words(&team);
         let (index, indexed) = SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &synonyms)?;
         let index = Arc::new(index);
         let uses = self.total_uses()?;

@@ -117,6 +117,28 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
     }
 }
 
+/// The words a library adds to jieba's dictionary (tags, categories, synonyms, the
+/// lexicon), normalised, Chinese, two characters or more, sorted, without duplicates.
+pub(crate) fn dictionary_words(words: &[String]) -> Vec<String> {
+    let mut sorted: Vec<String> = words
+        .iter()
+        .map(|w| normalise(w.trim()))
+        .filter(|w| w.chars().count() >= 2 && w.chars().any(is_cjk))
+        .collect();
+    sorted.sort();
+    sorted.dedup();
+    sorted
+}
+
+/// jieba's default dictionary with `words` (from [`dictionary_words`]) added.
+pub(crate) fn jieba_with(words: &[String]) -> Jieba {
+    let mut jieba = Jieba::new();
+    for w in words {
+        jieba.add_word(w, None, None);
+    }
+    jieba
+}
+
 /// Chinese words by jieba in search mode (long words also yield their parts), HMM off,
 /// punctuation and whitespace dropped, normalised.
 #[derive(Clone)]

@@ -150,6 +150,19 @@ pub fn switch(
         .join(",")
 }
 
+/// The words a team's library adds to jieba's dictionary: its tags, categories and
+/// synonyms, and every lexicon word, switched on or not — the dictionary (and so the
+/// index) stays the same when a team switches groups.
+pub fn dictionary_words(team: &crate::model::Team) -> Vec<String> {
+    team.tags
+        .iter()
+        .chain(team.categories.iter())
+        .chain(team.synonyms.iter().flatten())
+        .cloned()
+        .chain(LEXICON.iter().flat_map(|g| g.iter().map(|w| w.to_string())))
+        .collect()
+}
+
 /// The team's groups with the lexicon's, except those the team switched off.
 pub fn with_lexicon(team: &crate::model::Team) -> Vec<Vec<String>> {
     let off = switched_off(&team.settings);

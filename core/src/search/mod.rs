@@ -5,14 +5,14 @@
 //! the dictionary it was built with; on open it indexes whatever is newer (catching up after
 //! a crash or after other processes' writes) and rebuilds when the dictionary changed.
 
-mod analysis;
+pub(crate) mod analysis;
 mod committer;
 pub mod eval;
 mod expand;
 mod incidental;
 mod judge;
 pub mod lexicon;
-mod query;
+pub(crate) mod query;
 mod questions;
 mod rank;
 mod schema;
@@ -24,7 +24,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use jieba_rs::Jieba;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -153,19 +152,9 @@ impl SearchIndex {
                 open()?
             }
         };
-        let mut jieba = Jieba::new();
-        let mut sorted: Vec<String> = words
-            .iter()
-            .map(|w| analysis::normalise(w.trim()))
-            .filter(|w| w.chars().count() >= 2 && w.chars().any(analysis::is_cjk))
-            .collect();
-        sorted.sort();
-        sorted.dedup();
-        for w in &sorted {
-            jieba.add_word(w, None, None);
-        }
+        let sorted = analysis::dictionary_words(words);
         let dictionary = fingerprint(&sorted);
-        let zh = ChineseTokenizer::new(Arc::new(jieba));
+        let zh = ChineseTokenizer::new(Arc::new(analysis::jieba_with(&sorted)));
         index
             .tokenizers()
             .register(ZH, TextAnalyzer::builder(zh.clone()).build());

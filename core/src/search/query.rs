@@ -134,7 +134,7 @@ pub(crate) const STOP_ZH: &[&str] = &[
     "然后",
     "但是",
 ];
-const STOP_EN: &[&str] = &[
+pub(crate) const STOP_EN: &[&str] = &[
     "a", "an", "the", "to", "my", "i", "is", "am", "are", "how", "what", "can", "do", "does",
     "did", "of", "for", "in", "on", "it", "me", "you", "your", "and", "or", "be", "with", "when",
     "will", "this", "that", "get", "hi", "hello", "please", "there", "at", "from", "was", "have",

@@ -48,7 +48,7 @@ fn of_library(e: &Error) -> Problem {
             id: id.clone(),
             character: *character,
         },
-        Error::ExportFolderNotEmpty(_) => Problem::FolderNotEmpty,
+        Error::ExportFolderNotEmpty(_) | Error::SiteFolderNotOurs(_) => Problem::FolderNotEmpty,
         Error::InviteRefused(_) => Problem::InviteRefused,
         Error::Refused { .. } => Problem::PeerRefused,
         Error::DamagedDatabase(_)
