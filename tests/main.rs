@@ -18,6 +18,7 @@ mod gui_insights;
 mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;
+mod http;
 mod identity;
 mod insights;
 mod layout;

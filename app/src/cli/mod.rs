@@ -17,6 +17,7 @@ pub(crate) mod output;
 mod reply;
 mod search;
 mod team;
+pub(crate) mod token;
 mod training;
 
 use std::path::PathBuf;
@@ -170,5 +171,6 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Members) => team::members(&ctx),
         Some(Command::Role { member, role }) => team::role(&ctx, &member, role.into()),
         Some(Command::Remove { member }) => team::remove(&ctx, &member),
+        Some(Command::Token(c)) => token::token(&ctx, c),
     }
 }

@@ -146,6 +146,7 @@ pub fn init_logging() {
 
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
     init_logging();
+    a.http.check()?;
     let identity = ctx.identity()?;
     let (options, every) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;
     let every = a.every.unwrap_or(every).max(1);
@@ -165,6 +166,15 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             raise: None,
         });
         let _socket = local::listen(served)?;
+        if let Some(api) = crate::http::start(node.library(), &a.http).await? {
+            if let Some(warning) = &api.warning {
+                note!("warning: {warning}");
+            }
+            note!(
+                "HTTP API on http://{}/v1/ (tokens: `lore token create`)",
+                api.addr
+            );
+        }
         let stop = crate::signals::stop_signals()?;
         tracing::info!(
             id = %node.member(),

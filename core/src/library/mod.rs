@@ -19,6 +19,7 @@ mod repair;
 mod roster;
 mod search;
 mod sync;
+mod tokens;
 mod training;
 mod trust;
 
