@@ -374,6 +374,14 @@ fn the_bot_answers_a_known_question_and_hands_over_otherwise() {
         assert_eq!(error_code(&body), "bad_request");
     });
     node.stop();
+    // What the bot could not answer is among the content gaps.
+    let insights = l.ok(&["--json", "insights", "--since", "7d"]);
+    let gaps = insights
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .map(|v| v["gaps"].to_string())
+        .collect::<String>();
+    assert!(gaps.contains("火箭"), "{insights}");
 }
 
 #[test]
@@ -421,6 +429,8 @@ fn a_use_through_the_api_is_credited_to_the_tokens_name() {
     assert_eq!(uses("公众号机器人"), Some(2), "{listed:?}");
     assert_eq!(uses("网页客服"), Some(0));
     assert!(l.ok(&["token", "list"]).contains("公众号机器人 (API)"));
+    let board = l.ok(&["credits"]);
+    assert!(board.contains("公众号机器人 (API): 2 uses"), "{board}");
     node.stop();
     // Kept in the ledger: still there after the node stopped.
     let listed = l.json(&["token", "list"]);
