@@ -460,6 +460,16 @@ fn oversized_and_malformed_requests_leave_the_node_serving() {
             let body: Value = response.json().await.expect("a JSON error");
             assert_eq!(error_code(&body), "too_large");
         }
+        // Past the limit but small enough to be sent whole: a 413 for certain.
+        let (status, body) = post(
+            &client,
+            &node.url("/v1/bot"),
+            &tokens.read,
+            json!({ "message": "问".repeat(40_000) }),
+        )
+        .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(error_code(&body), "too_large");
         let malformed = client
             .post(node.url("/v1/bot"))
             .bearer_auth(&tokens.read)
@@ -644,4 +654,25 @@ fn listening_beyond_loopback_needs_a_flag_and_only_admins_make_tokens() {
     assert!(refused.contains("revoke"), "{refused}");
     let refused = l.fails(&["token", "revoke", "没有这个"]);
     assert!(refused.contains("客服机器人"), "{refused}");
+}
+
+#[test]
+fn the_app_serves_the_api_when_its_setting_names_an_address() {
+    let (l, tokens) = demo_with_tokens();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    std::fs::write(
+        l.dir().join("config.toml"),
+        format!("[app]\nhttp = \"127.0.0.1:{port}\"\n"),
+    )
+    .expect("config.toml");
+    let h = crate::gui::opened(&l.dir(), lore_app::gui::Lang::Zh);
+    let client = client();
+    let url = format!("http://127.0.0.1:{port}/v1/search?q=%E9%80%80%E6%AC%BE"); // 退款
+    let (status, body) = runtime().block_on(get(&client, &url, Some(&tokens.read)));
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!ids(&body["hits"]).is_empty());
+    drop(h);
 }

@@ -166,7 +166,8 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             raise: None,
         });
         let _socket = local::listen(served)?;
-        if let Some(api) = crate::http::start(node.library(), &a.http).await? {
+        let api = crate::http::start(node.library(), &a.http).await?;
+        if let Some(api) = &api {
             if let Some(warning) = &api.warning {
                 note!("warning: {warning}");
             }
@@ -186,6 +187,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
         node.start_syncing(Duration::from_secs(every));
         let signal = stop.await;
         tracing::info!(signal, "stopping");
+        drop(api);
         node.stop().await;
         anyhow::Ok(())
     })?;

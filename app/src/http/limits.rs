@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -39,7 +39,7 @@ fn too_large() -> Response {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
-        format!("the request body is larger than {} KB", BODY_LIMIT / 1024),
+        too_large_message(),
     )
     .into_response()
 }
@@ -111,14 +111,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// A body that could not be read (past the limit without declaring its length).
+pub fn bytes_refused(rejection: BytesRejection) -> ApiError {
+    let status = rejection.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(status, "too_large", too_large_message());
+    }
+    ApiError::new(status, "bad_request", rejection.body_text())
+}
+
+fn too_large_message() -> String {
+    format!("the request body is larger than {} KB", BODY_LIMIT / 1024)
+}
+
 fn json_refused(rejection: JsonRejection) -> ApiError {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::new(
-            status,
-            "too_large",
-            format!("the request body is larger than {} KB", BODY_LIMIT / 1024),
-        );
+        return ApiError::new(status, "too_large", too_large_message());
     }
     let code = match status {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",

@@ -74,6 +74,18 @@ pub struct HttpArgs {
 }
 
 impl HttpArgs {
+    /// The API at `addr` with every other setting at its default (the app's setting).
+    pub fn at(addr: SocketAddr) -> HttpArgs {
+        HttpArgs {
+            http: Some(addr),
+            http_public: false,
+            http_cors: Vec::new(),
+            http_rate: 20.0,
+            http_burst: 100,
+            http_threshold: lore_core::bot::DEFAULT_THRESHOLD,
+        }
+    }
+
     /// Checks the flags before anything starts: an address other than loopback needs
     /// `--http-public` (and gets a warning to print), the threshold is a confidence, the
     /// CORS origins are origins.
@@ -129,10 +141,12 @@ impl Api {
 }
 
 /// The API running: where it listens, and a warning to print when that is not loopback.
+/// Dropping it stops the API (the node goes on).
 #[derive(Debug)]
 pub struct Started {
     pub addr: SocketAddr,
     pub warning: Option<String>,
+    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 /// Checks the flags, binds and serves the API on the current tokio runtime until the
@@ -156,14 +170,20 @@ pub async fn start(library: Arc<Mutex<Library>>, args: &HttpArgs) -> Result<Opti
     if let Some(cors) = cors {
         app = app.layer(cors);
     }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
+        let served = axum::serve(listener, app).with_graceful_shutdown(async {
+            // The sender dropped: the API's owner stopped it.
+            let _ = stopped.await;
+        });
+        if let Err(e) = served.await {
             tracing::error!(error = %e, "the HTTP API stopped");
         }
     });
     Ok(Some(Started {
         addr: bound,
         warning,
+        _stop: stop,
     }))
 }
 

@@ -202,8 +202,9 @@ pub async fn reply(
     State(api): State<Api>,
     Extension(token): Extension<ApiToken>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<ReplyText>, ApiError> {
+    let body = body.map_err(super::limits::bytes_refused)?;
     // The body is optional: none asks for the reply as it is.
     let body: ReplyBody = if body.iter().all(u8::is_ascii_whitespace) {
         ReplyBody::default()
