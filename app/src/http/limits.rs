@@ -35,13 +35,20 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// The body is left unread, so the connection is closed after the answer: a client must
+/// not send its next request on it.
 fn too_large() -> Response {
-    ApiError::new(
+    let mut response = ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "too_large",
         too_large_message(),
     )
-    .into_response()
+    .into_response();
+    response.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
+    response
 }
 
 /// A panic in a handler answered as a 500 error; the node keeps serving.
