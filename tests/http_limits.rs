@@ -223,6 +223,12 @@ fn listening_beyond_loopback_needs_a_flag_and_only_admins_make_tokens() {
     assert!(refused.contains("revoke"), "{refused}");
     let refused = l.fails(&["token", "revoke", "没有这个"]);
     assert!(refused.contains("客服机器人"), "{refused}");
+    // `--name` of `token create` names the token, not the person running it.
+    let me = l
+        .json(&["members"])
+        .into_iter()
+        .find(|m| m["you"] == json!(true));
+    assert_ne!(me.expect("me")["name"], json!("客服机器人"));
     // An agent neither creates nor revokes tokens; the refusal names the admins.
     crate::gui::set_own_role(&l, "agent");
     let refused = l.fails(&[

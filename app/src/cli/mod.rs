@@ -132,7 +132,7 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
             None => data_dir(&cli)?,
         },
         json: cli.json,
-        name: cli.name,
+        name: token::own_name(&cli),
         served,
     };
     match cli.command {
