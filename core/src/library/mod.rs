@@ -65,6 +65,9 @@ pub struct Library {
     repaired: Option<RepairReport>,
     derived: credit::Derived,
     queries: insights::QueryBuffer,
+    /// The team as last read, with the heads of the team document it was read at (see
+    /// `Library::team`).
+    team_read: Option<(Vec<automerge::ChangeHash>, Team)>,
     _lock: LibraryLock,
 }
 
@@ -174,6 +177,7 @@ impl Library {
             repaired: opened.repaired,
             derived: credit::Derived::default(),
             queries: insights::QueryBuffer::default(),
+            team_read: None,
             _lock: lock,
         };
         library.load_catalog(opened.rows);
