@@ -121,7 +121,7 @@ async fn found(
 ) -> Result<Vec<Hit>, ApiError> {
     let wanted = request.limit;
     if token.scope != lore_core::Scope::Internal {
-        request.limit = wanted * 2 + 5;
+        request.limit = wanted + 5;
     }
     let index = api.with_library(|library| library.search_index()).await?;
     let hits = tokio::task::spawn_blocking(move || index.search(&request, mode))
