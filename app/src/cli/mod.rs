@@ -132,7 +132,12 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
             None => data_dir(&cli)?,
         },
         json: cli.json,
-        name: token::own_name(&cli),
+        // In `token create`, `--name` names the token (clap fills the global `--name`
+        // with it too), never the person running it.
+        name: match &cli.command {
+            Some(Command::Token(token::TokenCommand::Create(_))) => None,
+            _ => cli.name,
+        },
         served,
     };
     match cli.command {

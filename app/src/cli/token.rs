@@ -52,15 +52,6 @@ impl From<ScopeArg> for Scope {
     }
 }
 
-/// The display name the command line gives for this device: in `token create`, `--name`
-/// names the token (clap fills the global `--name` with it too), never the person.
-pub(crate) fn own_name(cli: &super::Cli) -> Option<String> {
-    match &cli.command {
-        Some(super::args::Command::Token(TokenCommand::Create(_))) => None,
-        _ => cli.name.clone(),
-    }
-}
-
 pub fn token(ctx: &Context, command: TokenCommand) -> Result<ExitCode> {
     let mut library = ctx.open()?;
     match command {

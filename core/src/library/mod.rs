@@ -65,8 +65,8 @@ pub struct Library {
     repaired: Option<RepairReport>,
     derived: credit::Derived,
     queries: insights::QueryBuffer,
-    /// The team as last read, with the heads of the team document it was read at (see
-    /// `Library::team`).
+    /// The team as last read to check an API token, with the heads of the team document
+    /// it was read at (`tokens.rs`).
     team_read: Option<(Vec<automerge::ChangeHash>, Team)>,
     _lock: LibraryLock,
 }

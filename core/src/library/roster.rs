@@ -2,31 +2,16 @@
 //! role, naming the team, and the roster (roles, removal). Only admins change the team
 //! document; everyone else gets a refusal naming who can help.
 
-use automerge::transaction::Transactable as _;
-
 use super::Library;
 use crate::doc::{self, DocKey};
 use crate::model::{Member, Role, Team, now_millis};
 use crate::{Denied, Error, Result};
 
 impl Library {
-    /// The team document. Read again only when its heads moved: every request of the HTTP
-    /// API checks its token against it.
+    /// The team document.
     pub fn team(&mut self) -> Result<Team> {
         let stored = self.doc_mut(DocKey::TEAM)?;
-        if stored.doc.pending_ops() > 0 {
-            // Mid-change (never committed by reading): read what is there.
-            return doc::read_team(&stored.doc);
-        }
-        let heads = stored.doc.get_heads();
-        if let Some((read_at, team)) = &self.team_read
-            && *read_at == heads
-        {
-            return Ok(team.clone());
-        }
-        let team = doc::read_team(&self.doc_mut(DocKey::TEAM)?.doc)?;
-        self.team_read = Some((heads, team.clone()));
-        Ok(team)
+        doc::read_team(&stored.doc)
     }
 
     /// Changes the team document; `summary` becomes the change's message.

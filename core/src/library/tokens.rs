@@ -5,10 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use automerge::transaction::Transactable as _;
+
 use super::{Library, Recorded};
 use crate::doc::{self, DocKey};
 use crate::model::{
-    ApiToken, Scope, TOKEN_PREFIX, hash_secret, new_token, now_millis, validate_token_name,
+    ApiToken, Scope, TOKEN_PREFIX, Team, hash_secret, new_token, now_millis, validate_token_name,
 };
 use crate::{Error, Result};
 
@@ -83,12 +85,32 @@ impl Library {
             return Ok(None);
         }
         let hash = hash_secret(secret);
-        let team = self.team()?;
+        let team = self.team_for_tokens()?;
         Ok(team
             .tokens
             .into_values()
             .find(|t| t.hash == hash && !t.revoked)
             .filter(|t| team.members.get(&t.created_by).is_some_and(|m| !m.removed)))
+    }
+
+    /// The team for checking tokens, read again only when the team document's heads
+    /// moved: every request of the HTTP API checks its token, and reading the team from
+    /// its document takes milliseconds.
+    fn team_for_tokens(&mut self) -> Result<Team> {
+        let stored = self.doc_mut(DocKey::TEAM)?;
+        if stored.doc.pending_ops() > 0 {
+            // Mid-change (never committed by reading): read what is there.
+            return doc::read_team(&stored.doc);
+        }
+        let heads = stored.doc.get_heads();
+        if let Some((read_at, team)) = &self.team_read
+            && *read_at == heads
+        {
+            return Ok(team.clone());
+        }
+        let team = doc::read_team(&self.doc_mut(DocKey::TEAM)?.doc)?;
+        self.team_read = Some((heads, team.clone()));
+        Ok(team)
     }
 
     /// Records a use of entry `id`'s reply made through the API token `token`, in this
