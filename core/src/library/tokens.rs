@@ -85,7 +85,7 @@ impl Library {
             return Ok(None);
         }
         let hash = hash_secret(secret);
-        let team = self.team_for_tokens()?;
+        let team = self.team_as_read()?;
         Ok(team
             .tokens
             .into_values()
@@ -93,10 +93,10 @@ impl Library {
             .filter(|t| team.members.get(&t.created_by).is_some_and(|m| !m.removed)))
     }
 
-    /// The team for checking tokens, read again only when the team document's heads
-    /// moved: every request of the HTTP API checks its token, and reading the team from
-    /// its document takes milliseconds.
-    fn team_for_tokens(&mut self) -> Result<Team> {
+    /// The team as last read, read again only when the team document's heads moved: for
+    /// what every request of the HTTP API reads (its token, the query log's setting),
+    /// since reading the team from its document takes milliseconds.
+    pub(super) fn team_as_read(&mut self) -> Result<Team> {
         let stored = self.doc_mut(DocKey::TEAM)?;
         if stored.doc.pending_ops() > 0 {
             // Mid-change (never committed by reading): read what is there.
