@@ -19,6 +19,8 @@ mod gui_insights;
 mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;
+pub(crate) mod http;
+mod http_limits;
 mod identity;
 mod insights;
 mod insights_rules;

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod gui;
+pub mod http;
 pub mod signals;
 
 use std::process::ExitCode;

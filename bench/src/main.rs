@@ -5,6 +5,7 @@ mod app;
 mod corpus;
 mod credit;
 mod credit_team;
+mod http;
 mod measure;
 mod search;
 mod storage;
@@ -36,6 +37,16 @@ enum Suite {
     App(Size),
     /// The credit board (cold, after one new use) and blame, on a generated team
     Credit(CreditSize),
+    /// The HTTP API on loopback: a real node answering many concurrent bot and search
+    /// requests (p50, p99, errors)
+    Http {
+        /// Requests in all
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        /// Requests in flight at once
+        #[arg(long, default_value_t = 200)]
+        concurrency: usize,
+    },
     /// The cold board of the credit benchmark, in its own process (internal)
     #[command(hide = true)]
     CreditCold {
@@ -91,6 +102,10 @@ fn main() -> ExitCode {
             members: s.members,
             copies: s.copies,
         }),
+        Suite::Http {
+            requests,
+            concurrency,
+        } => http::run(requests, concurrency),
         Suite::CreditCold { dir, since } => credit::cold(&dir, &since),
         Suite::SearchQueries { dir } => search::queries(&dir),
         Suite::Lore { args } => {

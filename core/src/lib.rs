@@ -4,6 +4,7 @@
 //! Start at [`Library`]: it opens a data directory and is the one API for entries,
 //! the team document and ledgers.
 
+pub mod bot;
 pub mod credit;
 pub mod demo;
 pub mod doc;
@@ -29,7 +30,10 @@ pub use library::{
     Invite, KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received,
     Recorded, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
 };
-pub use model::{Answer, AnswerState, Entry, EntryId, Kind, Member, MemberId, Role, Status, Team};
+pub use model::{
+    Answer, AnswerState, ApiToken, Entry, EntryId, Kind, Member, MemberId, Role, Scope, Status,
+    Team,
+};
 pub use private::{create_private_dir as create_data_dir, restrict_to_owner};
 pub use reply::{Caution, Reply, ReplySource};
 pub use search::{Hit, SearchRequest};

@@ -123,6 +123,9 @@ pub enum Command {
         /// The member: display name or member id (prefix)
         member: String,
     },
+    /// Tokens for the HTTP API (`lore serve --http`): create, list, revoke (admins)
+    #[command(subcommand)]
+    Token(super::token::TokenCommand),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -438,6 +441,8 @@ pub struct ServeArgs {
     pub every: Option<u64>,
     #[command(flatten)]
     pub site: super::site::SiteServeArgs,
+    #[command(flatten)]
+    pub http: crate::http::HttpArgs,
 }
 
 /// Parses `30m`, `24h`, `7d` or plain seconds.

@@ -35,6 +35,9 @@ pub struct AppConfig {
     /// the picker's shortcut, syncing) instead of quitting; the default is to keep it
     /// running whenever the shortcut is registered.
     pub close_to_tray: Option<bool>,
+    /// Where the app's node serves the HTTP API for bots (`127.0.0.1:PORT`, loopback
+    /// only; `lore serve --http` for more); unset: no API.
+    pub http: Option<SocketAddr>,
 }
 
 #[derive(Debug, Default, Deserialize)]

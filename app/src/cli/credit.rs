@@ -148,6 +148,10 @@ pub fn credits(ctx: &Context, a: CreditsArgs) -> Result<ExitCode> {
         }
     } else {
         print_board(&board);
+        // Replies sent by programs through the HTTP API: theirs, not a member's.
+        for (name, uses) in library.api_uses()? {
+            say!("      {name} (API): {uses} uses through the HTTP API, all time");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

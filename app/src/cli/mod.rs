@@ -18,6 +18,7 @@ mod reply;
 mod search;
 pub(crate) mod site;
 mod team;
+pub(crate) mod token;
 mod training;
 
 use std::path::PathBuf;
@@ -132,7 +133,12 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
             None => data_dir(&cli)?,
         },
         json: cli.json,
-        name: cli.name,
+        // In `token create`, `--name` names the token (clap fills the global `--name`
+        // with it too), never the person running it.
+        name: match &cli.command {
+            Some(Command::Token(token::TokenCommand::Create(_))) => None,
+            _ => cli.name,
+        },
         served,
     };
     match cli.command {
@@ -171,5 +177,6 @@ fn run(cli: Cli, served: Option<Arc<local::Served>>) -> Result<ExitCode> {
         Some(Command::Members) => team::members(&ctx),
         Some(Command::Role { member, role }) => team::role(&ctx, &member, role.into()),
         Some(Command::Remove { member }) => team::remove(&ctx, &member),
+        Some(Command::Token(c)) => token::token(&ctx, c),
     }
 }

@@ -147,6 +147,7 @@ pub fn init_logging() {
 pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
     super::site::check(&a.site)?;
     init_logging();
+    a.http.check()?;
     let identity = ctx.identity()?;
     let (options, every) = config::options(&ctx.data_dir, &a.net, config::default_listen())?;
     let every = a.every.unwrap_or(every).max(1);
@@ -166,6 +167,16 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             raise: None,
         });
         let _socket = local::listen(served)?;
+        let api = crate::http::start(node.library(), &a.http).await?;
+        if let Some(api) = &api {
+            if let Some(warning) = &api.warning {
+                note!("warning: {warning}");
+            }
+            note!(
+                "HTTP API on http://{}/v1/ (tokens: `lore token create`)",
+                api.addr
+            );
+        }
         let stop = crate::signals::stop_signals()?;
         tracing::info!(
             id = %node.member(),
@@ -178,6 +189,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
         let _site = super::site::Keeper::start(node.library(), &a.site)?;
         let signal = stop.await;
         tracing::info!(signal, "stopping");
+        drop(api);
         node.stop().await;
         anyhow::Ok(())
     })?;

@@ -6,7 +6,7 @@ use automerge::AutoCommit;
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::Result;
-use crate::model::{Member, Team};
+use crate::model::{ApiToken, Member, Team};
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
 struct TeamDoc {
@@ -18,6 +18,19 @@ struct TeamDoc {
     tags: BTreeMap<String, bool>,
     synonyms: Vec<Vec<String>>,
     settings: BTreeMap<String, String>,
+    /// API tokens by name; team documents written before the HTTP API have none.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    tokens: BTreeMap<String, TokenDoc>,
+}
+
+#[derive(Debug, Clone, Default, Reconcile, Hydrate)]
+struct TokenDoc {
+    scope: String,
+    /// SHA-256 of the secret, hex.
+    hash: String,
+    created_by: String,
+    created_at: i64,
+    revoked: bool,
 }
 
 #[derive(Debug, Clone, Default, Reconcile, Hydrate)]
@@ -61,6 +74,24 @@ pub(crate) fn read_team(doc: &AutoCommit) -> Result<Team> {
         tags: d.tags.into_keys().collect(),
         synonyms: d.synonyms,
         settings: d.settings,
+        // A scope this version does not know (a newer peer's) is left out: never wider.
+        tokens: d
+            .tokens
+            .into_iter()
+            .filter_map(|(name, t)| {
+                Some((
+                    name.clone(),
+                    ApiToken {
+                        name,
+                        scope: t.scope.parse().ok()?,
+                        hash: t.hash,
+                        created_by: t.created_by,
+                        created_at: t.created_at,
+                        revoked: t.revoked,
+                    },
+                ))
+            })
+            .collect(),
     })
 }
 
@@ -95,6 +126,22 @@ pub(crate) fn write_team(doc: &mut AutoCommit, team: &Team) -> Result<()> {
         tags: team.tags.iter().map(|t| (t.clone(), true)).collect(),
         synonyms: team.synonyms.clone(),
         settings: team.settings.clone(),
+        tokens: team
+            .tokens
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.clone(),
+                    TokenDoc {
+                        scope: t.scope.as_str().to_string(),
+                        hash: t.hash.clone(),
+                        created_by: t.created_by.clone(),
+                        created_at: t.created_at,
+                        revoked: t.revoked,
+                    },
+                )
+            })
+            .collect(),
     };
     autosurgeon::reconcile(doc, &d)?;
     Ok(())

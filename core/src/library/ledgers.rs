@@ -48,6 +48,18 @@ impl Library {
     /// writer's ledger: its use count goes up, and the copy is kept (when, which text) so
     /// it credits the text's authors and can be marked solved or not.
     pub fn record_copy(&mut self, id: &str, answer: Option<&str>) -> Result<Recorded> {
+        self.record_copy_via(id, answer, None)
+    }
+
+    /// As [`Library::record_copy`]; `via` names the API token the copy was made through
+    /// (kept in the ledger's map `via` under the copy's key), so it is never taken for
+    /// the member's own use.
+    pub(super) fn record_copy_via(
+        &mut self,
+        id: &str,
+        answer: Option<&str>,
+        via: Option<&str>,
+    ) -> Result<Recorded> {
         let id = self.resolve(id)?;
         let copy = Copy {
             entry: id.clone(),
@@ -63,7 +75,13 @@ impl Library {
                 *n += 1;
                 count = *n;
             },
-            |doc| doc::append_copy(doc, &copy),
+            |doc| {
+                doc::append_copy(doc, &copy)?;
+                match via {
+                    Some(name) => doc::put_record(doc, "via", &copy.key(), Some(name.into())),
+                    None => Ok(()),
+                }
+            },
         )?;
         self.usage_changed(&id, 1);
         Ok(Recorded {

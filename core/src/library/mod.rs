@@ -19,6 +19,7 @@ mod repair;
 mod roster;
 mod search;
 mod sync;
+mod tokens;
 mod training;
 mod trust;
 
@@ -64,6 +65,9 @@ pub struct Library {
     repaired: Option<RepairReport>,
     derived: credit::Derived,
     queries: insights::QueryBuffer,
+    /// The team as last read to check an API token, with the heads of the team document
+    /// it was read at (`tokens.rs`).
+    team_read: Option<(Vec<automerge::ChangeHash>, Team)>,
     _lock: LibraryLock,
 }
 
@@ -173,6 +177,7 @@ impl Library {
             repaired: opened.repaired,
             derived: credit::Derived::default(),
             queries: insights::QueryBuffer::default(),
+            team_read: None,
             _lock: lock,
         };
         library.load_catalog(opened.rows);

@@ -78,8 +78,9 @@ impl Library {
         Ok(self.with_badges(hits))
     }
 
-    /// Hits with the status, shortcode and internal mark their catalog rows hold.
-    fn with_badges(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
+    /// Hits with the status, shortcode and internal mark their catalog rows hold (for
+    /// hits of [`SearchIndex::search`] run outside the library, as the HTTP API does).
+    pub fn with_badges(&self, mut hits: Vec<Hit>) -> Vec<Hit> {
         for hit in &mut hits {
             if let Some(row) = self.catalog.get(&hit.id) {
                 hit.status = row.status;

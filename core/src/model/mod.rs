@@ -5,6 +5,7 @@ mod entry;
 mod id;
 mod ledger;
 mod team;
+mod token;
 
 pub use entry::{
     Answer, AnswerState, Entry, Kind, MAX_ANSWER_BYTES, MAX_ENTRY_BYTES, MAX_VERIFY_EVERY_DAYS,
@@ -13,6 +14,7 @@ pub use entry::{
 pub use id::{EntryId, MemberId, new_entry_id, new_token, validate_entry_id};
 pub use ledger::Ledger;
 pub use team::{Member, Role, Team};
+pub use token::{ApiToken, Scope, TOKEN_PREFIX, hash_secret, validate_token_name};
 
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{MemberId, Millis};
+use super::{ApiToken, MemberId, Millis};
 use crate::{Error, Result};
 
 /// What a member may do.
@@ -92,6 +92,9 @@ pub struct Team {
     /// Groups of words that mean the same to customers (退款/退钱/refund).
     pub synonyms: Vec<Vec<String>>,
     pub settings: BTreeMap<String, String>,
+    /// The HTTP API's tokens by name (admins only; see [`ApiToken`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tokens: BTreeMap<String, ApiToken>,
 }
 
 impl Team {

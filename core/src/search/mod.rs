@@ -78,6 +78,10 @@ pub struct Hit {
     /// A customer message's suggestions: the best of them covers too little of what the
     /// message asks, so nothing matches well (every hit of the answer carries it).
     pub weak: bool,
+    /// A customer message's suggestion: how sure an answer it is, 0 to 1 — the share of
+    /// what the message asks that this entry covers (its question words counting double),
+    /// words no entry uses counting as not covered; 0 for a search.
+    pub confidence: f32,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

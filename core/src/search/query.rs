@@ -153,6 +153,9 @@ pub(crate) struct Plan {
     pub(crate) highlight: BTreeSet<String>,
     /// A message's concepts, for how well a suggestion covers it (`rank::coverage`).
     pub(crate) concepts: Vec<Concept>,
+    /// The weight of a message's words the library uses nowhere (nor any synonym of
+    /// them): what no entry answers, for a suggestion's confidence (`rank::confidence`).
+    pub(crate) unknown: f32,
 }
 
 /// One thing a message asks about: a word with its synonyms (normalised, lower case),
@@ -304,6 +307,7 @@ pub(crate) fn build(
     if mode == Mode::Suggest {
         // A message: a handful of the words the library knows — first those that name
         // topics (they occur in titles or questions), the most specific first.
+        let mut unknown: Vec<&String> = Vec::new();
         let mut ranked: Vec<((bool, bool, u64), &String)> = zh_words
             .iter()
             .filter_map(|w| {
@@ -322,6 +326,9 @@ pub(crate) fn build(
                     .map(|s| doc_freq(fields.title.zh, &s) + doc_freq(fields.questions.zh, &s))
                     .max()
                     .unwrap_or(0);
+                if via == 0 {
+                    unknown.push(*w);
+                }
                 (via > 0).then_some(((context, false, via), *w))
             })
             .collect();
@@ -329,6 +336,11 @@ pub(crate) fn build(
         ranked.dedup_by(|a, b| a.1 == b.1);
         ranked.truncate(SUGGEST_WORDS);
         zh_words = ranked.into_iter().map(|(_, w)| w).collect();
+        unknown.sort();
+        unknown.dedup();
+        // Each as specific as a word can be: no entry uses it.
+        let specific = (1.0 + num_docs as f32).ln();
+        c.unknown = unknown.iter().map(|w| weight_of(w) * specific).sum();
     }
     for w in &zh_words {
         if mode == Mode::Suggest {

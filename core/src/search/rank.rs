@@ -138,8 +138,14 @@ pub(crate) fn rank(
         };
         let title = text(f.title.zh);
         let body = text(f.body.zh);
+        let (covered, confidence) = if mode == Mode::Suggest {
+            let text = entry_text(&doc, f);
+            (coverage(&plan, &text), confidence(&plan, &text))
+        } else {
+            (0.0, 0.0)
+        };
         if n == 0 && mode == Mode::Suggest {
-            weak = coverage(&plan, &entry_text(&doc, f)) < WEAK_BELOW;
+            weak = covered < WEAK_BELOW;
         }
         hits.push(Hit {
             id: text(f.id),
@@ -153,6 +159,7 @@ pub(crate) fn rank(
             internal: false,
             category: String::new(),
             weak: false,
+            confidence,
         });
     }
     for hit in &mut hits {
@@ -171,6 +178,16 @@ fn entry_text(doc: &TantivyDocument, f: &Fields) -> String {
         }
     }
     normalise(&text)
+}
+
+/// How sure an answer an entry's text (normalised) is to a message, 0 to 1: the share of
+/// the message's weight it covers, the words no entry uses counted as not covered.
+fn confidence(plan: &Plan, text: &str) -> f32 {
+    let known: f32 = plan.concepts.iter().map(|c| c.weight).sum();
+    if known <= 0.0 {
+        return 0.0;
+    }
+    coverage(plan, text) * known / (known + plan.unknown)
 }
 
 /// The share of a message's weight that an entry's text (normalised) covers: each of the

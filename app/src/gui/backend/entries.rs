@@ -298,5 +298,6 @@ fn listed(row: &CatalogRow) -> Hit {
         internal: row.internal,
         category: row.category.clone(),
         weak: false,
+        confidence: 0.0,
     }
 }

@@ -137,7 +137,9 @@ impl Worker {
             let _guard = self.runtime.enter();
             node.start_syncing(self.network.every);
         }
-        self.serving = Some(Serving::start(&self.data_dir, &node, &self.network));
+        let mut serving = Serving::start(&self.data_dir, &node, &self.network);
+        serving.start_api(&self.runtime, &self.data_dir, &node);
+        self.serving = Some(serving);
         self.library = Some(node.library());
         self.node = Some(node);
         self.opened()

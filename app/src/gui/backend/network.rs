@@ -77,6 +77,8 @@ pub struct Serving {
     /// Where teammates reach this node (for tickets).
     pub reachable: Vec<SocketAddr>,
     _socket: Option<SocketFile>,
+    /// The HTTP API, when config.toml's `[app] http` asks for it; dropped, it stops.
+    pub api: Option<crate::http::Started>,
 }
 
 impl Serving {
@@ -100,6 +102,32 @@ impl Serving {
             reachable,
             // Without the socket the app still works; only other processes are refused.
             _socket: local::listen(served).ok(),
+            api: None,
+        }
+    }
+
+    /// Serves the HTTP API on `node`'s library when config.toml's `[app] http` names an
+    /// address (loopback only). Without it the app works as before; a failure is logged.
+    pub fn start_api(&mut self, runtime: &tokio::runtime::Runtime, data_dir: &Path, node: &Node) {
+        let addr = match config::Config::load(data_dir) {
+            Ok(config) => config.app.http,
+            Err(e) => {
+                tracing::warn!(error = %e, "the HTTP API is off: config.toml could not be read");
+                None
+            }
+        };
+        let Some(addr) = addr else {
+            return;
+        };
+        let args = crate::http::HttpArgs::at(addr);
+        match runtime.block_on(crate::http::start(node.library(), &args)) {
+            Ok(api) => {
+                if let Some(api) = &api {
+                    tracing::info!(addr = %api.addr, "HTTP API running");
+                }
+                self.api = api;
+            }
+            Err(e) => tracing::warn!(error = %e, "the HTTP API did not start"),
         }
     }
 }
