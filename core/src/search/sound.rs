@@ -6,7 +6,7 @@
 use pinyin::ToPinyin;
 use tantivy::tokenizer::{Token, Tokenizer};
 
-use super::analysis::{Normalised, VecTokenStream, bigrams};
+use super::analysis::{Normalised, VecTokenStream};
 
 /// The sound of a two-character CJK `gram` (normalised): its syllables without tones,
 /// joined by `'` so that `xi'an` and `xian` stay apart; `None` when a character has no
@@ -57,10 +57,17 @@ pub(crate) struct SoundTokenizer;
 impl Tokenizer for SoundTokenizer {
     type TokenStream<'a> = VecTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        // Each character's syllable once; a pair of neighbours with both is a token.
         let n = Normalised::new(text);
-        let tokens = bigrams(&n.text)
-            .into_iter()
-            .filter_map(|(gram, _, _)| of(&gram))
+        let syllables: Vec<Option<&'static str>> = n
+            .text
+            .chars()
+            .zip(n.text.as_str().to_pinyin())
+            .map(|(c, p)| p.filter(|_| super::analysis::is_cjk(c)).map(|p| p.plain()))
+            .collect();
+        let tokens = syllables
+            .windows(2)
+            .filter_map(|pair| Some(format!("{}'{}", pair[0]?, pair[1]?)))
             .enumerate()
             .map(|(position, text)| Token {
                 offset_from: 0,
