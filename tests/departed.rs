@@ -7,7 +7,7 @@ use lore_core::Role;
 use lore_sync::Node;
 use lore_tests::eventually_async;
 
-use crate::peers::{alice, invite, join};
+use crate::peers::{alice, invite, join, retitle};
 
 /// When `n` last finished a session with `other`, if `n` knows where `other` is.
 fn last_sync(n: &Node, other: &str) -> Option<i64> {
@@ -73,16 +73,7 @@ async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
     )
     .await;
     let id = "faq-refund-timeline";
-    alice
-        .library()
-        .lock()
-        .expect("lock")
-        .edit(id, |e| {
-            e.title = "退款多久到账（departedrule）".into();
-            Ok(())
-        })
-        .expect("edit");
-    alice.changed();
+    retitle(&alice, id, "退款多久到账（departedrule）");
     eventually_async(
         Duration::from_secs(8),
         "the edit to reach Bob while Carol's dial is still waiting for an answer",

@@ -218,6 +218,19 @@ async fn a_restarted_peer_does_not_sync_everything_again() {
     alice.shutdown().await;
 }
 
+/// Gives entry `id` a new title on `node` and tells its syncer.
+pub(crate) fn retitle(node: &Node, id: &str, title: &str) {
+    node.library()
+        .lock()
+        .expect("lock")
+        .edit(id, |e| {
+            e.title = title.into();
+            Ok(())
+        })
+        .expect("edit");
+    node.changed();
+}
+
 pub(crate) fn invite(node: &Node, role: Role, valid_for_ms: i64) -> lore_sync::Ticket {
     let invite = node
         .library()
@@ -398,16 +411,7 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
     )
     .await;
     let id = "faq-refund-timeline";
-    alice
-        .library()
-        .lock()
-        .expect("lock")
-        .edit(id, |e| {
-            e.title = "退款多久到账（holidayrule 节假日顺延）".into();
-            Ok(())
-        })
-        .expect("edit");
-    alice.changed();
+    retitle(&alice, id, "退款多久到账（holidayrule 节假日顺延）");
     eventually_async(
         Duration::from_secs(20),
         "the edit to reach Bob and become searchable there",

@@ -386,32 +386,3 @@ fn the_built_in_lexicon_finds_the_formal_word_in_a_fresh_library() {
         );
     }
 }
-
-#[test]
-fn a_word_typed_with_a_homophone_finds_the_entry_that_spells_it_right() {
-    let l = crate::lore();
-    for (title, body) in [
-        ("话费为什么这么高", "请在账单里查看套餐外的通话和流量。"),
-        ("私教课怎么退", "未上的私教课按剩余节数退费。"),
-        ("花园酒店怎么走", "地铁二号线花园站出站即到。"),
-        ("流量用得太多了怎么办", "可以加购流量包。"),
-        ("课程退款多久到账", "退款原路返回，三到五个工作日到账。"),
-    ] {
-        l.ok(&["add", "--kind", "faq", "--title", title, "--body", body]);
-    }
-    for (query, title) in [
-        ("话废", "话费为什么这么高"),
-        ("私交课", "私教课怎么退"),
-        ("话废太高了", "话费为什么这么高"),
-    ] {
-        let hits = l.json(&["search", query]);
-        assert_eq!(
-            hits.first().map(|h| h["title"].clone()),
-            Some(title.into()),
-            "{query}: {hits:?}"
-        );
-    }
-    // A pair the library spells that way is taken as written, not by its sound.
-    let hits = l.json(&["search", "花园"]);
-    assert_eq!(hits.len(), 1, "{hits:?}");
-}

@@ -142,6 +142,24 @@ fn the_lexicon_finds_delivery_fees_for_errand_fees_until_switched_off() {
 }
 
 #[test]
+fn a_word_typed_with_a_homophone_counts_as_the_word_spelled_right() {
+    // 私交 (private dealings) for 私教 (personal training): the same sounds, the wrong
+    // characters of a pinyin input method. Without comparing sounds, three refund entries
+    // of the school came first.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut library = hard_library(dir.path());
+    let hits = library
+        .search(&lore_core::SearchRequest {
+            text: "私交课退款".into(),
+            limit: 3,
+            ..Default::default()
+        })
+        .expect("search");
+    let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(ids.contains(&"gym-pt-refund"), "{ids:?}");
+}
+
+#[test]
 fn the_practice_judge_follows_the_lexicon_switches_as_search_does() {
     let l = crate::lore();
     let made = l.json(&[

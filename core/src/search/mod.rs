@@ -40,11 +40,11 @@ use expand::{expand_fuzzy, expand_prefix};
 pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
-use schema::{BIGRAM, EN, Fields, SOUND, ZH};
+use schema::{BIGRAM, EN, Fields, ZH};
 pub use topics::is_cjk_char;
 
 /// Bumped whenever analysis or schema change, so old indexes are rebuilt.
-const INDEX_VERSION: u32 = 5;
+const INDEX_VERSION: u32 = 6;
 /// How often pending changes are committed and made searchable.
 const COMMIT_EVERY: Duration = Duration::from_millis(50);
 
@@ -166,9 +166,6 @@ impl SearchIndex {
             .tokenizers()
             .register(BIGRAM, TextAnalyzer::builder(BigramTokenizer).build());
         index.tokenizers().register(EN, english_analyzer());
-        index
-            .tokenizers()
-            .register(SOUND, TextAnalyzer::builder(sound::SoundTokenizer).build());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -413,9 +410,6 @@ impl SearchIndex {
             .collect();
         if !extra.is_empty() {
             add(&f.extra, &extra.join("\n"));
-        }
-        for text in std::iter::once(&e.title).chain(&e.questions) {
-            doc.add_text(f.sound, text);
         }
         doc.add_u64(
             f.status_rank,

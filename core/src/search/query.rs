@@ -388,14 +388,6 @@ pub(crate) fn build(
                 c.term(fields.title.bi, gram, 4.0 * bigram_weight);
                 c.term(fields.questions.bi, gram, 3.0 * bigram_weight);
             }
-            // A pair no title or question has may be a slip of the input method: look
-            // for titles and questions that sound the same.
-            if !known(fields.title.bi, gram)
-                && !known(fields.questions.bi, gram)
-                && let Some(sound) = super::sound::of(gram)
-            {
-                c.term(fields.sound, &sound, 3.0 * bigram_weight);
-            }
         }
     }
 

@@ -8,7 +8,6 @@ use tantivy::schema::{
 pub(crate) const ZH: &str = "lore_zh";
 pub(crate) const BIGRAM: &str = "lore_bigram";
 pub(crate) const EN: &str = "lore_en";
-pub(crate) const SOUND: &str = "lore_sound";
 
 /// A text field analysed three ways.
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +29,6 @@ pub(crate) struct Fields {
     pub(crate) tags: Field,
     pub(crate) shortcode: Field,
     pub(crate) pinyin: Field,
-    /// How the title's and questions' bigrams sound (`sound`): homophone slips.
-    pub(crate) sound: Field,
     /// 1 when the title is English, 0 when Chinese: the query's language is preferred.
     pub(crate) english: Field,
     pub(crate) title: Triple,
@@ -78,7 +75,6 @@ pub(crate) fn build() -> (Schema, Fields) {
         tags: b.add_text_field("tags", STRING),
         shortcode: b.add_text_field("shortcode", STRING),
         pinyin: b.add_text_field("pinyin", STRING),
-        sound: b.add_text_field("sound", text(SOUND, false)),
         english: b.add_u64_field("english", FAST),
         title: triple(&mut b, "title", true),
         questions: triple(&mut b, "questions", true),
