@@ -7,19 +7,7 @@ use lore_core::Role;
 use lore_sync::Node;
 use lore_tests::eventually_async;
 
-use crate::peers::{alice, invite, join, retitle};
-
-/// When `n` last finished a session with `other`, if `n` knows where `other` is.
-fn last_sync(n: &Node, other: &str) -> Option<i64> {
-    n.library()
-        .lock()
-        .expect("lock")
-        .known_peers()
-        .expect("peers")
-        .iter()
-        .find(|p| p.member == other)
-        .map(|p| p.last_sync)
-}
+use crate::peers::{alice, invite, join, last_sync, retitle};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
@@ -29,12 +17,11 @@ async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
     let (carol, _) = join(root.path(), "carol", &ticket())
         .await
         .expect("carol joins");
-    let carol_id = carol.member();
-    let (a, ci) = (&alice, &carol_id);
+    let (a, c) = (&alice, &carol);
     eventually_async(
         Duration::from_secs(10),
         "Alice to keep Carol's address",
-        || async move { last_sync(a, ci) },
+        || async move { last_sync(a, c) },
     )
     .await;
     // Carol leaves: her node is gone, her address stays in Alice's cache, and a dial to
@@ -47,7 +34,7 @@ async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
     eventually_async(
         Duration::from_secs(10),
         "Alice to keep Bob's address",
-        || async move { last_sync(a, &b.member()) },
+        || async move { last_sync(a, b) },
     )
     .await;
 
@@ -56,19 +43,17 @@ async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
     let started = lore_core::model::now_millis();
     alice.start_syncing(Duration::from_secs(3600));
     bob.start_syncing(Duration::from_secs(3600));
-    let (alice_id, bob_id) = (alice.member(), bob.member());
-    let (ai, bi) = (&alice_id, &bob_id);
     eventually_async(
         Duration::from_secs(10),
         "Alice's and Bob's first sessions with each other, with nothing left running between them",
         || async move {
-            let synced = |n: &Node, other: &str| last_sync(n, other).is_some_and(|t| t >= started);
-            let idle = |n: &Node, other: &str| {
+            let synced = |n: &Node, other: &Node| last_sync(n, other).is_some_and(|t| t >= started);
+            let idle = |n: &Node, other: &Node| {
                 n.connected()
                     .iter()
-                    .all(|c| c.member != other || !c.syncing)
+                    .all(|c| c.member != other.member() || !c.syncing)
             };
-            (synced(a, bi) && synced(b, ai) && idle(a, bi) && idle(b, ai)).then_some(())
+            (synced(a, b) && synced(b, a) && idle(a, b) && idle(b, a)).then_some(())
         },
     )
     .await;

@@ -218,6 +218,18 @@ async fn a_restarted_peer_does_not_sync_everything_again() {
     alice.shutdown().await;
 }
 
+/// When `n` last finished a session with `other`, if `n` knows where `other` is.
+pub(crate) fn last_sync(n: &Node, other: &Node) -> Option<i64> {
+    n.library()
+        .lock()
+        .expect("lock")
+        .known_peers()
+        .expect("peers")
+        .iter()
+        .find(|p| p.member == other.member())
+        .map(|p| p.last_sync)
+}
+
 /// Gives entry `id` a new title on `node` and tells its syncer.
 pub(crate) fn retitle(node: &Node, id: &str, title: &str) {
     node.library()
@@ -376,18 +388,7 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
     )
     .await
     .expect("join");
-    // Both know each other now (Bob dialled Alice; Alice kept Bob's address). `last_sync`:
-    // when `n` last finished a session with `other`, if `n` knows where `other` is.
-    let last_sync = |n: &Node, other: &Node| {
-        n.library()
-            .lock()
-            .expect("lock")
-            .known_peers()
-            .expect("peers")
-            .iter()
-            .find(|p| p.member == other.member())
-            .map(|p| p.last_sync)
-    };
+    // Both know each other now (Bob dialled Alice; Alice kept Bob's address).
     assert!(last_sync(&bob, &alice).is_some());
     let (a, b) = (&alice, &bob);
     eventually_async(

@@ -448,22 +448,18 @@ impl Peers {
                     continue;
                 }
             };
-            match syncers.get(&known.member) {
-                Some(syncer) => *table(&syncer.addr) = addr,
-                None => {
-                    let addr = Arc::new(Mutex::new(addr));
-                    let poke = Arc::new(tokio::sync::Notify::new());
-                    let task = tokio::spawn(self.clone().sync_on_its_own(
-                        addr.clone(),
-                        poke.clone(),
-                        every,
-                    ));
-                    syncers.insert(known.member.clone(), Syncer { addr, poke, task });
-                }
-            }
-            if let Some(syncer) = syncers.get(&known.member) {
-                syncer.poke.notify_one();
-            }
+            let syncer = syncers.entry(known.member).or_insert_with(|| {
+                let addr = Arc::new(Mutex::new(addr.clone()));
+                let poke = Arc::new(tokio::sync::Notify::new());
+                let task = tokio::spawn(self.clone().sync_on_its_own(
+                    addr.clone(),
+                    poke.clone(),
+                    every,
+                ));
+                Syncer { addr, poke, task }
+            });
+            *table(&syncer.addr) = addr;
+            syncer.poke.notify_one();
         }
     }
 
@@ -494,12 +490,12 @@ impl Peers {
                     let wait = pace.failed();
                     let failures = pace.failures();
                     // The first failure is worth a warning; a peer that stays away, less.
+                    let (peer, again) = (short(&peer), wait.as_secs());
                     if failures == 1 {
-                        warn!(peer = %short(&peer), "sync failed: {}", e.chain());
+                        warn!(%peer, again, "sync failed: {}", e.chain());
                     } else {
-                        debug!(peer = %short(&peer), failures, "still unreachable: {}", e.chain());
+                        debug!(%peer, failures, again, "still unreachable: {}", e.chain());
                     }
-                    debug!(peer = %short(&peer), secs = wait.as_secs(), "next try");
                     tokio::time::sleep(wait).await;
                 }
             }
