@@ -89,7 +89,7 @@ pub(crate) struct VecTokenStream {
 }
 
 impl VecTokenStream {
-    pub(crate) fn new(tokens: Vec<Token>) -> Self {
+    fn new(tokens: Vec<Token>) -> Self {
         VecTokenStream { tokens, index: 0 }
     }
 }
