@@ -43,9 +43,8 @@ fn oversized_and_malformed_requests_leave_the_node_serving() {
             .post(node.url("/v1/bot"))
             .bearer_auth(&tokens.read)
             .header("content-type", "application/json")
-            .body("{\"message\": ")
-            .send();
-        let (status, body) = answer_of(malformed.await).await;
+            .body("{\"message\": ");
+        let (status, body) = answer(malformed).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(error_code(&body), "bad_request");
         let (status, body) = post(
@@ -77,12 +76,6 @@ fn oversized_and_malformed_requests_leave_the_node_serving() {
         assert!(!ids(&body["hits"]).is_empty());
     });
     node.stop();
-}
-
-async fn answer_of(sent: reqwest::Result<reqwest::Response>) -> (StatusCode, Value) {
-    let response = sent.expect("the API answers");
-    let status = response.status();
-    (status, response.json().await.expect("a JSON body"))
 }
 
 #[test]
