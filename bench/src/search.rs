@@ -210,32 +210,51 @@ fn request(text: &str) -> SearchRequest {
     }
 }
 
+/// How many times the query phase measures every class.
+const PASSES: usize = 3;
+
 /// The query phase, run in its own process: latency by class and memory.
 pub fn queries(dir: &Path) -> Result<ExitCode> {
     let mut library = Library::open(dir, Writer::generate("bench"))?;
     let before = crate::measure::rss_anon_mb();
     library.search_index()?;
-    for (class, queries) in CLASSES {
-        let mut samples = Vec::new();
-        for round in 0..60 {
-            for q in queries {
-                let started = Instant::now();
-                let hits = if class.starts_with("suggest") {
-                    library.suggest(q, 10)?
-                } else {
-                    library.search(&request(q))?
-                };
-                samples.push(started.elapsed());
-                if round == 0 && hits.is_empty() {
-                    bail!("`{q}` found nothing in the generated library");
+    // Three passes over every class; each class's figures are its median pass. A burst of
+    // the machine's other work (tens of milliseconds, seen on shared 2-core machines) lands
+    // in one pass and would otherwise decide a p99 of 240 samples; the worst pass is
+    // printed beside it, so nothing is hidden.
+    let mut passes: Vec<Vec<(f64, f64)>> = vec![Vec::new(); CLASSES.len()];
+    for pass in 0..PASSES {
+        for (figures, (class, queries)) in passes.iter_mut().zip(CLASSES) {
+            let mut samples = Vec::new();
+            for round in 0..60 {
+                for q in queries {
+                    let started = Instant::now();
+                    let hits = if class.starts_with("suggest") {
+                        library.suggest(q, 10)?
+                    } else {
+                        library.search(&request(q))?
+                    };
+                    samples.push(started.elapsed());
+                    if pass == 0 && round == 0 && hits.is_empty() {
+                        bail!("`{q}` found nothing in the generated library");
+                    }
                 }
             }
+            figures.push((
+                ms(percentile(&mut samples, 50)),
+                ms(percentile(&mut samples, 99)),
+            ));
         }
-        let p50 = ms(percentile(&mut samples, 50));
-        let p99 = ms(percentile(&mut samples, 99));
+    }
+    for (mut figures, (class, _)) in passes.into_iter().zip(CLASSES) {
+        let worst = figures.iter().map(|f| f.1).fold(0.0, f64::max);
+        figures.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let (p50, p99) = figures[figures.len() / 2];
         figure(&format!("query p50, {class}"), p50, 1.0, "ms");
         figure(&format!("query p99, {class}"), p99, 10.0, "ms");
-        println!("latency {class}: p50 {p50:.3} ms p99 {p99:.3} ms");
+        println!(
+            "latency {class}: p50 {p50:.3} ms p99 {p99:.3} ms (median of {PASSES} passes; worst pass p99 {worst:.3} ms)"
+        );
     }
     if std::env::var_os("LORE_BENCH_EACH").is_some() {
         for (_, queries) in CLASSES {
