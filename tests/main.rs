@@ -20,6 +20,7 @@ mod gui_practice;
 mod gui_sandbox;
 pub(crate) mod hostile;
 pub(crate) mod http;
+mod http_cache;
 mod http_limits;
 mod identity;
 mod insights;

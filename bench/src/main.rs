@@ -40,8 +40,8 @@ enum Suite {
     /// The HTTP API on loopback: a real node answering many concurrent bot and search
     /// requests (p50, p99, errors)
     Http {
-        /// Requests in all
-        #[arg(long, default_value_t = 2_000)]
+        /// Requests in all, each phase
+        #[arg(long, default_value_t = 20_000)]
         requests: usize,
         /// Requests in flight at once
         #[arg(long, default_value_t = 200)]

@@ -9,14 +9,16 @@ use axum::response::{IntoResponse, Response};
 use lore_core::ApiToken;
 
 use super::Api;
+use super::cache::Admitted;
 use super::error::ApiError;
 
 /// Authenticates and rate-limits a request.
 pub async fn require_token(State(api): State<Api>, mut request: Request, next: Next) -> Response {
     let secret = bearer(&request);
     match caller(&api, secret).await {
-        Ok(token) => {
+        Ok((token, admitted)) => {
             request.extensions_mut().insert(token);
+            request.extensions_mut().insert(admitted);
             next.run(request).await
         }
         Err(e) => e.into_response(),
@@ -33,7 +35,8 @@ fn bearer(request: &Request) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
-async fn caller(api: &Api, secret: Option<String>) -> Result<ApiToken, ApiError> {
+/// The token, and the search index's generation as it was admitted.
+async fn caller(api: &Api, secret: Option<String>) -> Result<(ApiToken, Admitted), ApiError> {
     let secret = secret.ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -41,18 +44,21 @@ async fn caller(api: &Api, secret: Option<String>) -> Result<ApiToken, ApiError>
                 "no token: send `Authorization: Bearer lore_…` (an admin creates one with `lore token create`)",
             )
         })?;
-    let token = api
-        .with_library(move |library| library.token_for(&secret))
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "the token is unknown or was revoked; ask an admin for a new one",
-            )
-        })?;
+    let (token, generation) = api
+        .look_up(move |library| {
+            let token = library.token_for(&secret)?;
+            Ok((token, library.search_index()?.generation()))
+        })
+        .await?;
+    let token = token.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "the token is unknown or was revoked; ask an admin for a new one",
+        )
+    })?;
     api.limits.take(&token.name)?;
-    Ok(token)
+    Ok((token, Admitted(generation)))
 }
 
 /// Refuses a token whose scope records nothing.

@@ -12,10 +12,11 @@ use axum::Json;
 use axum::extract::State;
 use lore_core::bot::{self, Handover};
 use lore_core::insights::{After, Asked};
-use lore_core::{ApiToken, Hit};
+use lore_core::{ApiToken, Hit, Scope};
 use serde::{Deserialize, Serialize};
 
 use super::Api;
+use super::cache::Admitted;
 use super::error::ApiError;
 use super::limits::Body;
 use super::routes::{suggestions, visible};
@@ -65,6 +66,7 @@ pub struct BotReply {
 pub async fn bot(
     State(api): State<Api>,
     Extension(token): Extension<ApiToken>,
+    Extension(admitted): Extension<Admitted>,
     Body(body): Body<BotBody>,
 ) -> Result<Json<BotAnswer>, ApiError> {
     let threshold = api.threshold;
@@ -77,7 +79,7 @@ pub async fn bot(
             ..BotAnswer::default()
         }));
     }
-    let mut hits: Vec<Hit> = suggestions(&api, &token, message.clone(), 5).await?;
+    let mut hits: Vec<Hit> = suggestions(&api, &token, admitted, message.clone(), 5).await?;
     hits.retain(|h| lore_core::reply::is_reply_kind(h.kind));
     // The surest first (ties in the order the library ranked them).
     hits.sort_by(|a, b| bot::confidence(b).total_cmp(&bot::confidence(a)));
@@ -105,37 +107,51 @@ pub async fn bot(
         (false, false) => None,
     };
     let record = token.scope.may_record();
-    let outcome = api
-        .with_library(move |library| {
-            // The surest reply the request's fields fill completely; a reply with blanks
-            // left is never sent.
-            let mut sent = None;
-            for id in &sure {
-                let entry = visible(library, id, token.scope)?;
+    let answers = api.answers.clone();
+    let work = move |library: &mut lore_core::Library| {
+        // The surest reply the request's fields fill completely; a reply with blanks
+        // left is never sent.
+        let mut sent = None;
+        for id in &sure {
+            // Kept for every scope; whether this token may send it is checked here,
+            // each time.
+            let (reply, internal, status) = answers.reply(id, admitted.0, || {
+                let entry = visible(library, id, Scope::Internal)?;
                 let reply = lore_core::reply::reply_of(&entry, None)?;
-                let filled = reply.fill(&body.fields);
-                if filled.unfilled.is_empty() {
-                    if record {
-                        library.record_api_use(&reply.entry, reply.answer_id(), &token)?;
-                    }
-                    sent = Some(BotReply {
-                        entry: reply.entry,
-                        title: reply.title,
-                        text: filled.text,
-                    });
-                    break;
+                Ok((reply, entry.internal, entry.status))
+            })?;
+            if !token.scope.may_see(internal, status) {
+                continue;
+            }
+            let filled = reply.fill(&body.fields);
+            if filled.unfilled.is_empty() {
+                if record {
+                    library.record_api_use(&reply.entry, reply.answer_id(), &token)?;
                 }
+                sent = Some(BotReply {
+                    entry: reply.entry,
+                    title: reply.title,
+                    text: filled.text,
+                });
+                break;
             }
-            let found = After::Asked {
-                found: sent.is_some(),
-            };
-            library.log_query(Asked::Message, &message, found)?;
-            if let Some(sent) = &sent {
-                library.log_query(Asked::Message, &message, After::Copied(sent.entry.clone()))?;
-            }
-            Ok(sent)
-        })
-        .await?;
+        }
+        let found = After::Asked {
+            found: sent.is_some(),
+        };
+        library.log_query(Asked::Message, &message, found)?;
+        if let Some(sent) = &sent {
+            library.log_query(Asked::Message, &message, After::Copied(sent.entry.clone()))?;
+        }
+        Ok(sent)
+    };
+    // Recording a use is a durable write: it waits its turn on a blocking thread. The
+    // rest is a lookup (the reply kept, the question buffered in memory).
+    let outcome = if record {
+        api.with_library(work).await?
+    } else {
+        api.look_up(work).await?
+    };
     match outcome {
         Some(reply) => {
             answer.confidence = hits

@@ -8,13 +8,14 @@ use std::time::Instant;
 
 use axum::Json;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
+use super::Api;
 use super::error::ApiError;
 
 /// The largest request body taken, in bytes: a customer message with its fields is a
@@ -33,6 +34,14 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         return too_large();
     }
     next.run(request).await
+}
+
+/// Answers requests at most [`super::ANSWERING`] at once, the others in the order they came.
+pub async fn in_order(State(api): State<Api>, request: Request, next: Next) -> Response {
+    match api.answering.clone().acquire_owned().await {
+        Ok(_turn) => next.run(request).await,
+        Err(_) => ApiError::internal("the API is stopping; try again").into_response(),
+    }
 }
 
 /// The body is left unread, so the connection is closed after the answer: a client must

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::Api;
 use super::auth::require_record;
+use super::cache::{Admitted, Key};
 use super::error::ApiError;
 use super::limits::{Body, Params};
 
@@ -39,6 +40,7 @@ pub struct Hits {
 pub async fn search(
     State(api): State<Api>,
     Extension(token): Extension<ApiToken>,
+    Extension(admitted): Extension<Admitted>,
     Params(p): Params<SearchParams>,
 ) -> Result<Json<Hits>, ApiError> {
     let text = p.q.unwrap_or_default();
@@ -62,7 +64,7 @@ pub async fn search(
         status: (token.scope != lore_core::Scope::Internal).then_some(Status::Published),
         limit: limit(p.limit)?,
     };
-    let hits = found(&api, &token, request, Mode::Search).await?;
+    let hits = found(&api, &token, admitted, request, Mode::Search).await?;
     Ok(Json(Hits { hits }))
 }
 
@@ -83,9 +85,10 @@ pub struct Suggestions {
 pub async fn suggest(
     State(api): State<Api>,
     Extension(token): Extension<ApiToken>,
+    Extension(admitted): Extension<Admitted>,
     Body(body): Body<SuggestBody>,
 ) -> Result<Json<Suggestions>, ApiError> {
-    let hits = suggestions(&api, &token, body.message, limit(body.limit)?).await?;
+    let hits = suggestions(&api, &token, admitted, body.message, limit(body.limit)?).await?;
     let weak = hits.first().is_none_or(|h| h.weak);
     Ok(Json(Suggestions { hits, weak }))
 }
@@ -94,6 +97,7 @@ pub async fn suggest(
 pub(super) async fn suggestions(
     api: &Api,
     token: &ApiToken,
+    admitted: Admitted,
     message: String,
     limit: usize,
 ) -> Result<Vec<Hit>, ApiError> {
@@ -108,33 +112,42 @@ pub(super) async fn suggestions(
         limit,
         ..SearchRequest::default()
     };
-    found(api, token, request, Mode::Suggest).await
+    found(api, token, admitted, request, Mode::Suggest).await
 }
 
 /// Runs a search outside the library's lock and keeps what the token may see. More are
-/// asked for than wanted, so hiding some still fills the page.
+/// asked for than wanted, so hiding some still fills the page. A question asked again
+/// while the index is unchanged is answered from the kept answers, without the library.
 async fn found(
     api: &Api,
     token: &ApiToken,
+    Admitted(generation): Admitted,
     mut request: SearchRequest,
     mode: Mode,
 ) -> Result<Vec<Hit>, ApiError> {
+    let key = Key::new(&request, mode, token.scope);
+    if let Some(hits) = api.answers.get(&key, generation) {
+        return Ok(hits);
+    }
+    let index = api.with_library(|library| library.search_index()).await?;
     let wanted = request.limit;
     if token.scope != lore_core::Scope::Internal {
         request.limit = wanted + 5;
     }
-    let index = api.with_library(|library| library.search_index()).await?;
     let hits = tokio::task::spawn_blocking(move || index.search(&request, mode))
         .await
         .map_err(|_| ApiError::internal("the search could not be run (an internal error)"))??;
     let scope = token.scope;
-    api.with_library(move |library| {
-        let mut hits = library.with_badges(hits);
-        hits.retain(|h| scope.may_see(h.internal, h.status));
-        hits.truncate(wanted);
-        Ok(hits)
-    })
-    .await
+    let hits = api
+        .with_library(move |library| {
+            let mut hits = library.with_badges(hits);
+            hits.retain(|h| scope.may_see(h.internal, h.status));
+            hits.truncate(wanted);
+            Ok(hits)
+        })
+        .await?;
+    api.answers.put(key, generation, &hits);
+    Ok(hits)
 }
 
 fn limit(limit: Option<usize>) -> Result<usize, ApiError> {

@@ -135,7 +135,8 @@ impl Library {
 
     /// The team's query log setting.
     pub fn query_log_setting(&mut self) -> Result<QueryLogSetting> {
-        let settings = self.team_as_read()?.settings;
+        let team = self.team_as_read()?;
+        let settings = &team.settings;
         Ok(QueryLogSetting {
             on: settings.get(log::SETTING_LOG).map(String::as_str) != Some("off"),
             retention_days: settings

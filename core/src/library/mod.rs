@@ -67,7 +67,7 @@ pub struct Library {
     queries: insights::QueryBuffer,
     /// The team as last read to check an API token, with the heads of the team document
     /// it was read at (`tokens.rs`).
-    team_read: Option<(Vec<automerge::ChangeHash>, Team)>,
+    team_read: Option<(Vec<automerge::ChangeHash>, std::sync::Arc<Team>)>,
     _lock: LibraryLock,
 }
 

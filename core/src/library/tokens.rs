@@ -4,6 +4,7 @@
 //! attributed to the token's name.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use automerge::transaction::Transactable as _;
 
@@ -88,19 +89,20 @@ impl Library {
         let team = self.team_as_read()?;
         Ok(team
             .tokens
-            .into_values()
+            .values()
             .find(|t| t.hash == hash && !t.revoked)
-            .filter(|t| team.members.get(&t.created_by).is_some_and(|m| !m.removed)))
+            .filter(|t| team.members.get(&t.created_by).is_some_and(|m| !m.removed))
+            .cloned())
     }
 
     /// The team as last read, read again only when the team document's heads moved: for
     /// what every request of the HTTP API reads (its token, the query log's setting),
     /// since reading the team from its document takes milliseconds.
-    pub(super) fn team_as_read(&mut self) -> Result<Team> {
+    pub(super) fn team_as_read(&mut self) -> Result<Arc<Team>> {
         let stored = self.doc_mut(DocKey::TEAM)?;
         if stored.doc.pending_ops() > 0 {
             // Mid-change (never committed by reading): read what is there.
-            return doc::read_team(&stored.doc);
+            return doc::read_team(&stored.doc).map(Arc::new);
         }
         let heads = stored.doc.get_heads();
         if let Some((read_at, team)) = &self.team_read
@@ -108,7 +110,7 @@ impl Library {
         {
             return Ok(team.clone());
         }
-        let team = doc::read_team(&self.doc_mut(DocKey::TEAM)?.doc)?;
+        let team = Arc::new(doc::read_team(&self.doc_mut(DocKey::TEAM)?.doc)?);
         self.team_read = Some((heads, team.clone()));
         Ok(team)
     }

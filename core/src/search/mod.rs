@@ -21,6 +21,7 @@ mod sound;
 mod topics;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -115,7 +116,12 @@ pub struct SearchIndex {
     dictionary: String,
     writer: Mutex<Option<IndexWriter>>,
     pending: Mutex<Pending>,
+    /// See [`SearchIndex::generation`].
+    generation: AtomicU64,
 }
+
+/// Generations handed out in this process, so no two indexes ever share one.
+static GENERATIONS: AtomicU64 = AtomicU64::new(1);
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -195,6 +201,7 @@ impl SearchIndex {
                 writes: 0,
                 rebuilding: false,
             }),
+            generation: AtomicU64::new(GENERATIONS.fetch_add(1, Ordering::SeqCst)),
         };
         if !current && payload.version != 0 {
             search.with_writer(|w| w.delete_all_documents().map(|_| ()).map_err(err))?;
@@ -218,6 +225,19 @@ impl SearchIndex {
         if let Ok(mut s) = self.synonyms.write() {
             *s = query::Synonyms::new(groups);
         }
+        self.changed();
+    }
+
+    /// A number that changes whenever what a search answers may change — an entry written,
+    /// the synonyms replaced, a commit made visible — and is never the same for two
+    /// indexes of the process: answers kept under one generation stay right while it lasts.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    fn changed(&self) {
+        self.generation
+            .store(GENERATIONS.fetch_add(1, Ordering::SeqCst), Ordering::SeqCst);
     }
 
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
@@ -241,6 +261,7 @@ impl SearchIndex {
             p.writes += 1;
             p.seq = p.seq.max(seq);
         }
+        self.changed();
     }
 
     /// Records that the write with sequence number `seq` did not reach the index (it is
@@ -252,6 +273,7 @@ impl SearchIndex {
             p.dirty = true;
             p.writes += 1;
         }
+        self.changed();
     }
 
     /// Indexes (or re-indexes) an entry written with sequence number `seq`; `uses` is how
@@ -339,6 +361,7 @@ impl SearchIndex {
         })?;
         // Reload right after the commit: a Manual reader never sees it otherwise.
         self.reader.reload().map_err(err)?;
+        self.changed();
         let mut p = self.pending.lock().map_err(err)?;
         p.committed = seq;
         if p.writes == writes {
@@ -360,6 +383,7 @@ impl SearchIndex {
         }
         drop(guard);
         self.reader.reload().map_err(err)?;
+        self.changed();
         Ok(())
     }
 

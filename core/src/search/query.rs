@@ -9,7 +9,7 @@ use super::analysis::{ChineseTokenizer, bigrams, is_cjk, latin_words, normalise,
 use super::schema::{Fields, Triple};
 
 /// How the input is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// Search-as-you-type: the last token may be unfinished.
     Search,
