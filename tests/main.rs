@@ -10,6 +10,7 @@ mod docs;
 mod exchange;
 mod fresh;
 mod gui;
+mod gui_api;
 mod gui_copy;
 mod gui_credit;
 mod gui_failures;

@@ -72,6 +72,43 @@ impl Config {
     }
 }
 
+/// Sets (or, with `None`, removes) `[app] http` in the config of data directory `dir`,
+/// keeping everything else in the file as written, comments included. The file is
+/// replaced whole (written beside it, then renamed), and only when the result still
+/// reads as a config.
+pub fn set_app_http(dir: &Path, addr: Option<SocketAddr>) -> Result<()> {
+    let path = Config::path(dir);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let mut doc: toml_edit::DocumentMut = text
+        .parse()
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    match addr {
+        Some(addr) => {
+            let app = doc
+                .entry("app")
+                .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+                .as_table_mut()
+                .ok_or_else(|| anyhow!("{}: `app` is not a table", path.display()))?;
+            app["http"] = toml_edit::value(addr.to_string());
+        }
+        None => {
+            if let Some(app) = doc.get_mut("app").and_then(|a| a.as_table_like_mut()) {
+                app.remove("http");
+            }
+        }
+    }
+    let written = doc.to_string();
+    toml::from_str::<Config>(&written).map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    let partial = path.with_extension("toml.partial");
+    std::fs::write(&partial, written)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .with_context(|| format!("writing {}", path.display()))
+}
+
 /// The node's options: flags first, then the config file, then the defaults.
 pub fn options(dir: &Path, net: &Network, default_listen: SocketAddr) -> Result<(Options, u64)> {
     let config = Config::load(dir)?.network;

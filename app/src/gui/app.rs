@@ -528,7 +528,7 @@ impl LoreApp {
                         self.tab = tab;
                         match tab {
                             Tab::Search => self.search.focus(),
-                            Tab::Team => jobs.push(Job::Team),
+                            Tab::Team => jobs.extend([Job::Team, Job::Api]),
                             Tab::Credits => jobs.push(self.credits.open()),
                             Tab::Practice => jobs.push(self.practice.open()),
                             Tab::Insights => jobs.push(self.insights.open()),

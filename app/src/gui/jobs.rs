@@ -96,6 +96,17 @@ pub enum Job {
     History(String),
     /// The roster, this device's role and the peers.
     Team,
+    /// The HTTP API's state: whether this app serves it, and the team's tokens.
+    Api,
+    /// Serve the HTTP API at 127.0.0.1:`port`, or stop serving it (`None`).
+    ServeApi(Option<u16>),
+    /// Create an API token (admins only); its secret is shown this once.
+    CreateToken {
+        name: String,
+        scope: lore_core::Scope,
+    },
+    /// Revoke an API token (admins only).
+    RevokeToken(String),
     /// A one-time ticket for a new member with `role`, valid for `hours`.
     Invite { role: Role, hours: u32 },
     /// An admin changes a member's role.
@@ -176,6 +187,29 @@ pub struct Query {
 /// One change of an entry's history, newest first in lists: who, when (ms since the
 /// epoch), what.
 pub type Changed = (String, i64, String);
+
+/// The HTTP API as the team panel shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApiView {
+    /// Where this app serves the HTTP API, while it does.
+    pub serving: Option<std::net::SocketAddr>,
+    /// Whether this member manages tokens.
+    pub admin: bool,
+    /// The team's tokens, revoked ones included, by name.
+    pub tokens: Vec<TokenRow>,
+    /// A token just made: its name and its secret, shown this once.
+    pub made: Option<(String, String)>,
+}
+
+/// An API token as the team panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub name: String,
+    pub scope: lore_core::Scope,
+    pub revoked: bool,
+    /// Uses made through it.
+    pub uses: u64,
+}
 
 /// A teammate as the team panel shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +307,8 @@ pub enum Done {
     },
     /// An entry's history, newest first.
     History { id: String, changes: Vec<Changed> },
+    /// The team panel's view of the HTTP API.
+    Api(ApiView),
     /// The team panel's view of the team.
     Team {
         name: String,

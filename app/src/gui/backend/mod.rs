@@ -8,6 +8,7 @@
 //! `network.rs` holds the node's settings and local socket; `failure.rs` tells what kind
 //! of problem a failed job met, for the UI to word.
 
+mod api;
 mod credit;
 mod entries;
 mod exchange;

@@ -130,4 +130,39 @@ impl Serving {
             Err(e) => tracing::warn!(error = %e, "the HTTP API did not start"),
         }
     }
+
+    /// Turns the HTTP API on at `addr` (loopback) or off (`None`), and says so in
+    /// config.toml so the app serves it again when it next opens. Turning it on binds
+    /// first: a port that is taken is an error and config.toml stays as it was.
+    pub fn set_api(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        data_dir: &Path,
+        node: &Node,
+        addr: Option<SocketAddr>,
+    ) -> Result<()> {
+        let Some(addr) = addr else {
+            self.api = None;
+            return config::set_app_http(data_dir, None);
+        };
+        if !addr.ip().is_loopback() {
+            anyhow::bail!(
+                "the app serves its API on this machine only (127.0.0.1); `lore serve --http` serves it further"
+            );
+        }
+        self.api = None;
+        let args = crate::http::HttpArgs::at(addr);
+        let started = runtime
+            .block_on(crate::http::start(node.library(), &args))?
+            .ok_or_else(|| anyhow::anyhow!("no address for the API"))?;
+        config::set_app_http(data_dir, Some(started.addr))?;
+        tracing::info!(addr = %started.addr, "HTTP API running");
+        self.api = Some(started);
+        Ok(())
+    }
+
+    /// Where the HTTP API listens, while it runs.
+    pub fn api_addr(&self) -> Option<SocketAddr> {
+        self.api.as_ref().map(|a| a.addr)
+    }
 }

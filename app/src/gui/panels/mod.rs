@@ -2,6 +2,7 @@
 //! wants done, and takes in the worker's answers (`absorb`). The search and message
 //! panels show the entry pane beside their lists.
 
+pub mod api;
 pub mod assign;
 pub mod copy;
 pub mod credits;

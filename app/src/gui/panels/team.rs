@@ -3,11 +3,12 @@
 //! ticket and QR code, and joining another team. An admin giving up their own role or
 //! removing themselves confirms first; the team's only admin is told why they cannot.
 //! From a team's library it also opens the demo's sandbox; the sandbox neither invites nor
-//! joins.
+//! joins. Below the invites, the HTTP API for bots (see [`super::api`]).
 
 use egui::RichText;
 use lore_core::Role;
 
+use super::api::ApiPanel;
 use crate::gui::clipboard::Clipboard;
 use crate::gui::i18n::{Key, Lang};
 use crate::gui::jobs::{Done, Job, Teammate};
@@ -39,6 +40,8 @@ pub struct TeamPanel {
     confirm: Option<Own>,
     /// Whether the open library is the demo's sandbox.
     sandbox: bool,
+    /// The HTTP API section.
+    api: ApiPanel,
 }
 
 /// A change an admin makes to their own place in the team.
@@ -70,6 +73,7 @@ impl Default for TeamPanel {
             my_name: String::new(),
             confirm: None,
             sandbox: false,
+            api: ApiPanel::default(),
         }
     }
 }
@@ -77,6 +81,7 @@ impl Default for TeamPanel {
 impl TeamPanel {
     /// Takes in what the worker answered.
     pub fn absorb(&mut self, done: &Done) {
+        self.api.absorb(done);
         match done {
             Done::Team {
                 name,
@@ -151,6 +156,8 @@ impl TeamPanel {
             if let Some(ticket) = &mut self.ticket {
                 ticket_ui(ui, lang, ticket, clipboard);
             }
+            ui.separator();
+            jobs.extend(self.api.ui(ui, lang, clipboard));
             ui.separator();
             ui.label(lang.t(Key::JoinOther));
             let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
