@@ -127,48 +127,51 @@ impl TeamPanel {
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, clipboard: &mut Clipboard) -> Vec<Job> {
         let mut jobs = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| {
-            let Some(roster) = &self.roster else {
-                ui.label(lang.t(Key::Loading));
-                return;
-            };
-            let admin = roster.my_role == Role::Admin;
-            jobs.extend(names_ui(
-                ui,
-                lang,
-                admin,
-                &mut self.team_name,
-                &mut self.my_name,
-            ));
-            ui.separator();
-            let (changes, own) = roster_ui(ui, lang, roster);
-            jobs.extend(changes);
-            if own.is_some() {
-                self.confirm = own;
-            }
-            if self.sandbox {
-                // The sandbox has no team to invite to or to join from.
-                return;
-            }
-            if admin {
+            // A big team's roster and its tokens run past the window.
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                let Some(roster) = &self.roster else {
+                    ui.label(lang.t(Key::Loading));
+                    return;
+                };
+                let admin = roster.my_role == Role::Admin;
+                jobs.extend(names_ui(
+                    ui,
+                    lang,
+                    admin,
+                    &mut self.team_name,
+                    &mut self.my_name,
+                ));
                 ui.separator();
-                jobs.extend(self.invite_ui(ui, lang));
-            }
-            if let Some(ticket) = &mut self.ticket {
-                ticket_ui(ui, lang, ticket, clipboard);
-            }
-            ui.separator();
-            jobs.extend(self.api.ui(ui, lang, clipboard));
-            ui.separator();
-            ui.label(lang.t(Key::JoinOther));
-            let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
-            if field_with_button_ui(ui, ticket, &mut self.join, join) {
-                jobs.push(Job::Join(self.join.trim().to_string()));
-            }
-            ui.separator();
-            ui.label(lang.t(Key::TryDemoText));
-            if ui.button(lang.t(Key::TryDemo)).clicked() {
-                jobs.push(Job::Demo);
-            }
+                let (changes, own) = roster_ui(ui, lang, roster);
+                jobs.extend(changes);
+                if own.is_some() {
+                    self.confirm = own;
+                }
+                if self.sandbox {
+                    // The sandbox has no team to invite to or to join from.
+                    return;
+                }
+                if admin {
+                    ui.separator();
+                    jobs.extend(self.invite_ui(ui, lang));
+                }
+                if let Some(ticket) = &mut self.ticket {
+                    ticket_ui(ui, lang, ticket, clipboard);
+                }
+                ui.separator();
+                jobs.extend(self.api.ui(ui, lang, clipboard));
+                ui.separator();
+                ui.label(lang.t(Key::JoinOther));
+                let (ticket, join) = (lang.t(Key::Ticket), lang.t(Key::JoinTeam));
+                if field_with_button_ui(ui, ticket, &mut self.join, join) {
+                    jobs.push(Job::Join(self.join.trim().to_string()));
+                }
+                ui.separator();
+                ui.label(lang.t(Key::TryDemoText));
+                if ui.button(lang.t(Key::TryDemo)).clicked() {
+                    jobs.push(Job::Demo);
+                }
+            });
         });
         if let Some(own) = self.confirm.clone() {
             let last_admin = self
