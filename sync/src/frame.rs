@@ -9,7 +9,7 @@ use iroh::endpoint::{RecvStream, SendStream};
 use crate::error::SyncError;
 
 /// The ALPN of the Lore sync protocol.
-pub const ALPN: &[u8] = b"lore/sync/1";
+pub const ALPN: &[u8] = b"lore/sync/2";
 /// The ALPN on which a new member presents an invite.
 pub const JOIN_ALPN: &[u8] = b"lore/join/1";
 
@@ -68,6 +68,10 @@ pub enum Frame {
     Hashes(Vec<u64>),
     /// A session with the sender is already under way; try again when it ends.
     Busy,
+    /// The documents whose heads changed on the sender since the last session with the
+    /// receiver agreed on them; none: the sender cannot say (never synced, or too many),
+    /// so the digest tree finds them.
+    Changed(Option<Vec<String>>),
 }
 
 const HELLO: u8 = 1;
@@ -79,6 +83,7 @@ const JOIN: u8 = 6;
 const WELCOME: u8 = 7;
 const HASHES: u8 = 8;
 const BUSY: u8 = 9;
+const CHANGED: u8 = 10;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -136,6 +141,19 @@ impl Frame {
             Frame::Welcome(team) => {
                 out.push(WELCOME);
                 put(&mut out, team);
+            }
+            Frame::Changed(keys) => {
+                out.push(CHANGED);
+                match keys {
+                    None => out.push(0),
+                    Some(keys) => {
+                        out.push(1);
+                        out.extend_from_slice(&(keys.len() as u32).to_be_bytes());
+                        for k in keys {
+                            put(&mut out, k.as_bytes());
+                        }
+                    }
+                }
             }
             Frame::Hashes(hashes) => {
                 out.push(HASHES);
@@ -196,6 +214,19 @@ impl Frame {
                 name: r.string()?,
             },
             WELCOME => Frame::Welcome(r.bytes()?.to_vec()),
+            CHANGED => match r.byte()? {
+                0 => Frame::Changed(None),
+                1 => {
+                    let n = r.count()?;
+                    let keys = (0..n).map(|_| r.string()).collect::<Result<_, _>>()?;
+                    Frame::Changed(Some(keys))
+                }
+                other => {
+                    return Err(SyncError::Malformed(format!(
+                        "a Changed frame marked {other}, not 0 or 1"
+                    )));
+                }
+            },
             HASHES => {
                 let n = r.count()?;
                 let raw = r.take(

@@ -32,7 +32,13 @@ pub struct SyncReport {
     pub bytes_sent: usize,
     /// Bytes of frames received.
     pub bytes_received: usize,
+    /// The digest tree was walked to find what differs (a first session, or much
+    /// changed); otherwise both sides said what changed since they last agreed.
+    pub walked: bool,
 }
+
+/// The most documents a side lists as changed; with more, the digest tree finds them.
+const LIVE_MOST: usize = 256;
 
 /// Sends a frame and counts it.
 async fn say(out: &mut SendStream, frame: &Frame, sent: &mut usize) -> Result<(), SyncError> {
@@ -129,8 +135,34 @@ async fn run(
         exchange(library, peer, &[DocKey::TEAM.to_string()], out, inp, report).await?;
         check_member(library, peer)?;
     }
-    let (digest, keys) =
-        differing_documents(library, documents.max(their_documents), out, inp, report).await?;
+    // What changed on either side since the last session agreed is all that differs: a
+    // live edit sends its documents' sync messages and nothing else. When either side
+    // cannot say (never synced with the other, or a lot changed), the digest tree finds
+    // what differs.
+    let changed = lock(library)?.changed_for(peer, LIVE_MOST)?;
+    let theirs = match swap(out, inp, &Frame::Changed(changed.clone()), report).await? {
+        Frame::Changed(keys) => keys,
+        other => {
+            return Err(SyncError::Malformed(format!(
+                "expected the changed documents, got {other:?}"
+            )));
+        }
+    };
+    let (digest, keys) = match (changed, theirs) {
+        (Some(ours), Some(theirs)) if theirs.len() <= LIVE_MOST => {
+            let mut keys: Vec<String> = ours.into_iter().chain(theirs).collect();
+            keys.retain(|k| k != DocKey::TEAM);
+            keys.sort();
+            keys.dedup();
+            // Nothing was compared beyond `keys`, so nothing else is recorded as shared.
+            (lore_core::Digest::new(), keys)
+        }
+        _ => {
+            report.walked = true;
+            differing_documents(library, documents.max(their_documents), out, inp, report)
+                .await?
+        }
+    };
     exchange(library, peer, &keys, out, inp, report).await?;
     report.documents += keys.len();
     // The last exchange is ordered: the dialling side says Bye, the accepting side reads it

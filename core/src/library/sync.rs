@@ -355,6 +355,26 @@ impl Library {
             .count())
     }
 
+    /// The documents whose heads here differ from what the last session with `peer`
+    /// agreed on — what a live edit has to send it — when a session with it ever agreed
+    /// on any and there are at most `max`; none otherwise (the digest tree finds them).
+    pub fn changed_for(&self, peer: &str, max: usize) -> Result<Option<Vec<String>>> {
+        let shared = self.shared_with(peer)?;
+        if shared.is_empty() {
+            return Ok(None);
+        }
+        let mut keys = Vec::new();
+        for (key, heads) in self.store.all_heads()? {
+            if shared.get(&key) != Some(&sorted_heads(&heads)) {
+                if keys.len() == max {
+                    return Ok(None);
+                }
+                keys.push(key);
+            }
+        }
+        Ok(Some(keys))
+    }
+
     /// After a session with `peer` succeeded: the documents of `digest` (taken when it
     /// began) that were found equal without syncing are recorded as shared with it, so
     /// [`Library::pending_for`] knows the peer has them. `synced` were synced and have
