@@ -27,6 +27,7 @@ mod identity;
 mod insights;
 mod insights_rules;
 mod layout;
+mod live;
 mod library;
 mod peers;
 mod preview;

@@ -61,7 +61,7 @@ pub(crate) async fn alice(root: &Path) -> Node {
 }
 
 /// A member invited by `inviter` with `role`, joined with the team document.
-async fn invited(root: &Path, inviter: &Node, name: &str, role: Role) -> Node {
+pub(crate) async fn invited(root: &Path, inviter: &Node, name: &str, role: Role) -> Node {
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).expect("mkdir");
     let id = Identity::load_or_create(&dir, Some(name))
