@@ -12,7 +12,10 @@ async fn after_a_first_sync_an_edit_sends_only_its_own_document() {
     let alice = alice(root.path()).await;
     let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
     let first = bob.sync_with(alice.addr()).await.expect("first sync");
-    assert!(first.walked, "a first session walks the digest tree: {first:?}");
+    assert!(
+        first.walked,
+        "a first session walks the digest tree: {first:?}"
+    );
     assert!(first.documents > 300, "{first:?}");
 
     let id = "faq-refund-timeline";
@@ -28,7 +31,13 @@ async fn after_a_first_sync_an_edit_sends_only_its_own_document() {
     let live = bob.sync_with(alice.addr()).await.expect("live sync");
     assert!(!live.walked, "{live:?}");
     assert_eq!(live.documents, 1, "only the edited entry: {live:?}");
-    let title = bob.library().lock().expect("lock").get(id).expect("get").title;
+    let title = bob
+        .library()
+        .lock()
+        .expect("lock")
+        .get(id)
+        .expect("get")
+        .title;
     assert_eq!(title, "退款多久到账（工作日）");
     let bytes = live.bytes_sent + live.bytes_received;
 

@@ -159,8 +159,7 @@ async fn run(
         }
         _ => {
             report.walked = true;
-            differing_documents(library, documents.max(their_documents), out, inp, report)
-                .await?
+            differing_documents(library, documents.max(their_documents), out, inp, report).await?
         }
     };
     exchange(library, peer, &keys, out, inp, report).await?;
