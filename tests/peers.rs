@@ -12,7 +12,7 @@ use crate::library::member;
 const LOOPBACK: &str = "127.0.0.1:0";
 
 /// A peer: a data directory with its own device key, and a node serving its library.
-async fn peer(dir: &Path, name: &str, team_document: Option<&[u8]>) -> Node {
+pub(crate) async fn peer(dir: &Path, name: &str, team_document: Option<&[u8]>) -> Node {
     std::fs::create_dir_all(dir).expect("mkdir");
     let identity = Identity::load_or_create(dir, Some(name)).expect("identity");
     let library = match team_document {

@@ -36,6 +36,16 @@ fn fnv64(bytes: impl IntoIterator<Item = u8>, mut hash: u64) -> u64 {
     hash
 }
 
+/// One hash of a whole digest (every document's id and heads, in id order): equal on
+/// both sides when they hold the same documents at the same heads.
+pub fn total(digest: &Digest) -> u64 {
+    digest.iter().fold(FNV_START, |hash, (key, heads)| {
+        let hash = fnv64(key.bytes(), hash);
+        let hash = fnv64([0xff], hash);
+        fnv64(heads.iter().copied(), hash)
+    })
+}
+
 /// The leaf of a digest tree of `levels` a document falls in (leaves are numbered
 /// 0..FANOUT^levels).
 pub fn leaf(key: &str, levels: u32) -> u64 {

@@ -12,7 +12,7 @@ use iroh::endpoint::{RecvStream, SendStream};
 use lore_core::{DocKey, Library};
 use tracing::debug;
 
-use crate::digest::Walk;
+use crate::digest::{self, Walk};
 use crate::error::{Refusal, SyncError};
 use crate::frame::{self, Frame};
 use crate::library::lock;
@@ -135,10 +135,10 @@ async fn run(
         exchange(library, peer, &[DocKey::TEAM.to_string()], out, inp, report).await?;
         check_member(library, peer)?;
     }
-    // What changed on either side since the last session agreed is all that differs: a
-    // live edit sends its documents' sync messages and nothing else. When either side
-    // cannot say (never synced with the other, or a lot changed), the digest tree finds
-    // what differs.
+    // What changed on either side since the last session agreed is what differs: a live
+    // edit sends its documents' sync messages, then one hash of the whole library. When
+    // either side cannot say (never synced with the other, or a lot changed), or the
+    // hashes differ after, the digest tree finds what differs.
     let changed = lock(library)?.changed_for(peer, LIVE_MOST)?;
     let theirs = match swap(out, inp, &Frame::Changed(changed.clone()), report).await? {
         Frame::Changed(keys) => keys,
@@ -148,22 +148,48 @@ async fn run(
             )));
         }
     };
-    let (digest, keys) = match (changed, theirs) {
+    let live = match (changed, theirs) {
         (Some(ours), Some(theirs)) if theirs.len() <= LIVE_MOST => {
             let mut keys: Vec<String> = ours.into_iter().chain(theirs).collect();
             keys.retain(|k| k != DocKey::TEAM);
             keys.sort();
             keys.dedup();
-            // Nothing was compared beyond `keys`, so nothing else is recorded as shared.
-            (lore_core::Digest::new(), keys)
+            Some(keys)
         }
-        _ => {
+        _ => None,
+    };
+    let mut agreed = None;
+    if let Some(keys) = &live {
+        exchange(library, peer, keys, out, inp, report).await?;
+        report.documents += keys.len();
+        // The records said what changed; one hash of everything checks they were right
+        // (a peer restored from a backup, or a change that arrived meanwhile, is not in
+        // them), else the digest tree finds the rest.
+        let digest = lock(library)?.digest()?;
+        let ours = digest::total(&digest);
+        match swap(out, inp, &Frame::Hashes(vec![ours]), report).await? {
+            Frame::Hashes(theirs) if theirs == [ours] => agreed = Some(digest),
+            Frame::Hashes(_) => {}
+            other => {
+                return Err(SyncError::Malformed(format!(
+                    "expected the library's hash, got {other:?}"
+                )));
+            }
+        }
+    }
+    let (digest, keys) = match agreed {
+        // Everything is the same on both sides: all of it is shared.
+        Some(digest) => (digest, Vec::new()),
+        None => {
             report.walked = true;
-            differing_documents(library, documents.max(their_documents), out, inp, report).await?
+            let (digest, keys) =
+                differing_documents(library, documents.max(their_documents), out, inp, report)
+                    .await?;
+            exchange(library, peer, &keys, out, inp, report).await?;
+            report.documents += keys.len();
+            (digest, keys)
         }
     };
-    exchange(library, peer, &keys, out, inp, report).await?;
-    report.documents += keys.len();
     // The last exchange is ordered: the dialling side says Bye, the accepting side reads it
     // and answers Bye as its last act, and the dialling side closes only after reading
     // that. So both know the session is over, and neither leaves a frame unread.
