@@ -4,7 +4,7 @@
 
 use lore_core::Role;
 
-use crate::peers::{alice, invited, peer};
+use crate::peers::{alice, invited, peer, retitle_unannounced};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_first_sync_an_edit_sends_only_its_own_document() {
@@ -19,15 +19,7 @@ async fn after_a_first_sync_an_edit_sends_only_its_own_document() {
     assert!(first.documents > 300, "{first:?}");
 
     let id = "faq-refund-timeline";
-    alice
-        .library()
-        .lock()
-        .expect("lock")
-        .edit(id, |e| {
-            e.title = "退款多久到账（工作日）".into();
-            Ok(())
-        })
-        .expect("edit");
+    retitle_unannounced(&alice, id, "退款多久到账（工作日）");
     let live = bob.sync_with(alice.addr()).await.expect("live sync");
     assert!(!live.walked, "{live:?}");
     assert_eq!(live.documents, 1, "only the edited entry: {live:?}");
@@ -81,15 +73,7 @@ async fn a_peer_restored_from_a_backup_still_gets_what_it_lost() {
     // before it: both sides' records say they share everything, yet Bob lacks the edit.
     let bob = peer(&bob_dir, "bob", None).await;
     let id = "faq-refund-timeline";
-    alice
-        .library()
-        .lock()
-        .expect("lock")
-        .edit(id, |e| {
-            e.title = "退款多久到账（已更新）".into();
-            Ok(())
-        })
-        .expect("edit");
+    retitle_unannounced(&alice, id, "退款多久到账（已更新）");
     bob.sync_with(alice.addr()).await.expect("the edit");
     bob.shutdown().await;
     std::fs::remove_dir_all(&bob_dir).expect("rm");

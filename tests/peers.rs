@@ -232,6 +232,13 @@ pub(crate) fn last_sync(n: &Node, other: &Node) -> Option<i64> {
 
 /// Gives entry `id` a new title on `node` and tells its syncer.
 pub(crate) fn retitle(node: &Node, id: &str, title: &str) {
+    retitle_unannounced(node, id, title);
+    node.changed();
+}
+
+/// Retitles entry `id` in `node`'s library without telling the node, so no background
+/// push races a session the test opens itself.
+pub(crate) fn retitle_unannounced(node: &Node, id: &str, title: &str) {
     node.library()
         .lock()
         .expect("lock")
@@ -240,7 +247,6 @@ pub(crate) fn retitle(node: &Node, id: &str, title: &str) {
             Ok(())
         })
         .expect("edit");
-    node.changed();
 }
 
 pub(crate) fn invite(node: &Node, role: Role, valid_for_ms: i64) -> lore_sync::Ticket {
