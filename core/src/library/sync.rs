@@ -92,7 +92,7 @@ impl Library {
     fn session_state<'s>(&self, session: &'s mut SyncSession, key: &str) -> Result<&'s mut State> {
         if !session.states.contains_key(key) {
             let state = match self.store.sync_state(&session.peer, key)? {
-                Some(bytes) => State::decode(&bytes).unwrap_or_else(|_| State::new()),
+                Some(bytes) => State::decode(&bytes).map_or_else(|_| State::new(), primed),
                 None => State::new(),
             };
             session.states.insert(key.to_string(), state);
@@ -408,6 +408,22 @@ impl Library {
     pub fn has_document(&self, key: &str) -> Result<bool> {
         Ok(self.docs.contains_key(key) || self.store.contains(key)?)
     }
+}
+
+/// A stored sync state primed with what the peer had when the last session agreed, so
+/// the first message carries the changes made since instead of first asking what the
+/// peer has (a round each way). Were the record wrong — a peer restored from a backup —
+/// the peer's answer carries its real heads and automerge sends what it lacks.
+fn primed(mut state: State) -> State {
+    if !state.shared_heads.is_empty() {
+        state.their_heads = Some(state.shared_heads.clone());
+        state.their_need = Some(Vec::new());
+        state.their_have = Some(vec![automerge::sync::Have {
+            last_sync: state.shared_heads.clone(),
+            bloom: automerge::sync::BloomFilter::default(),
+        }]);
+    }
+    state
 }
 
 /// Heads as stored (32-byte hashes, concatenated), in sorted order.
