@@ -146,7 +146,8 @@ pub async fn bot(
         Ok(sent)
     };
     // Recording a use is a durable write: it waits its turn on a blocking thread. The
-    // rest is a lookup (the reply kept, the question buffered in memory).
+    // rest is a lookup (the reply kept, the question buffered in memory — written to the
+    // ledger at most once in ten minutes, which this request may then pay for).
     let outcome = if record {
         api.with_library(work).await?
     } else {
