@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use lore_core::Role;
-use lore_sync::Node;
 use lore_tests::eventually_async;
 
-use crate::peers::{alice, invite, join, last_sync, retitle};
+use crate::peers::{alice, invite, join, last_sync, retitle, start_syncing_between};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
@@ -30,33 +29,9 @@ async fn an_edit_reaches_a_live_peer_at_once_while_a_known_peer_is_gone() {
     let (bob, _) = join(root.path(), "bob", &ticket())
         .await
         .expect("bob joins");
-    let b = &bob;
-    eventually_async(
-        Duration::from_secs(10),
-        "Alice to keep Bob's address",
-        || async move { last_sync(a, b) },
-    )
-    .await;
-
-    // Timers far away: only the change notification can explain a quick arrival, and
     // Alice's syncer first dials Carol, which takes far longer than the wait below.
-    let started = lore_core::model::now_millis();
-    alice.start_syncing(Duration::from_secs(3600));
-    bob.start_syncing(Duration::from_secs(3600));
-    eventually_async(
-        Duration::from_secs(10),
-        "Alice's and Bob's first sessions with each other, with nothing left running between them",
-        || async move {
-            let synced = |n: &Node, other: &Node| last_sync(n, other).is_some_and(|t| t >= started);
-            let idle = |n: &Node, other: &Node| {
-                n.connected()
-                    .iter()
-                    .all(|c| c.member != other.member() || !c.syncing)
-            };
-            (synced(a, b) && synced(b, a) && idle(a, b) && idle(b, a)).then_some(())
-        },
-    )
-    .await;
+    start_syncing_between(&alice, &bob).await;
+    let b = &bob;
     let id = "faq-refund-timeline";
     retitle(&alice, id, "退款多久到账（departedrule）");
     eventually_async(

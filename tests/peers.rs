@@ -219,6 +219,35 @@ async fn a_restarted_peer_does_not_sync_everything_again() {
 }
 
 /// When `n` last finished a session with `other`, if `n` knows where `other` is.
+/// Waits until `a` keeps `b`'s address, starts both syncers with their timers far away
+/// (only a change notification then explains a quick arrival), and waits until each has
+/// finished a first session with the other and none runs between them.
+pub(crate) async fn start_syncing_between(a: &Node, b: &Node) {
+    eventually_async(
+        Duration::from_secs(10),
+        "the first to keep the second's address",
+        || async move { last_sync(a, b) },
+    )
+    .await;
+    let started = lore_core::model::now_millis();
+    a.start_syncing(Duration::from_secs(3600));
+    b.start_syncing(Duration::from_secs(3600));
+    eventually_async(
+        Duration::from_secs(10),
+        "the syncers' first sessions with each other, with nothing left running between them",
+        || async move {
+            let synced = |n: &Node, other: &Node| last_sync(n, other).is_some_and(|t| t >= started);
+            let idle = |n: &Node, other: &Node| {
+                n.connected()
+                    .iter()
+                    .all(|c| c.member != other.member() || !c.syncing)
+            };
+            (synced(a, b) && synced(b, a) && idle(a, b) && idle(b, a)).then_some(())
+        },
+    )
+    .await;
+}
+
 pub(crate) fn last_sync(n: &Node, other: &Node) -> Option<i64> {
     n.library()
         .lock()
@@ -396,27 +425,8 @@ async fn local_changes_reach_running_peers_at_once_and_are_searchable() {
     .expect("join");
     // Both know each other now (Bob dialled Alice; Alice kept Bob's address).
     assert!(last_sync(&bob, &alice).is_some());
-    let (a, b) = (&alice, &bob);
-    eventually_async(
-        Duration::from_secs(10),
-        "Alice to record Bob's address as her side of the session ends",
-        || async move { last_sync(a, b) },
-    )
-    .await;
-    // Timers far away: only the change notification can explain a quick arrival.
-    let started = lore_core::model::now_millis();
-    alice.start_syncing(Duration::from_secs(3600));
-    bob.start_syncing(Duration::from_secs(3600));
-    eventually_async(
-        Duration::from_secs(10),
-        "the syncers' first sessions, with nothing left running",
-        || async move {
-            let synced = |n: &Node, other: &Node| last_sync(n, other).is_some_and(|t| t >= started);
-            let idle = |n: &Node| n.connected().iter().all(|c| !c.syncing);
-            (synced(a, b) && synced(b, a) && idle(a) && idle(b)).then_some(())
-        },
-    )
-    .await;
+    start_syncing_between(&alice, &bob).await;
+    let b = &bob;
     let id = "faq-refund-timeline";
     retitle(&alice, id, "退款多久到账（holidayrule 节假日顺延）");
     eventually_async(
