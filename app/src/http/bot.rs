@@ -146,8 +146,9 @@ pub async fn bot(
         Ok(sent)
     };
     // Recording a use is a durable write: it waits its turn on a blocking thread. The
-    // rest is a lookup (the reply kept, the question buffered in memory — written to the
-    // ledger at most once in ten minutes, which this request may then pay for).
+    // rest is a lookup (the reply kept — read from its document once per entry and index
+    // generation — and the question buffered in memory, written to the ledger at most
+    // once in ten minutes, which this request may then pay for).
     let outcome = if record {
         api.with_library(work).await?
     } else {

@@ -90,10 +90,7 @@ impl Answers {
             return;
         };
         if let Some(kept) = kept.at(generation) {
-            if kept.hits.len() >= CAPACITY {
-                kept.hits.clear();
-            }
-            kept.hits.insert(key, hits.to_vec());
+            keep(&mut kept.hits, key, hits.to_vec());
         }
     }
 
@@ -116,13 +113,18 @@ impl Answers {
         if let Ok(mut kept) = self.kept.lock()
             && let Some(kept) = kept.at(generation)
         {
-            if kept.replies.len() >= CAPACITY {
-                kept.replies.clear();
-            }
-            kept.replies.insert(id.to_string(), reply.clone());
+            keep(&mut kept.replies, id.to_string(), reply.clone());
         }
         Ok(reply)
     }
+}
+
+/// Keeps `value` under `key`, letting all go first when [`CAPACITY`] is reached.
+fn keep<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, key: K, value: V) {
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(key, value);
 }
 
 /// The search index's generation when a request was admitted (read with its token):

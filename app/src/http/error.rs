@@ -33,6 +33,11 @@ impl ApiError {
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
+
+    /// The API stopped while the request waited its turn.
+    pub fn stopping() -> ApiError {
+        ApiError::internal("the API is stopping; try again")
+    }
 }
 
 impl From<lore_core::Error> for ApiError {

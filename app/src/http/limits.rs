@@ -40,7 +40,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 pub async fn in_order(State(api): State<Api>, request: Request, next: Next) -> Response {
     match api.answering.clone().acquire_owned().await {
         Ok(_turn) => next.run(request).await,
-        Err(_) => ApiError::internal("the API is stopping; try again").into_response(),
+        Err(_) => ApiError::stopping().into_response(),
     }
 }
 

@@ -149,7 +149,7 @@ impl Api {
             .clone()
             .acquire_owned()
             .await
-            .map_err(|_| ApiError::internal("the API is stopping; try again"))?;
+            .map_err(|_| ApiError::stopping())?;
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
             let mut library = library.lock().map_err(|_| {
@@ -160,9 +160,7 @@ impl Api {
         .await
         .map_err(|_| ApiError::internal("the request could not be answered (an internal error)"))?
     }
-}
 
-impl Api {
     /// Runs `work` — a lookup of microseconds — on the library right here when its lock
     /// is free, saving the hand-over to a blocking thread that every request would
     /// otherwise pay; when the lock is busy, waits its turn like [`Api::with_library`].
@@ -194,6 +192,18 @@ pub async fn start(library: Arc<Mutex<Library>>, args: &HttpArgs) -> Result<Opti
     };
     let warning = args.check()?;
     let cors = cors(&args.http_cors)?;
+    // The index opened and caught up now, on a blocking thread: every request then reads
+    // its generation on the request's own thread, which must stay a lookup.
+    let opening = library.clone();
+    tokio::task::spawn_blocking(move || -> Result<()> {
+        let mut library = opening
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the library lock was poisoned"))?;
+        library.search_index()?;
+        Ok(())
+    })
+    .await
+    .context("opening the search index for the HTTP API")??;
     let api = Api {
         library,
         limits: Arc::new(limits::RateLimits::new(args.http_rate, args.http_burst)),
