@@ -63,12 +63,19 @@ impl Config {
     /// malformed one an error naming the file, line and setting.
     pub fn load(dir: &Path) -> Result<Config> {
         let path = Config::path(dir);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+        let Some(text) = read(&path)? else {
+            return Ok(Config::default());
         };
         toml::from_str(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+    }
+}
+
+/// The text of the config file at `path`; none when there is no file.
+fn read(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 
@@ -78,11 +85,7 @@ impl Config {
 /// reads as a config.
 pub fn set_app_http(dir: &Path, addr: Option<SocketAddr>) -> Result<()> {
     let path = Config::path(dir);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
+    let text = read(&path)?.unwrap_or_default();
     let mut doc: toml_edit::DocumentMut = text
         .parse()
         .map_err(|e| anyhow!("{}: {e}", path.display()))?;

@@ -347,12 +347,18 @@ impl Library {
     /// document, for a peer never synced with).
     pub fn pending_for(&self, peer: &str) -> Result<usize> {
         let shared = self.shared_with(peer)?;
+        Ok(self.not_shared(&shared)?.len())
+    }
+
+    /// The documents whose heads here differ from `shared` (what a peer last agreed on).
+    fn not_shared(&self, shared: &HashMap<String, Vec<u8>>) -> Result<Vec<String>> {
         Ok(self
             .store
             .all_heads()?
             .into_iter()
             .filter(|(key, heads)| shared.get(key) != Some(&sorted_heads(heads)))
-            .count())
+            .map(|(key, _)| key)
+            .collect())
     }
 
     /// The documents whose heads here differ from what the last session with `peer`
@@ -363,16 +369,8 @@ impl Library {
         if shared.is_empty() {
             return Ok(None);
         }
-        let mut keys = Vec::new();
-        for (key, heads) in self.store.all_heads()? {
-            if shared.get(&key) != Some(&sorted_heads(&heads)) {
-                if keys.len() == max {
-                    return Ok(None);
-                }
-                keys.push(key);
-            }
-        }
-        Ok(Some(keys))
+        let keys = self.not_shared(&shared)?;
+        Ok((keys.len() <= max).then_some(keys))
     }
 
     /// After a session with `peer` succeeded: the documents of `digest` (taken when it

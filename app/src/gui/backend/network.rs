@@ -119,21 +119,34 @@ impl Serving {
         let Some(addr) = addr else {
             return;
         };
-        let args = crate::http::HttpArgs::at(addr);
-        match runtime.block_on(crate::http::start(node.library(), &args)) {
-            Ok(api) => {
-                if let Some(api) = &api {
-                    tracing::info!(addr = %api.addr, "HTTP API running");
-                }
-                self.api = api;
-            }
-            Err(e) => tracing::warn!(error = %e, "the HTTP API did not start"),
+        if let Err(e) = self.serve_api(runtime, node, addr) {
+            tracing::warn!(error = %e, "the HTTP API did not start");
         }
     }
 
-    /// Turns the HTTP API on at `addr` (loopback) or off (`None`), and says so in
-    /// config.toml so the app serves it again when it next opens. Turning it on binds
-    /// first: a port that is taken is an error and config.toml stays as it was.
+    /// Serves the HTTP API at `addr` (loopback) in place of any running; returns where
+    /// it listens.
+    fn serve_api(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        node: &Node,
+        addr: SocketAddr,
+    ) -> Result<SocketAddr> {
+        self.api = None;
+        let args = crate::http::HttpArgs::at(addr);
+        let started = runtime
+            .block_on(crate::http::start(node.library(), &args))?
+            .ok_or_else(|| anyhow::anyhow!("no address for the API"))?;
+        tracing::info!(addr = %started.addr, "HTTP API running");
+        let bound = started.addr;
+        self.api = Some(started);
+        Ok(bound)
+    }
+
+    /// Turns the HTTP API on at `addr` (loopback only, as `HttpArgs::at` checks) or off
+    /// (`None`), and says so in config.toml so the app serves it again when it next opens.
+    /// Turning it on binds first: a port that is taken is an error and config.toml stays
+    /// as it was.
     pub fn set_api(
         &mut self,
         runtime: &tokio::runtime::Runtime,
@@ -145,19 +158,12 @@ impl Serving {
             self.api = None;
             return config::set_app_http(data_dir, None);
         };
-        if !addr.ip().is_loopback() {
-            anyhow::bail!(
-                "the app serves its API on this machine only (127.0.0.1); `lore serve --http` serves it further"
-            );
+        let bound = self.serve_api(runtime, node, addr)?;
+        if let Err(e) = config::set_app_http(data_dir, Some(bound)) {
+            // Not kept for next time: not running now either.
+            self.api = None;
+            return Err(e);
         }
-        self.api = None;
-        let args = crate::http::HttpArgs::at(addr);
-        let started = runtime
-            .block_on(crate::http::start(node.library(), &args))?
-            .ok_or_else(|| anyhow::anyhow!("no address for the API"))?;
-        config::set_app_http(data_dir, Some(started.addr))?;
-        tracing::info!(addr = %started.addr, "HTTP API running");
-        self.api = Some(started);
         Ok(())
     }
 
