@@ -1,7 +1,8 @@
 //! Expanding an unfinished word or a misspelling into the index's own terms, so the whole
 //! query stays one union of term queries that block-max WAND can prune.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::schema::Field;
 
@@ -90,5 +91,37 @@ impl tantivy_fst::Automaton for Levenshtein {
 
     fn accept(&self, state: &u32, byte: u8) -> u32 {
         self.0.transition(*state, byte)
+    }
+}
+
+/// The term clauses of one query, each term of a field once: a term asked for twice (a
+/// word and its synonym's part, a prefix expanding to a word already there) gets the sum
+/// of its weights, which scores exactly as two clauses would (a union adds its clauses'
+/// scores) at the cost of one posting list. Terms no entry has are left out.
+#[derive(Default)]
+pub(super) struct Clauses {
+    terms: Vec<(Field, String, f32)>,
+    at: HashMap<(Field, String), usize>,
+}
+
+impl Clauses {
+    pub(super) fn add(&mut self, field: Field, text: &str, boost: f32) {
+        match self.at.entry((field, text.to_string())) {
+            Entry::Occupied(at) => self.terms[*at.get()].2 += boost,
+            Entry::Vacant(at) => {
+                at.insert(self.terms.len());
+                self.terms.push((field, text.to_string(), boost));
+            }
+        }
+    }
+
+    /// The clauses whose term some entry has, in the order first asked for.
+    pub(super) fn found(
+        self,
+        doc_freq: impl Fn(Field, &str) -> u64,
+    ) -> impl Iterator<Item = (Field, String, f32)> {
+        self.terms
+            .into_iter()
+            .filter(move |(field, text, _)| doc_freq(*field, text) > 0)
     }
 }

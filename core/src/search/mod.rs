@@ -37,7 +37,7 @@ use crate::{Error, Result};
 
 use analysis::{BigramTokenizer, ChineseTokenizer, english_analyzer, pinyin_keys};
 pub use committer::Committer;
-use expand::{expand_fuzzy, expand_prefix};
+use expand::{Clauses, expand_fuzzy, expand_prefix};
 pub use judge::{PointMatch, SAID};
 pub use query::Mode;
 pub use questions::split_questions;
@@ -477,30 +477,31 @@ impl SearchIndex {
         let Some(plan) = plan else {
             return Ok(Vec::new());
         };
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |field, text: &str, boost: f32| {
-            let term = TermQuery::new(
-                Term::from_field_text(field, text),
-                IndexRecordOption::WithFreqs,
-            );
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(term), boost)),
-            ));
-        };
+        let mut clauses = Clauses::default();
         for (field, text, boost) in &plan.terms {
-            add(*field, text, *boost);
+            clauses.add(*field, text, *boost);
         }
         for (field, prefix, boost) in &plan.prefixes {
             for term in expand_prefix(&searcher, *field, prefix)? {
-                add(*field, &term, *boost);
+                clauses.add(*field, &term, *boost);
             }
         }
         for (field, word, distance, boost) in &plan.fuzzy {
             for term in expand_fuzzy(&searcher, *field, word, *distance)? {
-                add(*field, &term, *boost);
+                clauses.add(*field, &term, *boost);
             }
         }
+        let should: Vec<(Occur, Box<dyn Query>)> = clauses
+            .found(doc_freq)
+            .map(|(field, text, boost)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &text),
+                    IndexRecordOption::WithFreqs,
+                );
+                let clause: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                (Occur::Should, clause)
+            })
+            .collect();
         if should.is_empty() {
             return Ok(Vec::new());
         }
