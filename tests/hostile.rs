@@ -15,7 +15,7 @@ use lore_sync::{Identity, Node, SyncError};
 use redb::{ReadableDatabase, TableDefinition};
 
 const LOOPBACK: &str = "127.0.0.1:0";
-const ENTRY: &str = "faq-invoice-how-to";
+pub(crate) const ENTRY: &str = "faq-invoice-how-to";
 
 const CHUNKS: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("chunks");
 const DOCS: TableDefinition<&str, (u64, u64, &[u8])> = TableDefinition::new("docs");
@@ -48,7 +48,19 @@ impl Peer {
         }
     }
 
-    fn node(&self) -> &Node {
+    /// A member's data directory and device key under `root`, no node running yet.
+    pub(crate) fn at(root: &Path, name: &str) -> Peer {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let identity = Identity::load_or_create(&dir, Some(name)).expect("identity");
+        Peer {
+            dir,
+            identity,
+            node: None,
+        }
+    }
+
+    pub(crate) fn node(&self) -> &Node {
         self.node.as_ref().expect("running")
     }
 
@@ -74,29 +86,17 @@ impl Peer {
     }
 }
 
-fn member_dir(root: &Path, name: &str) -> (std::path::PathBuf, Identity) {
-    let dir = root.join(name);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let identity = Identity::load_or_create(&dir, Some(name)).expect("identity");
-    (dir, identity)
-}
-
 /// Alice, the admin, with the demo library, and members with `roles`, each added to the
 /// roster, joined and synced once.
 pub(crate) async fn team(root: &Path, roles: &[(&str, Role)]) -> (Peer, Vec<Peer>) {
-    let (dir, identity) = member_dir(root, "alice");
-    let mut alice = Peer {
-        dir,
-        identity,
-        node: None,
-    };
+    let mut alice = Peer::at(root, "alice");
     alice.start(None).await;
     alice.with(|l| lore_core::demo::load(l, &mut |_, _| {}).expect("demo"));
     let mut members = Vec::new();
     for (name, role) in roles {
-        let (dir, identity) = member_dir(root, name);
+        let mut peer = Peer::at(root, name);
         let member = lore_core::Member {
-            id: identity.member_id(),
+            id: peer.id(),
             name: name.to_string(),
             role: *role,
             added_by: alice.id(),
@@ -112,11 +112,6 @@ pub(crate) async fn team(root: &Path, roles: &[(&str, Role)]) -> (Peer, Vec<Peer
             .expect("roster");
             l.team_document().expect("team document")
         });
-        let mut peer = Peer {
-            dir,
-            identity,
-            node: None,
-        };
         peer.start(Some(&document)).await;
         peer.sync_with(&alice).await.expect("first sync");
         members.push(peer);
@@ -258,7 +253,7 @@ async fn refused(attacker: &mut Peer, victim: &Peer, key: &str, reason: &str) {
 }
 
 /// Sets the entry's category: one plain field of its document.
-fn recategorise(doc: &mut AutoCommit) {
+pub(crate) fn recategorise(doc: &mut AutoCommit) {
     doc.put(ROOT, "category", "被篡改").expect("put");
 }
 

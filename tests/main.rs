@@ -1,6 +1,7 @@
 //! Lore's one test binary: every cross-crate scenario, a module per area.
 //! Real components only: the real `lore` binary, real redb files, real documents.
 
+mod bulk;
 mod cli;
 mod credit;
 mod demo;

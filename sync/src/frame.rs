@@ -9,7 +9,7 @@ use iroh::endpoint::{RecvStream, SendStream};
 use crate::error::SyncError;
 
 /// The ALPN of the Lore sync protocol.
-pub const ALPN: &[u8] = b"lore/sync/2";
+pub const ALPN: &[u8] = b"lore/sync/3";
 /// The ALPN on which a new member presents an invite.
 pub const JOIN_ALPN: &[u8] = b"lore/join/1";
 
@@ -72,6 +72,9 @@ pub enum Frame {
     /// receiver agreed on them; none: the sender cannot say (never synced, or too many),
     /// so the digest tree finds them.
     Changed(Option<Vec<String>>),
+    /// Whole documents for a member who holds next to nothing, by key: each as stored,
+    /// sealed with its changes' signatures (empty: the last of them was sent).
+    Whole(Vec<(String, Vec<u8>)>),
 }
 
 const HELLO: u8 = 1;
@@ -84,6 +87,7 @@ const WELCOME: u8 = 7;
 const HASHES: u8 = 8;
 const BUSY: u8 = 9;
 const CHANGED: u8 = 10;
+const WHOLE: u8 = 11;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -113,8 +117,12 @@ impl Frame {
                     map.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
                 );
             }
-            Frame::Batch(items) => {
-                out.push(BATCH);
+            Frame::Batch(items) | Frame::Whole(items) => {
+                out.push(if matches!(self, Frame::Batch(_)) {
+                    BATCH
+                } else {
+                    WHOLE
+                });
                 put_pairs(
                     &mut out,
                     items.len(),
@@ -195,14 +203,18 @@ impl Frame {
                 }
                 Frame::Digest(map)
             }
-            BATCH => {
+            kind @ (BATCH | WHOLE) => {
                 let n = r.count()?;
                 let mut items = Vec::with_capacity(n.min(1024));
                 for _ in 0..n {
                     let k = r.string()?;
                     items.push((k, r.bytes()?.to_vec()));
                 }
-                Frame::Batch(items)
+                if kind == BATCH {
+                    Frame::Batch(items)
+                } else {
+                    Frame::Whole(items)
+                }
             }
             BYE => Frame::Bye,
             BUSY => Frame::Busy,

@@ -1,5 +1,5 @@
 //! A sync node: an iroh endpoint on the device key with a `Router` serving the sync
-//! protocol (`lore/sync/2`, see `peers`) and the join protocol (`lore/join/1`, see
+//! protocol (`lore/sync/3`, see `peers`) and the join protocol (`lore/join/1`, see
 //! `welcome`), mDNS discovery when asked for, and the public handle on all of it.
 
 use std::sync::{Arc, Mutex};

@@ -35,6 +35,9 @@ pub struct SyncReport {
     /// The digest tree was walked to find what differs (a first session, or much
     /// changed); otherwise both sides said what changed since they last agreed.
     pub walked: bool,
+    /// Documents that travelled whole, in bulk, to the side that held next to nothing
+    /// (counted by both sides; none for a session between peers who both hold a library).
+    pub whole: usize,
 }
 
 /// The most documents a side lists as changed; with more, the digest tree finds them.
@@ -135,6 +138,13 @@ async fn run(
         exchange(library, peer, &[DocKey::TEAM.to_string()], out, inp, report).await?;
         check_member(library, peer)?;
     }
+    // A member who holds next to nothing takes the library whole, in bulk; whatever
+    // differs after (changes made meanwhile, the newcomer's own) is synced as usual.
+    if takes_whole(documents, their_documents) {
+        take_whole(library, peer, inp, report).await?;
+    } else if takes_whole(their_documents, documents) {
+        give_whole(library, out, report).await?;
+    }
     // What changed on either side since the last session agreed is what differs: a live
     // edit sends its documents' sync messages, then one hash of the whole library. When
     // either side cannot say (never synced with the other, or a lot changed), or the
@@ -212,6 +222,60 @@ async fn run(
             Ok(())
         }
         other => Err(SyncError::Malformed(format!("expected Bye, got {other:?}"))),
+    }
+}
+
+/// Whether a side holding `ours` documents takes the library whole from one holding
+/// `theirs` (both sides decide alike from the counts in their Hellos).
+fn takes_whole(ours: u64, theirs: u64) -> bool {
+    ours <= NEXT_TO_NOTHING && theirs >= WORTH_A_BULK
+}
+
+/// A library of at most this many documents (its team document, its member's ledger, a
+/// few more) holds next to nothing.
+const NEXT_TO_NOTHING: u64 = 4;
+/// From this many documents a peer's library travels in bulk to one that holds next to
+/// nothing.
+const WORTH_A_BULK: u64 = 32;
+/// Whole documents per frame.
+const WHOLE_FRAME: usize = 256;
+
+/// Sends every document but the team's whole, a frame at a time, then an empty frame.
+async fn give_whole(
+    library: &Mutex<Library>,
+    out: &mut SendStream,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let keys = lock(library)?.whole_keys()?;
+    for keys in keys.chunks(WHOLE_FRAME) {
+        let whole = lock(library)?.whole_documents(keys)?;
+        report.whole += whole.len();
+        say(out, &Frame::Whole(whole), &mut report.bytes_sent).await?;
+    }
+    say(out, &Frame::Whole(Vec::new()), &mut report.bytes_sent).await
+}
+
+/// Takes whole documents until the empty frame: each frame checked and stored on its own
+/// (a refused one ends the session, and what came before it stays).
+async fn take_whole(
+    library: &Mutex<Library>,
+    peer: &str,
+    inp: &mut RecvStream,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    loop {
+        let whole = match receive(inp, &mut report.bytes_received).await? {
+            Frame::Whole(whole) if whole.is_empty() => return Ok(()),
+            Frame::Whole(whole) => whole,
+            other => {
+                return Err(SyncError::Malformed(format!(
+                    "expected whole documents, got {other:?}"
+                )));
+            }
+        };
+        report.changes += lock(library)?.receive_whole(peer, &whole)?.changes;
+        report.whole += whole.len();
+        report.documents += whole.len();
     }
 }
 

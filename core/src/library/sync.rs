@@ -9,48 +9,28 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
 use super::Library;
-use super::trust::{self, NewChange};
-use crate::doc::{self, DocKey, Proofs, proof};
+use super::intake::{Found, Prepared, Received, refusal};
+use crate::doc::{DocKey, Proofs, proof};
 use crate::model::{Team, validate_entry_id};
-use crate::store::{CatalogRow, Sealer, StoredDoc};
 use crate::{Error, Result};
 
 /// What a library holds: document key → heads (32-byte hashes, sorted, concatenated).
 pub type Digest = BTreeMap<String, Vec<u8>>;
 
-/// What receiving a sync message did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Received {
-    /// Changes taken in (0 when the message only carried sync bookkeeping).
-    pub changes: usize,
-}
-
 /// One sync session with a peer: the automerge sync states of the documents it touches.
 #[derive(Debug)]
 pub struct SyncSession {
-    peer: String,
-    states: HashMap<String, State>,
+    pub(super) peer: String,
+    pub(super) states: HashMap<String, State>,
     /// Signatures the peer sent in this session, for changes that arrive in a later
     /// message than their signature (automerge holds back a change until its dependencies
     /// are there).
     seals: Proofs,
 }
 
-/// A checked message, ready to store.
-struct Prepared {
-    key: String,
-    state: State,
-    /// The document with the message applied, when it brought changes.
-    stored: Option<StoredDoc>,
-    entry: Option<crate::model::Entry>,
-    changes: usize,
-    /// The signatures of the changes it brought.
-    proofs: Proofs,
-}
-
 /// The documents a peer may send: a team document, an entry with a valid id, a ledger of
 /// a plausible member id.
-fn kind_of(key: &str) -> Option<DocKey> {
+pub(super) fn kind_of(key: &str) -> Option<DocKey> {
     match DocKey::parse(key)? {
         DocKey::Entry(id) if validate_entry_id(&id).is_err() => None,
         DocKey::Ledger(m) if m.is_empty() || m.len() > 128 => None,
@@ -176,47 +156,7 @@ impl Library {
         for (key, message) in items {
             prepared.push(self.prepare(session, key, message, &team)?);
         }
-        let now = crate::model::now_millis();
-        let mut rows: Vec<Option<CatalogRow>> = prepared
-            .iter()
-            .map(|p| p.entry.as_ref().map(|e| CatalogRow::of(e, now)))
-            .collect();
-        let writer = &self.writer;
-        self.store.write(|b| {
-            for (p, row) in prepared.iter_mut().zip(rows.iter_mut()) {
-                if let Some(stored) = &mut p.stored {
-                    let sealer = Sealer {
-                        writer,
-                        received: Some(&p.proofs),
-                    };
-                    b.save_doc(&p.key, stored, &sealer)?;
-                }
-                b.put_sync_state(&peer, &p.key, &p.state.encode())?;
-                if let Some(row) = row {
-                    b.put_catalog(row)?;
-                }
-            }
-            Ok(())
-        })?;
-        let mut received = Received::default();
-        let mut team_changed = false;
-        for (p, row) in prepared.into_iter().zip(rows) {
-            received.changes += p.changes;
-            team_changed |= p.key == DocKey::TEAM && p.changes > 0;
-            session.states.insert(p.key.clone(), p.state);
-            if let Some(stored) = p.stored {
-                self.docs.insert(p.key.clone(), stored);
-            }
-            if let (Some(entry), Some(row)) = (p.entry, row) {
-                self.index_entry(&entry, row.seq);
-                self.catalog.insert(row.id.clone(), row);
-            }
-        }
-        if team_changed {
-            let team = self.team()?;
-            self.synonyms_changed(&team);
-        }
-        Ok(received)
+        self.store_prepared(&peer, prepared, Some(&mut session.states))
     }
 
     /// Applies a message to a copy of the document and checks every new change (its
@@ -230,92 +170,28 @@ impl Library {
         team: &Team,
     ) -> Result<Prepared> {
         let peer = session.peer.clone();
-        let refuse = |reason: String| Error::Refused {
-            peer: peer.clone(),
-            doc: key.to_string(),
-            reason,
-        };
+        let refuse = |reason: String| refusal(&peer, key, reason);
         let kind = kind_of(key).ok_or_else(|| refuse("not a document of a library".into()))?;
         let (seals, message) = proof::open_message(message)
             .map_err(|e| refuse(format!("malformed sync message: {e}")))?;
         let message =
             Message::decode(message).map_err(|e| refuse(format!("malformed sync message: {e}")))?;
         session.seals.extend(seals);
-        // The document and the heads it was last stored at (taken now: the cache may be
-        // emptied before the batch is stored).
-        let (mut before, saved) = if self.docs.contains_key(key) || self.store.contains(key)? {
-            let stored = self.doc_mut(key)?;
-            (stored.doc.clone(), stored.saved.clone())
-        } else {
-            (
-                AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
-                Vec::new(),
-            )
-        };
+        let (mut before, saved) = self.as_stored(key)?;
         let mut state = self.session_state(session, key)?.clone();
         let mut after = before.fork();
         after
             .sync()
             .receive_sync_message(&mut state, message)
             .map_err(|e| refuse(format!("its changes cannot be applied: {e}")))?;
-        let added: Vec<NewChange> = before
-            .get_changes_added(&mut after)
-            .iter()
-            .map(NewChange::from)
-            .collect();
-        if added.is_empty() {
-            return Ok(Prepared {
-                key: key.to_string(),
-                state,
-                stored: None,
-                entry: None,
-                changes: 0,
-                proofs: Proofs::new(),
-            });
-        }
-        let fresh = saved.is_empty() && kind == DocKey::Team;
-        let proofs =
-            trust::check(key, &added, &session.seals, team, &mut after, fresh).map_err(&refuse)?;
-        let entry = match &kind {
-            DocKey::Entry(id) => {
-                let entry = doc::read_entry(&after)
-                    .map_err(|e| refuse(format!("not a readable entry: {e}")))?;
-                if &entry.id != id {
-                    return Err(refuse(format!("it holds entry {} instead", entry.id)));
-                }
-                entry.check_size().map_err(|e| refuse(e.to_string()))?;
-                Some(entry)
-            }
-            DocKey::Team => {
-                doc::read_team(&after).map_err(|e| refuse(format!("not a readable team: {e}")))?;
-                None
-            }
-            DocKey::Ledger(_) => {
-                doc::read_ledger(&after)
-                    .map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
-                None
-            }
+        let found = Found {
+            key,
+            kind,
+            before,
+            after,
+            saved,
         };
-        // The signatures already stored stay with the document (taken only now that it
-        // changes; reloaded if the cache let it go meanwhile).
-        let known = if saved.is_empty() {
-            Proofs::new()
-        } else {
-            self.doc_mut(key)?.proofs.clone()
-        };
-        self.writer.attach(&mut after);
-        Ok(Prepared {
-            key: key.to_string(),
-            state,
-            stored: Some(StoredDoc {
-                doc: after,
-                saved,
-                proofs: known,
-            }),
-            entry,
-            changes: added.len(),
-            proofs,
-        })
+        self.vet(&peer, found, Some(state), &session.seals, team)
     }
 
     /// The whole team document with the signatures of its changes, for a member joining

@@ -16,12 +16,12 @@ pub(super) struct NewChange {
     pub(super) deps: Vec<ChangeHash>,
 }
 
-impl From<&automerge::Change> for NewChange {
-    fn from(c: &automerge::Change) -> NewChange {
+impl From<&automerge::ChangeMetadata<'_>> for NewChange {
+    fn from(c: &automerge::ChangeMetadata<'_>) -> NewChange {
         NewChange {
-            hash: c.hash(),
-            actor: c.actor_id().clone(),
-            deps: c.deps().to_vec(),
+            hash: c.hash,
+            actor: c.actor.clone().into_owned(),
+            deps: c.deps.clone(),
         }
     }
 }

@@ -126,7 +126,7 @@ impl Store {
 
     /// The stored chunks of a document, in order (empty if the document does not exist),
     /// and the signatures they keep.
-    fn chunks(&self, key: &str) -> Result<(Vec<Vec<u8>>, Proofs)> {
+    pub(crate) fn chunks(&self, key: &str) -> Result<(Vec<Vec<u8>>, Proofs)> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(CHUNKS)?;
         let mut chunks = Vec::new();

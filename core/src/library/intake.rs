@@ -1,0 +1,257 @@
+//! Taking in what a peer sent — sync messages or whole documents — through one gate: every
+//! new change is checked (its author's signature, then the roster) and the document
+//! against what its key says it is, before anything is stored; then a round is stored in
+//! one durable transaction and indexed.
+
+use std::collections::HashMap;
+
+use automerge::sync::State;
+use automerge::{AutoCommit, ChangeHash};
+
+use super::Library;
+use super::trust::{self, NewChange};
+use crate::doc::{self, DocKey, Proofs};
+use crate::model::{Entry, Team};
+use crate::store::{CatalogRow, Sealer, StoredDoc};
+use crate::{Error, Result};
+
+/// What taking in a round from a peer did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Received {
+    /// Changes taken in (0 when the message only carried sync bookkeeping).
+    pub changes: usize,
+}
+
+/// A document as a peer's changes would leave it, not yet checked.
+pub(super) struct Found<'k> {
+    pub(super) key: &'k str,
+    pub(super) kind: DocKey,
+    /// The document as stored here (empty if it is new).
+    pub(super) before: AutoCommit,
+    /// With the peer's changes applied.
+    pub(super) after: AutoCommit,
+    /// The heads it was last stored at (none if it is new).
+    pub(super) saved: Vec<ChangeHash>,
+}
+
+/// A checked document, ready to store.
+pub(super) struct Prepared {
+    key: String,
+    /// The sync state to keep with the peer (none for a whole document).
+    state: Option<State>,
+    /// The document with the peer's changes, when they brought any.
+    stored: Option<StoredDoc>,
+    entry: Option<Entry>,
+    changes: usize,
+    /// The signatures of the changes it brought.
+    proofs: Proofs,
+}
+
+/// A peer's document refused, and why.
+pub(super) fn refusal(peer: &str, key: &str, reason: String) -> Error {
+    Error::Refused {
+        peer: peer.to_string(),
+        doc: key.to_string(),
+        reason,
+    }
+}
+
+impl Library {
+    /// Document `key` as stored and the heads it was stored at; an empty document and no
+    /// heads if there is none (taken now: the cache may be emptied before a round is
+    /// stored).
+    pub(super) fn as_stored(&mut self, key: &str) -> Result<(AutoCommit, Vec<ChangeHash>)> {
+        if self.docs.contains_key(key) || self.store.contains(key)? {
+            let stored = self.doc_mut(key)?;
+            Ok((stored.doc.clone(), stored.saved.clone()))
+        } else {
+            Ok((
+                AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
+                Vec::new(),
+            ))
+        }
+    }
+
+    /// Checks `found` (see [`check`]) and makes it ready to store, with `state` to keep.
+    pub(super) fn vet(
+        &mut self,
+        peer: &str,
+        found: Found<'_>,
+        state: Option<State>,
+        seals: &Proofs,
+        team: &Team,
+    ) -> Result<Prepared> {
+        let key = found.key.to_string();
+        let checked = check(peer, found, seals, team)?;
+        self.prepared(key, checked, state)
+    }
+
+    /// A checked document ready to store: the signatures already stored stay with it
+    /// (taken only now that it changes; reloaded if the cache let it go meanwhile).
+    pub(super) fn prepared(
+        &mut self,
+        key: String,
+        checked: Option<Checked>,
+        state: Option<State>,
+    ) -> Result<Prepared> {
+        let Some(Checked {
+            mut after,
+            saved,
+            entry,
+            changes,
+            proofs,
+        }) = checked
+        else {
+            return Ok(Prepared {
+                key,
+                state,
+                stored: None,
+                entry: None,
+                changes: 0,
+                proofs: Proofs::new(),
+            });
+        };
+        let known = if saved.is_empty() {
+            Proofs::new()
+        } else {
+            self.doc_mut(&key)?.proofs.clone()
+        };
+        self.writer.attach(&mut after);
+        Ok(Prepared {
+            key,
+            state,
+            stored: Some(StoredDoc {
+                doc: after,
+                saved,
+                proofs: known,
+            }),
+            entry,
+            changes,
+            proofs,
+        })
+    }
+
+    /// Stores checked documents from `peer` in one durable transaction, with their sync
+    /// states (kept in `states` too, a session's, when there is one), catalog rows and
+    /// index entries.
+    pub(super) fn store_prepared(
+        &mut self,
+        peer: &str,
+        mut prepared: Vec<Prepared>,
+        mut states: Option<&mut HashMap<String, State>>,
+    ) -> Result<Received> {
+        let now = crate::model::now_millis();
+        let mut rows: Vec<Option<CatalogRow>> = prepared
+            .iter()
+            .map(|p| p.entry.as_ref().map(|e| CatalogRow::of(e, now)))
+            .collect();
+        let writer = &self.writer;
+        self.store.write(|b| {
+            for (p, row) in prepared.iter_mut().zip(rows.iter_mut()) {
+                if let Some(stored) = &mut p.stored {
+                    let sealer = Sealer {
+                        writer,
+                        received: Some(&p.proofs),
+                    };
+                    b.save_doc(&p.key, stored, &sealer)?;
+                }
+                if let Some(state) = &p.state {
+                    b.put_sync_state(peer, &p.key, &state.encode())?;
+                }
+                if let Some(row) = row {
+                    b.put_catalog(row)?;
+                }
+            }
+            Ok(())
+        })?;
+        let mut received = Received::default();
+        let mut team_changed = false;
+        for (p, row) in prepared.into_iter().zip(rows) {
+            received.changes += p.changes;
+            team_changed |= p.key == DocKey::TEAM && p.changes > 0;
+            if let (Some(states), Some(state)) = (states.as_deref_mut(), p.state) {
+                states.insert(p.key.clone(), state);
+            }
+            if let Some(stored) = p.stored {
+                self.docs.insert(p.key.clone(), stored);
+            }
+            if let (Some(entry), Some(row)) = (p.entry, row) {
+                self.index_entry(&entry, row.seq);
+                self.catalog.insert(row.id.clone(), row);
+            }
+        }
+        if team_changed {
+            let team = self.team()?;
+            self.synonyms_changed(&team);
+        }
+        Ok(received)
+    }
+}
+
+/// A document whose new changes passed the checks.
+pub(super) struct Checked {
+    after: AutoCommit,
+    saved: Vec<ChangeHash>,
+    entry: Option<Entry>,
+    changes: usize,
+    proofs: Proofs,
+}
+
+/// Checks every change `found` adds — signed by the member its actor names (`seals`
+/// holds the signatures the peer sent), who may change the document — and the result
+/// against what its key says it is; `None` if it adds nothing. Touches no library, so
+/// documents can be checked on several threads.
+pub(super) fn check(
+    peer: &str,
+    found: Found<'_>,
+    seals: &Proofs,
+    team: &Team,
+) -> Result<Option<Checked>> {
+    let Found {
+        key,
+        kind,
+        mut before,
+        mut after,
+        saved,
+    } = found;
+    let refuse = |reason: String| refusal(peer, key, reason);
+    // `after` is `before` and more: what it has beyond `before`'s heads is new. Read as
+    // metadata: the changes themselves are not re-encoded.
+    let heads = before.get_heads();
+    let added: Vec<NewChange> = after
+        .get_changes_meta(&heads)
+        .iter()
+        .map(NewChange::from)
+        .collect();
+    if added.is_empty() {
+        return Ok(None);
+    }
+    let fresh = saved.is_empty() && kind == DocKey::Team;
+    let proofs = trust::check(key, &added, seals, team, &mut after, fresh).map_err(refuse)?;
+    let entry = match &kind {
+        DocKey::Entry(id) => {
+            let entry = doc::read_entry(&after)
+                .map_err(|e| refuse(format!("not a readable entry: {e}")))?;
+            if &entry.id != id {
+                return Err(refuse(format!("it holds entry {} instead", entry.id)));
+            }
+            entry.check_size().map_err(|e| refuse(e.to_string()))?;
+            Some(entry)
+        }
+        DocKey::Team => {
+            doc::read_team(&after).map_err(|e| refuse(format!("not a readable team: {e}")))?;
+            None
+        }
+        DocKey::Ledger(_) => {
+            doc::read_ledger(&after).map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
+            None
+        }
+    };
+    Ok(Some(Checked {
+        after,
+        saved,
+        entry,
+        changes: added.len(),
+        proofs,
+    }))
+}
