@@ -32,6 +32,7 @@ mod library;
 mod live;
 mod peers;
 mod preview;
+mod relay;
 mod repair;
 mod reply;
 mod search;

@@ -2,6 +2,7 @@
 //! budget. A binary of its own so that what users install (`lore`) carries none of it.
 
 mod app;
+mod automerge_repo;
 mod corpus;
 mod credit;
 mod credit_team;

@@ -97,7 +97,7 @@ pub(crate) fn verifying(changes: usize) -> Result<Duration> {
 }
 
 /// Waits until no node of `peers` has had a session running for 200 ms.
-async fn mesh_idle(peers: &[Node]) -> Result<()> {
+async fn mesh_idle(peers: &[&Node]) -> Result<()> {
     let started = Instant::now();
     let mut quiet_since = Instant::now();
     loop {
@@ -250,6 +250,28 @@ async fn measure(n: usize) -> Result<ExitCode> {
         4.0,
         "KB",
     );
+    // One edit pushed live: both nodes syncing in the background, the time until the
+    // other has it.
+    for node in [&alice, &bob] {
+        node.start_syncing(Duration::from_secs(3600));
+    }
+    mesh_idle(&[&alice, &bob]).await?;
+    let text = "\n\n补充：周末照常发货。";
+    edit(&alice, &id, text)?;
+    let started = Instant::now();
+    alice.changed();
+    while !has(&bob, &id, text) {
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("a live edit did not reach the other peer within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let edit_latency = started.elapsed();
+    println!(
+        "{:<44} {:>9.2} ms",
+        "one edit pushed live, latency",
+        edit_latency.as_secs_f64() * 1e3
+    );
     bob.shutdown().await;
     alice.shutdown().await;
 
@@ -284,7 +306,7 @@ async fn measure(n: usize) -> Result<ExitCode> {
     for round in 0..20 {
         // Each edit is made on an idle mesh (the first after every node's start-up round
         // with all the others), as edits a few seconds apart are.
-        mesh_idle(&peers).await?;
+        mesh_idle(&peers.iter().collect::<Vec<_>>()).await?;
         let from = &peers[round % peers.len()];
         let text = format!("\n\n第{round}次修订。");
         edit(from, entry, &text)?;
@@ -304,6 +326,52 @@ async fn measure(n: usize) -> Result<ExitCode> {
     ok &= latency("10-peer mesh: edit reaches all", &mut delays, 500.0, 500.0);
     for p in peers {
         p.shutdown().await;
+    }
+
+    // automerge-repo on the same entries, when its script is installed.
+    let items = crate::measure::generated_items(n, 11)?;
+    if let Some(theirs) = crate::automerge_repo::measure(&items, &root)? {
+        println!("automerge-repo {} beside Lore:", theirs.version);
+        let beside = crate::automerge_repo::beside;
+        beside(
+            "new member receives the library",
+            join_time.as_secs_f64(),
+            theirs.new_member_s,
+            "s",
+        );
+        beside(
+            "reconnect, nothing changed: time",
+            idle_time.as_secs_f64(),
+            theirs.reconnect_s,
+            "s",
+        );
+        beside(
+            "reconnect, nothing changed: bytes",
+            idle_bytes,
+            theirs.reconnect_mb,
+            "MB",
+        );
+        beside(
+            "one edit, bytes on the wire per peer",
+            edit_bytes,
+            theirs.edit_kb,
+            "KB",
+        );
+        beside(
+            "one edit, latency",
+            edit_latency.as_secs_f64() * 1e3,
+            theirs.edit_ms,
+            "ms",
+        );
+        let small_enough = edit_bytes <= theirs.edit_kb;
+        ok &= small_enough;
+        println!(
+            "{:<44} {:>9.2} KB  (budget ≤ automerge-repo's {:.2} KB)  {}",
+            "one edit, bytes per peer against automerge-repo",
+            edit_bytes,
+            theirs.edit_kb,
+            if small_enough { "ok" } else { "OVER BUDGET" }
+        );
     }
     Ok(if ok {
         ExitCode::SUCCESS

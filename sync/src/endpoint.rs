@@ -3,7 +3,10 @@
 use std::net::SocketAddr;
 
 use iroh::endpoint::{RelayMode, presets};
+use iroh::tls::CaTlsConfig;
 use iroh::{Endpoint, RelayUrl, SecretKey};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 use crate::error::SyncError;
 use crate::identity::Identity;
@@ -18,6 +21,10 @@ pub struct Options {
     pub relay: Option<RelayUrl>,
     /// Announce this node and find teammates on the local network with mDNS.
     pub mdns: bool,
+    /// Certificates (DER) trusted for the relay besides the usual authorities': a team
+    /// relay with a certificate of its own, e.g. self-signed for an office without a
+    /// domain name.
+    pub relay_certs: Vec<Vec<u8>>,
 }
 
 impl Options {
@@ -27,8 +34,21 @@ impl Options {
             bind,
             relay: None,
             mdns: false,
+            relay_certs: Vec::new(),
         }
     }
+}
+
+/// The certificates of a PEM text, as DER (for [`Options::relay_certs`]).
+pub fn certificates_of_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .map(|c| c.map(|c| c.to_vec()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    if certs.is_empty() {
+        return Err("no certificate in it (expected PEM: -----BEGIN CERTIFICATE-----)".into());
+    }
+    Ok(certs)
 }
 
 /// An endpoint on the device key, accepting `alpns`. A relay only if one is configured; no
@@ -47,6 +67,13 @@ pub(crate) async fn bind(
         .alpns(alpns);
     if let Some(relay) = &options.relay {
         builder = builder.relay_mode(RelayMode::Custom(relay.clone().into()));
+        if !options.relay_certs.is_empty() {
+            let extra = options
+                .relay_certs
+                .iter()
+                .map(|der| CertificateDer::from(der.clone()));
+            builder = builder.ca_tls_config(CaTlsConfig::default().with_extra_roots(extra));
+        }
     }
     builder
         .bind()

@@ -28,7 +28,7 @@ mod ticket;
 mod welcome;
 
 pub use addr::{endpoint_addr, member_of, peer_addr};
-pub use endpoint::Options;
+pub use endpoint::{Options, certificates_of_pem};
 pub use error::{BoxError, Refusal, SyncError, TicketError};
 pub use frame::{ALPN, Frame, JOIN_ALPN, MAX_FRAME};
 pub use identity::{Identity, IdentityError};

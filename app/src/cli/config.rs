@@ -47,6 +47,9 @@ pub struct NetworkConfig {
     pub listen: Option<SocketAddr>,
     /// URL of a self-hosted iroh relay.
     pub relay: Option<String>,
+    /// The relay's certificate (PEM), when it has one of its own rather than one from a
+    /// public authority: a path, relative to the data directory.
+    pub relay_cert: Option<PathBuf>,
     /// Announce and find teammates on the local network (default: on, unless listening
     /// on loopback only).
     pub mdns: Option<bool>,
@@ -129,7 +132,23 @@ pub fn options(dir: &Path, net: &Network, default_listen: SocketAddr) -> Result<
     // Announcing a loopback address to the local network would help nobody.
     let mdns = !net.no_mdns && config.mdns.unwrap_or(true) && !bind.ip().is_loopback();
     let every = config.sync_every.unwrap_or(10).max(1);
-    Ok((Options { bind, relay, mdns }, every))
+    let relay_certs = match &config.relay_cert {
+        Some(file) => relay_certs(&dir.join(file))?,
+        None => Vec::new(),
+    };
+    let options = Options {
+        bind,
+        relay,
+        mdns,
+        relay_certs,
+    };
+    Ok((options, every))
+}
+
+/// The certificates of a PEM file, as DER.
+fn relay_certs(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let pem = std::fs::read(path).with_context(|| format!("relay_cert {}", path.display()))?;
+    lore_sync::certificates_of_pem(&pem).map_err(|e| anyhow!("relay_cert {}: {e}", path.display()))
 }
 
 /// The default listen address.
