@@ -70,6 +70,8 @@ fn frames(
     let digest = a.digest().expect("digest");
     let heads = digest.get("team").cloned().unwrap_or_default();
     let some: BTreeMap<String, Vec<u8>> = digest.into_iter().take(3).collect();
+    let keys = a.whole_keys().expect("keys");
+    let whole = a.whole_documents(&keys[..2]).expect("whole documents");
     vec![
         (
             "hello",
@@ -100,6 +102,12 @@ fn frames(
         ("refuse", Frame::Refuse("not a member of this team".into())),
         ("bye", Frame::Bye),
         ("busy", Frame::Busy),
+        (
+            "changed",
+            Frame::Changed(Some(said.iter().map(|(k, _)| k.clone()).collect())),
+        ),
+        ("changed-unknown", Frame::Changed(None)),
+        ("whole", Frame::Whole(whole)),
     ]
 }
 
@@ -151,7 +159,7 @@ fn the_fuzz_seeds_are_frames_and_sync_messages_of_todays_formats() {
     }
 
     let frames = committed("frame");
-    assert!(frames.len() >= 9, "a seed for every kind of frame");
+    assert!(frames.len() >= 13, "a seed for every kind of frame");
     for (name, bytes) in &frames {
         let frame = Frame::decode(bytes).unwrap_or_else(|e| panic!("seed {name}: {e}"));
         assert_eq!(&frame.encode(), bytes, "seed {name} is a frame as written");
