@@ -53,8 +53,8 @@ impl Library {
             .filter(|(_, held)| !**held)
             .map(|(item, _)| item)
             .collect();
-        let mut checked_new = on_threads(&new, |(key, bytes)| {
-            let (kind, seals, theirs) = opened(peer, key, bytes)?;
+        let mut checked_new = on_threads(&new, |(key, bytes)| -> Result<_> {
+            let (kind, seals, theirs, sent) = opened(peer, key, bytes)?;
             let found = Found {
                 key,
                 kind,
@@ -62,13 +62,13 @@ impl Library {
                 after: theirs,
                 saved: Vec::new(),
             };
-            check(peer, found, &seals, &team)
+            Ok((check(peer, found, &seals, &team)?, sent))
         })
         .into_iter();
         let mut prepared = Vec::with_capacity(items.len());
         for ((key, bytes), held) in items.iter().zip(held) {
             let checked = if held {
-                let (kind, seals, mut theirs) = opened(peer, key, bytes)?;
+                let (kind, seals, mut theirs, _) = opened(peer, key, bytes)?;
                 let (mut before, saved) = self.as_stored(key)?;
                 let mut after = before.fork();
                 after.merge(&mut theirs).map_err(|e| {
@@ -81,21 +81,23 @@ impl Library {
                     after,
                     saved,
                 };
-                check(peer, found, &seals, &team)?
+                self.prepared(key.clone(), check(peer, found, &seals, &team)?, None)?
             } else {
-                checked_new
+                let (checked, sent) = checked_new
                     .next()
-                    .ok_or_else(|| Error::Document("a checked document went missing".into()))??
+                    .ok_or_else(|| Error::Document("a checked document went missing".into()))??;
+                self.prepared(key.clone(), checked, None)?.sent_as(sent)
             };
-            prepared.push(self.prepared(key.clone(), checked, None)?);
+            prepared.push(checked);
         }
         self.store_prepared(peer, prepared, None)
     }
 }
 
-/// A whole document from `peer` opened: its kind, the signatures sent with it and the
-/// document loaded (which computes every change's hash from its content).
-fn opened(peer: &str, key: &str, bytes: &[u8]) -> Result<(DocKey, Proofs, AutoCommit)> {
+/// A whole document from `peer` opened: its kind, the signatures sent with it, the
+/// document loaded (which computes every change's hash from its content) and the bytes it
+/// was loaded from.
+fn opened(peer: &str, key: &str, bytes: &[u8]) -> Result<(DocKey, Proofs, AutoCommit, Vec<u8>)> {
     let refuse = |reason: String| refusal(peer, key, reason);
     let kind = match kind_of(key) {
         Some(DocKey::Team) => return Err(refuse("the team document never comes whole".into())),
@@ -104,9 +106,10 @@ fn opened(peer: &str, key: &str, bytes: &[u8]) -> Result<(DocKey, Proofs, AutoCo
     };
     let (seals, automerge) =
         proof::open_message(bytes).map_err(|e| refuse(format!("malformed document: {e}")))?;
-    let doc = doc::load(&[automerge.to_vec()], key)
-        .map_err(|e| refuse(format!("malformed document: {e}")))?;
-    Ok((kind, seals.into_iter().collect(), doc))
+    let chunks = [automerge.to_vec()];
+    let doc = doc::load(&chunks, key).map_err(|e| refuse(format!("malformed document: {e}")))?;
+    let [bytes] = chunks;
+    Ok((kind, seals.into_iter().collect(), doc, bytes))
 }
 
 /// `f` of each of `items`, in order, spread over the machine's cores (up to four).

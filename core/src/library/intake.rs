@@ -45,6 +45,19 @@ pub(super) struct Prepared {
     changes: usize,
     /// The signatures of the changes it brought.
     proofs: Proofs,
+    /// The bytes the document was loaded from, when a peer sent it whole: stored as they
+    /// are if it is new here.
+    sent: Option<Vec<u8>>,
+}
+
+impl Prepared {
+    /// The same, sent whole as `bytes`.
+    pub(super) fn sent_as(self, bytes: Vec<u8>) -> Prepared {
+        Prepared {
+            sent: Some(bytes),
+            ..self
+        }
+    }
 }
 
 /// A peer's document refused, and why.
@@ -109,6 +122,7 @@ impl Library {
                 entry: None,
                 changes: 0,
                 proofs: Proofs::new(),
+                sent: None,
             });
         };
         let known = if saved.is_empty() {
@@ -128,6 +142,7 @@ impl Library {
             entry,
             changes,
             proofs,
+            sent: None,
         })
     }
 
@@ -153,7 +168,7 @@ impl Library {
                         writer,
                         received: Some(&p.proofs),
                     };
-                    b.save_doc(&p.key, stored, &sealer)?;
+                    b.save_doc_as(&p.key, stored, &sealer, p.sent.as_deref())?;
                 }
                 if let Some(state) = &p.state {
                     b.put_sync_state(peer, &p.key, &state.encode())?;

@@ -326,6 +326,18 @@ impl Batch<'_> {
         stored: &mut StoredDoc,
         sealer: &Sealer<'_>,
     ) -> Result<()> {
+        self.save_doc_as(key, stored, sealer, None)
+    }
+
+    /// [`Batch::save_doc`]; a document new here is stored as `sent` when given (the bytes
+    /// it was loaded from, as a peer sent it whole) instead of being saved anew.
+    pub(crate) fn save_doc_as(
+        &mut self,
+        key: &str,
+        stored: &mut StoredDoc,
+        sealer: &Sealer<'_>,
+        sent: Option<&[u8]>,
+    ) -> Result<()> {
         let heads = stored.doc.get_heads();
         if !stored.saved.is_empty() && heads == stored.saved {
             return Ok(());
@@ -355,7 +367,10 @@ impl Batch<'_> {
         });
         let (next, incrementals) = match state {
             None => {
-                let value = chunk::join(&stored.doc.save(), &records);
+                let value = match sent {
+                    Some(bytes) => chunk::join(bytes, &records),
+                    None => chunk::join(&stored.doc.save(), &records),
+                };
                 chunks.insert((key, 0), value.as_slice())?;
                 (1, 0)
             }
