@@ -1,7 +1,8 @@
 // Lore's sync workload on automerge-repo, for a side-by-side comparison with
 // `lore-bench sync`: a new member receiving the library, a reconnect with nothing
-// changed, and one edit. Two repos in this process talk over a real WebSocket on
-// 127.0.0.1; bytes are counted at the server end of that socket.
+// changed, and one edit. Peer A (this thread) and peer B (a worker thread, so each
+// peer has its own JavaScript thread and heap, as on two machines) talk over a real
+// WebSocket on 127.0.0.1; bytes are counted at A's end of that socket.
 //
 //   node compare.mjs --corpus FILE [--json]
 //
@@ -11,6 +12,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { WebSocketServer } from "ws";
 import { Repo } from "@automerge/automerge-repo";
 import {
@@ -19,45 +21,20 @@ import {
 } from "@automerge/automerge-repo-network-websocket";
 import { next as Automerge } from "@automerge/automerge";
 
-const QUIET_MS = 200; // no message for this long (with the process idle) = settled
+const QUIET_MS = 200; // no message for this long, with both peers idle = settled
+const BEAT_MS = 5; // how often each thread checks in while idle
+const LATE_MS = 25; // a thread that has not checked in for this long is busy
 const NEW_MEMBER_TIMEOUT_MS = 10 * 60_000;
 const TIMEOUT_MS = 60_000; // for every other step
-const EDIT = "\n\n补充：节假日顺延。";
-const SECOND_EDIT = "\n\n补充：周末照常发货。";
-
-const { values: args } = parseArgs({
-  options: { corpus: { type: "string" }, json: { type: "boolean", default: false } },
-});
-if (!args.corpus) fail("usage: node compare.mjs --corpus FILE [--json]");
-// With --json only the JSON object goes to stdout; everything else to stderr.
-const say = args.json ? console.error : console.log;
-const note = console.error;
-const line = (name, value, unit) => say(`${name.padEnd(40)} ${value.padStart(8)} ${unit}`);
-
-const version = JSON.parse(
-  readFileSync(
-    new URL("./node_modules/@automerge/automerge-repo/package.json", import.meta.url),
-  ),
-).version;
-const entries = JSON.parse(readFileSync(args.corpus, "utf8"));
-if (!Array.isArray(entries) || entries.length === 0) fail(`${args.corpus}: no entries`);
-const n = entries.length;
-
-function fail(message) {
-  console.error(`automerge-repo comparison failed: ${message}`);
-  process.exit(1);
-}
+const EDITS = ["\n\n补充：节假日顺延。", "\n\n补充：周末照常发货。"];
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
-/** Rejects with a clear message if `promise` takes longer than `ms`. */
-function within(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+// automerge-repo starts some promises without handling their failure (for instance
+// a document not ready within its 60 s limit); a browser logs these, and so does
+// this script, counting them, instead of ending the process.
+const dropped = [];
+process.on("unhandledRejection", error => dropped.push(error?.message ?? String(error)));
 
 /** Resolves once `test(doc)` holds for the handle's document, checking on every change. */
 function until(handle, test) {
@@ -73,39 +50,82 @@ function until(handle, test) {
   });
 }
 
-// Every WebSocket message through the server end of the connection, both directions:
-// payload bytes as handed to / received from `ws` (frame headers not included).
-const wire = { bytes: 0, messages: 0, last: 0 };
-function count(data) {
-  wire.bytes += data.byteLength;
-  wire.messages += 1;
-  wire.last = performance.now();
-}
-function resetWire() {
-  Object.assign(wire, { bytes: 0, messages: 0, last: performance.now() });
+const readCorpus = file => {
+  const entries = JSON.parse(readFileSync(file, "utf8"));
+  if (!Array.isArray(entries) || entries.length === 0) throw new Error(`${file}: no entries`);
+  return entries;
+};
+
+/** Peer B, in the worker thread: does what A's thread asks, answering each request. */
+async function memberB({ corpus, url, urls, beat }) {
+  const bodies = readCorpus(corpus).map(e => e.body);
+  const middle = Math.floor(urls.length / 2);
+  setInterval(() => Atomics.add(beat, 0, 1), BEAT_MS);
+  let client, repo, mirror;
+  const steps = {
+    // Connects empty and finds every document. A handle that find() gives up on as
+    // unavailable (no peer known to have it yet, as while the connection to A is
+    // still being set up, or 60 s without it) turns ready when the document comes.
+    async join() {
+      client = new WebSocketClientAdapter(url);
+      repo = new Repo({ network: [client], peerId: "peer-b" });
+      let gaveUp = 0;
+      const handles = await Promise.all(
+        urls.map(async (u, i) => {
+          const handle = await repo.find(u, { allowableStates: ["ready", "unavailable"] });
+          if (!handle.isReady()) gaveUp += 1;
+          await until(handle, d => d.body === bodies[i]);
+          return handle;
+        }),
+      );
+      mirror = handles[middle];
+      return { gaveUp };
+    },
+    disconnect: () => client.disconnect(),
+    reconnect: () => client.connect(repo.peerId, { isEphemeral: true }), // as a storage-less repo
+    // Answers at once, then tells again when B's copy of the middle document ends with `text`.
+    watch({ text }) {
+      const seen = until(mirror, d => d.body.endsWith(text));
+      seen.then(() => parentPort.postMessage({ step: "seen" }));
+    },
+    shutdown: () => repo.shutdown(),
+    dropped: () => ({ dropped }),
+  };
+  parentPort.on("message", async ({ step, ...args }) => {
+    try {
+      parentPort.postMessage({ step, ...(await steps[step](args)) });
+    } catch (error) {
+      parentPort.postMessage({ step: "error", message: `peer B, ${step}: ${error.message}` });
+    }
+  });
+  parentPort.postMessage({ step: "ready" });
 }
 
-/**
- * Waits until sync has settled: no message for QUIET_MS while the event loop was free.
- * A poll that wakes up late means the process was busy (a repo working through a
- * burst of messages, about to answer), which counts as activity, not quiet. Returns
- * the time of the last message.
- */
-async function quiet(what) {
-  const started = performance.now();
-  let busy = started;
-  for (let tick = started; ; ) {
-    await sleep(5);
-    const now = performance.now();
-    if (now - tick > 25) busy = now;
-    tick = now;
-    if (now - Math.max(wire.last, busy) >= QUIET_MS) return wire.last;
-    if (now - started > TIMEOUT_MS) throw new Error(`${what} never went quiet`);
-  }
-}
-
+/** Peer A, in the main thread: serves the documents, asks B for each step, measures. */
 async function main() {
-  // Peer A: a WebSocket server on an ephemeral loopback port, holding every document.
+  const { values: args } = parseArgs({
+    options: { corpus: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  if (!args.corpus) throw new Error("usage: node compare.mjs --corpus FILE [--json]");
+  // With --json only the JSON object goes to stdout; everything else to stderr.
+  const say = args.json ? console.error : console.log;
+  const note = console.error;
+  const line = (name, value, unit) => say(`${name.padEnd(40)} ${value.padStart(8)} ${unit}`);
+  const manifest = new URL("node_modules/@automerge/automerge-repo/package.json", import.meta.url);
+  const { version } = JSON.parse(readFileSync(manifest, "utf8"));
+  const entries = readCorpus(args.corpus);
+  const n = entries.length;
+
+  // Every WebSocket message through A's end of the connection, both directions:
+  // payload bytes as handed to / received from `ws` (frame headers not counted).
+  const wire = { bytes: 0, messages: 0, last: 0 };
+  const count = data => {
+    wire.bytes += data.byteLength;
+    wire.messages += 1;
+    wire.last = performance.now();
+  };
+  const resetWire = () => Object.assign(wire, { bytes: 0, messages: 0, last: performance.now() });
+
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise(resolve => wss.once("listening", resolve));
   wss.on("connection", socket => {
@@ -116,66 +136,93 @@ async function main() {
       return send(data, ...rest);
     };
   });
-  const url = `ws://127.0.0.1:${wss.address().port}`;
-  // No storage on either side: both repos hold their documents in memory only. The
-  // default share policy applies: a repo announces all its documents to a new peer.
-  const repoA = new Repo({ network: [new WebSocketServerAdapter(wss)], peerId: "peer-a" });
-
+  // No storage on either side: both repos hold their documents in memory only. A
+  // serves what it is asked for without announcing its documents, as automerge-repo's
+  // sync server does: B asks for every one, and an announcement on top would cross
+  // it on the wire and send many documents twice.
+  const repoA = new Repo({
+    network: [new WebSocketServerAdapter(wss)],
+    peerId: "peer-a",
+    sharePolicy: async () => false,
+  });
   note(`creating ${n} documents on peer A…`);
-  const handlesA = entries.map(e =>
-    repoA.create({
-      id: e.id,
-      kind: e.kind,
-      title: e.title,
-      body: e.body,
-      questions: e.questions,
-      category: e.category,
-      tags: e.tags,
-    }),
-  );
-  // automerge-repo has no "list all documents": B is handed the URLs (not timed).
-  const urls = handlesA.map(h => h.url);
-  say(`automerge-repo ${version}: ${n} documents over WebSocket on 127.0.0.1`);
+  const handlesA = entries.map(({ id, kind, title, body, questions, category, tags }) =>
+    repoA.create({ id, kind, title, body, questions, category, tags }));
+  const middle = handlesA[Math.floor(n / 2)];
 
-  // 1. New member: B connects empty and finds every document. A handle that find()
-  // gave up on (automerge-repo marks a document unavailable after 60 s without it)
-  // still becomes ready when the document arrives, so it is waited for, and counted.
+  // automerge-repo has no "list all documents": B is handed the URLs (not timed).
+  const beat = new Int32Array(new SharedArrayBuffer(4)); // B's heartbeat, for quiet()
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: {
+      corpus: args.corpus,
+      url: `ws://127.0.0.1:${wss.address().port}`,
+      urls: handlesA.map(h => h.url),
+      beat,
+    },
+  });
+  worker.on("error", error => fail(`peer B: ${error.message}`));
+  const next = step =>
+    new Promise((resolve, reject) => {
+      const listen = message => {
+        if (message.step === "error") reject(new Error(message.message));
+        else if (message.step !== step) return;
+        else resolve(message);
+        worker.off("message", listen);
+      };
+      worker.on("message", listen);
+    });
+  /** Asks B for `step` and waits for its answer, for at most `ms`. */
+  const ask = (step, args = {}, ms = TIMEOUT_MS) => {
+    const answer = next(step);
+    worker.postMessage({ step, ...args });
+    return within(answer, ms, `peer B's ${step}`);
+  };
+
+  /**
+   * Waits until sync has settled: no message for QUIET_MS while both peers were idle.
+   * A's poll waking up late, or B not checking in, means a peer is busy (working
+   * through a burst of messages, about to answer): activity, not quiet. Returns the
+   * time of the last message.
+   */
+  async function quiet(what) {
+    const started = performance.now();
+    let busy = started;
+    let beats = Atomics.load(beat, 0);
+    let beaten = started;
+    for (let tick = started; ; ) {
+      await sleep(BEAT_MS);
+      const now = performance.now();
+      if (Atomics.load(beat, 0) !== beats) [beats, beaten] = [Atomics.load(beat, 0), now];
+      if (now - tick > LATE_MS || now - beaten > LATE_MS) busy = now;
+      tick = now;
+      if (now - Math.max(wire.last, busy) >= QUIET_MS) return wire.last;
+      if (now - started > TIMEOUT_MS) throw new Error(`${what} never went quiet`);
+    }
+  }
+
+  say(`automerge-repo ${version}: ${n} documents over WebSocket on 127.0.0.1`);
+  await within(next("ready"), TIMEOUT_MS, "peer B's start");
+
+  // 1. New member: B connects empty and finds every document.
   note("new member syncing…");
   resetWire();
   let started = performance.now();
-  const client = new WebSocketClientAdapter(url);
-  const repoB = new Repo({ network: [client], peerId: "peer-b" });
-  let gaveUp = 0;
-  const handlesB = await within(
-    Promise.all(
-      urls.map(async (u, i) => {
-        const handle = await repoB.find(u, { allowableStates: ["ready", "unavailable"] });
-        if (!handle.isReady()) gaveUp += 1;
-        await until(handle, d => d.body === entries[i].body);
-        return handle;
-      }),
-    ),
-    NEW_MEMBER_TIMEOUT_MS,
-    "the new member",
-  );
+  const { gaveUp } = await ask("join", {}, NEW_MEMBER_TIMEOUT_MS);
   const newMember = (performance.now() - started) / 1000;
   await quiet("the new member's sync");
   line("new member receives the library", newMember.toFixed(2), "s");
   note(`  (${wire.messages} messages, ${(wire.bytes / 1e6).toFixed(2)} MB on the wire)`);
-  if (gaveUp > 0) note(`  (find() first reported ${gaveUp} documents unavailable)`);
+  if (gaveUp > 0) note(`  (find() first gave ${gaveUp} documents up as unavailable)`);
 
   // 2. Reconnect with nothing changed: B drops the connection and dials again.
-  client.disconnect();
-  await within(
-    (async () => {
-      while (repoA.peers.length > 0) await sleep(5);
-    })(),
-    TIMEOUT_MS,
-    "peer A noticing the disconnect",
-  );
+  await ask("disconnect");
+  for (const deadline = performance.now() + TIMEOUT_MS; repoA.peers.length > 0; ) {
+    if (performance.now() > deadline) throw new Error("peer A never saw B disconnect");
+    await sleep(BEAT_MS);
+  }
   resetWire();
   started = performance.now();
-  client.connect(repoB.peerId, { isEphemeral: true }); // what a storage-less repo sends
+  await ask("reconnect");
   const settled = await quiet("the reconnect");
   if (wire.messages === 0) throw new Error("the reconnect exchanged no messages");
   const reconnectS = (settled - started) / 1000;
@@ -187,48 +234,62 @@ async function main() {
   // 3. One edit on A: text appended at the end of the middle document's body, with
   // both peers connected and idle. Latency: until B's copy shows it; bytes: every
   // message until the connection is quiet again.
-  const middle = handlesA[Math.floor(n / 2)];
-  const mirror = handlesB[Math.floor(n / 2)];
   async function edit(text) {
+    await ask("watch", { text });
+    const seen = within(next("seen"), TIMEOUT_MS, "the edit reaching B");
     resetWire();
     const started = performance.now();
     middle.change(d => Automerge.splice(d, ["body"], d.body.length, 0, text));
-    await within(until(mirror, d => d.body.endsWith(text)), TIMEOUT_MS, "the edit reaching B");
+    await seen;
     const ms = performance.now() - started;
     await quiet("the edit's sync");
     return { ms, kb: wire.bytes / 1e3, messages: wire.messages };
   }
-  const first = await edit(EDIT);
+  const first = await edit(EDITS[0]);
   line("one edit, bytes on the wire per peer", first.kb.toFixed(2), "KB");
   line("one edit, latency", first.ms.toFixed(1), "ms");
   note(`  (${first.messages} messages)`);
   // For context only: automerge sends the whole document instead of the changes when
   // they are over a third of its history, as the first edit to a one-change document is.
-  const second = await edit(SECOND_EDIT);
+  const second = await edit(EDITS[1]);
   note(
     `  (a second edit to the same document: ${second.kb.toFixed(2)} KB, ` +
       `${second.ms.toFixed(1)} ms, ${second.messages} messages)`,
   );
 
-  if (args.json) {
-    console.log(
-      JSON.stringify({
-        version,
-        documents: n,
-        new_member_s: newMember,
-        reconnect_s: reconnectS,
-        reconnect_mb: reconnectMb,
-        edit_kb: first.kb,
-        edit_ms: first.ms,
-      }),
-    );
+  for (const [peer, list] of [["A", dropped], ["B", (await ask("dropped")).dropped]]) {
+    if (list.length > 0) note(`  (peer ${peer}: ${list.length} unhandled rejections: ${list[0]})`);
   }
-  await repoB.shutdown();
+  if (args.json) {
+    const [edit_kb, edit_ms] = [first.kb, first.ms];
+    const figures = { version, documents: n, new_member_s: newMember, reconnect_s: reconnectS };
+    console.log(JSON.stringify({ ...figures, reconnect_mb: reconnectMb, edit_kb, edit_ms }));
+  }
+  await ask("shutdown");
+  await worker.terminate();
   await repoA.shutdown();
   wss.close();
 }
 
-main().then(
-  () => process.exit(0),
-  error => fail(error?.message ?? String(error)),
-);
+/** Rejects with a clear message if `promise` takes longer than `ms`. */
+function within(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function fail(message) {
+  console.error(`automerge-repo comparison failed: ${message}`);
+  process.exit(1);
+}
+
+if (isMainThread) {
+  main().then(
+    () => process.exit(0),
+    error => fail(error?.message ?? String(error)),
+  );
+} else {
+  memberB(workerData);
+}

@@ -69,18 +69,12 @@ impl Library {
         for ((key, bytes), held) in items.iter().zip(held) {
             let checked = if held {
                 let (kind, seals, mut theirs, _) = opened(peer, key, bytes)?;
-                let (mut before, saved) = self.as_stored(key)?;
-                let mut after = before.fork();
-                after.merge(&mut theirs).map_err(|e| {
-                    refusal(peer, key, format!("its changes cannot be applied: {e}"))
+                let found = self.found(peer, key, kind, |after| {
+                    after
+                        .merge(&mut theirs)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
                 })?;
-                let found = Found {
-                    key,
-                    kind,
-                    before,
-                    after,
-                    saved,
-                };
                 self.prepared(key.clone(), check(peer, found, &seals, &team)?, None)?
             } else {
                 let (checked, sent) = checked_new

@@ -85,6 +85,28 @@ impl Library {
         }
     }
 
+    /// Document `key` as stored, and a copy with `apply` done to it (a peer's message or
+    /// document merged in): what [`check`] takes. A failure to apply refuses it.
+    pub(super) fn found<'k>(
+        &mut self,
+        peer: &str,
+        key: &'k str,
+        kind: DocKey,
+        apply: impl FnOnce(&mut AutoCommit) -> std::result::Result<(), String>,
+    ) -> Result<Found<'k>> {
+        let (mut before, saved) = self.as_stored(key)?;
+        let mut after = before.fork();
+        apply(&mut after)
+            .map_err(|e| refusal(peer, key, format!("its changes cannot be applied: {e}")))?;
+        Ok(Found {
+            key,
+            kind,
+            before,
+            after,
+            saved,
+        })
+    }
+
     /// Checks `found` (see [`check`]) and makes it ready to store, with `state` to keep.
     pub(super) fn vet(
         &mut self,

@@ -9,7 +9,7 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
 use super::Library;
-use super::intake::{Found, Prepared, Received, refusal};
+use super::intake::{Prepared, Received, refusal};
 use crate::doc::{DocKey, Proofs, proof};
 use crate::model::{Team, validate_entry_id};
 use crate::{Error, Result};
@@ -177,20 +177,13 @@ impl Library {
         let message =
             Message::decode(message).map_err(|e| refuse(format!("malformed sync message: {e}")))?;
         session.seals.extend(seals);
-        let (mut before, saved) = self.as_stored(key)?;
         let mut state = self.session_state(session, key)?.clone();
-        let mut after = before.fork();
-        after
-            .sync()
-            .receive_sync_message(&mut state, message)
-            .map_err(|e| refuse(format!("its changes cannot be applied: {e}")))?;
-        let found = Found {
-            key,
-            kind,
-            before,
-            after,
-            saved,
-        };
+        let found = self.found(&peer, key, kind, |after| {
+            after
+                .sync()
+                .receive_sync_message(&mut state, message)
+                .map_err(|e| e.to_string())
+        })?;
         self.vet(&peer, found, Some(state), &session.seals, team)
     }
 
