@@ -1,13 +1,11 @@
-// Lore's sync workload on automerge-repo, for a side-by-side comparison with
-// `lore-bench sync`: a new member receiving the library, a reconnect with nothing
-// changed, and one edit. Peer A (this thread) and peer B (a worker thread, so each
-// peer has its own JavaScript thread and heap, as on two machines) talk over a real
-// WebSocket on 127.0.0.1; bytes are counted at A's end of that socket.
+// Lore's sync workload on automerge-repo, beside `lore-bench sync`: a new member
+// receiving the library, a reconnect with nothing changed, and one edit. Peer A (this
+// thread) and peer B (a worker thread: each peer has its own JavaScript thread and
+// heap, as on two machines) talk over a real WebSocket on 127.0.0.1. See README.md.
 //
 //   node compare.mjs --corpus FILE [--json]
 //
-// FILE is a JSON array of entries {id, kind, title, body, questions, category, tags};
-// each entry becomes one automerge document. See README.md.
+// FILE: a JSON array of {id, kind, title, body, questions, category, tags}, one document each.
 
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
@@ -22,8 +20,10 @@ import {
 import { next as Automerge } from "@automerge/automerge";
 
 const QUIET_MS = 200; // no message for this long, with both peers idle = settled
-const BEAT_MS = 5; // how often each thread checks in while idle
-const LATE_MS = 25; // a thread that has not checked in for this long is busy
+const BEAT_MS = 5; // each thread looks at how busy it was this often
+const BUSY = 0.5; // a thread busier than this over BEAT_MS is working, not idle
+const LATE_MS = 25; // B not checking in for this long is working too (one long task)
+const FIND_BATCH = 100; // B lets its event loop run between this many find() calls
 const NEW_MEMBER_TIMEOUT_MS = 10 * 60_000;
 const TIMEOUT_MS = 60_000; // for every other step
 const EDITS = ["\n\n补充：节假日顺延。", "\n\n补充：周末照常发货。"];
@@ -35,6 +35,16 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 // this script, counting them, instead of ending the process.
 const dropped = [];
 process.on("unhandledRejection", error => dropped.push(error?.message ?? String(error)));
+
+/** Calls `busy()` after every BEAT_MS in which this thread's event loop was mostly at work. */
+function watchLoad(busy) {
+  let before = performance.eventLoopUtilization();
+  setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    if (performance.eventLoopUtilization(now, before).utilization > BUSY) busy();
+    before = now;
+  }, BEAT_MS);
+}
 
 /** Resolves once `test(doc)` holds for the handle's document, checking on every change. */
 function until(handle, test) {
@@ -50,55 +60,60 @@ function until(handle, test) {
   });
 }
 
-const readCorpus = file => {
+function readCorpus(file) {
   const entries = JSON.parse(readFileSync(file, "utf8"));
   if (!Array.isArray(entries) || entries.length === 0) throw new Error(`${file}: no entries`);
   return entries;
-};
+}
 
 /** Peer B, in the worker thread: does what A's thread asks, answering each request. */
-async function memberB({ corpus, url, urls, beat }) {
+function memberB({ corpus, url, urls, beat }) {
   const bodies = readCorpus(corpus).map(e => e.body);
-  const middle = Math.floor(urls.length / 2);
+  const post = message => parentPort.postMessage(message);
+  // B's heartbeat for A's quiet(): [0] counts B's checks, [1] the busy ones.
   setInterval(() => Atomics.add(beat, 0, 1), BEAT_MS);
+  watchLoad(() => Atomics.add(beat, 1, 1));
   let client, repo, mirror;
   const steps = {
-    // Connects empty and finds every document. A handle that find() gives up on as
-    // unavailable (no peer known to have it yet, as while the connection to A is
-    // still being set up, or 60 s without it) turns ready when the document comes.
+    // Connects empty and finds every document, letting its event loop run between
+    // batches (else its socket goes unserved for as long as setting up thousands of
+    // handles takes). A handle that find() gives up on as unavailable (no peer known
+    // to have it yet, or 60 s without it) turns ready when the document comes.
     async join() {
       client = new WebSocketClientAdapter(url);
       repo = new Repo({ network: [client], peerId: "peer-b" });
       let gaveUp = 0;
-      const handles = await Promise.all(
-        urls.map(async (u, i) => {
+      const found = [];
+      for (const [i, u] of urls.entries()) {
+        if (i % FIND_BATCH === 0) await new Promise(setImmediate);
+        found.push((async () => {
           const handle = await repo.find(u, { allowableStates: ["ready", "unavailable"] });
           if (!handle.isReady()) gaveUp += 1;
           await until(handle, d => d.body === bodies[i]);
           return handle;
-        }),
-      );
-      mirror = handles[middle];
+        })());
+      }
+      mirror = (await Promise.all(found))[Math.floor(urls.length / 2)];
       return { gaveUp };
     },
     disconnect: () => client.disconnect(),
-    reconnect: () => client.connect(repo.peerId, { isEphemeral: true }), // as a storage-less repo
-    // Answers at once, then tells again when B's copy of the middle document ends with `text`.
+    reconnect: () => client.connect(repo.peerId, { isEphemeral: true }), // as without storage
+    // Answers at once, and again ("seen", with when on the clock both threads share)
+    // once B's copy of the middle document ends with `text`.
     watch({ text }) {
       const seen = until(mirror, d => d.body.endsWith(text));
-      seen.then(() => parentPort.postMessage({ step: "seen" }));
+      seen.then(() => post({ step: "seen", at: performance.timeOrigin + performance.now() }));
     },
-    shutdown: () => repo.shutdown(),
     dropped: () => ({ dropped }),
   };
   parentPort.on("message", async ({ step, ...args }) => {
     try {
-      parentPort.postMessage({ step, ...(await steps[step](args)) });
+      post({ step, ...(await steps[step](args)) });
     } catch (error) {
-      parentPort.postMessage({ step: "error", message: `peer B, ${step}: ${error.message}` });
+      post({ step: "error", message: `peer B, ${step}: ${error.message}` });
     }
   });
-  parentPort.postMessage({ step: "ready" });
+  post({ step: "ready" });
 }
 
 /** Peer A, in the main thread: serves the documents, asks B for each step, measures. */
@@ -109,26 +124,26 @@ async function main() {
   if (!args.corpus) throw new Error("usage: node compare.mjs --corpus FILE [--json]");
   // With --json only the JSON object goes to stdout; everything else to stderr.
   const say = args.json ? console.error : console.log;
-  const note = console.error;
   const line = (name, value, unit) => say(`${name.padEnd(40)} ${value.padStart(8)} ${unit}`);
   const manifest = new URL("node_modules/@automerge/automerge-repo/package.json", import.meta.url);
   const { version } = JSON.parse(readFileSync(manifest, "utf8"));
   const entries = readCorpus(args.corpus);
   const n = entries.length;
 
-  // Every WebSocket message through A's end of the connection, both directions:
-  // payload bytes as handed to / received from `ws` (frame headers not counted).
-  const wire = { bytes: 0, messages: 0, last: 0 };
+  // Every WebSocket message through A's end of a connection, both directions: payload
+  // bytes as handed to or received from `ws` (frame headers not counted).
+  const wire = { bytes: 0, messages: 0, connections: 0, last: 0 };
   const count = data => {
     wire.bytes += data.byteLength;
     wire.messages += 1;
     wire.last = performance.now();
   };
-  const resetWire = () => Object.assign(wire, { bytes: 0, messages: 0, last: performance.now() });
-
+  const resetWire = () =>
+    Object.assign(wire, { bytes: 0, messages: 0, connections: 0, last: performance.now() });
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise(resolve => wss.once("listening", resolve));
   wss.on("connection", socket => {
+    wire.connections += 1;
     socket.on("message", count);
     const send = socket.send.bind(socket);
     socket.send = (data, ...rest) => {
@@ -136,41 +151,43 @@ async function main() {
       return send(data, ...rest);
     };
   });
+  /** What a step cost beyond its figures, on stderr. */
+  const aside = (what = "") => {
+    const size = wire.bytes < 1e6
+      ? `${(wire.bytes / 1e3).toFixed(2)} KB`
+      : `${(wire.bytes / 1e6).toFixed(2)} MB`;
+    const over = wire.connections > 1 ? `, over ${wire.connections} connections` : "";
+    console.error(`  (${wire.messages} messages, ${size}${what}${over})`);
+  };
+
   // No storage on either side: both repos hold their documents in memory only. A
   // serves what it is asked for without announcing its documents, as automerge-repo's
   // sync server does: B asks for every one, and an announcement on top would cross
-  // it on the wire and send many documents twice.
-  const repoA = new Repo({
-    network: [new WebSocketServerAdapter(wss)],
-    peerId: "peer-a",
-    sharePolicy: async () => false,
-  });
-  note(`creating ${n} documents on peer A…`);
+  // the requests on the wire and send many documents twice.
+  const network = [new WebSocketServerAdapter(wss)];
+  const repoA = new Repo({ network, peerId: "peer-a", sharePolicy: async () => false });
+  console.error(`creating ${n} documents on peer A…`);
   const handlesA = entries.map(({ id, kind, title, body, questions, category, tags }) =>
     repoA.create({ id, kind, title, body, questions, category, tags }));
   const middle = handlesA[Math.floor(n / 2)];
 
   // automerge-repo has no "list all documents": B is handed the URLs (not timed).
-  const beat = new Int32Array(new SharedArrayBuffer(4)); // B's heartbeat, for quiet()
+  const beat = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(new URL(import.meta.url), {
-    workerData: {
-      corpus: args.corpus,
-      url: `ws://127.0.0.1:${wss.address().port}`,
-      urls: handlesA.map(h => h.url),
-      beat,
-    },
+    workerData: { corpus: args.corpus, url: `ws://127.0.0.1:${wss.address().port}`,
+      urls: handlesA.map(h => h.url), beat },
   });
   worker.on("error", error => fail(`peer B: ${error.message}`));
-  const next = step =>
-    new Promise((resolve, reject) => {
-      const listen = message => {
-        if (message.step === "error") reject(new Error(message.message));
-        else if (message.step !== step) return;
-        else resolve(message);
-        worker.off("message", listen);
-      };
-      worker.on("message", listen);
-    });
+  /** B's next answer to `step` (or its next error). */
+  const next = step => new Promise((resolve, reject) => {
+    const listen = message => {
+      if (message.step !== step && message.step !== "error") return;
+      worker.off("message", listen);
+      if (message.step === "error") reject(new Error(message.message));
+      else resolve(message);
+    };
+    worker.on("message", listen);
+  });
   /** Asks B for `step` and waits for its answer, for at most `ms`. */
   const ask = (step, args = {}, ms = TIMEOUT_MS) => {
     const answer = next(step);
@@ -179,23 +196,25 @@ async function main() {
   };
 
   /**
-   * Waits until sync has settled: no message for QUIET_MS while both peers were idle.
-   * A's poll waking up late, or B not checking in, means a peer is busy (working
-   * through a burst of messages, about to answer): activity, not quiet. Returns the
-   * time of the last message.
+   * Waits until sync has settled: no message for QUIET_MS while neither peer was at
+   * work (A's own load; B's heartbeat, or its silence). Returns when it settled: the
+   * last message or the last moment a peer was at work, whichever came later.
    */
+  let busyA = 0;
+  watchLoad(() => (busyA = performance.now()));
   async function quiet(what) {
     const started = performance.now();
-    let busy = started;
-    let beats = Atomics.load(beat, 0);
-    let beaten = started;
-    for (let tick = started; ; ) {
+    let [beats, busyBeats] = [Atomics.load(beat, 0), Atomics.load(beat, 1)];
+    let [beaten, busyB] = [started, started];
+    for (;;) {
       await sleep(BEAT_MS);
       const now = performance.now();
       if (Atomics.load(beat, 0) !== beats) [beats, beaten] = [Atomics.load(beat, 0), now];
-      if (now - tick > LATE_MS || now - beaten > LATE_MS) busy = now;
-      tick = now;
-      if (now - Math.max(wire.last, busy) >= QUIET_MS) return wire.last;
+      if (Atomics.load(beat, 1) !== busyBeats || now - beaten > LATE_MS) {
+        [busyBeats, busyB] = [Atomics.load(beat, 1), now];
+      }
+      const settled = Math.max(wire.last, busyA, busyB);
+      if (now - settled >= QUIET_MS) return settled;
       if (now - started > TIMEOUT_MS) throw new Error(`${what} never went quiet`);
     }
   }
@@ -204,15 +223,13 @@ async function main() {
   await within(next("ready"), TIMEOUT_MS, "peer B's start");
 
   // 1. New member: B connects empty and finds every document.
-  note("new member syncing…");
   resetWire();
   let started = performance.now();
   const { gaveUp } = await ask("join", {}, NEW_MEMBER_TIMEOUT_MS);
   const newMember = (performance.now() - started) / 1000;
   await quiet("the new member's sync");
   line("new member receives the library", newMember.toFixed(2), "s");
-  note(`  (${wire.messages} messages, ${(wire.bytes / 1e6).toFixed(2)} MB on the wire)`);
-  if (gaveUp > 0) note(`  (find() first gave ${gaveUp} documents up as unavailable)`);
+  aside(gaveUp > 0 ? `; find() first gave ${gaveUp} documents up as unavailable` : "");
 
   // 2. Reconnect with nothing changed: B drops the connection and dials again.
   await ask("disconnect");
@@ -223,13 +240,12 @@ async function main() {
   resetWire();
   started = performance.now();
   await ask("reconnect");
-  const settled = await quiet("the reconnect");
+  const reconnectS = ((await quiet("the reconnect")) - started) / 1000;
   if (wire.messages === 0) throw new Error("the reconnect exchanged no messages");
-  const reconnectS = (settled - started) / 1000;
   const reconnectMb = wire.bytes / 1e6;
   line("reconnect, nothing changed: time", reconnectS.toFixed(2), "s");
   line("reconnect, nothing changed: bytes", reconnectMb.toFixed(2), "MB");
-  note(`  (${wire.messages} messages)`);
+  aside();
 
   // 3. One edit on A: text appended at the end of the middle document's body, with
   // both peers connected and idle. Latency: until B's copy shows it; bytes: every
@@ -240,35 +256,27 @@ async function main() {
     resetWire();
     const started = performance.now();
     middle.change(d => Automerge.splice(d, ["body"], d.body.length, 0, text));
-    await seen;
-    const ms = performance.now() - started;
+    const ms = (await seen).at - performance.timeOrigin - started;
     await quiet("the edit's sync");
-    return { ms, kb: wire.bytes / 1e3, messages: wire.messages };
+    return { ms, kb: wire.bytes / 1e3 };
   }
   const first = await edit(EDITS[0]);
   line("one edit, bytes on the wire per peer", first.kb.toFixed(2), "KB");
   line("one edit, latency", first.ms.toFixed(1), "ms");
-  note(`  (${first.messages} messages)`);
+  aside();
   // For context only: automerge sends the whole document instead of the changes when
   // they are over a third of its history, as the first edit to a one-change document is.
   const second = await edit(EDITS[1]);
-  note(
-    `  (a second edit to the same document: ${second.kb.toFixed(2)} KB, ` +
-      `${second.ms.toFixed(1)} ms, ${second.messages} messages)`,
-  );
+  aside(` for a second edit to the same document, in ${second.ms.toFixed(1)} ms`);
 
   for (const [peer, list] of [["A", dropped], ["B", (await ask("dropped")).dropped]]) {
-    if (list.length > 0) note(`  (peer ${peer}: ${list.length} unhandled rejections: ${list[0]})`);
+    if (list.length === 0) continue;
+    console.error(`  (peer ${peer}: ${list.length} unhandled rejections, first: ${list[0]})`);
   }
   if (args.json) {
-    const [edit_kb, edit_ms] = [first.kb, first.ms];
-    const figures = { version, documents: n, new_member_s: newMember, reconnect_s: reconnectS };
-    console.log(JSON.stringify({ ...figures, reconnect_mb: reconnectMb, edit_kb, edit_ms }));
+    console.log(JSON.stringify({ version, documents: n, new_member_s: newMember,
+      reconnect_s: reconnectS, reconnect_mb: reconnectMb, edit_kb: first.kb, edit_ms: first.ms }));
   }
-  await ask("shutdown");
-  await worker.terminate();
-  await repoA.shutdown();
-  wss.close();
 }
 
 /** Rejects with a clear message if `promise` takes longer than `ms`. */
@@ -285,11 +293,7 @@ function fail(message) {
   process.exit(1);
 }
 
-if (isMainThread) {
-  main().then(
-    () => process.exit(0),
-    error => fail(error?.message ?? String(error)),
-  );
-} else {
-  memberB(workerData);
-}
+// Exiting (once stdout is written) ends peer B's thread and both ends of the socket.
+const done = () => process.stdout.write("", () => process.exit(0));
+if (!isMainThread) memberB(workerData);
+else main().then(done, error => fail(error?.message ?? String(error)));
