@@ -24,6 +24,7 @@ const BEAT_MS = 5; // each thread looks at how busy it was this often
 const BUSY = 0.5; // a thread busier than this over BEAT_MS is working, not idle
 const LATE_MS = 25; // B not checking in for this long is working too (one long task)
 const FIND_BATCH = 100; // B lets its event loop run between this many find() calls
+const KEEPALIVE_MS = 60_000; // A drops B if it misses a ping sent this often (README.md)
 const NEW_MEMBER_TIMEOUT_MS = 10 * 60_000;
 const TIMEOUT_MS = 60_000; // for every other step
 const EDITS = ["\n\n补充：节假日顺延。", "\n\n补充：周末照常发货。"];
@@ -138,8 +139,7 @@ async function main() {
     wire.messages += 1;
     wire.last = performance.now();
   };
-  const resetWire = () =>
-    Object.assign(wire, { bytes: 0, messages: 0, connections: 0, last: performance.now() });
+  const resetWire = () => Object.assign(wire, { bytes: 0, messages: 0, connections: 0, last: 0 });
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise(resolve => wss.once("listening", resolve));
   wss.on("connection", socket => {
@@ -153,8 +153,7 @@ async function main() {
   });
   /** What a step cost beyond its figures, on stderr. */
   const aside = (what = "") => {
-    const size = wire.bytes < 1e6
-      ? `${(wire.bytes / 1e3).toFixed(2)} KB`
+    const size = wire.bytes < 1e6 ? `${(wire.bytes / 1e3).toFixed(2)} KB`
       : `${(wire.bytes / 1e6).toFixed(2)} MB`;
     const over = wire.connections > 1 ? `, over ${wire.connections} connections` : "";
     console.error(`  (${wire.messages} messages, ${size}${what}${over})`);
@@ -164,7 +163,7 @@ async function main() {
   // serves what it is asked for without announcing its documents, as automerge-repo's
   // sync server does: B asks for every one, and an announcement on top would cross
   // the requests on the wire and send many documents twice.
-  const network = [new WebSocketServerAdapter(wss)];
+  const network = [new WebSocketServerAdapter(wss, KEEPALIVE_MS)];
   const repoA = new Repo({ network, peerId: "peer-a", sharePolicy: async () => false });
   console.error(`creating ${n} documents on peer A…`);
   const handlesA = entries.map(({ id, kind, title, body, questions, category, tags }) =>
@@ -196,9 +195,9 @@ async function main() {
   };
 
   /**
-   * Waits until sync has settled: no message for QUIET_MS while neither peer was at
-   * work (A's own load; B's heartbeat, or its silence). Returns when it settled: the
-   * last message or the last moment a peer was at work, whichever came later.
+   * Waits until sync has settled: no message for QUIET_MS while B was connected and
+   * neither peer at work (A's own load; B's heartbeat, or its silence). Returns when
+   * it settled: the last message or the last moment a peer worked or B was away.
    */
   let busyA = 0;
   watchLoad(() => (busyA = performance.now()));
@@ -210,7 +209,8 @@ async function main() {
       await sleep(BEAT_MS);
       const now = performance.now();
       if (Atomics.load(beat, 0) !== beats) [beats, beaten] = [Atomics.load(beat, 0), now];
-      if (Atomics.load(beat, 1) !== busyBeats || now - beaten > LATE_MS) {
+      const away = repoA.peers.length === 0; // as when A's keepalive has dropped B
+      if (Atomics.load(beat, 1) !== busyBeats || now - beaten > LATE_MS || away) {
         [busyBeats, busyB] = [Atomics.load(beat, 1), now];
       }
       const settled = Math.max(wire.last, busyA, busyB);
