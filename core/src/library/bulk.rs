@@ -43,7 +43,7 @@ impl Library {
         let team = self.team()?;
         let mut held = Vec::with_capacity(items.len());
         for (key, _) in items {
-            held.push(self.docs.contains_key(key) || self.store.contains(key)?);
+            held.push(self.has_document(key)?);
         }
         // Documents new here (all of them, for a new member) are loaded and checked on
         // several threads; those held here are merged with their copy one by one.

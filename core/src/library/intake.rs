@@ -74,7 +74,7 @@ impl Library {
     /// heads if there is none (taken now: the cache may be emptied before a round is
     /// stored).
     pub(super) fn as_stored(&mut self, key: &str) -> Result<(AutoCommit, Vec<ChangeHash>)> {
-        if self.docs.contains_key(key) || self.store.contains(key)? {
+        if self.has_document(key)? {
             let stored = self.doc_mut(key)?;
             Ok((stored.doc.clone(), stored.saved.clone()))
         } else {

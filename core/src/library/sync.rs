@@ -95,7 +95,7 @@ impl Library {
                 "`{key}` is not a document of a library"
             )));
         }
-        let exists = self.docs.contains_key(key) || self.store.contains(key)?;
+        let exists = self.has_document(key)?;
         let mut state = std::mem::take(self.session_state(session, key)?);
         let sent_before = state.sent_hashes.clone();
         keep_whole_documents_for_newcomers(&mut state);
@@ -271,7 +271,7 @@ impl Library {
         })
     }
 
-    /// Whether a document (by key) exists here; for tests and status.
+    /// Whether a document (by key) exists here, in the cache or stored.
     pub fn has_document(&self, key: &str) -> Result<bool> {
         Ok(self.docs.contains_key(key) || self.store.contains(key)?)
     }
