@@ -482,7 +482,11 @@ fn an_agent_contributes_an_answer_and_the_team_adopts_it() {
     h.step();
     h.get_by_label("贡献你的回答")
         .type_text("先安抚，再请客户拍三张照片，当天补发。");
-    h.step();
+    until(&mut h, "the answer is typed", |h| {
+        h.query_all_by(|n| n.value().is_some_and(|v| v.starts_with("先安抚")))
+            .next()
+            .is_some()
+    });
     h.get_by_label("提交").click();
     until(&mut h, "the answer is listed under the entry", |h| {
         shows(h, "先安抚，再请客户拍三张照片，当天补发。")

@@ -302,8 +302,13 @@ impl Editor {
                 } else {
                     egui::TextEdit::singleline(text)
                 };
-                ui.add(edit.desired_width(f32::INFINITY))
-                    .labelled_by(label.id);
+                // Each field keeps its id (and so its focus and cursor) whatever is drawn
+                // above it.
+                ui.add(
+                    edit.id_salt(("edit-field", key))
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
             };
             field(ui, Key::Title, &mut d.title, 1);
             field(ui, Key::Body, &mut d.body, 10);

@@ -396,7 +396,7 @@ impl Lang {
 }
 
 /// Every text of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
     Welcome,
     WelcomeText,

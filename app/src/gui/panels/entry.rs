@@ -452,7 +452,10 @@ fn answers_ui(
     }
     let label = ui.label(lang.t(Key::Contribute));
     ui.add(
+        // A fixed id: the answers above arrive and change in count while the agent types,
+        // and an id counted from the widgets before it would lose the focus.
         egui::TextEdit::multiline(draft)
+            .id_salt(("contribute", &entry.id))
             .desired_rows(2)
             .desired_width(f32::INFINITY),
     )
