@@ -30,6 +30,7 @@ mod insights_rules;
 mod layout;
 mod library;
 mod live;
+mod news;
 mod peers;
 mod preview;
 mod relay;

@@ -28,7 +28,7 @@ pub use freshness::{FreshState, Freshness, Verified};
 pub use library::{
     AnswerItem, DB_FILE, Digest, FLUSH_AFTER, INDEX_DIR, ImportItem, ImportReport, ImportTarget,
     Invite, KnownPeer, Library, ListFilter, PREVIOUS_DIR, QUIZ_ITEM, QueryLogSetting, Received,
-    Recorded, RepairReport, SyncSession, Vocabulary, put_back, set_aside,
+    Recorded, RepairReport, SyncSession, Taken, Vocabulary, put_back, set_aside,
 };
 pub use model::{
     Answer, AnswerState, ApiToken, Entry, EntryId, Kind, Member, MemberId, Role, Scope, Status,

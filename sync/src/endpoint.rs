@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use iroh::address_lookup::MemoryLookup;
 use iroh::endpoint::{RelayMode, presets};
 use iroh::tls::CaTlsConfig;
 use iroh::{Endpoint, RelayUrl, SecretKey};
@@ -9,6 +10,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::error::SyncError;
+use crate::gate::Gate;
 use crate::identity::Identity;
 
 /// How a node reaches its peers.
@@ -51,20 +53,23 @@ pub fn certificates_of_pem(pem: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     Ok(certs)
 }
 
-/// An endpoint on the device key, accepting `alpns`. A relay only if one is configured; no
-/// other address lookup service, so nothing waits on a service that may be unreachable
-/// (the node adds mDNS when asked for).
+/// An endpoint on the device key, accepting `alpns`, its connections passed through
+/// `gate`. A relay only if one is configured; no address lookup service but one in memory
+/// (returned: the node tells it where known peers are), so nothing waits on a service
+/// that may be unreachable (the node adds mDNS when asked for).
 pub(crate) async fn bind(
     identity: &Identity,
     options: &Options,
     alpns: Vec<Vec<u8>>,
-) -> Result<Endpoint, SyncError> {
+    gate: Gate,
+) -> Result<(Endpoint, MemoryLookup), SyncError> {
     let mut builder = Endpoint::builder(presets::Minimal)
         .secret_key(SecretKey::from_bytes(&identity.secret_bytes()))
         .clear_ip_transports()
         .bind_addr(options.bind)
         .map_err(|e| SyncError::Endpoint(Box::new(e)))?
-        .alpns(alpns);
+        .alpns(alpns)
+        .hooks(gate);
     if let Some(relay) = &options.relay {
         builder = builder.relay_mode(RelayMode::Custom(relay.clone().into()));
         if !options.relay_certs.is_empty() {
@@ -75,8 +80,14 @@ pub(crate) async fn bind(
             builder = builder.ca_tls_config(CaTlsConfig::default().with_extra_roots(extra));
         }
     }
-    builder
+    let endpoint = builder
         .bind()
         .await
-        .map_err(|e| SyncError::Endpoint(Box::new(e)))
+        .map_err(|e| SyncError::Endpoint(Box::new(e)))?;
+    let lookup = MemoryLookup::new();
+    endpoint
+        .address_lookup()
+        .map_err(|e| SyncError::Endpoint(Box::new(e)))?
+        .add(lookup.clone());
+    Ok((endpoint, lookup))
 }

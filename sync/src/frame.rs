@@ -12,6 +12,8 @@ use crate::error::SyncError;
 pub const ALPN: &[u8] = b"lore/sync/3";
 /// The ALPN on which a new member presents an invite.
 pub const JOIN_ALPN: &[u8] = b"lore/join/1";
+/// The ALPN of the team's news (iroh-gossip under Lore's own name, members only).
+pub const NEWS_ALPN: &[u8] = b"lore/news/1";
 
 /// The node stopped, or a join is over.
 pub(crate) const CLOSE_DONE: u32 = 0;
@@ -75,6 +77,9 @@ pub enum Frame {
     /// Whole documents for a member who holds next to nothing, by key: each as stored,
     /// sealed with its changes' signatures (empty: the last of them was sent).
     Whole(Vec<(String, Vec<u8>)>),
+    /// News of changes, announced to the team over gossip (never on a sync stream): by
+    /// document key, the changes it gained, sealed with their signatures.
+    News(Vec<(String, Vec<u8>)>),
 }
 
 const HELLO: u8 = 1;
@@ -88,6 +93,7 @@ const HASHES: u8 = 8;
 const BUSY: u8 = 9;
 const CHANGED: u8 = 10;
 const WHOLE: u8 = 11;
+const NEWS: u8 = 12;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -117,11 +123,11 @@ impl Frame {
                     map.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
                 );
             }
-            Frame::Batch(items) | Frame::Whole(items) => {
-                out.push(if matches!(self, Frame::Batch(_)) {
-                    BATCH
-                } else {
-                    WHOLE
+            Frame::Batch(items) | Frame::Whole(items) | Frame::News(items) => {
+                out.push(match self {
+                    Frame::Batch(_) => BATCH,
+                    Frame::Whole(_) => WHOLE,
+                    _ => NEWS,
                 });
                 put_pairs(
                     &mut out,
@@ -203,17 +209,17 @@ impl Frame {
                 }
                 Frame::Digest(map)
             }
-            kind @ (BATCH | WHOLE) => {
+            kind @ (BATCH | WHOLE | NEWS) => {
                 let n = r.count()?;
                 let mut items = Vec::with_capacity(n.min(1024));
                 for _ in 0..n {
                     let k = r.string()?;
                     items.push((k, r.bytes()?.to_vec()));
                 }
-                if kind == BATCH {
-                    Frame::Batch(items)
-                } else {
-                    Frame::Whole(items)
+                match kind {
+                    BATCH => Frame::Batch(items),
+                    WHOLE => Frame::Whole(items),
+                    _ => Frame::News(items),
                 }
             }
             BYE => Frame::Bye,

@@ -11,6 +11,7 @@ use tracing::debug;
 use crate::endpoint::{self, Options};
 use crate::error::{SyncError, TicketError};
 use crate::frame::{self, CLOSE_DONE, Frame, JOIN_ALPN};
+use crate::gate::Gate;
 use crate::identity::Identity;
 use crate::node::Node;
 use crate::session::SyncReport;
@@ -51,7 +52,7 @@ pub async fn join(
         bind: std::net::SocketAddr::new(options.bind.ip(), 0),
         ..options.clone()
     };
-    let endpoint = endpoint::bind(identity, &presenting, Vec::new()).await?;
+    let (endpoint, _) = endpoint::bind(identity, &presenting, Vec::new(), Gate::default()).await?;
     let welcome = present(&endpoint, &inviter, ticket, identity).await;
     endpoint.close().await;
     drop(endpoint);

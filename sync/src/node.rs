@@ -14,10 +14,12 @@ use crate::addr::own_addr;
 use crate::discovery;
 use crate::endpoint::{self, Options};
 use crate::error::SyncError;
-use crate::frame::{ALPN, JOIN_ALPN};
+use crate::frame::{ALPN, JOIN_ALPN, NEWS_ALPN};
+use crate::gate::Gate;
 use crate::identity::Identity;
 use crate::library::lock;
 use crate::link::Connected;
+use crate::news::{News, NewsStats};
 use crate::peers::Peers;
 use crate::session::SyncReport;
 use crate::ticket::Ticket;
@@ -27,6 +29,7 @@ use crate::welcome::JoinHandler;
 pub struct Node {
     router: Router,
     peers: Arc<Peers>,
+    news: Arc<News>,
 }
 
 impl std::fmt::Debug for Node {
@@ -46,8 +49,10 @@ impl Node {
         identity: &Identity,
         options: Options,
     ) -> Result<Node, SyncError> {
-        let endpoint =
-            endpoint::bind(identity, &options, vec![ALPN.to_vec(), JOIN_ALPN.to_vec()]).await?;
+        let gate = Gate::default();
+        let alpns = vec![ALPN.to_vec(), JOIN_ALPN.to_vec(), NEWS_ALPN.to_vec()];
+        let (endpoint, lookup) = endpoint::bind(identity, &options, alpns, gate.clone()).await?;
+        let news = Arc::new(News::new(&endpoint, gate, lookup));
         let library = Arc::new(Mutex::new(library));
         let peers = Arc::new(Peers::new(
             endpoint.clone(),
@@ -57,8 +62,13 @@ impl Node {
         let router = Router::builder(endpoint.clone())
             .accept(ALPN, peers.handler())
             .accept(JOIN_ALPN, JoinHandler::new(library))
+            .accept(NEWS_ALPN, news.handler())
             .spawn();
-        let node = Node { router, peers };
+        let node = Node {
+            router,
+            peers,
+            news,
+        };
         if options.mdns {
             let task = discovery::start(&endpoint, node.peers.teammates())?;
             node.peers.keep(task);
@@ -87,9 +97,20 @@ impl Node {
         self.peers.sync_peer(peer, true).await
     }
 
-    /// Says that the library changed here: a running syncer pushes it to peers at once.
+    /// Says that the library changed here: once syncing runs, the change is announced
+    /// to the team's topic (or pushed by the syncers while no teammate is on it); before,
+    /// a running syncer pushes it.
     pub fn changed(&self) {
-        self.peers.changed();
+        if self.news.running() {
+            self.news.changed();
+        } else {
+            self.peers.changed();
+        }
+    }
+
+    /// How much news this node has sent and received so far.
+    pub fn news_stats(&self) -> NewsStats {
+        self.news.stats()
     }
 
     /// The peers connected now.
@@ -101,6 +122,7 @@ impl Node {
     /// library changes here, and every `every` otherwise.
     pub fn start_syncing(&self, every: Duration) {
         self.peers.start_syncing(every);
+        self.news.start(&self.peers, every);
     }
 
     /// A ticket for `invite`, pointing at this node's addresses.

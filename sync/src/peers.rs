@@ -337,7 +337,7 @@ impl Peers {
     }
 
     /// One more background session with the peer at `addr` (that peer only), after `delay`.
-    fn again(self: &Arc<Self>, addr: EndpointAddr, delay: Duration) {
+    pub(crate) fn again(self: &Arc<Self>, addr: EndpointAddr, delay: Duration) {
         let this = self.clone();
         self.keep(tokio::spawn(async move {
             tokio::time::sleep(delay).await;

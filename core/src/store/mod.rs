@@ -24,7 +24,9 @@ pub mod salvage;
 pub use catalog::CatalogRow;
 pub(crate) use lock::LibraryLock;
 
+use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Mutex, PoisonError};
 
 use automerge::{AutoCommit, ChangeHash};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
@@ -80,6 +82,9 @@ impl StoredDoc {
 /// The library database.
 pub(crate) struct Store {
     db: Database,
+    /// Documents this writer changed since [`Store::take_own_writes`] was last called,
+    /// each with the heads it had before the first of those changes.
+    own_writes: Mutex<BTreeMap<String, Vec<ChangeHash>>>,
 }
 
 impl Store {
@@ -93,7 +98,10 @@ impl Store {
             other => Error::from(other).at(path),
         })?;
         crate::private::restrict_to_owner(path)?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            own_writes: Mutex::default(),
+        };
         store.write(|batch| {
             // The format first: an older library's tables may not open as this version's.
             let mut meta = batch.txn.open_table(META)?;
@@ -273,7 +281,20 @@ impl Store {
     /// Runs `f` in one write transaction and commits it durably. If `f` fails, nothing
     /// is written.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
-        run(self.db.begin_write()?, f)
+        let (value, own) = run(self.db.begin_write()?, f)?;
+        if !own.is_empty() {
+            let mut writes = self.own_writes.lock().unwrap_or_else(PoisonError::into_inner);
+            for (key, before) in own {
+                writes.entry(key).or_insert(before);
+            }
+        }
+        Ok(value)
+    }
+
+    /// The documents this writer changed since the last call (committed), each with the
+    /// heads it had before: what this node has to announce.
+    pub(crate) fn take_own_writes(&self) -> BTreeMap<String, Vec<ChangeHash>> {
+        std::mem::take(&mut *self.own_writes.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Runs `f` in one write transaction that is not forced to disk: for what is derived
@@ -286,7 +307,7 @@ impl Store {
         let mut txn = self.db.begin_write()?;
         txn.set_durability(redb::Durability::None)
             .map_err(|e| Error::Database(e.to_string()))?;
-        run(txn, f)
+        run(txn, f).map(|(value, _)| value)
     }
 
     /// Returns free pages to the file system (after a bulk import).
@@ -296,13 +317,21 @@ impl Store {
     }
 }
 
-/// Runs `f` in `txn` and commits it; if `f` fails, nothing is written.
-fn run<T>(txn: WriteTransaction, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
-    let mut batch = Batch { txn: &txn };
+/// Runs `f` in `txn` and commits it; if `f` fails, nothing is written. With the value:
+/// the documents given changes of this writer's (see [`Batch::own`]).
+fn run<T>(
+    txn: WriteTransaction,
+    f: impl FnOnce(&mut Batch<'_>) -> Result<T>,
+) -> Result<(T, Vec<(String, Vec<ChangeHash>)>)> {
+    let mut batch = Batch {
+        txn: &txn,
+        own: Vec::new(),
+    };
     match f(&mut batch) {
         Ok(value) => {
+            let own = batch.own;
             txn.commit()?;
-            Ok(value)
+            Ok((value, own))
         }
         Err(e) => {
             txn.abort()?;
@@ -314,6 +343,9 @@ fn run<T>(txn: WriteTransaction, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) ->
 /// The writes of one transaction.
 pub(crate) struct Batch<'t> {
     txn: &'t WriteTransaction,
+    /// Documents stored with changes this writer made (signed now), each with the heads
+    /// it was stored at before.
+    own: Vec<(String, Vec<ChangeHash>)>,
 }
 
 impl Batch<'_> {
@@ -347,6 +379,9 @@ impl Batch<'_> {
             let seal = match sealer.received.and_then(|r| r.get(&meta.hash)) {
                 Some(seal) => *seal,
                 None if member_of_actor(&meta.actor).as_ref() == Some(&sealer.writer.member) => {
+                    if self.own.last().is_none_or(|(k, _)| k != key) {
+                        self.own.push((key.to_string(), stored.saved.clone()));
+                    }
                     sealer.writer.sign(key, &meta.hash)
                 }
                 None => {

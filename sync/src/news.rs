@@ -1,0 +1,315 @@
+//! The team's news: each change made here is announced to the whole team at once over
+//! iroh-gossip (HyParView membership, PlumTree broadcast) on the team's topic, carrying
+//! the changes themselves with their signatures, so an edit costs this node a bounded
+//! number of messages however many teammates are online. Whoever relays it, every peer
+//! takes it in through the library's gate (signature, then roster), as it would a sync
+//! message; news that builds on changes a peer lacks is left to a sync session with the
+//! neighbour that delivered it. Only members take part (`gate`); while no teammate is a
+//! neighbour yet, the per-peer syncers push the change instead (`peers`).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use iroh::address_lookup::MemoryLookup;
+use iroh::{Endpoint, EndpointAddr};
+use iroh_gossip::api::{Event, GossipReceiver, GossipSender, Message};
+use iroh_gossip::{Gossip, TopicId};
+use lore_core::Team;
+use sha2::{Digest as _, Sha256};
+use tracing::{debug, warn};
+
+use crate::addr::{member_of, short};
+use crate::error::SyncError;
+use crate::frame::{Frame, NEWS_ALPN};
+use crate::gate::Gate;
+use crate::known_peers;
+use crate::library::lock;
+use crate::peers::Peers;
+
+/// The largest piece of news one gossip message carries; a change bigger than that (a
+/// long body pasted whole) goes by sync session instead.
+pub(crate) const MAX_NEWS: usize = 64 * 1024;
+
+/// The gossip topic of team `team_id`: only its members can name it, and the gate keeps
+/// everyone else out even if they do.
+pub fn topic_of(team_id: &str) -> TopicId {
+    let digest = Sha256::new()
+        .chain_update(b"lore/news/1\0")
+        .chain_update(team_id.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&digest);
+    TopicId::from_bytes(bytes)
+}
+
+/// How much news this node has sent and received: its own announcements, and what the
+/// gossip layer carried for the whole team through it (relays and control included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NewsStats {
+    /// Teammates this node is a direct neighbour of on the topic now.
+    pub neighbours: usize,
+    /// Announcements of this node's own changes.
+    pub announced: u64,
+    /// Pieces of news taken in from others.
+    pub taken: u64,
+    /// Gossip messages sent, data and control.
+    pub messages_sent: u64,
+    /// Bytes of those.
+    pub bytes_sent: u64,
+    /// Gossip messages received, data and control.
+    pub messages_received: u64,
+    /// Bytes of those.
+    pub bytes_received: u64,
+}
+
+/// The node's side of the news: the gossip instance and, once syncing starts, its topic.
+pub(crate) struct News {
+    gossip: Gossip,
+    gate: Gate,
+    lookup: MemoryLookup,
+    sender: tokio::sync::Mutex<Option<GossipSender>>,
+    /// Neighbours on the topic now.
+    neighbours: AtomicUsize,
+    counts: Mutex<(u64, u64)>,
+    /// A change was made here: announce it.
+    wake: tokio::sync::Notify,
+    /// Syncing started, and with it the news.
+    running: std::sync::atomic::AtomicBool,
+}
+
+impl News {
+    /// The news of the node on `endpoint`, its connections passed through `gate`, its
+    /// peers' addresses told to `lookup`.
+    pub(crate) fn new(endpoint: &Endpoint, gate: Gate, lookup: MemoryLookup) -> News {
+        let gossip = Gossip::builder()
+            .alpn(NEWS_ALPN)
+            .max_message_size(MAX_NEWS + 1024)
+            .spawn(endpoint.clone());
+        News {
+            gossip,
+            gate,
+            lookup,
+            sender: tokio::sync::Mutex::new(None),
+            neighbours: AtomicUsize::new(0),
+            counts: Mutex::new((0, 0)),
+            wake: tokio::sync::Notify::new(),
+            running: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// The gossip protocol's handler, for the node's router.
+    pub(crate) fn handler(&self) -> Gossip {
+        self.gossip.clone()
+    }
+
+    /// Whether the news runs (syncing started).
+    pub(crate) fn running(&self) -> bool {
+        self.running.load(Ordering::Relaxed)
+    }
+
+    /// A change was made here.
+    pub(crate) fn changed(&self) {
+        self.wake.notify_one();
+    }
+
+    /// What went through this node so far.
+    pub(crate) fn stats(&self) -> NewsStats {
+        let m = self.gossip.metrics();
+        let (announced, taken) = *self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        NewsStats {
+            neighbours: self.neighbours.load(Ordering::Relaxed),
+            announced,
+            taken,
+            messages_sent: m.msgs_data_sent.get() + m.msgs_ctrl_sent.get(),
+            bytes_sent: m.msgs_data_sent_size.get() + m.msgs_ctrl_sent_size.get(),
+            messages_received: m.msgs_data_recv.get() + m.msgs_ctrl_recv.get(),
+            bytes_received: m.msgs_data_recv_size.get() + m.msgs_ctrl_recv_size.get(),
+        }
+    }
+
+    /// Joins the team's topic with the known peers and keeps announcing this node's
+    /// changes and taking in everyone else's until the node stops; every `every`, the
+    /// roster is read again and newly known peers joined.
+    pub(crate) fn start(self: &Arc<Self>, peers: &Arc<Peers>, every: Duration) {
+        if self.running.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let (this, peers_) = (self.clone(), peers.clone());
+        peers.keep(tokio::spawn(async move {
+            if let Err(e) = this.run(&peers_, every).await {
+                warn!("news stopped; changes travel by sync sessions: {}", e.chain());
+            }
+        }));
+    }
+
+    async fn run(self: Arc<Self>, peers: &Arc<Peers>, every: Duration) -> Result<(), SyncError> {
+        let team = {
+            let mut library = lock(peers.library())?;
+            // What was written before is the syncers' to bring (they sync with every
+            // known peer as syncing starts), not news.
+            library.forget_own_news();
+            library.team()?
+        };
+        let bootstrap = self.admit(peers, &team)?;
+        let topic = self
+            .gossip
+            .subscribe(topic_of(&team.id), bootstrap)
+            .await
+            .map_err(|e| SyncError::Endpoint(Box::new(e)))?;
+        let (sender, receiver) = topic.split();
+        *self.sender.lock().await = Some(sender.clone());
+        let (this, peers_) = (self.clone(), peers.clone());
+        peers.keep(tokio::spawn(async move { this.listen(&peers_, receiver).await }));
+        loop {
+            tokio::select! {
+                () = self.wake.notified() => self.announce(peers, &sender).await,
+                () = tokio::time::sleep(every) => {
+                    let team = lock(peers.library())?.team()?;
+                    let known = self.admit(peers, &team)?;
+                    if let Err(e) = sender.join_peers(known).await {
+                        debug!("cannot join known peers on the topic: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lets the active members of `team` through the gate and tells the endpoint where
+    /// the known ones are; returns those known.
+    fn admit(
+        &self,
+        peers: &Peers,
+        team: &Team,
+    ) -> Result<Vec<iroh::EndpointId>, SyncError> {
+        self.gate.admit(team);
+        let mut known = Vec::new();
+        for peer in known_peers::all(peers.library())? {
+            if let Ok(addr) = peer.addr
+                && self.gate.admits(&addr.id)
+            {
+                known.push(addr.id);
+                self.lookup.add_endpoint_info(addr);
+            }
+        }
+        Ok(known)
+    }
+
+    /// Announces this node's changes since the last announcement; with no neighbour on
+    /// the topic (or a change too big for it), the syncers push them instead.
+    async fn announce(&self, peers: &Arc<Peers>, sender: &GossipSender) {
+        let news = {
+            let Ok(mut library) = lock(peers.library()) else {
+                return;
+            };
+            match library.own_news() {
+                Ok(news) => news,
+                Err(e) => {
+                    warn!("cannot read the changes to announce: {e}");
+                    peers.changed();
+                    return;
+                }
+            }
+        };
+        if news.is_empty() {
+            return;
+        }
+        if self.neighbours.load(Ordering::Relaxed) == 0 {
+            peers.changed();
+            return;
+        }
+        let mut fits = true;
+        for piece in pieces(news) {
+            let bytes = Frame::News(piece).encode();
+            if bytes.len() > MAX_NEWS {
+                fits = false;
+                continue;
+            }
+            if let Err(e) = sender.broadcast(bytes.into()).await {
+                warn!("cannot announce a change: {e}");
+                fits = false;
+                continue;
+            }
+            self.counts.lock().unwrap_or_else(PoisonError::into_inner).0 += 1;
+        }
+        if !fits {
+            peers.changed();
+        }
+    }
+
+    /// Takes in what the topic brings until it closes.
+    async fn listen(self: Arc<Self>, peers: &Arc<Peers>, mut receiver: GossipReceiver) {
+        while let Some(event) = receiver.next().await {
+            match event {
+                Ok(Event::Received(message)) => self.take(peers, message),
+                Ok(Event::NeighborUp(_)) => {
+                    self.neighbours.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(Event::NeighborDown(_)) => {
+                    self.neighbours.fetch_sub(1, Ordering::Relaxed);
+                }
+                // Some news was missed: the syncers bring what it said.
+                Ok(Event::Lagged) => peers.changed(),
+                Err(e) => {
+                    warn!("the team's news closed: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One piece of news, delivered by a neighbour (not necessarily its author: the
+    /// library checks each change's own signature).
+    fn take(&self, peers: &Arc<Peers>, message: Message) {
+        let from = member_of(&message.delivered_from);
+        let items = match Frame::decode(&message.content) {
+            Ok(Frame::News(items)) => items,
+            Ok(_) => {
+                warn!(peer = %short(&from), "news that is not news; ignored");
+                return;
+            }
+            Err(e) => {
+                warn!(peer = %short(&from), "malformed news; ignored: {}", e.chain());
+                return;
+            }
+        };
+        let taken = lock(peers.library())
+            .and_then(|mut l| Ok(l.receive_changes(&from, &items)?))
+            .map_err(|e| e.chain().to_string());
+        match taken {
+            Ok(taken) => {
+                self.counts.lock().unwrap_or_else(PoisonError::into_inner).1 += 1;
+                if items.iter().any(|(k, _)| k == lore_core::DocKey::TEAM)
+                    && let Ok(team) = lock(peers.library()).and_then(|mut l| Ok(l.team()?))
+                {
+                    self.gate.admit(&team);
+                }
+                if !taken.lacking.is_empty() {
+                    debug!(peer = %short(&from), lacking = taken.lacking.len(), "news builds on changes not here; syncing");
+                    peers.again(EndpointAddr::new(message.delivered_from), Duration::ZERO);
+                }
+            }
+            Err(e) => warn!(peer = %short(&from), "refused news it delivered: {e}"),
+        }
+    }
+}
+
+/// News split into pieces of at most [`MAX_NEWS`] bytes (about: a document's news bigger
+/// than that is a piece of its own, and found too big when encoded).
+fn pieces(news: Vec<(String, Vec<u8>)>) -> Vec<Vec<(String, Vec<u8>)>> {
+    let mut pieces: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+    let mut size = 0;
+    for item in news {
+        let len = item.0.len() + item.1.len() + 8;
+        if pieces.is_empty() || size + len > MAX_NEWS {
+            pieces.push(Vec::new());
+            size = 0;
+        }
+        size += len;
+        if let Some(last) = pieces.last_mut() {
+            last.push(item);
+        }
+    }
+    pieces
+}

@@ -1,0 +1,162 @@
+//! The team's news over iroh-gossip, between real iroh endpoints on 127.0.0.1: an edit
+//! announced once reaches a teammate its author never had a session with, and neither a
+//! stranger who knows the topic nor a removed member learns anything from it.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use iroh::address_lookup::MemoryLookup;
+use iroh::endpoint::presets;
+use iroh::protocol::Router;
+use iroh_gossip::Gossip;
+use iroh_gossip::api::Event;
+use lore_core::Role;
+use lore_sync::{NEWS_ALPN, Node, topic_of};
+use lore_tests::eventually_async;
+
+use crate::peers::{alice, invited, last_sync, retitle};
+
+const ID: &str = "faq-refund-timeline";
+
+fn title(node: &Node) -> String {
+    node.library().lock().expect("lock").get(ID).expect("get").title
+}
+
+fn team_id(node: &Node) -> String {
+    node.library().lock().expect("lock").team().expect("team").id
+}
+
+/// Waits until every node has at least as many neighbours on the topic as asked.
+async fn neighbours(nodes: &[(&Node, usize)]) {
+    eventually_async(
+        Duration::from_secs(30),
+        "the team's topic to connect everyone",
+        || async move {
+            nodes
+                .iter()
+                .all(|(n, least)| n.news_stats().neighbours >= *least)
+                .then_some(())
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_announced_once_reaches_a_teammate_its_author_never_dialled() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let carol = invited(root.path(), &alice, "carol", Role::Agent).await;
+    // Bob knows Alice, Carol knows only Bob: no session ever runs between Alice and Carol.
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    carol.sync_with(bob.addr()).await.expect("carol ← bob");
+    // Syncers that would not run again for an hour: whatever reaches Carol is news.
+    for n in [&alice, &bob, &carol] {
+        n.start_syncing(Duration::from_secs(3600));
+    }
+    neighbours(&[(&alice, 1), (&bob, 2), (&carol, 1)]).await;
+
+    retitle(&alice, ID, "退款多久到账（gossiprule 节假日顺延）");
+    let c = &carol;
+    eventually_async(Duration::from_secs(20), "the edit to reach Carol", || async move {
+        title(c).contains("gossiprule").then_some(())
+    })
+    .await;
+    assert_eq!(title(&carol), title(&alice), "the same document on both");
+    assert!(last_sync(&carol, &alice).is_none() && last_sync(&alice, &carol).is_none());
+    let told = alice.news_stats();
+    assert_eq!(told.announced, 1, "one announcement: {told:?}");
+    assert!(carol.news_stats().taken >= 1);
+    // Taken in as any change is: checked, stored, indexed.
+    let hits = carol
+        .library()
+        .lock()
+        .expect("lock")
+        .search(&lore_core::SearchRequest {
+            text: "gossiprule".into(),
+            limit: 1,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!(hits.first().map(|h| h.id.as_str()), Some(ID));
+    for n in [carol, bob, alice] {
+        n.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_on_the_topic_and_a_removed_member_learn_nothing() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let dave = invited(root.path(), &alice, "dave", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    dave.sync_with(alice.addr()).await.expect("dave ← alice");
+    let topic = topic_of(&team_id(&alice));
+
+    // A stranger who knows the topic and where Alice is, on gossip of its own.
+    let lookup = MemoryLookup::new();
+    lookup.add_endpoint_info(alice.addr());
+    let stranger = iroh::Endpoint::builder(presets::Minimal)
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0".parse::<std::net::SocketAddr>().expect("addr"))
+        .expect("bind addr")
+        .alpns(vec![NEWS_ALPN.to_vec()])
+        .bind()
+        .await
+        .expect("endpoint");
+    stranger.address_lookup().expect("lookup").add(lookup);
+    let gossip = Gossip::builder().alpn(NEWS_ALPN).spawn(stranger.clone());
+    let router = Router::builder(stranger.clone())
+        .accept(NEWS_ALPN, gossip.clone())
+        .spawn();
+    let (_, mut heard) = gossip
+        .subscribe(topic, vec![alice.addr().id])
+        .await
+        .expect("subscribe")
+        .split();
+
+    // Dave is removed; Alice and Bob go on.
+    alice
+        .library()
+        .lock()
+        .expect("lock")
+        .remove_member(&dave.member())
+        .expect("remove");
+    for n in [&alice, &bob, &dave] {
+        n.start_syncing(Duration::from_secs(3600));
+    }
+    neighbours(&[(&alice, 1), (&bob, 1)]).await;
+    retitle(&alice, ID, "退款多久到账（secretrule 节假日顺延）");
+    let b = &bob;
+    eventually_async(Duration::from_secs(20), "the edit to reach Bob", || async move {
+        title(b).contains("secretrule").then_some(())
+    })
+    .await;
+    // Long past the moment the news reached Bob: nothing came to the stranger or Dave.
+    let mut events = Vec::new();
+    let deadline = tokio::time::sleep(Duration::from_secs(2));
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            () = &mut deadline => break,
+            event = heard.next() => match event {
+                Some(Ok(e)) => events.push(e),
+                _ => break,
+            },
+        }
+    }
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Received(_) | Event::NeighborUp(_))),
+        "the stranger got {events:?}"
+    );
+    assert!(!title(&dave).contains("secretrule"), "Dave learnt the edit");
+    assert_eq!(dave.news_stats().taken, 0);
+    assert!(alice.news_stats().neighbours <= 1, "only Bob is Alice's neighbour");
+    router.shutdown().await.expect("stranger stops");
+    for n in [dave, bob, alice] {
+        n.shutdown().await;
+    }
+}
