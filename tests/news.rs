@@ -94,7 +94,19 @@ async fn a_stranger_on_the_topic_and_a_removed_member_learn_nothing() {
     dave.sync_with(alice.addr()).await.expect("dave ← alice");
     let topic = topic_of(&team_id(&alice));
 
-    // A stranger who knows the topic and where Alice is, on gossip of its own.
+    // Dave is removed; Alice and Bob go on.
+    alice
+        .library()
+        .lock()
+        .expect("lock")
+        .remove_member(&dave.member())
+        .expect("remove");
+    for n in [&alice, &bob, &dave] {
+        n.start_syncing(Duration::from_secs(3600));
+    }
+    neighbours(&[(&alice, 1), (&bob, 1)]).await;
+    // A stranger who knows the topic and where Alice is, on gossip of its own, joins
+    // once Alice is on it.
     let lookup = MemoryLookup::new();
     lookup.add_endpoint_info(alice.addr());
     let stranger = iroh::Endpoint::builder(presets::Minimal)
@@ -116,17 +128,7 @@ async fn a_stranger_on_the_topic_and_a_removed_member_learn_nothing() {
         .expect("subscribe")
         .split();
 
-    // Dave is removed; Alice and Bob go on.
-    alice
-        .library()
-        .lock()
-        .expect("lock")
-        .remove_member(&dave.member())
-        .expect("remove");
-    for n in [&alice, &bob, &dave] {
-        n.start_syncing(Duration::from_secs(3600));
-    }
-    neighbours(&[(&alice, 1), (&bob, 1)]).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     retitle(&alice, ID, "退款多久到账（secretrule 节假日顺延）");
     let b = &bob;
     eventually_async(Duration::from_secs(20), "the edit to reach Bob", || async move {
