@@ -19,11 +19,21 @@ use crate::peers::{alice, invited, last_sync, retitle};
 const ID: &str = "faq-refund-timeline";
 
 fn title(node: &Node) -> String {
-    node.library().lock().expect("lock").get(ID).expect("get").title
+    node.library()
+        .lock()
+        .expect("lock")
+        .get(ID)
+        .expect("get")
+        .title
 }
 
 fn team_id(node: &Node) -> String {
-    node.library().lock().expect("lock").team().expect("team").id
+    node.library()
+        .lock()
+        .expect("lock")
+        .team()
+        .expect("team")
+        .id
 }
 
 /// Waits until every node has at least as many neighbours on the topic as asked.
@@ -58,9 +68,11 @@ async fn an_edit_announced_once_reaches_a_teammate_its_author_never_dialled() {
 
     retitle(&alice, ID, "退款多久到账（gossiprule 节假日顺延）");
     let c = &carol;
-    eventually_async(Duration::from_secs(20), "the edit to reach Carol", || async move {
-        title(c).contains("gossiprule").then_some(())
-    })
+    eventually_async(
+        Duration::from_secs(20),
+        "the edit to reach Carol",
+        || async move { title(c).contains("gossiprule").then_some(()) },
+    )
     .await;
     assert_eq!(title(&carol), title(&alice), "the same document on both");
     assert!(last_sync(&carol, &alice).is_none() && last_sync(&alice, &carol).is_none());
@@ -131,9 +143,11 @@ async fn a_stranger_on_the_topic_and_a_removed_member_learn_nothing() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     retitle(&alice, ID, "退款多久到账（secretrule 节假日顺延）");
     let b = &bob;
-    eventually_async(Duration::from_secs(20), "the edit to reach Bob", || async move {
-        title(b).contains("secretrule").then_some(())
-    })
+    eventually_async(
+        Duration::from_secs(20),
+        "the edit to reach Bob",
+        || async move { title(b).contains("secretrule").then_some(()) },
+    )
     .await;
     // Long past the moment the news reached Bob: nothing came to the stranger or Dave.
     let mut events = Vec::new();
@@ -156,7 +170,10 @@ async fn a_stranger_on_the_topic_and_a_removed_member_learn_nothing() {
     );
     assert!(!title(&dave).contains("secretrule"), "Dave learnt the edit");
     assert_eq!(dave.news_stats().taken, 0);
-    assert!(alice.news_stats().neighbours <= 1, "only Bob is Alice's neighbour");
+    assert!(
+        alice.news_stats().neighbours <= 1,
+        "only Bob is Alice's neighbour"
+    );
     router.shutdown().await.expect("stranger stops");
     for n in [dave, bob, alice] {
         n.shutdown().await;

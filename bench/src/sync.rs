@@ -1,6 +1,6 @@
 //! `lore-bench sync`: team sync on loopback — a new member receiving a large library,
 //! reconnecting with nothing changed, the bytes one edit costs, and how fast one edit
-//! reaches every peer of a 10-peer mesh.
+//! reaches every peer of a 10- and a 50-peer mesh, with the messages it costs each node.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -245,88 +245,79 @@ async fn measure(n: usize) -> Result<ExitCode> {
     let one = bob.sync_with(alice.addr()).await?;
     let edit_bytes = (one.bytes_sent + one.bytes_received) as f64 / 1e3;
     ok &= figure(
-        "one edit, bytes on the wire per peer",
+        "one edit by sync session, bytes per peer",
         edit_bytes,
         4.0,
         "KB",
     );
-    // One edit pushed live: both nodes syncing in the background, the time until the
-    // other has it.
+    // One edit announced live: both nodes syncing in the background and on the team's
+    // topic, the time until the other has it, and what it cost on the wire.
     for node in [&alice, &bob] {
         node.start_syncing(Duration::from_secs(3600));
     }
+    on_topic(&[&alice, &bob], 1).await?;
     mesh_idle(&[&alice, &bob]).await?;
-    let text = "\n\n补充：周末照常发货。";
-    edit(&alice, &id, text)?;
-    let started = Instant::now();
-    alice.changed();
-    while !has(&bob, &id, text) {
-        if started.elapsed() > Duration::from_secs(30) {
-            bail!("a live edit did not reach the other peer within 30 s");
+    let mut one_peer = Vec::new();
+    let before = alice.news_stats();
+    for round in 0..10 {
+        let text = format!("\n\n补充：第{round}次。");
+        edit(&alice, &id, &text)?;
+        let started = Instant::now();
+        alice.changed();
+        while !has(&bob, &id, &text) {
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("a live edit did not reach the other peer within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
-        tokio::time::sleep(Duration::from_millis(1)).await;
+        one_peer.push(started.elapsed());
     }
-    let edit_latency = started.elapsed();
+    let after = alice.news_stats();
+    let news_bytes = (after.bytes_sent - before.bytes_sent) as f64 / 10.0 / 1e3;
+    let edit_latency = crate::measure::percentile(&mut one_peer, 50);
     println!(
         "{:<44} {:>9.2} ms",
-        "one edit pushed live, latency",
+        "one edit announced live, latency p50",
         edit_latency.as_secs_f64() * 1e3
+    );
+    ok &= figure(
+        "one edit announced live, bytes per peer",
+        news_bytes,
+        4.0,
+        "KB",
     );
     bob.shutdown().await;
     alice.shutdown().await;
 
-    // A 10-peer mesh: one edit reaches every other peer.
-    let hub = node(&root.join("m0"), "m0", None).await?;
-    {
-        let library = hub.library();
-        let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
-        lore_core::demo::load(&mut library, &mut |_, _| {})?;
-    }
-    let mut peers = vec![hub];
-    for i in 1..10 {
-        let p = member(&root, &peers[0], &format!("m{i}")).await?;
-        p.sync_with(peers[0].addr()).await?;
-        peers.push(p);
-    }
-    // Everyone takes the final roster from the hub, then meets everyone once, so every
-    // address cache holds the whole mesh.
-    for p in &peers[1..] {
-        p.sync_with(peers[0].addr()).await?;
-    }
-    for i in 1..peers.len() {
-        for j in 1..i {
-            peers[i].sync_with(peers[j].addr()).await?;
-        }
-    }
-    for p in &peers {
-        p.start_syncing(Duration::from_secs(3600));
-    }
-    let entry = "faq-refund-timeline";
-    let mut delays = Vec::new();
-    for round in 0..20 {
-        // Each edit is made on an idle mesh (the first after every node's start-up round
-        // with all the others), as edits a few seconds apart are.
-        mesh_idle(&peers.iter().collect::<Vec<_>>()).await?;
-        let from = &peers[round % peers.len()];
-        let text = format!("\n\n第{round}次修订。");
-        edit(from, entry, &text)?;
-        let started = Instant::now();
-        from.changed();
-        loop {
-            if peers.iter().all(|p| has(p, entry, &text)) {
-                break;
-            }
-            if started.elapsed() > Duration::from_secs(30) {
-                bail!("an edit did not reach every peer within 30 s");
-            }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        delays.push(started.elapsed());
-    }
-    ok &= latency("10-peer mesh: edit reaches all", &mut delays, 500.0, 500.0);
-    for p in peers {
-        p.shutdown().await;
-    }
+    // Meshes of 10 and 50 peers: one edit reaches every other peer.
+    let ten = mesh(&root.join("mesh10"), 10).await?;
+    let budget = 3.0 * edit_latency.as_secs_f64() * 1e3;
+    let mut delays = ten.delays.clone();
+    ok &= latency(
+        "10-peer mesh: edit reaches all",
+        &mut delays,
+        budget,
+        budget,
+    );
+    ten.print(10);
+    let fifty = mesh(&root.join("mesh50"), 50).await?;
+    let mut delays = fifty.delays.clone();
+    ok &= latency(
+        "50-peer mesh: edit reaches all",
+        &mut delays,
+        1000.0,
+        1000.0,
+    );
+    fifty.print(50);
+    let growth = fifty.messages / ten.messages;
+    let flat = growth <= 1.5;
+    ok &= flat;
+    println!(
+        "{:<44} {:>9.2} x   (budget ≤ 1.5 x: does not grow with the team)  {}",
+        "  messages per node per edit, 50 against 10",
+        growth,
+        if flat { "ok" } else { "OVER BUDGET" }
+    );
 
     // automerge-repo on the same entries, when its script is installed.
     let items = crate::measure::generated_items(n, 11)?;
@@ -353,7 +344,7 @@ async fn measure(n: usize) -> Result<ExitCode> {
         );
         beside(
             "one edit, bytes on the wire per peer",
-            edit_bytes,
+            news_bytes,
             theirs.edit_kb,
             "KB",
         );
@@ -363,12 +354,12 @@ async fn measure(n: usize) -> Result<ExitCode> {
             theirs.edit_ms,
             "ms",
         );
-        let small_enough = edit_bytes <= theirs.edit_kb;
+        let small_enough = news_bytes <= theirs.edit_kb;
         ok &= small_enough;
         println!(
             "{:<44} {:>9.2} KB  (budget ≤ automerge-repo's {:.2} KB)  {}",
             "one edit, bytes per peer against automerge-repo",
-            edit_bytes,
+            news_bytes,
             theirs.edit_kb,
             if small_enough { "ok" } else { "OVER BUDGET" }
         );
@@ -377,5 +368,108 @@ async fn measure(n: usize) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    })
+}
+
+/// Waits until every node of `nodes` has at least `least` neighbours on the team's topic.
+async fn on_topic(nodes: &[&Node], least: usize) -> Result<()> {
+    let started = Instant::now();
+    while nodes.iter().any(|n| n.news_stats().neighbours < least) {
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("the team's topic did not connect every node within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
+}
+
+/// What one mesh measured: each edit's time to reach every peer, and per node per edit
+/// the gossip messages and bytes it sent.
+struct Mesh {
+    delays: Vec<Duration>,
+    messages: f64,
+    kilobytes: f64,
+}
+
+impl Mesh {
+    fn print(&self, size: usize) {
+        println!(
+            "{:<44} {:>9.2}      ({:.2} KB)",
+            format!("  {size} peers: messages sent per node per edit"),
+            self.messages,
+            self.kilobytes
+        );
+    }
+}
+
+/// A mesh of `size` peers in this process: the first holds the demo library and the
+/// roster, every other member syncs with it alone (so each knows the first and whoever
+/// dialled it, never the whole team), then all are on the team's topic and 20 edits, from
+/// one peer after another, are timed until every peer has them.
+async fn mesh(root: &Path, size: usize) -> Result<Mesh> {
+    let hub = node(&root.join("m0"), "m0", None).await?;
+    {
+        let library = hub.library();
+        let mut library = library.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+        lore_core::demo::load(&mut library, &mut |_, _| {})?;
+    }
+    let mut peers = vec![hub];
+    for i in 1..size {
+        let p = member(root, &peers[0], &format!("m{i}")).await?;
+        p.sync_with(peers[0].addr()).await?;
+        peers.push(p);
+    }
+    // Everyone takes the final roster from the first.
+    for p in &peers[1..] {
+        p.sync_with(peers[0].addr()).await?;
+    }
+    for p in &peers {
+        p.start_syncing(Duration::from_secs(3600));
+    }
+    let all: Vec<&Node> = peers.iter().collect();
+    on_topic(&all, 1).await?;
+    let entry = "faq-refund-timeline";
+    let sent = |peers: &[Node]| -> (u64, u64) {
+        peers
+            .iter()
+            .map(|p| p.news_stats())
+            .fold((0, 0), |(m, b), s| (m + s.messages_sent, b + s.bytes_sent))
+    };
+    let mut delays = Vec::new();
+    let (mut messages, mut bytes) = (0, 0);
+    for round in 0..20 {
+        // Each edit is made on an idle mesh, as edits a few seconds apart are.
+        mesh_idle(&all).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let before = sent(&peers);
+        let from = &peers[round % peers.len()];
+        let text = format!("\n\n第{round}次修订。");
+        edit(from, entry, &text)?;
+        let started = Instant::now();
+        from.changed();
+        loop {
+            if peers.iter().all(|p| has(p, entry, &text)) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("an edit did not reach every peer of {size} within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        delays.push(started.elapsed());
+        // What the edit cost, once the gossip about it has died down.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let after = sent(&peers);
+        messages += after.0 - before.0;
+        bytes += after.1 - before.1;
+    }
+    for p in peers {
+        p.shutdown().await;
+    }
+    let per = (size * 20) as f64;
+    Ok(Mesh {
+        delays,
+        messages: messages as f64 / per,
+        kilobytes: bytes as f64 / per / 1e3,
     })
 }

@@ -139,7 +139,10 @@ impl News {
         let (this, peers_) = (self.clone(), peers.clone());
         peers.keep(tokio::spawn(async move {
             if let Err(e) = this.run(&peers_, every).await {
-                warn!("news stopped; changes travel by sync sessions: {}", e.chain());
+                warn!(
+                    "news stopped; changes travel by sync sessions: {}",
+                    e.chain()
+                );
             }
         }));
     }
@@ -161,7 +164,9 @@ impl News {
         let (sender, receiver) = topic.split();
         *self.sender.lock().await = Some(sender.clone());
         let (this, peers_) = (self.clone(), peers.clone());
-        peers.keep(tokio::spawn(async move { this.listen(&peers_, receiver).await }));
+        peers.keep(tokio::spawn(
+            async move { this.listen(&peers_, receiver).await },
+        ));
         loop {
             tokio::select! {
                 () = self.wake.notified() => self.announce(peers, &sender).await,
@@ -178,11 +183,7 @@ impl News {
 
     /// Lets the active members of `team` through the gate and tells the endpoint where
     /// the known ones are; returns those known.
-    fn admit(
-        &self,
-        peers: &Peers,
-        team: &Team,
-    ) -> Result<Vec<iroh::EndpointId>, SyncError> {
+    fn admit(&self, peers: &Peers, team: &Team) -> Result<Vec<iroh::EndpointId>, SyncError> {
         self.gate.admit(team);
         let mut known = Vec::new();
         for peer in known_peers::all(peers.library())? {

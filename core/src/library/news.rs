@@ -8,8 +8,8 @@ use automerge::ChangeHash;
 use super::Library;
 use super::intake::{Found, refusal};
 use super::sync::kind_of;
-use crate::doc::{Proofs, proof};
 use crate::Result;
+use crate::doc::{Proofs, proof};
 
 /// What taking in news did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -283,7 +283,10 @@ impl Store {
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
         let (value, own) = run(self.db.begin_write()?, f)?;
         if !own.is_empty() {
-            let mut writes = self.own_writes.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut writes = self
+                .own_writes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             for (key, before) in own {
                 writes.entry(key).or_insert(before);
             }
@@ -294,7 +297,12 @@ impl Store {
     /// The documents this writer changed since the last call (committed), each with the
     /// heads it had before: what this node has to announce.
     pub(crate) fn take_own_writes(&self) -> BTreeMap<String, Vec<ChangeHash>> {
-        std::mem::take(&mut *self.own_writes.lock().unwrap_or_else(PoisonError::into_inner))
+        std::mem::take(
+            &mut *self
+                .own_writes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// Runs `f` in one write transaction that is not forced to disk: for what is derived
@@ -317,12 +325,15 @@ impl Store {
     }
 }
 
+/// Documents given changes of this writer's, each with the heads it was stored at before.
+type OwnWrites = Vec<(String, Vec<ChangeHash>)>;
+
 /// Runs `f` in `txn` and commits it; if `f` fails, nothing is written. With the value:
 /// the documents given changes of this writer's (see [`Batch::own`]).
 fn run<T>(
     txn: WriteTransaction,
     f: impl FnOnce(&mut Batch<'_>) -> Result<T>,
-) -> Result<(T, Vec<(String, Vec<ChangeHash>)>)> {
+) -> Result<(T, OwnWrites)> {
     let mut batch = Batch {
         txn: &txn,
         own: Vec::new(),
@@ -345,7 +356,7 @@ pub(crate) struct Batch<'t> {
     txn: &'t WriteTransaction,
     /// Documents stored with changes this writer made (signed now), each with the heads
     /// it was stored at before.
-    own: Vec<(String, Vec<ChangeHash>)>,
+    own: OwnWrites,
 }
 
 impl Batch<'_> {
