@@ -32,7 +32,7 @@ enum Suite {
     Storage(Size),
     /// Search quality, query latency by class, change-to-searchable, rebuild, index size, memory
     Search(Size),
-    /// Team sync on loopback: a new member, reconnecting, one edit's bytes, a 10-peer mesh
+    /// Team sync on loopback: a new member, reconnecting, one edit's bytes, 10- and 50-peer meshes
     Sync(Size),
     /// The desktop app's frame time while typing, on a generated library
     App(Size),
