@@ -452,7 +452,17 @@ async fn mesh(root: &Path, size: usize) -> Result<Mesh> {
                 break;
             }
             if started.elapsed() > Duration::from_secs(30) {
-                bail!("an edit did not reach every peer of {size} within 30 s");
+                let lacking: Vec<String> = peers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| !has(p, entry, &text))
+                    .map(|(i, p)| format!("m{i} {:?}", p.news_stats()))
+                    .collect();
+                bail!(
+                    "edit {round} from m{} ({:?}) did not reach every peer of {size} within 30 s; lacking: {lacking:#?}",
+                    round % peers.len(),
+                    from.news_stats()
+                );
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }

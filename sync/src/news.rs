@@ -69,7 +69,6 @@ pub(crate) struct News {
     gossip: Gossip,
     gate: Gate,
     lookup: MemoryLookup,
-    sender: tokio::sync::Mutex<Option<GossipSender>>,
     /// Neighbours on the topic now.
     neighbours: AtomicUsize,
     counts: Mutex<(u64, u64)>,
@@ -91,7 +90,6 @@ impl News {
             gossip,
             gate,
             lookup,
-            sender: tokio::sync::Mutex::new(None),
             neighbours: AtomicUsize::new(0),
             counts: Mutex::new((0, 0)),
             wake: tokio::sync::Notify::new(),
@@ -155,29 +153,39 @@ impl News {
             library.forget_own_news();
             library.team()?
         };
-        let bootstrap = self.admit(peers, &team)?;
-        let topic = self
-            .gossip
-            .subscribe(topic_of(&team.id), bootstrap)
-            .await
-            .map_err(|e| SyncError::Endpoint(Box::new(e)))?;
-        let (sender, receiver) = topic.split();
-        *self.sender.lock().await = Some(sender.clone());
-        let (this, peers_) = (self.clone(), peers.clone());
-        peers.keep(tokio::spawn(
-            async move { this.listen(&peers_, receiver).await },
-        ));
+        let topic = topic_of(&team.id);
         loop {
-            tokio::select! {
-                () = self.wake.notified() => self.announce(peers, &sender).await,
-                () = tokio::time::sleep(every) => {
-                    let team = lock(peers.library())?.team()?;
-                    let known = self.admit(peers, &team)?;
-                    if let Err(e) = sender.join_peers(known).await {
-                        debug!("cannot join known peers on the topic: {e}");
+            let known = self.admit(peers, &team)?;
+            let (sender, receiver) = self
+                .gossip
+                .subscribe(topic, known)
+                .await
+                .map_err(|e| SyncError::Endpoint(Box::new(e)))?
+                .split();
+            let (ended, mut closed) = tokio::sync::oneshot::channel();
+            let (this, peers_) = (self.clone(), peers.clone());
+            peers.keep(tokio::spawn(async move {
+                this.listen(&peers_, receiver).await;
+                let _ = ended.send(());
+            }));
+            loop {
+                tokio::select! {
+                    () = self.wake.notified() => self.announce(peers, &sender).await,
+                    () = tokio::time::sleep(every) => {
+                        let team = lock(peers.library())?.team()?;
+                        let known = self.admit(peers, &team)?;
+                        if let Err(e) = sender.join_peers(known).await {
+                            debug!("cannot join known peers on the topic: {e}");
+                        }
                     }
+                    // The subscription closed (it fell behind): subscribe again, and let
+                    // the syncers bring what was missed.
+                    _ = &mut closed => break,
                 }
             }
+            self.neighbours.store(0, Ordering::Relaxed);
+            peers.changed();
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 
@@ -216,11 +224,9 @@ impl News {
         if news.is_empty() {
             return;
         }
-        if self.neighbours.load(Ordering::Relaxed) == 0 {
-            peers.changed();
-            return;
-        }
-        let mut fits = true;
+        // With no neighbour yet the news waits in the gossip layer for one, and the
+        // syncers push the change meanwhile.
+        let mut fits = self.neighbours.load(Ordering::Relaxed) > 0;
         for piece in pieces(news) {
             let bytes = Frame::News(piece).encode();
             if bytes.len() > MAX_NEWS {
@@ -239,19 +245,37 @@ impl News {
         }
     }
 
-    /// Takes in what the topic brings until it closes.
+    /// Takes in what the topic brings until it closes. Taking news in writes to disk, so
+    /// it runs on a thread of its own, in the order the news came, while the gossip
+    /// layer goes on relaying.
     async fn listen(self: Arc<Self>, peers: &Arc<Peers>, mut receiver: GossipReceiver) {
+        let (news, queue) = std::sync::mpsc::channel::<Message>();
+        let (this, peers_) = (self.clone(), peers.clone());
+        // Kept after this task: when the node stops, this task ends first (closing the
+        // queue), then the taker finishes what it holds.
+        peers.keep(tokio::task::spawn_blocking(move || {
+            while let Ok(message) = queue.recv() {
+                this.take(&peers_, message);
+            }
+        }));
         while let Some(event) = receiver.next().await {
             match event {
-                Ok(Event::Received(message)) => self.take(peers, message),
+                Ok(Event::Received(message)) => {
+                    if news.send(message).is_err() {
+                        return;
+                    }
+                }
                 Ok(Event::NeighborUp(_)) => {
                     self.neighbours.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(Event::NeighborDown(_)) => {
-                    self.neighbours.fetch_sub(1, Ordering::Relaxed);
+                    let _ =
+                        self.neighbours
+                            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                                Some(n.saturating_sub(1))
+                            });
                 }
-                // Some news was missed: the syncers bring what it said.
-                Ok(Event::Lagged) => peers.changed(),
+                Ok(Event::Lagged) => warn!("the team's news fell behind; syncing instead"),
                 Err(e) => {
                     warn!("the team's news closed: {e}");
                     return;
