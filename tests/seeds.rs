@@ -72,6 +72,9 @@ fn frames(
     let some: BTreeMap<String, Vec<u8>> = digest.into_iter().take(3).collect();
     let keys = a.whole_keys().expect("keys");
     let whole = a.whole_documents(&keys[..2]).expect("whole documents");
+    let mut news = a.own_news().expect("news");
+    news.truncate(2);
+    assert!(!news.is_empty(), "a library that wrote has news");
     vec![
         (
             "hello",
@@ -108,6 +111,7 @@ fn frames(
         ),
         ("changed-unknown", Frame::Changed(None)),
         ("whole", Frame::Whole(whole)),
+        ("news", Frame::News(news)),
     ]
 }
 
