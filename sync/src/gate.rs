@@ -2,12 +2,15 @@
 //! news connection through only to and from the active members of the roster as this node
 //! last read it, dialled or dialling. A stranger who knows the topic, and a member since
 //! removed, are turned away before a byte of news reaches them, whoever told the gossip
-//! layer about them.
+//! layer about them; a member's news connections close when the roster read next no longer
+//! has them.
 
 use std::collections::HashSet;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use iroh::endpoint::{AfterHandshakeOutcome, BeforeConnectOutcome, Connection, EndpointHooks};
+use iroh::endpoint::{
+    AfterHandshakeOutcome, BeforeConnectOutcome, Connection, EndpointHooks, WeakConnectionHandle,
+};
 use iroh::{EndpointAddr, EndpointId};
 use lore_core::Team;
 
@@ -18,6 +21,8 @@ use crate::frame::{CLOSE_REFUSED, NEWS_ALPN};
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Gate {
     members: Arc<RwLock<HashSet<EndpointId>>>,
+    /// The news connections let through, by peer: closed if the peer leaves the roster.
+    open: Arc<Mutex<Vec<(EndpointId, WeakConnectionHandle)>>>,
 }
 
 impl Gate {
@@ -29,6 +34,17 @@ impl Gate {
             .filter(|(_, m)| !m.removed)
             .filter_map(|(id, _)| endpoint_addr(id, &[]).ok().map(|a| a.id))
             .collect();
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.retain(|(id, conn)| {
+            let Some(conn) = conn.upgrade() else {
+                return false;
+            };
+            let member = members.contains(id);
+            if !member {
+                conn.close(CLOSE_REFUSED.into(), b"no longer a member of this team");
+            }
+            member
+        });
         *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
     }
 
@@ -55,13 +71,19 @@ impl EndpointHooks for Gate {
     }
 
     async fn after_handshake<'a>(&'a self, conn: &'a Connection) -> AfterHandshakeOutcome {
-        if conn.alpn() == NEWS_ALPN && !self.admits(&conn.remote_id()) {
-            AfterHandshakeOutcome::Reject {
+        if conn.alpn() != NEWS_ALPN {
+            return AfterHandshakeOutcome::accept();
+        }
+        let peer = conn.remote_id();
+        if !self.admits(&peer) {
+            return AfterHandshakeOutcome::Reject {
                 error_code: CLOSE_REFUSED.into(),
                 reason: b"not a member of this team".to_vec(),
-            }
-        } else {
-            AfterHandshakeOutcome::accept()
+            };
         }
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.retain(|(_, c)| c.upgrade().is_some());
+        open.push((peer, conn.weak_handle()));
+        AfterHandshakeOutcome::accept()
     }
 }

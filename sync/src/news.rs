@@ -16,7 +16,7 @@ use iroh::address_lookup::MemoryLookup;
 use iroh::{Endpoint, EndpointAddr};
 use iroh_gossip::api::{Event, GossipReceiver, GossipSender, Message};
 use iroh_gossip::{Gossip, TopicId};
-use lore_core::Team;
+use lore_core::{DocKey, Team};
 use sha2::{Digest as _, Sha256};
 use tracing::{debug, warn};
 
@@ -224,6 +224,13 @@ impl News {
         if news.is_empty() {
             return;
         }
+        // A roster changed here: who may hear the news changes before it goes out (a
+        // member removed here hears nothing more, not even that).
+        if news.iter().any(|(key, _)| key == DocKey::TEAM)
+            && let Ok(team) = lock(peers.library()).and_then(|mut l| Ok(l.team()?))
+        {
+            self.gate.admit(&team);
+        }
         // With no neighbour yet the news waits in the gossip layer for one, and the
         // syncers push the change meanwhile.
         let mut fits = self.neighbours.load(Ordering::Relaxed) > 0;
@@ -305,7 +312,7 @@ impl News {
         match taken {
             Ok(taken) => {
                 self.counts.lock().unwrap_or_else(PoisonError::into_inner).1 += 1;
-                if items.iter().any(|(k, _)| k == lore_core::DocKey::TEAM)
+                if items.iter().any(|(k, _)| k == DocKey::TEAM)
                     && let Ok(team) = lock(peers.library()).and_then(|mut l| Ok(l.team()?))
                 {
                     self.gate.admit(&team);
