@@ -27,6 +27,14 @@ fn title(node: &Node) -> String {
         .title
 }
 
+/// Waits until entry [`ID`]'s title on `node` has `word`.
+async fn until_titled(node: &Node, word: &str, what: &str) {
+    eventually_async(Duration::from_secs(20), what, || async move {
+        title(node).contains(word).then_some(())
+    })
+    .await;
+}
+
 fn team_id(node: &Node) -> String {
     node.library()
         .lock()
@@ -67,13 +75,7 @@ async fn an_edit_announced_once_reaches_a_teammate_its_author_never_dialled() {
     neighbours(&[(&alice, 1), (&bob, 2), (&carol, 1)]).await;
 
     retitle(&alice, ID, "退款多久到账（gossiprule 节假日顺延）");
-    let c = &carol;
-    eventually_async(
-        Duration::from_secs(20),
-        "the edit to reach Carol",
-        || async move { title(c).contains("gossiprule").then_some(()) },
-    )
-    .await;
+    until_titled(&carol, "gossiprule", "the edit to reach Carol").await;
     assert_eq!(title(&carol), title(&alice), "the same document on both");
     assert!(last_sync(&carol, &alice).is_none() && last_sync(&alice, &carol).is_none());
     let told = alice.news_stats();
@@ -112,13 +114,7 @@ async fn a_stranger_on_the_topic_and_a_member_removed_while_on_it_learn_nothing(
     }
     neighbours(&[(&alice, 2), (&bob, 1), (&dave, 1)]).await;
     retitle(&alice, ID, "退款多久到账（openrule 节假日顺延）");
-    let d = &dave;
-    eventually_async(
-        Duration::from_secs(20),
-        "the first edit to reach Dave",
-        || async move { title(d).contains("openrule").then_some(()) },
-    )
-    .await;
+    until_titled(&dave, "openrule", "the first edit to reach Dave").await;
 
     // Dave is removed while connected: Alice's and then Bob's news connections with him
     // close as each reads the new roster.
@@ -170,13 +166,7 @@ async fn a_stranger_on_the_topic_and_a_member_removed_while_on_it_learn_nothing(
 
     tokio::time::sleep(Duration::from_secs(1)).await;
     retitle(&alice, ID, "退款多久到账（secretrule 节假日顺延）");
-    let b = &bob;
-    eventually_async(
-        Duration::from_secs(20),
-        "the edit to reach Bob",
-        || async move { title(b).contains("secretrule").then_some(()) },
-    )
-    .await;
+    until_titled(&bob, "secretrule", "the edit to reach Bob").await;
     // Long past the moment the news reached Bob: nothing came to the stranger or Dave.
     let mut events = Vec::new();
     let deadline = tokio::time::sleep(Duration::from_secs(2));
