@@ -74,7 +74,7 @@ impl Library {
     /// stores nothing; otherwise what can be applied is stored in one durable
     /// transaction, and documents whose news needs changes not here are listed.
     pub fn receive_changes(&mut self, peer: &str, items: &[(String, Vec<u8>)]) -> Result<Taken> {
-        let team = self.team()?;
+        let team = self.team_as_read()?;
         let mut prepared = Vec::with_capacity(items.len());
         let mut lacking = Vec::new();
         for (key, bytes) in items {

@@ -150,7 +150,7 @@ impl Library {
         session: &mut SyncSession,
         items: &[(String, Vec<u8>)],
     ) -> Result<Received> {
-        let team = self.team()?;
+        let team = self.team_as_read()?;
         let peer = session.peer.clone();
         let mut prepared: Vec<Prepared> = Vec::with_capacity(items.len());
         for (key, message) in items {
