@@ -14,7 +14,7 @@ use lore_core::Role;
 use lore_sync::{NEWS_ALPN, Node, topic_of};
 use lore_tests::eventually_async;
 
-use crate::peers::{alice, invited, last_sync, retitle};
+use crate::peers::{alice, invited, last_sync, retitle, retitle_unannounced};
 
 const ID: &str = "faq-refund-timeline";
 
@@ -200,4 +200,61 @@ async fn a_stranger_on_the_topic_and_a_member_removed_while_on_it_learn_nothing(
     for n in [dave, bob, alice] {
         n.shutdown().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_that_builds_on_missing_changes_waits_and_forged_news_is_refused_whole() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    // Two edits of Alice's, each one's news taken as the node would announce it (what
+    // loading the demo wrote is not news).
+    alice.library().lock().expect("lock").forget_own_news();
+    let news_of = |title: &str| {
+        retitle_unannounced(&alice, ID, title);
+        alice
+            .library()
+            .lock()
+            .expect("lock")
+            .own_news()
+            .expect("news")
+    };
+    let first = news_of("退款多久到账（第一版）");
+    let second = news_of("退款多久到账（第二版）");
+    let keys: Vec<&str> = first.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, [format!("entry/{ID}")], "one document changed");
+    let take = |news: &[(String, Vec<u8>)]| {
+        bob.library()
+            .lock()
+            .expect("lock")
+            .receive_changes(&alice.member(), news)
+    };
+    let before = title(&bob);
+
+    // The second edit alone builds on the first, which Bob lacks: nothing of it stored.
+    let taken = take(&second).expect("taken");
+    assert_eq!(taken.changes, 0);
+    assert_eq!(taken.lacking, vec![format!("entry/{ID}")]);
+    assert_eq!(title(&bob), before);
+
+    // Forged: a byte of the first edit's signature changed. Refused whole, naming the
+    // document, and nothing stored.
+    let mut forged = first.clone();
+    forged[0].1[5 + 40] ^= 0x01;
+    match take(&forged) {
+        Err(lore_core::Error::Refused { doc, reason, .. }) => {
+            assert_eq!(doc, format!("entry/{ID}"));
+            assert!(reason.contains("signature"), "{reason}");
+        }
+        other => panic!("forged news taken: {other:?}"),
+    }
+    assert_eq!(title(&bob), before);
+
+    // In order, both apply.
+    assert_eq!(take(&first).expect("first").changes, 1);
+    assert_eq!(take(&second).expect("second").changes, 1);
+    assert_eq!(title(&bob), title(&alice));
+    bob.shutdown().await;
+    alice.shutdown().await;
 }
