@@ -374,16 +374,25 @@ async fn measure(n: usize) -> Result<ExitCode> {
     })
 }
 
-/// Waits until every node of `nodes` has at least `least` neighbours on the team's topic.
+/// Waits until every node of `nodes` has at least `least` neighbours on the team's topic
+/// and the overlay has settled (no node's neighbours changed for a second), as a team's
+/// has long before anyone edits.
 async fn on_topic(nodes: &[&Node], least: usize) -> Result<()> {
     let started = Instant::now();
-    while nodes.iter().any(|n| n.news_stats().neighbours < least) {
+    let counts = || -> Vec<usize> { nodes.iter().map(|n| n.news_stats().neighbours).collect() };
+    let (mut last, mut since) = (counts(), Instant::now());
+    loop {
+        let now = counts();
+        if now != last {
+            (last, since) = (now, Instant::now());
+        } else if last.iter().all(|n| *n >= least) && since.elapsed() >= Duration::from_secs(1) {
+            return Ok(());
+        }
         if started.elapsed() > Duration::from_secs(60) {
-            bail!("the team's topic did not connect every node within 60 s");
+            bail!("the team's topic did not connect and settle every node within 60 s");
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    Ok(())
 }
 
 /// What one mesh measured: each edit's time to reach every peer, and per node per edit
