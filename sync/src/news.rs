@@ -7,7 +7,7 @@
 //! neighbour that delivered it. Only members take part (`gate`); while no teammate is a
 //! neighbour yet, the per-peer syncers push the change instead (`peers`).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use iroh::address_lookup::MemoryLookup;
 use iroh::{Endpoint, EndpointAddr};
 use iroh_gossip::api::{Event, GossipReceiver, GossipSender, Message};
 use iroh_gossip::{Gossip, TopicId};
-use lore_core::{DocKey, Team};
+use lore_core::{DocKey, Library};
 use sha2::{Digest as _, Sha256};
 use tracing::{debug, warn};
 
@@ -75,7 +75,7 @@ pub(crate) struct News {
     /// A change was made here: announce it.
     wake: tokio::sync::Notify,
     /// Syncing started, and with it the news.
-    running: std::sync::atomic::AtomicBool,
+    running: AtomicBool,
 }
 
 impl News {
@@ -93,7 +93,7 @@ impl News {
             neighbours: AtomicUsize::new(0),
             counts: Mutex::new((0, 0)),
             wake: tokio::sync::Notify::new(),
-            running: std::sync::atomic::AtomicBool::new(false),
+            running: AtomicBool::new(false),
         }
     }
 
@@ -146,16 +146,15 @@ impl News {
     }
 
     async fn run(self: Arc<Self>, peers: &Arc<Peers>, every: Duration) -> Result<(), SyncError> {
-        let team = {
+        let topic = {
             let mut library = lock(peers.library())?;
             // What was written before is the syncers' to bring (they sync with every
             // known peer as syncing starts), not news.
             library.forget_own_news();
-            library.team()?
+            topic_of(&library.team()?.id)
         };
-        let topic = topic_of(&team.id);
         loop {
-            let known = self.admit(peers, &team)?;
+            let known = self.admit(peers)?;
             let (sender, receiver) = self
                 .gossip
                 .subscribe(topic, known)
@@ -172,8 +171,7 @@ impl News {
                 tokio::select! {
                     () = self.wake.notified() => self.announce(peers, &sender).await,
                     () = tokio::time::sleep(every) => {
-                        let team = lock(peers.library())?.team()?;
-                        let known = self.admit(peers, &team)?;
+                        let known = self.admit(peers)?;
                         if let Err(e) = sender.join_peers(known).await {
                             debug!("cannot join known peers on the topic: {e}");
                         }
@@ -189,10 +187,10 @@ impl News {
         }
     }
 
-    /// Lets the active members of `team` through the gate and tells the endpoint where
-    /// the known ones are; returns those known.
-    fn admit(&self, peers: &Peers, team: &Team) -> Result<Vec<iroh::EndpointId>, SyncError> {
-        self.gate.admit(team);
+    /// Lets the active members of the roster as it is now through the gate and tells the
+    /// endpoint where the known ones are; returns those known.
+    fn admit(&self, peers: &Peers) -> Result<Vec<iroh::EndpointId>, SyncError> {
+        self.gate.admit(&lock(peers.library())?.team()?);
         let mut known = Vec::new();
         for peer in known_peers::all(peers.library())? {
             if let Ok(addr) = peer.addr
@@ -205,6 +203,17 @@ impl News {
         Ok(known)
     }
 
+    /// When `news` changes the roster, lets through only whom it now admits (a member
+    /// removed here or elsewhere hears nothing more).
+    fn admit_if_roster_in(&self, library: &mut Library, news: &[(String, Vec<u8>)]) {
+        if news.iter().any(|(key, _)| key == DocKey::TEAM) {
+            match library.team() {
+                Ok(team) => self.gate.admit(&team),
+                Err(e) => warn!("cannot read the roster the news changed: {e}"),
+            }
+        }
+    }
+
     /// Announces this node's changes since the last announcement; with no neighbour on
     /// the topic (or a change too big for it), the syncers push them instead.
     async fn announce(&self, peers: &Arc<Peers>, sender: &GossipSender) {
@@ -213,7 +222,12 @@ impl News {
                 return;
             };
             match library.own_news() {
-                Ok(news) => news,
+                // A roster changed here: who may hear the news changes before it goes
+                // out (a member removed here does not even hear that).
+                Ok(news) => {
+                    self.admit_if_roster_in(&mut library, &news);
+                    news
+                }
                 Err(e) => {
                     warn!("cannot read the changes to announce: {e}");
                     peers.changed();
@@ -223,13 +237,6 @@ impl News {
         };
         if news.is_empty() {
             return;
-        }
-        // A roster changed here: who may hear the news changes before it goes out (a
-        // member removed here hears nothing more, not even that).
-        if news.iter().any(|(key, _)| key == DocKey::TEAM)
-            && let Ok(team) = lock(peers.library()).and_then(|mut l| Ok(l.team()?))
-        {
-            self.gate.admit(&team);
         }
         // With no neighbour yet the news waits in the gossip layer for one, and the
         // syncers push the change meanwhile.
@@ -307,16 +314,15 @@ impl News {
             }
         };
         let taken = lock(peers.library())
-            .and_then(|mut l| Ok(l.receive_changes(&from, &items)?))
+            .and_then(|mut library| {
+                let taken = library.receive_changes(&from, &items)?;
+                self.admit_if_roster_in(&mut library, &items);
+                Ok(taken)
+            })
             .map_err(|e| e.chain().to_string());
         match taken {
             Ok(taken) => {
                 self.counts.lock().unwrap_or_else(PoisonError::into_inner).1 += 1;
-                if items.iter().any(|(k, _)| k == DocKey::TEAM)
-                    && let Ok(team) = lock(peers.library()).and_then(|mut l| Ok(l.team()?))
-                {
-                    self.gate.admit(&team);
-                }
                 if !taken.lacking.is_empty() {
                     debug!(peer = %short(&from), lacking = taken.lacking.len(), "news builds on changes not here; syncing");
                     peers.again(EndpointAddr::new(message.delivered_from), Duration::ZERO);
