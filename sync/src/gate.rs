@@ -34,18 +34,21 @@ impl Gate {
             .filter(|(_, m)| !m.removed)
             .filter_map(|(id, _)| endpoint_addr(id, &[]).ok().map(|a| a.id))
             .collect();
+        // The new roster first, so no connection is let through on the old one while
+        // those of members no longer on it close.
+        let mut admitted = self.members.write().unwrap_or_else(PoisonError::into_inner);
+        *admitted = members;
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
         open.retain(|(id, conn)| {
             let Some(conn) = conn.upgrade() else {
                 return false;
             };
-            let member = members.contains(id);
+            let member = admitted.contains(id);
             if !member {
                 conn.close(CLOSE_REFUSED.into(), b"no longer a member of this team");
             }
             member
         });
-        *self.members.write().unwrap_or_else(PoisonError::into_inner) = members;
     }
 
     /// Whether `id` is an active member.
