@@ -143,7 +143,7 @@ async fn measure(n: usize) -> Result<ExitCode> {
     let scratch = Scratch::new("sync")?;
     let root = scratch.0.clone();
     let mut ok = true;
-    println!("sync benchmark on loopback: a {n}-entry library, then a 10-peer mesh");
+    println!("sync benchmark on loopback: a {n}-entry library, then meshes of 10 and 50 peers");
 
     // A large library and a new member receiving it.
     let alice = node(&root.join("alice"), "alice", None).await?;
@@ -293,21 +293,19 @@ async fn measure(n: usize) -> Result<ExitCode> {
     alice.shutdown().await;
 
     // Meshes of 10 and 50 peers: one edit reaches every other peer.
-    let ten = mesh(&root.join("mesh10"), 10).await?;
+    let mut ten = mesh(&root.join("mesh10"), 10).await?;
     let budget = 3.0 * edit_latency.as_secs_f64() * 1e3;
-    let mut delays = ten.delays.clone();
     ok &= latency(
         "10-peer mesh: edit reaches all",
-        &mut delays,
+        &mut ten.delays,
         budget,
         budget,
     );
     ten.print(10);
-    let fifty = mesh(&root.join("mesh50"), 50).await?;
-    let mut delays = fifty.delays.clone();
+    let mut fifty = mesh(&root.join("mesh50"), 50).await?;
     ok &= latency(
         "50-peer mesh: edit reaches all",
-        &mut delays,
+        &mut fifty.delays,
         1000.0,
         1000.0,
     );

@@ -68,7 +68,7 @@ impl Library {
         Ok(Some(proof::seal_message(&seals, &bytes)))
     }
 
-    /// Takes in news from `peer` (document key → [`Library::changes_since`]'s bytes):
+    /// Takes in news from `peer` (document key → bytes as [`Library::own_news`] makes them):
     /// every new change is checked as a sync message's are (its author's signature, then
     /// the roster) and the document against its key. A refused one refuses all of it and
     /// stores nothing; otherwise what can be applied is stored in one durable
