@@ -58,9 +58,10 @@ impl Library {
             let found = Found {
                 key,
                 kind,
-                before: AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
+                before: Vec::new(),
                 after: theirs,
                 saved: Vec::new(),
+                known: Proofs::new(),
             };
             Ok((check(peer, found, &seals, &team)?, sent))
         })

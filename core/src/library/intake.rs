@@ -26,12 +26,14 @@ pub struct Received {
 pub(super) struct Found<'k> {
     pub(super) key: &'k str,
     pub(super) kind: DocKey,
-    /// The document as stored here (empty if it is new).
-    pub(super) before: AutoCommit,
+    /// The heads of the document as stored here (none if it is new).
+    pub(super) before: Vec<ChangeHash>,
     /// With the peer's changes applied.
     pub(super) after: AutoCommit,
     /// The heads it was last stored at (none if it is new).
     pub(super) saved: Vec<ChangeHash>,
+    /// The signatures stored with it.
+    pub(super) known: Proofs,
 }
 
 /// A checked document, ready to store.
@@ -70,23 +72,25 @@ pub(super) fn refusal(peer: &str, key: &str, reason: String) -> Error {
 }
 
 impl Library {
-    /// Document `key` as stored and the heads it was stored at; an empty document and no
-    /// heads if there is none (taken now: the cache may be emptied before a round is
-    /// stored).
-    pub(super) fn as_stored(&mut self, key: &str) -> Result<(AutoCommit, Vec<ChangeHash>)> {
+    /// Document `key` as stored, taken out of the cache to have a peer's changes applied
+    /// (no copy: the cache never runs ahead of the disk, so a document refused is simply
+    /// dropped and loads again as stored); an empty document if there is none.
+    fn take_stored(&mut self, key: &str) -> Result<StoredDoc> {
         if self.has_document(key)? {
-            let stored = self.doc_mut(key)?;
-            Ok((stored.doc.clone(), stored.saved.clone()))
-        } else {
-            Ok((
-                AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
-                Vec::new(),
-            ))
+            self.doc_mut(key)?;
+            if let Some(stored) = self.docs.remove(key) {
+                return Ok(stored);
+            }
         }
+        Ok(StoredDoc {
+            doc: AutoCommit::new_with_encoding(doc::TEXT_ENCODING),
+            saved: Vec::new(),
+            proofs: Proofs::new(),
+        })
     }
 
-    /// Document `key` as stored, and a copy with `apply` done to it (a peer's message or
-    /// document merged in): what [`check`] takes. A failure to apply refuses it.
+    /// Document `key` as stored with `apply` done to it (a peer's message or document
+    /// merged in): what [`check`] takes. A failure to apply refuses it.
     pub(super) fn found<'k>(
         &mut self,
         peer: &str,
@@ -94,8 +98,12 @@ impl Library {
         kind: DocKey,
         apply: impl FnOnce(&mut AutoCommit) -> std::result::Result<(), String>,
     ) -> Result<Found<'k>> {
-        let (mut before, saved) = self.as_stored(key)?;
-        let mut after = before.fork();
+        let StoredDoc {
+            doc: mut after,
+            saved,
+            proofs: known,
+        } = self.take_stored(key)?;
+        let before = after.get_heads();
         apply(&mut after)
             .map_err(|e| refusal(peer, key, format!("its changes cannot be applied: {e}")))?;
         Ok(Found {
@@ -104,6 +112,7 @@ impl Library {
             before,
             after,
             saved,
+            known,
         })
     }
 
@@ -121,22 +130,31 @@ impl Library {
         self.prepared(key, checked, state)
     }
 
-    /// A checked document ready to store: the signatures already stored stay with it
-    /// (taken only now that it changes; reloaded if the cache let it go meanwhile).
+    /// A checked document ready to store, with the signatures already stored; one that
+    /// gained nothing goes back to the cache as it was.
     pub(super) fn prepared(
         &mut self,
         key: String,
-        checked: Option<Checked>,
+        checked: Checked,
         state: Option<State>,
     ) -> Result<Prepared> {
-        let Some(Checked {
+        let Checked {
             mut after,
             saved,
+            known,
             entry,
             changes,
             proofs,
-        }) = checked
-        else {
+        } = checked;
+        if changes == 0 {
+            if !saved.is_empty() {
+                let stored = StoredDoc {
+                    doc: after,
+                    saved,
+                    proofs: known,
+                };
+                self.docs.insert(key.clone(), stored);
+            }
             return Ok(Prepared {
                 key,
                 state,
@@ -146,12 +164,7 @@ impl Library {
                 proofs: Proofs::new(),
                 sent: None,
             });
-        };
-        let known = if saved.is_empty() {
-            Proofs::new()
-        } else {
-            self.doc_mut(&key)?.proofs.clone()
-        };
+        }
         self.writer.attach(&mut after);
         Ok(Prepared {
             key,
@@ -225,43 +238,49 @@ impl Library {
     }
 }
 
-/// A document whose new changes passed the checks.
+/// A document whose new changes passed the checks (or that gained none).
 pub(super) struct Checked {
     after: AutoCommit,
     saved: Vec<ChangeHash>,
+    /// The signatures stored with it.
+    known: Proofs,
     entry: Option<Entry>,
+    /// Changes new here (none: the document is as stored).
     changes: usize,
+    /// The signatures of those.
     proofs: Proofs,
 }
 
 /// Checks every change `found` adds — signed by the member its actor names (`seals`
 /// holds the signatures the peer sent), who may change the document — and the result
-/// against what its key says it is; `None` if it adds nothing. Touches no library, so
-/// documents can be checked on several threads.
-pub(super) fn check(
-    peer: &str,
-    found: Found<'_>,
-    seals: &Proofs,
-    team: &Team,
-) -> Result<Option<Checked>> {
+/// against what its key says it is. Touches no library, so documents can be checked on
+/// several threads.
+pub(super) fn check(peer: &str, found: Found<'_>, seals: &Proofs, team: &Team) -> Result<Checked> {
     let Found {
         key,
         kind,
-        mut before,
+        before,
         mut after,
         saved,
+        known,
     } = found;
     let refuse = |reason: String| refusal(peer, key, reason);
     // `after` is `before` and more: what it has beyond `before`'s heads is new. Read as
     // metadata: the changes themselves are not re-encoded.
-    let heads = before.get_heads();
     let added: Vec<NewChange> = after
-        .get_changes_meta(&heads)
+        .get_changes_meta(&before)
         .iter()
         .map(NewChange::from)
         .collect();
     if added.is_empty() {
-        return Ok(None);
+        return Ok(Checked {
+            after,
+            saved,
+            known,
+            entry: None,
+            changes: 0,
+            proofs: Proofs::new(),
+        });
     }
     let fresh = saved.is_empty() && kind == DocKey::Team;
     let proofs = trust::check(key, &added, seals, team, &mut after, fresh).map_err(refuse)?;
@@ -284,11 +303,12 @@ pub(super) fn check(
             None
         }
     };
-    Ok(Some(Checked {
+    Ok(Checked {
         after,
         saved,
+        known,
         entry,
         changes: added.len(),
         proofs,
-    }))
+    })
 }
