@@ -31,6 +31,7 @@ mod layout;
 mod library;
 mod live;
 mod news;
+mod news_disk;
 mod peers;
 mod preview;
 mod relay;

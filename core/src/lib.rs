@@ -38,4 +38,4 @@ pub use private::{create_private_dir as create_data_dir, restrict_to_owner};
 pub use reply::{Caution, Reply, ReplySource};
 pub use search::{Hit, SearchRequest};
 pub use store::salvage;
-pub use store::{COMPACT_AFTER, CatalogRow};
+pub use store::{COMPACT_AFTER, CatalogRow, Flusher};

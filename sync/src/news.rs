@@ -261,15 +261,26 @@ impl News {
 
     /// Takes in what the topic brings until it closes. Taking news in writes to disk, so
     /// it runs on a thread of its own, in the order the news came, while the gossip
-    /// layer goes on relaying.
+    /// layer goes on relaying. News is in the library as soon as it is taken; once the
+    /// news that came together is all taken, one forced write puts it on disk.
     async fn listen(self: Arc<Self>, peers: &Arc<Peers>, mut receiver: GossipReceiver) {
         let (news, queue) = std::sync::mpsc::channel::<Message>();
         let (this, peers_) = (self.clone(), peers.clone());
+        let Ok(flusher) = lock(peers.library()).map(|library| library.flusher()) else {
+            return;
+        };
         // Kept after this task: when the node stops, this task ends first (closing the
         // queue), then the taker finishes what it holds.
         peers.keep(tokio::task::spawn_blocking(move || {
-            while let Ok(message) = queue.recv() {
+            let mut next = queue.recv().ok();
+            while let Some(message) = next {
                 this.take(&peers_, message);
+                next = queue.try_recv().ok().or_else(|| {
+                    if let Err(e) = flusher.flush() {
+                        warn!("news taken in is not on disk yet (tried again with the next): {e}");
+                    }
+                    queue.recv().ok()
+                });
             }
         }));
         while let Some(event) = receiver.next().await {

@@ -6,7 +6,7 @@
 use automerge::AutoCommit;
 
 use super::Library;
-use super::intake::{Found, Received, check, refusal};
+use super::intake::{Durable, Found, Received, check, refusal};
 use super::sync::kind_of;
 use crate::doc::{self, DocKey, Proofs, proof};
 use crate::{Error, Result};
@@ -85,7 +85,7 @@ impl Library {
             };
             prepared.push(checked);
         }
-        self.store_prepared(peer, prepared, None)
+        self.store_prepared(peer, prepared, None, Durable::Now)
     }
 }
 

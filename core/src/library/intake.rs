@@ -12,7 +12,7 @@ use super::Library;
 use super::trust::{self, NewChange};
 use crate::doc::{self, DocKey, Proofs};
 use crate::model::{Entry, Team};
-use crate::store::{CatalogRow, Sealer, StoredDoc};
+use crate::store::{Batch, CatalogRow, Sealer, StoredDoc};
 use crate::{Error, Result};
 
 /// What taking in a round from a peer did.
@@ -34,6 +34,15 @@ pub(super) struct Found<'k> {
     pub(super) saved: Vec<ChangeHash>,
     /// The signatures stored with it.
     pub(super) known: Proofs,
+}
+
+/// When what is taken in reaches the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Durable {
+    /// Before the call returns.
+    Now,
+    /// With the next flush ([`Library::flusher`]): news, whose senders still hold it.
+    Soon,
 }
 
 /// A checked document, ready to store.
@@ -181,14 +190,15 @@ impl Library {
         })
     }
 
-    /// Stores checked documents from `peer` in one durable transaction, with their sync
-    /// states (kept in `states` too, a session's, when there is one), catalog rows and
-    /// index entries.
+    /// Stores checked documents from `peer` in one transaction, durable `when` says, with
+    /// their sync states (kept in `states` too, a session's, when there is one), catalog
+    /// rows and index entries.
     pub(super) fn store_prepared(
         &mut self,
         peer: &str,
         mut prepared: Vec<Prepared>,
         mut states: Option<&mut HashMap<String, State>>,
+        when: Durable,
     ) -> Result<Received> {
         let now = crate::model::now_millis();
         let mut rows: Vec<Option<CatalogRow>> = prepared
@@ -196,7 +206,7 @@ impl Library {
             .map(|p| p.entry.as_ref().map(|e| CatalogRow::of(e, now)))
             .collect();
         let writer = &self.writer;
-        self.store.write(|b| {
+        let write = |b: &mut Batch<'_>| {
             for (p, row) in prepared.iter_mut().zip(rows.iter_mut()) {
                 if let Some(stored) = &mut p.stored {
                     let sealer = Sealer {
@@ -213,7 +223,11 @@ impl Library {
                 }
             }
             Ok(())
-        })?;
+        };
+        match when {
+            Durable::Now => self.store.write(write)?,
+            Durable::Soon => self.store.write_soon(write)?,
+        }
         let mut received = Received::default();
         let mut team_changed = false;
         for (p, row) in prepared.into_iter().zip(rows) {

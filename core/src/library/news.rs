@@ -6,7 +6,7 @@
 use automerge::ChangeHash;
 
 use super::Library;
-use super::intake::{Found, refusal};
+use super::intake::{Durable, Found, refusal};
 use super::sync::kind_of;
 use crate::Result;
 use crate::doc::{Proofs, proof};
@@ -34,6 +34,12 @@ impl Library {
             }
         }
         Ok(news)
+    }
+
+    /// What forces news taken in to disk, usable without holding the library (a forced
+    /// write takes a while, and reading the library need not wait for it).
+    pub fn flusher(&self) -> crate::Flusher {
+        self.store.flusher()
     }
 
     /// Forgets the changes [`Library::own_news`] would announce: they go another way (a
@@ -71,8 +77,10 @@ impl Library {
     /// Takes in news from `peer` (document key → bytes as [`Library::own_news`] makes them):
     /// every new change is checked as a sync message's are (its author's signature, then
     /// the roster) and the document against its key. A refused one refuses all of it and
-    /// stores nothing; otherwise what can be applied is stored in one durable
-    /// transaction, and documents whose news needs changes not here are listed.
+    /// stores nothing; otherwise what can be applied is stored in one transaction, and
+    /// documents whose news needs changes not here are listed. The transaction reaches the
+    /// disk with the next flush ([`Library::flusher`]), so news arriving together costs
+    /// one forced write, made once it is all in; until then the senders hold it.
     pub fn receive_changes(&mut self, peer: &str, items: &[(String, Vec<u8>)]) -> Result<Taken> {
         let team = self.team_as_read()?;
         let mut prepared = Vec::with_capacity(items.len());
@@ -97,7 +105,7 @@ impl Library {
             }
             prepared.push(self.vet(peer, found, None, &seals, &team)?);
         }
-        let received = self.store_prepared(peer, prepared, None)?;
+        let received = self.store_prepared(peer, prepared, None, Durable::Soon)?;
         Ok(Taken {
             changes: received.changes,
             lacking,

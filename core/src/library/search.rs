@@ -38,6 +38,7 @@ impl Library {
         let words = crate::search::lexicon::dictionary_words(&team);
         let (index, indexed) = SearchIndex::open(&self.dir.join(INDEX_DIR), &words, &synonyms)?;
         let index = Arc::new(index);
+        index.after_store(self.store.flusher());
         let uses = self.total_uses()?;
         let behind: Vec<(EntryId, u64)> = self
             .catalog

@@ -9,7 +9,7 @@ use automerge::AutoCommit;
 use automerge::sync::{Message, State, SyncDoc};
 
 use super::Library;
-use super::intake::{Prepared, Received, refusal};
+use super::intake::{Durable, Prepared, Received, refusal};
 use crate::doc::{DocKey, Proofs, proof};
 use crate::model::{Team, validate_entry_id};
 use crate::{Error, Result};
@@ -156,7 +156,7 @@ impl Library {
         for (key, message) in items {
             prepared.push(self.prepare(session, key, message, &team)?);
         }
-        self.store_prepared(&peer, prepared, Some(&mut session.states))
+        self.store_prepared(&peer, prepared, Some(&mut session.states), Durable::Now)
     }
 
     /// Applies a message to a copy of the document and checks every new change (its

@@ -118,6 +118,9 @@ pub struct SearchIndex {
     pending: Mutex<Pending>,
     /// See [`SearchIndex::generation`].
     generation: AtomicU64,
+    /// Forces the library's writes to disk before a commit records their sequence numbers
+    /// (see [`SearchIndex::after_store`]).
+    store: std::sync::OnceLock<crate::store::Flusher>,
 }
 
 /// Generations handed out in this process, so no two indexes ever share one.
@@ -202,6 +205,7 @@ impl SearchIndex {
                 rebuilding: false,
             }),
             generation: AtomicU64::new(GENERATIONS.fetch_add(1, Ordering::SeqCst)),
+            store: std::sync::OnceLock::new(),
         };
         if !current && payload.version != 0 {
             search.with_writer(|w| w.delete_all_documents().map(|_| ()).map_err(err))?;
@@ -335,6 +339,13 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Makes every commit force `store`'s writes to disk first, so the index never holds a
+    /// write the library could lose in a crash (news is stored before it is forced to
+    /// disk; a lost write's sequence number would be handed out again).
+    pub(crate) fn after_store(&self, store: crate::store::Flusher) {
+        let _ = self.store.set(store);
+    }
+
     /// Commits pending changes and reloads the reader; returns whether there were any.
     pub fn commit(&self) -> Result<bool> {
         let (seq, writes) = {
@@ -348,6 +359,9 @@ impl SearchIndex {
             };
             (seq, p.writes)
         };
+        if let Some(store) = self.store.get() {
+            store.flush()?;
+        }
         let payload = serde_json::to_string(&Payload {
             version: INDEX_VERSION,
             seq,

@@ -14,7 +14,10 @@
 //!   what changed since.
 //!
 //! Every write is one redb transaction committed with immediate durability: when a write
-//! returns, it survives a crash or power loss.
+//! returns, it survives a crash or power loss. Changes received as news are the one
+//! exception ([`Store::write_soon`]): committed at once and forced to disk together once
+//! the news that came with them is in ([`Flusher`]); a crash meanwhile loses only changes
+//! the peers who sent them still hold, and the store stays as it last was on disk.
 
 mod catalog;
 mod chunk;
@@ -26,7 +29,8 @@ pub(crate) use lock::LibraryLock;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use automerge::{AutoCommit, ChangeHash};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
@@ -81,7 +85,9 @@ impl StoredDoc {
 
 /// The library database.
 pub(crate) struct Store {
-    db: Database,
+    db: Arc<Database>,
+    /// Writes committed by [`Store::write_soon`] not yet forced to disk.
+    unflushed: Arc<AtomicBool>,
     /// Documents this writer changed since [`Store::take_own_writes`] was last called,
     /// each with the heads it had before the first of those changes.
     own_writes: Mutex<BTreeMap<String, Vec<ChangeHash>>>,
@@ -99,7 +105,8 @@ impl Store {
         })?;
         crate::private::restrict_to_owner(path)?;
         let store = Store {
-            db,
+            db: Arc::new(db),
+            unflushed: Arc::default(),
             own_writes: Mutex::default(),
         };
         store.write(|batch| {
@@ -282,6 +289,8 @@ impl Store {
     /// is written.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
         let (value, own) = run(self.db.begin_write()?, f)?;
+        // A durable commit makes every commit before it durable too.
+        self.unflushed.store(false, Ordering::SeqCst);
         if !own.is_empty() {
             let mut writes = self
                 .own_writes
@@ -292,6 +301,26 @@ impl Store {
             }
         }
         Ok(value)
+    }
+
+    /// Runs `f` in one write transaction committed at once but forced to disk only by the
+    /// next [`Flusher::flush`] (or durable write): for changes received from peers, who
+    /// still hold them should a crash come first. If `f` fails, nothing is written.
+    pub(crate) fn write_soon<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(redb::Durability::None)
+            .map_err(|e| Error::Database(e.to_string()))?;
+        let (value, _) = run(txn, f)?;
+        self.unflushed.store(true, Ordering::SeqCst);
+        Ok(value)
+    }
+
+    /// What forces this store's writes to disk, usable without the library.
+    pub(crate) fn flusher(&self) -> Flusher {
+        Flusher {
+            db: self.db.clone(),
+            unflushed: self.unflushed.clone(),
+        }
     }
 
     /// The documents this writer changed since the last call (committed), each with the
@@ -320,8 +349,49 @@ impl Store {
 
     /// Returns free pages to the file system (after a bulk import).
     pub(crate) fn compact_file(&mut self) -> Result<()> {
-        self.db.compact()?;
+        // Only the library's own handle may compact: a flusher held elsewhere (a node
+        // taking in news) could write meanwhile.
+        let db = Arc::get_mut(&mut self.db).ok_or_else(|| {
+            Error::Database("the library is syncing; compact it when the node stops".into())
+        })?;
+        db.compact()?;
         Ok(())
+    }
+}
+
+/// Forces the writes [`Store::write_soon`] committed to disk; shared between threads and
+/// used without holding the library.
+#[derive(Clone)]
+pub struct Flusher {
+    db: Arc<Database>,
+    unflushed: Arc<AtomicBool>,
+}
+
+impl Flusher {
+    /// Forces every write committed so far to disk (nothing to do if all are there). On
+    /// failure they stay pending, for the next flush.
+    pub fn flush(&self) -> Result<()> {
+        if !self.unflushed.swap(false, Ordering::SeqCst) {
+            return Ok(());
+        }
+        // An empty durable commit makes every commit before it durable too.
+        let outcome = self
+            .db
+            .begin_write()
+            .map_err(Error::from)
+            .and_then(|txn| txn.commit().map_err(Error::from));
+        if outcome.is_err() {
+            self.unflushed.store(true, Ordering::SeqCst);
+        }
+        outcome
+    }
+}
+
+impl std::fmt::Debug for Flusher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Flusher")
+            .field("unflushed", &self.unflushed.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
