@@ -46,8 +46,11 @@ pub fn generated_items(n: usize, seed: u64) -> Result<Vec<lore_core::ImportItem>
 /// Prints a figure beside its budget; returns whether it is within.
 pub fn figure(name: &str, value: f64, budget: f64, unit: &str) -> bool {
     let ok = value <= budget;
+    // A budget worked out from another figure (3× a p50) shows to the hundredth, as the
+    // figures do; a set one (0.3, 1000) as it was set.
+    let shown = (budget * 100.0).round() / 100.0;
     println!(
-        "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {budget} {unit})  {}",
+        "{name:<44} {value:>9.2} {unit:<3} (budget ≤ {shown} {unit})  {}",
         if ok { "ok" } else { "OVER BUDGET" }
     );
     ok
