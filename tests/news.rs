@@ -11,6 +11,7 @@ use iroh::protocol::Router;
 use iroh_gossip::Gossip;
 use iroh_gossip::api::Event;
 use lore_core::Role;
+use lore_core::credit::Period;
 use lore_sync::{NEWS_ALPN, Node, topic_of};
 use lore_tests::eventually_async;
 
@@ -255,6 +256,69 @@ async fn news_that_builds_on_missing_changes_waits_and_forged_news_is_refused_wh
     assert_eq!(take(&first).expect("first").changes, 1);
     assert_eq!(take(&second).expect("second").changes, 1);
     assert_eq!(title(&bob), title(&alice));
+    bob.shutdown().await;
+    alice.shutdown().await;
+}
+
+/// A use recorded through the HTTP API (a bot's answer sent) is a change made here like
+/// any other: the node announces it at once, and a teammate has it long before a sync
+/// round would bring it (the syncers here run once an hour).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_use_recorded_through_the_api_is_announced_at_once() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    for n in [&alice, &bob] {
+        n.start_syncing(Duration::from_secs(3600));
+    }
+    neighbours(&[(&alice, 1), (&bob, 1)]).await;
+    // The sessions syncing starts with are over: from here on, only news carries changes.
+    eventually_async(
+        Duration::from_secs(20),
+        "the first sync rounds to end",
+        || async {
+            let busy = |n: &Node| n.connected().iter().any(|c| c.syncing);
+            (!busy(&alice) && !busy(&bob)).then_some(())
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (_, secret) = alice
+        .library()
+        .lock()
+        .expect("lock")
+        .create_token("客服机器人", lore_core::Scope::Reply)
+        .expect("token");
+    let args = lore_app::http::HttpArgs::at("127.0.0.1:0".parse().expect("addr"));
+    let api = lore_app::http::start(&alice, &args)
+        .await
+        .expect("the API starts")
+        .expect("an address");
+    let uses = |node: &Node| {
+        node.library()
+            .lock()
+            .expect("lock")
+            .entry_credit(ID, Period::ALL)
+            .expect("credit")
+            .uses
+    };
+    let before = uses(&bob);
+    let response = crate::http::client()
+        .post(format!("http://{}/v1/uses", api.addr))
+        .bearer_auth(&secret)
+        .json(&serde_json::json!({ "entry": ID }))
+        .send()
+        .await
+        .expect("POST /v1/uses");
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    eventually_async(
+        Duration::from_secs(20),
+        "the use recorded through the API to reach Bob",
+        || async { (uses(&bob) > before).then_some(()) },
+    )
+    .await;
+    drop(api);
     bob.shutdown().await;
     alice.shutdown().await;
 }

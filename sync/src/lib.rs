@@ -38,6 +38,6 @@ pub use iroh::RelayUrl;
 pub use join::join;
 pub use link::Connected;
 pub use news::{NewsStats, topic_of};
-pub use node::Node;
+pub use node::{Node, OnChange};
 pub use session::SyncReport;
 pub use ticket::Ticket;

@@ -101,10 +101,15 @@ impl Node {
     /// to the team's topic (or pushed by the syncers while no teammate is on it); before,
     /// a running syncer pushes it.
     pub fn changed(&self) {
-        if self.news.running() {
-            self.news.changed();
-        } else {
-            self.peers.changed();
+        self.on_change().changed();
+    }
+
+    /// A handle saying what [`Node::changed`] says, for what changes the library beside
+    /// the node (the HTTP API).
+    pub fn on_change(&self) -> OnChange {
+        OnChange {
+            peers: self.peers.clone(),
+            news: self.news.clone(),
         }
     }
 
@@ -152,5 +157,30 @@ impl Node {
             warn!("a protocol handler did not stop cleanly: {e}");
         }
         self.peers.end_tasks().await;
+    }
+}
+
+/// Says that the library changed here, as [`Node::changed`] does.
+#[derive(Clone)]
+pub struct OnChange {
+    peers: Arc<Peers>,
+    news: Arc<News>,
+}
+
+impl OnChange {
+    /// Once syncing runs, the change is announced to the team's topic (or pushed by the
+    /// syncers while no teammate is on it); before, a running syncer pushes it.
+    pub fn changed(&self) {
+        if self.news.running() {
+            self.news.changed();
+        } else {
+            self.peers.changed();
+        }
+    }
+}
+
+impl std::fmt::Debug for OnChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnChange").finish_non_exhaustive()
     }
 }

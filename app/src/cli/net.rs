@@ -167,7 +167,7 @@ pub fn serve(ctx: &Context, a: ServeArgs) -> Result<ExitCode> {
             raise: None,
         });
         let _socket = local::listen(served)?;
-        let api = crate::http::start(node.library(), &a.http).await?;
+        let api = crate::http::start(&node, &a.http).await?;
         if let Some(api) = &api {
             if let Some(warning) = &api.warning {
                 note!("warning: {warning}");

@@ -150,7 +150,9 @@ pub async fn bot(
     // generation — and the question buffered in memory, written to the ledger at most
     // once in ten minutes, which this request may then pay for).
     let outcome = if record {
-        api.with_library(work).await?
+        let sent = api.with_library(work).await?;
+        api.changed();
+        sent
     } else {
         api.look_up(work).await?
     };

@@ -285,6 +285,7 @@ pub async fn record_use(
             Ok((entry.id, recorded))
         })
         .await?;
+    api.changed();
     Ok((
         StatusCode::CREATED,
         Json(UseRecorded {

@@ -135,7 +135,7 @@ impl Serving {
         self.api = None;
         let args = crate::http::HttpArgs::at(addr);
         let started = runtime
-            .block_on(crate::http::start(node.library(), &args))?
+            .block_on(crate::http::start(node, &args))?
             .ok_or_else(|| anyhow::anyhow!("no address for the API"))?;
         tracing::info!(addr = %started.addr, "HTTP API running");
         let bound = started.addr;
