@@ -36,6 +36,14 @@ async fn until_titled(node: &Node, word: &str, what: &str) {
     .await;
 }
 
+/// Alice with the demo library, and Bob, an agent she invited, who has synced with her.
+pub(crate) async fn alice_and_bob(root: &std::path::Path) -> (Node, Node) {
+    let alice = alice(root).await;
+    let bob = invited(root, &alice, "bob", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    (alice, bob)
+}
+
 fn team_id(node: &Node) -> String {
     node.library()
         .lock()
@@ -206,9 +214,7 @@ async fn a_stranger_on_the_topic_and_a_member_removed_while_on_it_learn_nothing(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn news_that_builds_on_missing_changes_waits_and_forged_news_is_refused_whole() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    let (alice, bob) = alice_and_bob(root.path()).await;
     // Two edits of Alice's, each one's news taken as the node would announce it (what
     // loading the demo wrote is not news).
     alice.library().lock().expect("lock").forget_own_news();
@@ -266,9 +272,7 @@ async fn news_that_builds_on_missing_changes_waits_and_forged_news_is_refused_wh
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_use_recorded_through_the_api_is_announced_at_once() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    let (alice, bob) = alice_and_bob(root.path()).await;
     for n in [&alice, &bob] {
         n.start_syncing(Duration::from_secs(3600));
     }

@@ -7,10 +7,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use lore_core::{Library, Role, SearchRequest};
+use lore_core::{Library, SearchRequest};
 use lore_sync::Identity;
 
-use crate::peers::{alice, invited, retitle_unannounced};
+use crate::news::alice_and_bob;
+use crate::peers::retitle_unannounced;
 
 const ID: &str = "faq-refund-timeline";
 /// The test run in a process of its own, killed once it has taken the news in.
@@ -93,9 +94,7 @@ fn a_taker_killed_once_the_news_is_in() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn news_on_disk_survives_a_kill_and_news_not_yet_there_is_lost_cleanly() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    let (alice, bob) = alice_and_bob(root.path()).await;
     alice.library().lock().expect("lock").forget_own_news();
     retitle_unannounced(&alice, ID, "退款多久到账（diskrule 节假日顺延）");
     let news = alice
