@@ -1,5 +1,5 @@
-//! The fuzz targets' seed corpora (`fuzz/seeds/`): real frames and real automerge sync
-//! messages, taken from a sync between two libraries, so the fuzzers start from inputs
+//! The fuzz targets' seed corpora (`fuzz/seeds/`): real frames, real automerge sync
+//! messages and real news, taken from a sync between two libraries and what one wrote, so the fuzzers start from inputs
 //! that reach deep into the decoders. The committed seeds must still be what today's
 //! formats accept; `LORE_WRITE_SEEDS=1 cargo test seeds` writes them anew.
 
@@ -65,6 +65,7 @@ fn frames(
     a: &mut Library,
     team_document: &[u8],
     said: &[(String, Vec<u8>)],
+    news: &[(String, Vec<u8>)],
 ) -> Vec<(&'static str, Frame)> {
     let team = a.team().expect("team");
     let digest = a.digest().expect("digest");
@@ -72,9 +73,6 @@ fn frames(
     let some: BTreeMap<String, Vec<u8>> = digest.into_iter().take(3).collect();
     let keys = a.whole_keys().expect("keys");
     let whole = a.whole_documents(&keys[..2]).expect("whole documents");
-    let mut news = a.own_news().expect("news");
-    news.truncate(2);
-    assert!(!news.is_empty(), "a library that wrote has news");
     vec![
         (
             "hello",
@@ -111,7 +109,7 @@ fn frames(
         ),
         ("changed-unknown", Frame::Changed(None)),
         ("whole", Frame::Whole(whole)),
-        ("news", Frame::News(news)),
+        ("news", Frame::News(news.iter().take(2).cloned().collect())),
     ]
 }
 
@@ -149,7 +147,9 @@ fn the_fuzz_seeds_are_frames_and_sync_messages_of_todays_formats() {
     let (mut a, team_document, said) = exchange(root.path());
     assert!(said.len() >= 3, "a sync says something: {}", said.len());
     if std::env::var_os("LORE_WRITE_SEEDS").is_some() {
-        let frames: Vec<(String, Vec<u8>)> = frames(&mut a, &team_document, &said)
+        let news = a.own_news().expect("news");
+        assert!(!news.is_empty(), "a library that wrote has news");
+        let frames: Vec<(String, Vec<u8>)> = frames(&mut a, &team_document, &said, &news)
             .into_iter()
             .map(|(name, f)| (name.to_string(), f.encode()))
             .collect();
@@ -160,6 +160,12 @@ fn the_fuzz_seeds_are_frames_and_sync_messages_of_todays_formats() {
             .map(|(i, (key, m))| (format!("{i:02}-{}", key.replace('/', "-")), m.clone()))
             .collect();
         write("sync_message", &messages);
+        let pieces: Vec<(String, Vec<u8>)> = news
+            .iter()
+            .take(4)
+            .map(|(key, bytes)| (key.replace('/', "-"), bytes.clone()))
+            .collect();
+        write("news", &pieces);
     }
 
     let frames = committed("frame");
@@ -181,6 +187,16 @@ fn the_fuzz_seeds_are_frames_and_sync_messages_of_todays_formats() {
             "entry/faq-return-damaged-on-arrival"
         };
         if let Err(e) = other.receive_sync(&mut session, key, bytes) {
+            assert!(!e.to_string().contains("malformed"), "seed {name}: {e}");
+        }
+    }
+    // Each piece of news is one a library opens (its changes refused here, by a library
+    // of another team, never as malformed).
+    let news = committed("news");
+    assert!(!news.is_empty(), "seeds of real news");
+    for (name, bytes) in &news {
+        let key = name.replacen('-', "/", 1);
+        if let Err(e) = other.receive_changes("alice", &[(key, bytes.clone())]) {
             assert!(!e.to_string().contains("malformed"), "seed {name}: {e}");
         }
     }
