@@ -151,7 +151,7 @@ pub async fn bot(
     // once in ten minutes, which this request may then pay for).
     let outcome = if record {
         let sent = api.with_library(work).await?;
-        api.changed();
+        api.on_change.changed();
         sent
     } else {
         api.look_up(work).await?

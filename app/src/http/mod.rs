@@ -127,9 +127,9 @@ const ANSWERING: usize = 16;
 #[derive(Clone)]
 pub struct Api {
     library: Arc<Mutex<Library>>,
-    /// The node serving the library: told of each use recorded, so it is announced to the
-    /// team at once like any change made here.
-    node: lore_sync::OnChange,
+    /// Tells the node serving the library of each use recorded, so the team hears of it
+    /// at once like any change made here, not at the next sync round.
+    on_change: lore_sync::OnChange,
     limits: Arc<limits::RateLimits>,
     answers: Arc<cache::Answers>,
     /// Requests take turns at the library in the order they came (its lock is not fair:
@@ -141,12 +141,6 @@ pub struct Api {
 }
 
 impl Api {
-    /// Tells the node the library changed here (a use recorded), so the team hears of it
-    /// now rather than at the next sync round.
-    fn changed(&self) {
-        self.node.changed();
-    }
-
     /// Runs `work` on the library on a blocking thread.
     async fn with_library<T: Send + 'static>(
         &self,
@@ -216,7 +210,7 @@ pub async fn start(node: &lore_sync::Node, args: &HttpArgs) -> Result<Option<Sta
     .context("opening the search index for the HTTP API")??;
     let api = Api {
         library,
-        node: node.on_change(),
+        on_change: node.on_change(),
         limits: Arc::new(limits::RateLimits::new(args.http_rate, args.http_burst)),
         answers: Arc::default(),
         turns: Arc::new(tokio::sync::Semaphore::new(TURNS)),

@@ -285,7 +285,7 @@ pub async fn record_use(
             Ok((entry.id, recorded))
         })
         .await?;
-    api.changed();
+    api.on_change.changed();
     Ok((
         StatusCode::CREATED,
         Json(UseRecorded {

@@ -307,10 +307,7 @@ impl Store {
     /// next [`Flusher::flush`] (or durable write): for changes received from peers, who
     /// still hold them should a crash come first. If `f` fails, nothing is written.
     pub(crate) fn write_soon<T>(&self, f: impl FnOnce(&mut Batch<'_>) -> Result<T>) -> Result<T> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_durability(redb::Durability::None)
-            .map_err(|e| Error::Database(e.to_string()))?;
-        let (value, _) = run(txn, f)?;
+        let value = self.write_derived(f)?;
         self.unflushed.store(true, Ordering::SeqCst);
         Ok(value)
     }
