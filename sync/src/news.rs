@@ -247,12 +247,13 @@ impl News {
                 fits = false;
                 continue;
             }
+            // Counted before it goes: a peer may take it in before `broadcast` returns.
+            self.counts.lock().unwrap_or_else(PoisonError::into_inner).0 += 1;
             if let Err(e) = sender.broadcast(bytes.into()).await {
                 warn!("cannot announce a change: {e}");
+                self.counts.lock().unwrap_or_else(PoisonError::into_inner).0 -= 1;
                 fits = false;
-                continue;
             }
-            self.counts.lock().unwrap_or_else(PoisonError::into_inner).0 += 1;
         }
         if !fits {
             peers.changed();
@@ -324,16 +325,17 @@ impl News {
                 return;
             }
         };
+        // Counted before the library is let go: whoever sees the news there sees it counted.
         let taken = lock(peers.library())
             .and_then(|mut library| {
                 let taken = library.receive_changes(&from, &items)?;
                 self.admit_if_roster_in(&mut library, &items);
+                self.counts.lock().unwrap_or_else(PoisonError::into_inner).1 += 1;
                 Ok(taken)
             })
             .map_err(|e| e.chain().to_string());
         match taken {
             Ok(taken) => {
-                self.counts.lock().unwrap_or_else(PoisonError::into_inner).1 += 1;
                 if !taken.lacking.is_empty() {
                     debug!(peer = %short(&from), lacking = taken.lacking.len(), "news builds on changes not here; syncing");
                     peers.again(EndpointAddr::new(message.delivered_from), Duration::ZERO);
