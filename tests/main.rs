@@ -37,6 +37,7 @@ mod preview;
 mod relay;
 mod repair;
 mod reply;
+mod roll;
 mod search;
 mod seeds;
 mod site;

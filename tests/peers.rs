@@ -29,7 +29,7 @@ pub(crate) async fn peer(dir: &Path, name: &str, team_document: Option<&[u8]>) -
     .expect("node")
 }
 
-fn add_member(node: &Node, id: &str, role: Role) {
+pub(crate) fn add_member(node: &Node, id: &str, role: Role) {
     node.library()
         .lock()
         .expect("lock")

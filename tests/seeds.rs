@@ -103,6 +103,7 @@ fn frames(
         ("refuse", Frame::Refuse("not a member of this team".into())),
         ("bye", Frame::Bye),
         ("busy", Frame::Busy),
+        ("here", Frame::Here { ask: true }),
         (
             "changed",
             Frame::Changed(Some(said.iter().map(|(k, _)| k.clone()).collect())),

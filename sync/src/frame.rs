@@ -80,6 +80,12 @@ pub enum Frame {
     /// News of changes, announced to the team over gossip (never on a sync stream): by
     /// document key, the changes it gained, sealed with their signatures.
     News(Vec<(String, Vec<u8>)>),
+    /// A neighbour on the team's topic saying it is there (over gossip, to its direct
+    /// neighbours only); `ask`: each neighbour is to say so too (see `roll`).
+    Here {
+        /// Asks the neighbours to answer.
+        ask: bool,
+    },
 }
 
 const HELLO: u8 = 1;
@@ -94,6 +100,7 @@ const BUSY: u8 = 9;
 const CHANGED: u8 = 10;
 const WHOLE: u8 = 11;
 const NEWS: u8 = 12;
+const HERE: u8 = 13;
 
 impl Frame {
     /// The frame as bytes (without the length prefix).
@@ -134,6 +141,10 @@ impl Frame {
                     items.len(),
                     items.iter().map(|(k, v)| (k.as_str(), v.as_slice())),
                 );
+            }
+            Frame::Here { ask } => {
+                out.push(HERE);
+                out.push(u8::from(*ask));
             }
             Frame::Bye => out.push(BYE),
             Frame::Busy => out.push(BUSY),
@@ -222,6 +233,15 @@ impl Frame {
                     _ => Frame::News(items),
                 }
             }
+            HERE => match r.byte()? {
+                0 => Frame::Here { ask: false },
+                1 => Frame::Here { ask: true },
+                other => {
+                    return Err(SyncError::Malformed(format!(
+                        "a Here frame marked {other}, not 0 or 1"
+                    )));
+                }
+            },
             BYE => Frame::Bye,
             BUSY => Frame::Busy,
             REFUSE => Frame::Refuse(r.string()?),

@@ -25,6 +25,7 @@ mod news;
 mod node;
 mod pace;
 mod peers;
+pub mod roll;
 mod session;
 mod ticket;
 mod welcome;

@@ -5,9 +5,10 @@
 //! takes it in through the library's gate (signature, then roster), as it would a sync
 //! message; news that builds on changes a peer lacks is left to a sync session with the
 //! neighbour that delivered it. Only members take part (`gate`); while no teammate is a
-//! neighbour yet, the per-peer syncers push the change instead (`peers`).
+//! neighbour yet, the per-peer syncers push the change instead (`peers`). A neighbour that
+//! stops answering the roll call is joined again and synced with (`roll`).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use futures_util::StreamExt;
 use iroh::address_lookup::MemoryLookup;
 use iroh::{Endpoint, EndpointAddr};
 use iroh_gossip::api::{Event, GossipReceiver, GossipSender, Message};
+use iroh_gossip::proto::DeliveryScope;
 use iroh_gossip::{Gossip, TopicId};
 use lore_core::{DocKey, Library};
 use sha2::{Digest as _, Sha256};
@@ -27,6 +29,7 @@ use crate::gate::Gate;
 use crate::known_peers;
 use crate::library::lock;
 use crate::peers::Peers;
+use crate::roll::{Due, Roll};
 
 /// The largest piece of news one gossip message carries; a change bigger than that (a
 /// long body pasted whole) goes by sync session instead.
@@ -54,6 +57,8 @@ pub struct NewsStats {
     pub announced: u64,
     /// Pieces of news taken in from others.
     pub taken: u64,
+    /// Neighbours that did not answer a roll call: joined again and synced with.
+    pub silent: u64,
     /// Gossip messages sent, data and control.
     pub messages_sent: u64,
     /// Bytes of those.
@@ -72,6 +77,11 @@ pub(crate) struct News {
     /// Neighbours on the topic now.
     neighbours: AtomicUsize,
     counts: Mutex<(u64, u64)>,
+    /// The roll call of the neighbours, and how many were found silent.
+    roll: Mutex<Roll>,
+    silent: AtomicU64,
+    /// A neighbour asked this node to answer the roll call.
+    answer: tokio::sync::Notify,
     /// A change was made here: announce it.
     wake: tokio::sync::Notify,
     /// Syncing started, and with it the news.
@@ -92,6 +102,9 @@ impl News {
             lookup,
             neighbours: AtomicUsize::new(0),
             counts: Mutex::new((0, 0)),
+            roll: Mutex::new(Roll::new(tokio::time::Instant::now())),
+            silent: AtomicU64::new(0),
+            answer: tokio::sync::Notify::new(),
             wake: tokio::sync::Notify::new(),
             running: AtomicBool::new(false),
         }
@@ -120,6 +133,7 @@ impl News {
             neighbours: self.neighbours.load(Ordering::Relaxed),
             announced,
             taken,
+            silent: self.silent.load(Ordering::Relaxed),
             messages_sent: m.msgs_data_sent.get() + m.msgs_ctrl_sent.get(),
             bytes_sent: m.msgs_data_sent_size.get() + m.msgs_ctrl_sent_size.get(),
             messages_received: m.msgs_data_recv.get() + m.msgs_ctrl_recv.get(),
@@ -161,6 +175,7 @@ impl News {
                 .await
                 .map_err(|e| SyncError::Endpoint(Box::new(e)))?
                 .split();
+            *self.roll() = Roll::new(tokio::time::Instant::now());
             let (ended, mut closed) = tokio::sync::oneshot::channel();
             let (this, peers_) = (self.clone(), peers.clone());
             peers.keep(tokio::spawn(async move {
@@ -168,8 +183,16 @@ impl News {
                 let _ = ended.send(());
             }));
             loop {
+                let roll_call = self.roll().wake_at();
                 tokio::select! {
                     () = self.wake.notified() => self.announce(peers, &sender).await,
+                    () = tokio::time::sleep_until(roll_call) => self.call_roll(peers, &sender).await,
+                    () = self.answer.notified() => {
+                        let here = Frame::Here { ask: false }.encode();
+                        if let Err(e) = sender.broadcast_neighbors(here.into()).await {
+                            debug!("cannot answer the roll call: {e}");
+                        }
+                    }
                     () = tokio::time::sleep(every) => {
                         let known = self.admit(peers)?;
                         if let Err(e) = sender.join_peers(known).await {
@@ -260,6 +283,37 @@ impl News {
         }
     }
 
+    fn roll(&self) -> std::sync::MutexGuard<'_, Roll> {
+        self.roll.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Calls the roll when it is due; a neighbour that did not answer the last call is
+    /// joined again, which makes the link run both ways, and synced with at once, which
+    /// brings whatever news this node missed meanwhile.
+    async fn call_roll(&self, peers: &Arc<Peers>, sender: &GossipSender) {
+        let due = self.roll().due(tokio::time::Instant::now());
+        match due {
+            Due::Wait => {}
+            Due::Call => {
+                let ask = Frame::Here { ask: true }.encode();
+                if let Err(e) = sender.broadcast_neighbors(ask.into()).await {
+                    debug!("cannot call the roll: {e}");
+                }
+            }
+            Due::Silent(silent) => {
+                for peer in &silent {
+                    debug!(peer = %short(&member_of(peer)), "a neighbour on the topic did not answer the roll call; joining it again and syncing");
+                    peers.again(EndpointAddr::new(*peer), Duration::ZERO);
+                }
+                self.silent
+                    .fetch_add(silent.len() as u64, Ordering::Relaxed);
+                if let Err(e) = sender.join_peers(silent).await {
+                    debug!("cannot join the silent neighbours again: {e}");
+                }
+            }
+        }
+    }
+
     /// Takes in what the topic brings until it closes. Taking news in writes to disk, so
     /// it runs on a thread of its own, in the order the news came, while the gossip
     /// layer goes on relaying. News is in the library as soon as it is taken; once the
@@ -287,14 +341,29 @@ impl News {
         while let Some(event) = receiver.next().await {
             match event {
                 Ok(Event::Received(message)) => {
-                    if news.send(message).is_err() {
+                    let now = tokio::time::Instant::now();
+                    let from = message.delivered_from;
+                    let neighbour = {
+                        let mut roll = self.roll();
+                        roll.heard(from, now);
+                        roll.is_neighbour(&from)
+                    };
+                    if message.scope == DeliveryScope::Neighbors
+                        && let Ok(Frame::Here { ask }) = Frame::decode(&message.content)
+                    {
+                        if ask && neighbour {
+                            self.answer.notify_one();
+                        }
+                    } else if news.send(message).is_err() {
                         return;
                     }
                 }
-                Ok(Event::NeighborUp(_)) => {
+                Ok(Event::NeighborUp(peer)) => {
+                    self.roll().up(peer, tokio::time::Instant::now());
                     self.neighbours.fetch_add(1, Ordering::Relaxed);
                 }
-                Ok(Event::NeighborDown(_)) => {
+                Ok(Event::NeighborDown(peer)) => {
+                    self.roll().down(peer, tokio::time::Instant::now());
                     let _ =
                         self.neighbours
                             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {

@@ -1,0 +1,183 @@
+//! The roll call of neighbours on the team's topic: a neighbour that does not answer is
+//! named, joined again and synced with; one that answers never is. The schedule on its
+//! own, then real iroh endpoints on 127.0.0.1 with a member whose gossip never answers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use iroh::address_lookup::MemoryLookup;
+use iroh::endpoint::{Connection, presets};
+use iroh::protocol::{AcceptError, ProtocolHandler, Router};
+use iroh_gossip::Gossip;
+use iroh_gossip::api::Event;
+use lore_core::Role;
+use lore_sync::roll::{ANSWER_WITHIN, CALM, Due, FIRST, Roll};
+use lore_sync::{ALPN, Frame, Identity, NEWS_ALPN, topic_of};
+use lore_tests::eventually_async;
+use tokio::time::Instant;
+
+use crate::peers::{add_member, alice, invited};
+
+fn peer(n: u8) -> iroh::EndpointId {
+    iroh::SecretKey::from_bytes(&[n; 32]).public()
+}
+
+#[test]
+fn a_neighbour_that_does_not_answer_is_named_and_one_that_does_is_not() {
+    let start = Instant::now();
+    let mut roll = Roll::new(start);
+    let (a, b) = (peer(1), peer(2));
+    roll.up(a, start);
+    roll.up(b, start);
+    assert_eq!(roll.due(start), Due::Wait);
+    let call = start + FIRST;
+    assert_eq!(roll.wake_at(), call);
+    assert_eq!(roll.due(call), Due::Call);
+    roll.heard(a, call + Duration::from_millis(5));
+    assert_eq!(roll.due(call + Duration::from_millis(10)), Due::Wait);
+    assert_eq!(roll.due(call + ANSWER_WITHIN), Due::Silent(vec![b]));
+    // Calls grow apart while nothing changes (the next a second after this one)...
+    let next = call + FIRST * 2;
+    assert_eq!(roll.wake_at(), next);
+    // ...and a change keeps the sooner call, after which they grow apart from FIRST again.
+    roll.down(b, call + ANSWER_WITHIN);
+    assert_eq!(roll.wake_at(), next);
+    assert_eq!(roll.due(next), Due::Call);
+    // A neighbour gone before the answers are counted is not named.
+    roll.down(a, next + Duration::from_millis(1));
+    let counted = roll.wake_at();
+    assert_eq!(counted, next + ANSWER_WITHIN);
+    assert_eq!(roll.due(counted), Due::Wait);
+    assert!(
+        roll.wake_at() <= counted,
+        "the change meanwhile made a call due"
+    );
+    assert_eq!(
+        roll.due(counted),
+        Due::Wait,
+        "with no neighbour left, none is made"
+    );
+}
+
+#[test]
+fn calls_stop_growing_apart_at_the_calm_pace_and_none_is_made_alone() {
+    let mut now = Instant::now();
+    let mut roll = Roll::new(now);
+    now += FIRST;
+    assert_eq!(roll.due(now), Due::Wait, "no neighbour, no call");
+    roll.up(peer(1), now);
+    for _ in 0..20 {
+        now = roll.wake_at();
+        if roll.due(now) == Due::Call {
+            roll.heard(peer(1), now);
+        }
+    }
+    let gap = roll.wake_at() - now;
+    assert!(gap <= CALM && gap >= CALM / 2, "{gap:?}");
+}
+
+/// Notes each connection made to it, and closes it.
+#[derive(Debug, Clone)]
+struct Knock(Arc<tokio::sync::Notify>);
+
+impl ProtocolHandler for Knock {
+    async fn accept(&self, connection: Connection) -> Result<(), AcceptError> {
+        self.0.notify_one();
+        connection.close(0u32.into(), b"not a library");
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_whose_gossip_never_answers_is_joined_again_and_synced_with() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let alice = alice(root.path()).await;
+    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    // Carol is a member, but her machine runs bare gossip under her key: it is Alice's
+    // neighbour on the topic and never answers a roll call.
+    let dir = root.path().join("carol");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let carol = Identity::load_or_create(&dir, Some("carol")).expect("identity");
+    add_member(&alice, &carol.member_id(), Role::Agent);
+    let topic = {
+        let library = alice.library();
+        let mut library = library.lock().expect("lock");
+        topic_of(&library.team().expect("team").id)
+    };
+    let lookup = MemoryLookup::new();
+    lookup.add_endpoint_info(alice.addr());
+    let endpoint = iroh::Endpoint::builder(presets::Minimal)
+        .secret_key(iroh::SecretKey::from_bytes(&carol.secret_bytes()))
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0".parse::<std::net::SocketAddr>().expect("addr"))
+        .expect("bind addr")
+        .alpns(vec![NEWS_ALPN.to_vec(), ALPN.to_vec()])
+        .bind()
+        .await
+        .expect("endpoint");
+    endpoint.address_lookup().expect("lookup").add(lookup);
+    let gossip = Gossip::builder().alpn(NEWS_ALPN).spawn(endpoint.clone());
+    let knocked = Arc::new(tokio::sync::Notify::new());
+    let router = Router::builder(endpoint.clone())
+        .accept(NEWS_ALPN, gossip.clone())
+        .accept(ALPN, Knock(knocked.clone()))
+        .spawn();
+
+    // Alice and Bob alone on the topic first: each answers the other's calls (three
+    // of them, at 0.5, 1.5 and 3.5 s), so neither names the other silent.
+    for n in [&alice, &bob] {
+        n.start_syncing(Duration::from_secs(3600));
+    }
+    let (a, b) = (&alice, &bob);
+    eventually_async(
+        Duration::from_secs(20),
+        "Alice and Bob on the topic",
+        || async move {
+            (a.news_stats().neighbours >= 1 && b.news_stats().neighbours >= 1).then_some(())
+        },
+    )
+    .await;
+    tokio::time::sleep(FIRST * 7 + ANSWER_WITHIN).await;
+    for n in [&alice, &bob] {
+        assert_eq!(n.news_stats().silent, 0, "{:?}", n.news_stats());
+    }
+
+    let (_, mut heard) = gossip
+        .subscribe(topic, vec![alice.addr().id])
+        .await
+        .expect("subscribe")
+        .split();
+
+    // Carol's gossip hears Alice call the roll, and answers nothing.
+    let asked = async {
+        while let Some(Ok(event)) = heard.next().await {
+            if let Event::Received(m) = event
+                && matches!(Frame::decode(&m.content), Ok(Frame::Here { ask: true }))
+            {
+                return m.delivered_from;
+            }
+        }
+        panic!("Carol's subscription ended before any roll call");
+    };
+    let caller = tokio::time::timeout(Duration::from_secs(20), asked)
+        .await
+        .expect("a roll call within 20 s");
+    assert_eq!(caller, alice.addr().id);
+    // Alice names her silent and syncs with her at once.
+    tokio::time::timeout(Duration::from_secs(20), knocked.notified())
+        .await
+        .expect("Alice to open a sync session with the silent neighbour");
+    eventually_async(
+        Duration::from_secs(20),
+        "Alice to count a silent neighbour",
+        || async move { (a.news_stats().silent >= 1).then_some(()) },
+    )
+    .await;
+
+    router.shutdown().await.expect("carol stops");
+    for n in [bob, alice] {
+        n.shutdown().await;
+    }
+}
