@@ -3,9 +3,12 @@
 //! through one member at once: the hub kept five neighbours, none of which counted it
 //! among theirs), and such a node hears no news at all while it believes itself connected.
 //! So now and then a node asks its neighbours to answer (`Frame::Here`); a neighbour that
-//! does not answer within [`ANSWER_WITHIN`] is joined again (which makes the link run both
-//! ways) and synced with (which brings whatever news was missed). Roll is called soon after
-//! the neighbours change, then less and less often, down to every [`CALM`].
+//! answers neither of two calls in a row, each within [`ANSWER_WITHIN`], is joined again
+//! (which makes the link run both ways) and synced with (which brings whatever news was
+//! missed). Two calls, not one: a neighbour busy with a burst of joins answers late, and
+//! joining it again needlessly would change the neighbours of others in turn. Roll is
+//! called soon after the neighbours change, then less and less often, down to every
+//! [`CALM`].
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -14,11 +17,13 @@ use iroh::EndpointId;
 use tokio::time::Instant;
 
 /// The first roll call after the neighbours change.
-pub const FIRST: Duration = Duration::from_millis(500);
+pub const FIRST: Duration = Duration::from_secs(2);
 /// The longest time between roll calls once the neighbours are settled.
 pub const CALM: Duration = Duration::from_secs(60);
 /// How long a neighbour has to answer a roll call.
-pub const ANSWER_WITHIN: Duration = Duration::from_secs(1);
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(2);
+/// How many calls in a row a neighbour leaves unanswered before it is named silent.
+pub const CALLS: u8 = 2;
 
 /// What the roll call knows: who is a neighbour, when each was last heard from, and when
 /// to call next.
@@ -26,6 +31,8 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(1);
 pub struct Roll {
     neighbours: HashSet<EndpointId>,
     heard: HashMap<EndpointId, Instant>,
+    /// Calls in a row each neighbour left unanswered.
+    missed: HashMap<EndpointId, u8>,
     /// The next roll call, and the gap before the one after.
     next: Instant,
     gap: Duration,
@@ -50,6 +57,7 @@ impl Roll {
         Roll {
             neighbours: HashSet::new(),
             heard: HashMap::new(),
+            missed: HashMap::new(),
             next: now + FIRST,
             gap: FIRST,
             called: None,
@@ -66,6 +74,7 @@ impl Roll {
     pub fn down(&mut self, peer: EndpointId, now: Instant) {
         self.neighbours.remove(&peer);
         self.heard.remove(&peer);
+        self.missed.remove(&peer);
         self.soon(now);
     }
 
@@ -101,12 +110,19 @@ impl Roll {
             if now < *at + ANSWER_WITHIN {
                 return Due::Wait;
             }
-            let silent: Vec<EndpointId> = asked
-                .iter()
-                .filter(|p| self.neighbours.contains(*p))
-                .filter(|p| self.heard.get(*p).is_none_or(|h| h < at))
-                .copied()
-                .collect();
+            let mut silent = Vec::new();
+            for peer in asked.iter().filter(|p| self.neighbours.contains(*p)) {
+                if self.heard.get(peer).is_some_and(|h| h >= at) {
+                    self.missed.remove(peer);
+                    continue;
+                }
+                let missed = self.missed.entry(*peer).or_default();
+                *missed += 1;
+                if *missed >= CALLS {
+                    *missed = 0;
+                    silent.push(*peer);
+                }
+            }
             self.called = None;
             return if silent.is_empty() {
                 Due::Wait
