@@ -58,10 +58,9 @@ fn an_answer_resets_the_count_and_a_neighbour_gone_is_not_named() {
     let (a, b) = (peer(1), peer(2));
     roll.up(a, start);
     roll.up(b, start);
-    let mut now = start;
     // b misses, answers, misses: never two in a row.
     for answers in [false, true, false] {
-        now = roll.wake_at();
+        let mut now = roll.wake_at();
         assert_eq!(roll.due(now), Due::Call);
         roll.heard(a, now);
         if answers {
@@ -72,7 +71,7 @@ fn an_answer_resets_the_count_and_a_neighbour_gone_is_not_named() {
     }
     // A neighbour gone before the answers are counted is not named, and the change makes
     // a call due soon.
-    now = roll.wake_at();
+    let now = roll.wake_at();
     assert_eq!(roll.due(now), Due::Call);
     roll.down(b, now);
     assert!(roll.wake_at() <= now + ANSWER_WITHIN);
