@@ -9,8 +9,9 @@
 //! stops answering the roll call is joined again and synced with (`roll`).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use iroh::address_lookup::MemoryLookup;
@@ -34,6 +35,12 @@ use crate::roll::{Due, Roll};
 /// The largest piece of news one gossip message carries; a change bigger than that (a
 /// long body pasted whole) goes by sync session instead.
 pub(crate) const MAX_NEWS: usize = 64 * 1024;
+
+/// News taken in is forced to disk once no more has come for this long (so a burst, and
+/// the teammates' takes that come with it, do not wait on the disk)…
+const FLUSH_QUIET: Duration = Duration::from_millis(20);
+/// …or once the oldest of it has waited this long, however steadily news keeps coming.
+const FLUSH_WITHIN: Duration = Duration::from_millis(250);
 
 /// The gossip topic of team `team_id`: only its members can name it, and the gate keeps
 /// everyone else out even if they do.
@@ -316,8 +323,9 @@ impl News {
 
     /// Takes in what the topic brings until it closes. Taking news in writes to disk, so
     /// it runs on a thread of its own, in the order the news came, while the gossip
-    /// layer goes on relaying. News is in the library as soon as it is taken; once the
-    /// news that came together is all taken, one forced write puts it on disk.
+    /// layer goes on relaying. News is in the library as soon as it is taken; once no
+    /// more has come for [`FLUSH_QUIET`] (or the oldest has waited [`FLUSH_WITHIN`]), one
+    /// forced write puts it on disk.
     async fn listen(self: Arc<Self>, peers: &Arc<Peers>, mut receiver: GossipReceiver) {
         let (news, queue) = std::sync::mpsc::channel::<Message>();
         let (this, peers_) = (self.clone(), peers.clone());
@@ -327,15 +335,33 @@ impl News {
         // Kept after this task: when the node stops, this task ends first (closing the
         // queue), then the taker finishes what it holds.
         peers.keep(tokio::task::spawn_blocking(move || {
+            let flush = || {
+                if let Err(e) = flusher.flush() {
+                    warn!("news taken in is not on disk yet (tried again with the next): {e}");
+                }
+            };
+            // Taken in since the last forced write, from when.
+            let mut unflushed: Option<Instant> = None;
             let mut next = queue.recv().ok();
             while let Some(message) = next {
                 this.take(&peers_, message);
-                next = queue.try_recv().ok().or_else(|| {
-                    if let Err(e) = flusher.flush() {
-                        warn!("news taken in is not on disk yet (tried again with the next): {e}");
+                let since = *unflushed.get_or_insert_with(Instant::now);
+                if since.elapsed() >= FLUSH_WITHIN {
+                    flush();
+                    unflushed = None;
+                }
+                next = match queue.recv_timeout(FLUSH_QUIET) {
+                    Ok(message) => Some(message),
+                    Err(RecvTimeoutError::Timeout) => {
+                        flush();
+                        unflushed = None;
+                        queue.recv().ok()
                     }
-                    queue.recv().ok()
-                });
+                    Err(RecvTimeoutError::Disconnected) => None,
+                };
+            }
+            if unflushed.is_some() {
+                flush();
             }
         }));
         while let Some(event) = receiver.next().await {
