@@ -23,13 +23,19 @@ fn peer(n: u8) -> iroh::EndpointId {
     iroh::SecretKey::from_bytes(&[n; 32]).public()
 }
 
-#[test]
-fn a_neighbour_that_answers_neither_of_two_calls_is_named_and_one_that_answers_is_not() {
+/// A roll made now, with neighbours a and b from the start.
+fn two_neighbours() -> (Instant, Roll, iroh::EndpointId, iroh::EndpointId) {
     let start = Instant::now();
     let mut roll = Roll::new(start);
     let (a, b) = (peer(1), peer(2));
     roll.up(a, start);
     roll.up(b, start);
+    (start, roll, a, b)
+}
+
+#[test]
+fn a_neighbour_that_answers_neither_of_two_calls_is_named_and_one_that_answers_is_not() {
+    let (start, mut roll, a, b) = two_neighbours();
     assert_eq!(roll.due(start), Due::Wait);
     let call = start + FIRST;
     assert_eq!(roll.wake_at(), call);
@@ -53,11 +59,7 @@ fn a_neighbour_that_answers_neither_of_two_calls_is_named_and_one_that_answers_i
 
 #[test]
 fn an_answer_resets_the_count_and_a_neighbour_gone_is_not_named() {
-    let start = Instant::now();
-    let mut roll = Roll::new(start);
-    let (a, b) = (peer(1), peer(2));
-    roll.up(a, start);
-    roll.up(b, start);
+    let (_, mut roll, a, b) = two_neighbours();
     // b misses, answers, misses: never two in a row.
     for answers in [false, true, false] {
         let mut now = roll.wake_at();

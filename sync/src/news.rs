@@ -8,7 +8,7 @@
 //! neighbour yet, the per-peer syncers push the change instead (`peers`). A neighbour that
 //! stops answering the roll call is joined again and synced with (`roll`).
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -81,10 +81,8 @@ pub(crate) struct News {
     gossip: Gossip,
     gate: Gate,
     lookup: MemoryLookup,
-    /// Neighbours on the topic now.
-    neighbours: AtomicUsize,
     counts: Mutex<(u64, u64)>,
-    /// The roll call of the neighbours, and how many were found silent.
+    /// The roll call of the neighbours (who they are now), and how many were found silent.
     roll: Mutex<Roll>,
     silent: AtomicU64,
     /// A neighbour asked this node to answer the roll call.
@@ -107,7 +105,6 @@ impl News {
             gossip,
             gate,
             lookup,
-            neighbours: AtomicUsize::new(0),
             counts: Mutex::new((0, 0)),
             roll: Mutex::new(Roll::new(tokio::time::Instant::now())),
             silent: AtomicU64::new(0),
@@ -137,7 +134,7 @@ impl News {
         let m = self.gossip.metrics();
         let (announced, taken) = *self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         NewsStats {
-            neighbours: self.neighbours.load(Ordering::Relaxed),
+            neighbours: self.roll().neighbours(),
             announced,
             taken,
             silent: self.silent.load(Ordering::Relaxed),
@@ -182,7 +179,6 @@ impl News {
                 .await
                 .map_err(|e| SyncError::Endpoint(Box::new(e)))?
                 .split();
-            *self.roll() = Roll::new(tokio::time::Instant::now());
             let (ended, mut closed) = tokio::sync::oneshot::channel();
             let (this, peers_) = (self.clone(), peers.clone());
             peers.keep(tokio::spawn(async move {
@@ -211,7 +207,8 @@ impl News {
                     _ = &mut closed => break,
                 }
             }
-            self.neighbours.store(0, Ordering::Relaxed);
+            // The closed subscription's neighbours are gone with it.
+            *self.roll() = Roll::new(tokio::time::Instant::now());
             peers.changed();
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
@@ -270,7 +267,7 @@ impl News {
         }
         // With no neighbour yet the news waits in the gossip layer for one, and the
         // syncers push the change meanwhile.
-        let mut fits = self.neighbours.load(Ordering::Relaxed) > 0;
+        let mut fits = self.roll().neighbours() > 0;
         for piece in pieces(news) {
             let bytes = Frame::News(piece).encode();
             if bytes.len() > MAX_NEWS {
@@ -384,17 +381,9 @@ impl News {
                         return;
                     }
                 }
-                Ok(Event::NeighborUp(peer)) => {
-                    self.roll().up(peer, tokio::time::Instant::now());
-                    self.neighbours.fetch_add(1, Ordering::Relaxed);
-                }
+                Ok(Event::NeighborUp(peer)) => self.roll().up(peer, tokio::time::Instant::now()),
                 Ok(Event::NeighborDown(peer)) => {
                     self.roll().down(peer, tokio::time::Instant::now());
-                    let _ =
-                        self.neighbours
-                            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
-                                Some(n.saturating_sub(1))
-                            });
                 }
                 Ok(Event::Lagged) => warn!("the team's news fell behind; syncing instead"),
                 Err(e) => {

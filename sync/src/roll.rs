@@ -78,6 +78,11 @@ impl Roll {
         self.soon(now);
     }
 
+    /// How many neighbours there are now.
+    pub fn neighbours(&self) -> usize {
+        self.neighbours.len()
+    }
+
     /// Whether `peer` is a neighbour now.
     pub fn is_neighbour(&self, peer: &EndpointId) -> bool {
         self.neighbours.contains(peer)
@@ -127,7 +132,6 @@ impl Roll {
             return if silent.is_empty() {
                 Due::Wait
             } else {
-                // Those joined again change the neighbours: the roll is called again soon.
                 Due::Silent(silent)
             };
         }
