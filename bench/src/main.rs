@@ -6,6 +6,7 @@ mod automerge_repo;
 mod corpus;
 mod credit;
 mod credit_team;
+mod gossip;
 mod http;
 mod measure;
 mod search;
