@@ -27,6 +27,7 @@ mod http_limits;
 mod identity;
 mod insights;
 mod insights_rules;
+mod interval;
 mod layout;
 mod library;
 mod live;

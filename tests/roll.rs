@@ -1,6 +1,7 @@
 //! The roll call of neighbours on the team's topic: a neighbour that does not answer is
-//! named, joined again and synced with; one that answers never is. The schedule on its
-//! own, then real iroh endpoints on 127.0.0.1 with a member whose gossip never answers.
+//! named and synced with (joined again too when no neighbour answers); one that answers
+//! never is. The schedule on its own, then real iroh endpoints on 127.0.0.1 with a member
+//! whose gossip never answers.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,27 @@ fn a_neighbour_that_answers_neither_of_two_calls_is_named_and_one_that_answers_i
 }
 
 #[test]
+fn neighbours_silent_while_none_answers_are_named_deaf_to_be_joined_again() {
+    let (_, mut roll, a, b) = two_neighbours();
+    for _ in 0..2 {
+        let now = roll.wake_at();
+        assert_eq!(roll.due(now), Due::Call);
+        let due = roll.due(now + ANSWER_WITHIN);
+        if due != Due::Wait {
+            let Due::Deaf(mut silent) = due else {
+                panic!("nobody answered, yet {due:?}");
+            };
+            silent.sort();
+            let mut both = vec![a, b];
+            both.sort();
+            assert_eq!(silent, both);
+            return;
+        }
+    }
+    panic!("two calls unanswered by anyone, and nobody named");
+}
+
+#[test]
 fn an_answer_resets_the_count_and_a_neighbour_gone_is_not_named() {
     let (_, mut roll, a, b) = two_neighbours();
     // b misses, answers, misses: never two in a row.
@@ -111,7 +133,7 @@ impl ProtocolHandler for Knock {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_member_whose_gossip_never_answers_is_joined_again_and_synced_with() {
+async fn a_member_whose_gossip_never_answers_is_named_and_synced_with() {
     let root = tempfile::tempdir().expect("tempdir");
     let alice = alice(root.path()).await;
     let bob = invited(root.path(), &alice, "bob", Role::Agent).await;

@@ -23,7 +23,7 @@ mod library;
 mod link;
 mod news;
 mod node;
-mod pace;
+pub mod pace;
 mod peers;
 pub mod roll;
 mod session;

@@ -8,6 +8,7 @@
 //! neighbour yet, the per-peer syncers push the change instead (`peers`). A neighbour that
 //! stops answering the roll call is joined again and synced with (`roll`).
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -66,6 +67,9 @@ pub struct NewsStats {
     pub taken: u64,
     /// Neighbours that did not answer a roll call: joined again and synced with.
     pub silent: u64,
+    /// Known peers asked to join this node on the topic after it subscribed: peers newly
+    /// known, or every known one again while it had no neighbour (the silent apart).
+    pub joins: u64,
     /// Gossip messages sent, data and control.
     pub messages_sent: u64,
     /// Bytes of those.
@@ -85,6 +89,7 @@ pub(crate) struct News {
     /// The roll call of the neighbours (who they are now), and how many were found silent.
     roll: Mutex<Roll>,
     silent: AtomicU64,
+    joins: AtomicU64,
     /// A neighbour asked this node to answer the roll call.
     answer: tokio::sync::Notify,
     /// A change was made here: announce it.
@@ -108,6 +113,7 @@ impl News {
             counts: Mutex::new((0, 0)),
             roll: Mutex::new(Roll::new(tokio::time::Instant::now())),
             silent: AtomicU64::new(0),
+            joins: AtomicU64::new(0),
             answer: tokio::sync::Notify::new(),
             wake: tokio::sync::Notify::new(),
             running: AtomicBool::new(false),
@@ -138,6 +144,7 @@ impl News {
             announced,
             taken,
             silent: self.silent.load(Ordering::Relaxed),
+            joins: self.joins.load(Ordering::Relaxed),
             messages_sent: m.msgs_data_sent.get() + m.msgs_ctrl_sent.get(),
             bytes_sent: m.msgs_data_sent_size.get() + m.msgs_ctrl_sent_size.get(),
             messages_received: m.msgs_data_recv.get() + m.msgs_ctrl_recv.get(),
@@ -147,7 +154,8 @@ impl News {
 
     /// Joins the team's topic with the known peers and keeps announcing this node's
     /// changes and taking in everyone else's until the node stops; every `every`, the
-    /// roster is read again and newly known peers joined.
+    /// roster is read again and peers newly known joined (all known ones again while this
+    /// node has no neighbour).
     pub(crate) fn start(self: &Arc<Self>, peers: &Arc<Peers>, every: Duration) {
         if self.running.swap(true, Ordering::Relaxed) {
             return;
@@ -171,8 +179,16 @@ impl News {
             library.forget_own_news();
             topic_of(&library.team()?.id)
         };
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        interval.tick().await;
         loop {
             let known = self.admit(peers)?;
+            // Those asked to join: every known peer again only while this node has no
+            // neighbour. Each join makes the peer take this node into its neighbours,
+            // dropping one of its own if it has its fill, so joining all of a large team
+            // each interval would keep the whole overlay changing.
+            let mut joined: HashSet<iroh::EndpointId> = known.iter().copied().collect();
             let (sender, receiver) = self
                 .gossip
                 .subscribe(topic, known)
@@ -196,10 +212,18 @@ impl News {
                             debug!("cannot answer the roll call: {e}");
                         }
                     }
-                    () = tokio::time::sleep(every) => {
-                        let known = self.admit(peers)?;
-                        if let Err(e) = sender.join_peers(known).await {
-                            debug!("cannot join known peers on the topic: {e}");
+                    _ = interval.tick() => {
+                        let alone = self.roll().neighbours() == 0;
+                        let join: Vec<_> = self
+                            .admit(peers)?
+                            .into_iter()
+                            .filter(|peer| joined.insert(*peer) || alone)
+                            .collect();
+                        if !join.is_empty() {
+                            self.joins.fetch_add(join.len() as u64, Ordering::Relaxed);
+                            if let Err(e) = sender.join_peers(join).await {
+                                debug!("cannot join known peers on the topic: {e}");
+                            }
                         }
                     }
                     // The subscription closed (it fell behind): subscribe again, and let
@@ -291,11 +315,12 @@ impl News {
         self.roll.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Calls the roll when it is due; a neighbour that did not answer the last call is
-    /// joined again, which makes the link run both ways, and synced with at once, which
-    /// brings whatever news this node missed meanwhile.
+    /// Calls the roll when it is due; a neighbour that did not answer is synced with at
+    /// once, which brings whatever news this node missed meanwhile, and when none answered
+    /// the silent ones are joined again, which makes the links run both ways.
     async fn call_roll(&self, peers: &Arc<Peers>, sender: &GossipSender) {
         let due = self.roll().due(tokio::time::Instant::now());
+        let deaf = matches!(due, Due::Deaf(_));
         match due {
             Due::Wait => {}
             Due::Call => {
@@ -304,14 +329,14 @@ impl News {
                     debug!("cannot call the roll: {e}");
                 }
             }
-            Due::Silent(silent) => {
+            Due::Silent(silent) | Due::Deaf(silent) => {
                 for peer in &silent {
-                    debug!(peer = %short(&member_of(peer)), "a neighbour on the topic did not answer the roll call; joining it again and syncing");
+                    debug!(peer = %short(&member_of(peer)), deaf, "a neighbour on the topic did not answer the roll call; syncing with it");
                     peers.again(EndpointAddr::new(*peer), Duration::ZERO);
                 }
                 self.silent
                     .fetch_add(silent.len() as u64, Ordering::Relaxed);
-                if let Err(e) = sender.join_peers(silent).await {
+                if deaf && let Err(e) = sender.join_peers(silent).await {
                     debug!("cannot join the silent neighbours again: {e}");
                 }
             }

@@ -1,12 +1,31 @@
 //! How often a known peer is tried: at once while it answers, then less and less often
 //! while it does not, so a teammate who left (or a laptop that is shut) costs a dial now
 //! and then rather than one per change. Each peer is paced on its own: one that cannot be
-//! reached delays nobody else.
+//! reached delays nobody else. Once a node's first sessions are done, news carries the
+//! changes as they are made, and each interval only [`IN_TURN`] known peers are synced
+//! with, in turn: what a node costs its team each interval does not grow with the team.
 
 use std::time::Duration;
 
 /// The longest a peer that does not answer waits before it is dialled again.
 pub(crate) const MOST: Duration = Duration::from_secs(300);
+
+/// How many known peers a node syncs with each interval once its first sessions are done
+/// (with every one of them at start, and whenever a change made here cannot go as news).
+pub const IN_TURN: usize = 3;
+
+/// Which of `known` peers (in a fixed order) the interval numbered `turn` syncs with:
+/// [`IN_TURN`] of them, the next ones after the last interval's, so each is synced with
+/// every ⌈known / IN_TURN⌉ intervals.
+pub fn in_turn(known: usize, turn: usize) -> Vec<usize> {
+    if known == 0 {
+        return Vec::new();
+    }
+    let start = (turn % known) * IN_TURN;
+    (0..IN_TURN.min(known))
+        .map(|i| (start + i) % known)
+        .collect()
+}
 
 /// A peer's pace: how long to wait after its last session before the next.
 #[derive(Debug, Clone)]

@@ -21,7 +21,7 @@ use crate::error::SyncError;
 use crate::frame::{self, ALPN, CLOSE_DONE, CLOSE_PROTOCOL, CLOSE_REFUSED, Frame, MAX_FRAME};
 use crate::known_peers;
 use crate::link::{Connected, Links, replaced};
-use crate::pace::Pace;
+use crate::pace::{Pace, in_turn};
 use crate::session::{self, SyncReport};
 
 /// How long a refused or misbehaving peer gets to read why before the connection closes.
@@ -131,16 +131,21 @@ impl Peers {
         Discovered(self.clone())
     }
 
-    /// Syncs with every known peer, each on its own, again when the library changes here
-    /// and every `every` otherwise.
+    /// Syncs with every known peer, each on its own, at once and again whenever a change
+    /// made here cannot go as news (`changed`); every `every` otherwise with [`IN_TURN`](crate::pace::IN_TURN)
+    /// of them, in turn (news carries changes as they are made; these sessions catch up
+    /// whatever it missed, without costing each node more as the team grows).
     pub(crate) fn start_syncing(self: &Arc<Self>, every: Duration) {
         let this = self.clone();
         self.keep(tokio::spawn(async move {
-            loop {
-                this.poke_known_peers(every);
+            let mut interval = tokio::time::interval(every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            interval.tick().await;
+            this.poke_known_peers(every, None);
+            for turn in 0.. {
                 tokio::select! {
-                    () = this.changed.notified() => {}
-                    () = tokio::time::sleep(every) => {}
+                    () = this.changed.notified() => this.poke_known_peers(every, None),
+                    _ = interval.tick() => this.poke_known_peers(every, Some(turn)),
                 }
             }
         }));
@@ -421,17 +426,21 @@ impl Peers {
         }
     }
 
-    /// Pokes every known peer's syncer (starting those of peers newly known, with their
-    /// latest address, and ending those of peers no longer known): a change reaches the
-    /// whole team in one session's time, however long an unreachable peer takes to fail.
-    fn poke_known_peers(self: &Arc<Self>, every: Duration) {
-        let everyone = match known_peers::all(&self.library) {
+    /// Pokes the syncers of every known peer, or with `turn` only those [`in_turn`], and
+    /// always those of peers newly known (starting them, with their latest address;
+    /// ending those of peers no longer known): a change reaches the whole team in one
+    /// session's time, however long an unreachable peer takes to fail.
+    fn poke_known_peers(self: &Arc<Self>, every: Duration, turn: Option<usize>) {
+        let mut everyone = match known_peers::all(&self.library) {
             Ok(everyone) => everyone,
             Err(e) => {
                 warn!("cannot read the known peers: {}", e.chain());
                 return;
             }
         };
+        // In a fixed order, for the turns to go round them all.
+        everyone.sort_by(|a, b| a.member.cmp(&b.member));
+        let chosen = turn.map(|turn| in_turn(everyone.len(), turn));
         let mut syncers = table(&self.syncers);
         syncers.retain(|member, syncer| {
             let known = everyone.iter().any(|k| &k.member == member);
@@ -440,7 +449,7 @@ impl Peers {
             }
             known && !syncer.task.is_finished()
         });
-        for known in everyone {
+        for (i, known) in everyone.into_iter().enumerate() {
             let addr = match known.addr {
                 Ok(addr) => addr,
                 Err(e) => {
@@ -448,7 +457,9 @@ impl Peers {
                     continue;
                 }
             };
+            let mut new = false;
             let syncer = syncers.entry(known.member).or_insert_with(|| {
+                new = true;
                 let addr = Arc::new(Mutex::new(addr.clone()));
                 let poke = Arc::new(tokio::sync::Notify::new());
                 let task = tokio::spawn(self.clone().sync_on_its_own(
@@ -459,7 +470,9 @@ impl Peers {
                 Syncer { addr, poke, task }
             });
             *table(&syncer.addr) = addr;
-            syncer.poke.notify_one();
+            if new || chosen.as_ref().is_none_or(|c| c.contains(&i)) {
+                syncer.poke.notify_one();
+            }
         }
     }
 

@@ -3,11 +3,13 @@
 //! through one member at once: the hub kept five neighbours, none of which counted it
 //! among theirs), and such a node hears no news at all while it believes itself connected.
 //! So now and then a node asks its neighbours to answer (`Frame::Here`); a neighbour that
-//! answers neither of two calls in a row, each within [`ANSWER_WITHIN`], is joined again
-//! (which makes the link run both ways) and synced with (which brings whatever news was
-//! missed). Two calls, not one: a neighbour busy with a burst of joins answers late, and
-//! joining it again needlessly would change the neighbours of others in turn. Roll is
-//! called soon after the neighbours change, then less and less often, down to every
+//! answers neither of two calls in a row, each within [`ANSWER_WITHIN`], is synced with
+//! (which brings whatever news was missed), and when no neighbour answered at all the
+//! silent ones are joined again (which makes the links run both ways). Only then: joining
+//! makes a peer drop one of its own neighbours when it has its fill, and in a 50-peer mesh
+//! joining every silent neighbour again changed others' neighbours in turn, until more
+//! and more were named silent. Two calls, not one: a neighbour busy with a burst of joins
+//! answers late. Roll is called soon after the neighbours change, then less and less often, down to every
 //! [`CALM`].
 
 use std::collections::{HashMap, HashSet};
@@ -45,8 +47,10 @@ pub struct Roll {
 pub enum Due {
     /// Ask every neighbour to answer.
     Call,
-    /// These neighbours did not answer: join them again and sync with them.
+    /// These neighbours did not answer, others did: sync with them.
     Silent(Vec<EndpointId>),
+    /// These neighbours did not answer, and none did: join them again and sync with them.
+    Deaf(Vec<EndpointId>),
     /// Nothing yet.
     Wait,
 }
@@ -115,10 +119,11 @@ impl Roll {
             if now < *at + ANSWER_WITHIN {
                 return Due::Wait;
             }
-            let mut silent = Vec::new();
+            let (mut silent, mut answered) = (Vec::new(), false);
             for peer in asked.iter().filter(|p| self.neighbours.contains(*p)) {
                 if self.heard.get(peer).is_some_and(|h| h >= at) {
                     self.missed.remove(peer);
+                    answered = true;
                     continue;
                 }
                 let missed = self.missed.entry(*peer).or_default();
@@ -131,8 +136,10 @@ impl Roll {
             self.called = None;
             return if silent.is_empty() {
                 Due::Wait
-            } else {
+            } else if answered {
                 Due::Silent(silent)
+            } else {
+                Due::Deaf(silent)
             };
         }
         if now < self.next {
