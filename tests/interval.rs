@@ -12,6 +12,7 @@ use lore_sync::Node;
 use lore_sync::pace::{IN_TURN, in_turn};
 use lore_tests::eventually_async;
 
+use crate::news::neighbours;
 use crate::peers::{alice, invited};
 
 #[test]
@@ -36,13 +37,6 @@ fn the_turns_go_round_every_known_peer_a_few_at_a_time() {
     assert_eq!(in_turn(7, 7 * 1000 + 1), in_turn(7, 1));
 }
 
-async fn until_neighbours(n: &Node, least: usize, what: &str) {
-    eventually_async(Duration::from_secs(20), what, || async move {
-        (n.news_stats().neighbours >= least).then_some(())
-    })
-    .await;
-}
-
 async fn until_joins(n: &Node, least: u64, what: &str) {
     eventually_async(Duration::from_secs(20), what, || async move {
         (n.news_stats().joins >= least).then_some(())
@@ -62,7 +56,7 @@ async fn a_node_with_neighbours_joins_only_peers_newly_known_and_all_again_once_
     for n in [&alice, &bob, &carol] {
         n.start_syncing(every);
     }
-    until_neighbours(&alice, 2, "Alice's neighbours on the topic").await;
+    neighbours(&[(&alice, 2)]).await;
     // Six intervals with neighbours and no peer newly known: nobody is joined again.
     tokio::time::sleep(every * 6).await;
     assert_eq!(alice.news_stats().joins, 0, "{:?}", alice.news_stats());

@@ -54,7 +54,7 @@ fn team_id(node: &Node) -> String {
 }
 
 /// Waits until every node has at least as many neighbours on the topic as asked.
-async fn neighbours(nodes: &[(&Node, usize)]) {
+pub(crate) async fn neighbours(nodes: &[(&Node, usize)]) {
     eventually_async(
         Duration::from_secs(30),
         "the team's topic to connect everyone",

@@ -126,6 +126,8 @@ impl Node {
     /// Keeps the team in sync in the background: with every known peer at once when the
     /// library changes here, and every `every` otherwise.
     pub fn start_syncing(&self, every: Duration) {
+        // An interval of nothing would tick without end.
+        let every = every.max(Duration::from_millis(10));
         self.peers.start_syncing(every);
         self.news.start(&self.peers, every);
     }
