@@ -6,7 +6,8 @@
 //! message; news that builds on changes a peer lacks is left to a sync session with the
 //! neighbour that delivered it. Only members take part (`gate`); while no teammate is a
 //! neighbour yet, the per-peer syncers push the change instead (`peers`). A neighbour that
-//! stops answering the roll call is joined again and synced with (`roll`).
+//! stops answering the roll call is synced with, and joined again when no neighbour
+//! answers (`roll`).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -65,7 +66,8 @@ pub struct NewsStats {
     pub announced: u64,
     /// Pieces of news taken in from others.
     pub taken: u64,
-    /// Neighbours that did not answer a roll call: joined again and synced with.
+    /// Neighbours that did not answer a roll call: synced with (and joined again when no
+    /// neighbour answered).
     pub silent: u64,
     /// Known peers asked to join this node on the topic after it subscribed: peers newly
     /// known, or every known one again while it had no neighbour (the silent apart).

@@ -123,8 +123,9 @@ impl Node {
         self.peers.connected()
     }
 
-    /// Keeps the team in sync in the background: with every known peer at once when the
-    /// library changes here, and every `every` otherwise.
+    /// Keeps the team in sync in the background: announcing each change made here to the
+    /// team's topic, syncing with every known peer at start (and when a change cannot go as
+    /// news), and every `every` with a few known peers in turn.
     pub fn start_syncing(&self, every: Duration) {
         // An interval of nothing would tick without end.
         let every = every.max(Duration::from_millis(10));

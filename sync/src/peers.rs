@@ -132,9 +132,10 @@ impl Peers {
     }
 
     /// Syncs with every known peer, each on its own, at once and again whenever a change
-    /// made here cannot go as news (`changed`); every `every` otherwise with [`IN_TURN`](crate::pace::IN_TURN)
-    /// of them, in turn (news carries changes as they are made; these sessions catch up
-    /// whatever it missed, without costing each node more as the team grows).
+    /// made here cannot go as news (`changed`); every `every` otherwise with
+    /// [`IN_TURN`](crate::pace::IN_TURN) of them, in turn (news carries changes as they are
+    /// made; these sessions catch up whatever it missed, without costing each node more as
+    /// the team grows).
     pub(crate) fn start_syncing(self: &Arc<Self>, every: Duration) {
         let this = self.clone();
         self.keep(tokio::spawn(async move {

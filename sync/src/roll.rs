@@ -9,8 +9,8 @@
 //! makes a peer drop one of its own neighbours when it has its fill, and in a 50-peer mesh
 //! joining every silent neighbour again changed others' neighbours in turn, until more
 //! and more were named silent. Two calls, not one: a neighbour busy with a burst of joins
-//! answers late. Roll is called soon after the neighbours change, then less and less often, down to every
-//! [`CALM`].
+//! answers late. Roll is called soon after the neighbours change, then less and less
+//! often, down to every [`CALM`].
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
