@@ -143,10 +143,15 @@ impl Peers {
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             interval.tick().await;
             this.poke_known_peers(every, None);
-            for turn in 0.. {
+            // Counted by ticks alone: a change poking everyone takes no peer's turn.
+            let mut turn = 0;
+            loop {
                 tokio::select! {
                     () = this.changed.notified() => this.poke_known_peers(every, None),
-                    _ = interval.tick() => this.poke_known_peers(every, Some(turn)),
+                    _ = interval.tick() => {
+                        this.poke_known_peers(every, Some(turn));
+                        turn += 1;
+                    }
                 }
             }
         }));
