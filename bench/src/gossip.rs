@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use futures_util::StreamExt as _;
 use iroh::address_lookup::MemoryLookup;
 use iroh::endpoint::presets;
@@ -15,7 +15,7 @@ use iroh::protocol::Router;
 use iroh_gossip::api::{Event, GossipSender};
 use iroh_gossip::{Gossip, TopicId};
 
-use crate::measure::percentile;
+use crate::measure::{percentile, settled, watch};
 
 /// One bare peer on the topic, counting what it hears.
 struct Peer {
@@ -113,32 +113,18 @@ async fn peers(size: usize, seed: u8) -> Result<Vec<Peer>> {
             neighbours,
         });
     }
-    settle(&peers).await?;
+    settled(
+        || {
+            peers
+                .iter()
+                .map(|p| p.neighbours.load(Ordering::SeqCst))
+                .collect()
+        },
+        1,
+        "the bare gossip peers",
+    )
+    .await?;
     Ok(peers)
-}
-
-/// Waits until every peer has a neighbour and none's neighbours changed for a second.
-async fn settle(peers: &[Peer]) -> Result<()> {
-    let started = Instant::now();
-    let counts = || -> Vec<usize> {
-        peers
-            .iter()
-            .map(|p| p.neighbours.load(Ordering::SeqCst))
-            .collect()
-    };
-    let (mut last, mut since) = (counts(), Instant::now());
-    loop {
-        let now = counts();
-        if now != last {
-            (last, since) = (now, Instant::now());
-        } else if last.iter().all(|n| *n >= 1) && since.elapsed() >= Duration::from_secs(1) {
-            return Ok(());
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("the bare gossip peers did not connect and settle within 60 s");
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
 }
 
 /// Broadcasts `forming + measured` messages of the size of one edit's news, from one peer
@@ -158,21 +144,13 @@ async fn rounds(peers: &[Peer], forming: usize, measured: usize) -> Result<Vec<D
         content[..8].copy_from_slice(&(round as u64).to_le_bytes());
         let started = Instant::now();
         peers[from].sender.broadcast(content.into()).await?;
-        let took = tokio::task::block_in_place(|| {
-            loop {
-                let arrived = peers
-                    .iter()
-                    .enumerate()
-                    .all(|(i, p)| i == from || p.received.load(Ordering::SeqCst) > before[i]);
-                if arrived {
-                    return Ok(started.elapsed());
-                }
-                if started.elapsed() > Duration::from_secs(30) {
-                    bail!("a message of the bare gossip mesh did not reach every peer within 30 s");
-                }
-                std::thread::sleep(Duration::from_micros(100));
-            }
-        })?;
+        let took = watch(started, Duration::from_secs(30), || {
+            peers
+                .iter()
+                .enumerate()
+                .all(|(i, p)| i == from || p.received.load(Ordering::SeqCst) > before[i])
+        })
+        .context("a message of the bare gossip mesh did not reach every peer within 30 s")?;
         if round >= forming {
             times.push(took);
         }

@@ -2,9 +2,9 @@
 //! printed beside their budgets.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 /// A scratch directory under the system's temporary folder, removed when dropped
 /// (kept with LORE_BENCH_KEEP=1, for profiling).
@@ -121,4 +121,45 @@ pub fn rss_anon_mb() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
+}
+
+/// Looks whether `done` holds every 0.1 ms, from a blocking section so that looking takes
+/// next to nothing from the runtime's threads: the time since `started` when it does, or
+/// `None` once `within` has passed.
+pub fn watch(
+    started: Instant,
+    within: Duration,
+    mut done: impl FnMut() -> bool,
+) -> Option<Duration> {
+    tokio::task::block_in_place(|| {
+        loop {
+            if done() {
+                return Some(started.elapsed());
+            }
+            if started.elapsed() > within {
+                return None;
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        }
+    })
+}
+
+/// Waits until every count `counts` gives (peers' neighbours on a gossip topic) is at
+/// least `least` and none changed for a second, as a team's overlay has long before anyone
+/// edits; `what` did not connect and settle within 60 s is an error.
+pub async fn settled(counts: impl Fn() -> Vec<usize>, least: usize, what: &str) -> Result<()> {
+    let started = Instant::now();
+    let (mut last, mut since) = (counts(), Instant::now());
+    loop {
+        let now = counts();
+        if now != last {
+            (last, since) = (now, Instant::now());
+        } else if last.iter().all(|n| *n >= least) && since.elapsed() >= Duration::from_secs(1) {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("{what} did not connect and settle within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }

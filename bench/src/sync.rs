@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 use lore_core::{Library, Role};
 use lore_sync::{Identity, Node};
 
-use crate::measure::{Scratch, figure, latency, ms, percentile};
+use crate::measure::{Scratch, figure, latency, ms, percentile, settled, watch};
 
 const LOOPBACK: &str = "127.0.0.1:0";
 
@@ -159,27 +159,22 @@ fn arrival(
     want: &[String],
     started: Instant,
 ) -> Result<Duration, Vec<usize>> {
-    tokio::task::block_in_place(|| {
-        let mut lacking: Vec<usize> = (0..peers.len()).collect();
-        loop {
-            lacking.retain(|&i| {
-                peers[i].news_stats().taken <= before[i] || heads(peers[i], id) != want
-            });
-            if lacking.is_empty() {
-                return Ok(started.elapsed());
-            }
-            if started.elapsed() > Duration::from_secs(30) {
-                // Whatever came another way than news (a sync session) counts too.
-                lacking.retain(|&i| heads(peers[i], id) != want);
-                return if lacking.is_empty() {
-                    Ok(started.elapsed())
-                } else {
-                    Err(lacking)
-                };
-            }
-            std::thread::sleep(Duration::from_micros(100));
-        }
-    })
+    let mut lacking: Vec<usize> = (0..peers.len()).collect();
+    let arrived = watch(started, Duration::from_secs(30), || {
+        lacking
+            .retain(|&i| peers[i].news_stats().taken <= before[i] || heads(peers[i], id) != want);
+        lacking.is_empty()
+    });
+    if let Some(took) = arrived {
+        return Ok(took);
+    }
+    // Whatever came another way than news (a sync session) counts too.
+    lacking.retain(|&i| heads(peers[i], id) != want);
+    if lacking.is_empty() {
+        Ok(started.elapsed())
+    } else {
+        Err(lacking)
+    }
 }
 
 /// The heads of entry `id` on `node` (none if it cannot say): cheap to ask, so waiting for
@@ -330,13 +325,13 @@ async fn measure(n: usize) -> Result<ExitCode> {
     // like with like).
     let (mut warm, news_bytes) = live_edits(&alice, &bob, &id, 0, false).await?;
     let (mut apart, _) = live_edits(&alice, &bob, &id, 10, true).await?;
+    let edit_latency = percentile(&mut apart, 50);
     println!(
         "{:<44} {:>9.2} ms   (back to back: {:.2} ms)",
         "one edit announced live, latency p50",
-        ms(percentile(&mut apart, 50)),
+        ms(edit_latency),
         ms(percentile(&mut warm, 50)),
     );
-    let edit_latency = percentile(&mut apart, 50);
     ok &= figure(
         "one edit announced live, bytes per peer",
         news_bytes,
@@ -443,21 +438,12 @@ async fn measure(n: usize) -> Result<ExitCode> {
 /// and the overlay has settled (no node's neighbours changed for a second), as a team's
 /// has long before anyone edits.
 async fn on_topic(nodes: &[&Node], least: usize) -> Result<()> {
-    let started = Instant::now();
-    let counts = || -> Vec<usize> { nodes.iter().map(|n| n.news_stats().neighbours).collect() };
-    let (mut last, mut since) = (counts(), Instant::now());
-    loop {
-        let now = counts();
-        if now != last {
-            (last, since) = (now, Instant::now());
-        } else if last.iter().all(|n| *n >= least) && since.elapsed() >= Duration::from_secs(1) {
-            return Ok(());
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            bail!("the team's topic did not connect and settle every node within 60 s");
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    settled(
+        || nodes.iter().map(|n| n.news_stats().neighbours).collect(),
+        least,
+        "the team's topic, every node on it,",
+    )
+    .await
 }
 
 /// Edits a mesh makes before those measured against the budget: its broadcast tree forms.
