@@ -12,8 +12,8 @@ use lore_sync::Node;
 use lore_sync::pace::{IN_TURN, in_turn};
 use lore_tests::eventually_async;
 
-use crate::news::neighbours;
-use crate::peers::{alice, invited};
+use crate::news::{alice_and_bob, neighbours};
+use crate::peers::invited;
 
 #[test]
 fn the_turns_go_round_every_known_peer_a_few_at_a_time() {
@@ -47,10 +47,8 @@ async fn until_joins(n: &Node, least: u64, what: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_with_neighbours_joins_only_peers_newly_known_and_all_again_once_alone() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
+    let (alice, bob) = alice_and_bob(root.path()).await;
     let carol = invited(root.path(), &alice, "carol", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("bob ← alice");
     carol.sync_with(alice.addr()).await.expect("carol ← alice");
     let every = Duration::from_millis(500);
     for n in [&alice, &bob, &carol] {

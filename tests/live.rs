@@ -4,6 +4,7 @@
 
 use lore_core::Role;
 
+use crate::news::alice_and_bob;
 use crate::peers::{alice, invited, peer, retitle_unannounced};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,9 +62,7 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_restored_from_a_backup_still_gets_what_it_lost() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("first sync");
+    let (alice, bob) = alice_and_bob(root.path()).await;
     bob.shutdown().await;
     let bob_dir = root.path().join("bob");
     let backup = root.path().join("bob-backup");

@@ -18,7 +18,8 @@ use lore_sync::{ALPN, Frame, Identity, NEWS_ALPN, topic_of};
 use lore_tests::eventually_async;
 use tokio::time::Instant;
 
-use crate::peers::{add_member, alice, invited};
+use crate::news::alice_and_bob;
+use crate::peers::add_member;
 
 fn peer(n: u8) -> iroh::EndpointId {
     iroh::SecretKey::from_bytes(&[n; 32]).public()
@@ -135,9 +136,7 @@ impl ProtocolHandler for Knock {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_whose_gossip_never_answers_is_named_and_synced_with() {
     let root = tempfile::tempdir().expect("tempdir");
-    let alice = alice(root.path()).await;
-    let bob = invited(root.path(), &alice, "bob", Role::Agent).await;
-    bob.sync_with(alice.addr()).await.expect("bob ← alice");
+    let (alice, bob) = alice_and_bob(root.path()).await;
     // Carol is a member, but her machine runs bare gossip under her key: it is Alice's
     // neighbour on the topic and never answers a roll call.
     let dir = root.path().join("carol");
