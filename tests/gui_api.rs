@@ -7,7 +7,7 @@ use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 use reqwest::StatusCode;
 
-use crate::gui::{demo, opened, shows, until};
+use crate::gui_harness::{demo, opened, shows, until};
 use crate::http::{client, get, runtime};
 
 #[test]

@@ -4,7 +4,7 @@
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo_app, find, shows, until};
+use crate::gui_harness::{demo_app, find, shows, until};
 
 #[test]
 fn a_reply_with_two_blanks_is_not_copied_until_they_are_filled() {
@@ -184,7 +184,7 @@ fn escape_hides_the_picker_and_an_empty_picker_lists_the_most_used_replies() {
     // Two uses of one reply make it the team's most used.
     l.ok(&["copy", "faq-pay-methods"]);
     l.ok(&["copy", "faq-pay-methods"]);
-    let mut h = crate::gui::opened(&l.dir(), Lang::Zh);
+    let mut h = crate::gui_harness::opened(&l.dir(), Lang::Zh);
     let title = "青木商城支持哪些支付方式？";
     // An empty search lists the team's most used reply first.
     until(&mut h, "the most used reply heads the list", |h| {
@@ -246,8 +246,8 @@ fn a_pinned_reply_comes_first_in_the_picker() {
 
 #[test]
 fn at_a_narrow_docked_width_the_list_and_the_entry_take_turns() {
-    let l = crate::gui::demo();
-    let mut h = crate::gui::app_sized(&l.dir(), Lang::Zh, egui::vec2(480.0, 720.0));
+    let l = crate::gui_harness::demo();
+    let mut h = crate::gui_harness::app_sized(&l.dir(), Lang::Zh, egui::vec2(480.0, 720.0));
     until(&mut h, "the library is open", |h| shows(h, "条"));
     h.get_by_label("搜索").type_text("杯子碎了能退吗");
     let title = "收到的商品破损了（如杯子碎了）可以退吗？";
@@ -282,7 +282,7 @@ fn a_change_made_outside_the_window_shows_without_asking() {
 #[test]
 fn a_used_invite_disappears_from_the_team_panel() {
     let (_l, mut h) = demo_app(Lang::Zh);
-    let ticket = crate::gui::invite_from_team_panel(&mut h);
+    let ticket = crate::gui_harness::invite_from_team_panel(&mut h);
     let bob = crate::lore();
     let listen = format!("127.0.0.1:{}", crate::team::free_port());
     bob.ok(&["--name", "Bob", "join", &ticket, "--listen", &listen]);
@@ -297,7 +297,7 @@ fn a_used_invite_disappears_from_the_team_panel() {
 fn linked_entries_are_shown_by_title_and_open_with_a_click() {
     let (_l, mut h) = demo_app(Lang::Zh);
     let title = "角色扮演：收到碎杯子的愤怒客户";
-    crate::gui::open_first(&mut h, title, title);
+    crate::gui_harness::open_first(&mut h, title, title);
     until(&mut h, "its links show by title", |h| {
         shows(h, "破损致歉并登记") && !shows(h, "script-damaged-apology-register")
     });

@@ -4,7 +4,7 @@
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo_app, find, shows, until};
+use crate::gui_harness::{demo_app, find, shows, until};
 
 #[test]
 fn a_copy_asks_whether_it_solved_the_problem_and_the_mark_is_kept() {

@@ -9,7 +9,7 @@ use lore_app::gui::backend::Network;
 use lore_app::gui::jobs::{Done, Job, Problem};
 use lore_app::gui::{Backend, Lang};
 
-use crate::gui::{app, demo, opened, set_own_role, shows, until};
+use crate::gui_harness::{app, demo, opened, set_own_role, shows, until};
 
 /// The failure the worker answers `job` with, on the library in `dir`.
 fn failure_of(dir: &std::path::Path, job: Job) -> lore_app::gui::jobs::Failure {

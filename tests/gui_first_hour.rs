@@ -13,7 +13,7 @@ use lore_core::{Library, Role};
 use lore_sync::Identity;
 use lore_tests::fixture;
 
-use crate::gui::{app, demo_app, opened, shows, until};
+use crate::gui_harness::{app, demo_app, opened, shows, until};
 use crate::lore;
 
 /// A file dropped on the window, as the windowing integration hands it over.

@@ -5,7 +5,7 @@
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo_app, opened, set_own_role, shows, until};
+use crate::gui_harness::{demo_app, opened, set_own_role, shows, until};
 
 /// The demo's overdue SOP, owned by whoever loads the demo.
 const OVERDUE: &str = "工单关闭标准";

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo, opened, shows, until};
+use crate::gui_harness::{demo, opened, shows, until};
 
 #[test]
 fn the_insights_tab_shows_what_went_unanswered_and_a_lead_accepts_a_phrasing() {

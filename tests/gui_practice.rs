@@ -5,7 +5,7 @@
 use egui_kittest::kittest::Queryable;
 use lore_app::gui::Lang;
 
-use crate::gui::{demo_app, shows, until};
+use crate::gui_harness::{demo_app, shows, until};
 
 const ITEM: &str = "training-rp-broken-cup";
 
@@ -134,7 +134,7 @@ fn a_trainer_sets_practice_from_the_grid() {
     until(&mut h, "the assignment in the grid", |h| {
         !shows(h, "截止日期请写成")
     });
-    crate::gui::until(&mut h, "the worker wrote it", |_| {
+    crate::gui_harness::until(&mut h, "the worker wrote it", |_| {
         l.ok(&["training", "status"]).contains("截止2026-12-20")
     });
 }

@@ -12,7 +12,7 @@ use lore_app::gui::{Lang, LoreApp};
 use lore_core::{DB_FILE, Library};
 use lore_sync::Identity;
 
-use crate::gui::{app, opened, shows, until};
+use crate::gui_harness::{app, opened, shows, until};
 use crate::lore;
 
 /// The banner's text while the sandbox is open.

@@ -223,7 +223,7 @@ fn listening_beyond_loopback_needs_a_flag_and_only_admins_make_tokens() {
         .find(|m| m["you"] == json!(true));
     assert_ne!(me.expect("me")["name"], json!("客服机器人"));
     // An agent neither creates nor revokes tokens; the refusal names the admins.
-    crate::gui::set_own_role(&l, "agent");
+    crate::gui_harness::set_own_role(&l, "agent");
     let refused = l.fails(&[
         "token",
         "create",
@@ -252,7 +252,7 @@ fn the_app_serves_the_api_when_its_setting_names_an_address() {
         format!("[app]\nhttp = \"127.0.0.1:{port}\"\n"),
     )
     .expect("config.toml");
-    let h = crate::gui::opened(&l.dir(), lore_app::gui::Lang::Zh);
+    let h = crate::gui_harness::opened(&l.dir(), lore_app::gui::Lang::Zh);
     let client = client();
     let url = format!("http://127.0.0.1:{port}/v1/search?q=%E9%80%80%E6%AC%BE"); // 退款
     let (status, body) = runtime().block_on(get(&client, &url, Some(&tokens.read)));

@@ -17,6 +17,7 @@ mod gui_credit;
 mod gui_failures;
 mod gui_first_hour;
 mod gui_fresh;
+mod gui_harness;
 mod gui_insights;
 mod gui_practice;
 mod gui_sandbox;

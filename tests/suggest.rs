@@ -261,7 +261,7 @@ fn an_unrelated_message_says_nothing_matches_well() {
 /// listing the closest entries as if they did.
 #[test]
 fn the_message_panel_says_when_nothing_matches_well() {
-    use crate::gui::{demo_app, shows, until};
+    use crate::gui_harness::{demo_app, shows, until};
     use egui_kittest::kittest::Queryable as _;
     let (_library, mut h) = demo_app(lore_app::gui::i18n::Lang::Zh);
     h.get_by_label("客户消息").click();

@@ -197,6 +197,12 @@ impl LoreApp {
         self.insights.insights()
     }
 
+    /// Whether everything asked of the worker has been answered and shown: what the window
+    /// shows will not move but for a teammate's change or the network's state.
+    pub fn settled(&self) -> bool {
+        self.backend.settled()
+    }
+
     /// The last text the app put on the clipboard.
     pub fn last_copy(&self) -> Option<&str> {
         self.clipboard.last()

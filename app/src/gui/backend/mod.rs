@@ -22,6 +22,8 @@ mod team;
 mod worker;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
@@ -35,6 +37,10 @@ pub struct Backend {
     jobs: Option<Sender<Job>>,
     done: Receiver<Done>,
     thread: Option<JoinHandle<()>>,
+    /// Jobs asked and not yet handled, and answers sent and not yet read: both nought
+    /// when nothing the UI asked for can still change what it shows.
+    pending: Arc<AtomicUsize>,
+    unread: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Backend {
@@ -48,17 +54,30 @@ impl Backend {
     pub fn start(data_dir: PathBuf, network: Network, ui: egui::Context) -> Backend {
         let (jobs, job_rx) = channel();
         let (done_tx, done) = channel();
+        let pending = Arc::new(AtomicUsize::new(0));
+        let unread = Arc::new(AtomicUsize::new(0));
+        let (handled, sent) = (pending.clone(), unread.clone());
         let thread = std::thread::Builder::new()
             .name("lore-worker".into())
             .spawn(move || {
                 let wake = ui.clone();
+                // Counted before it is sent, so it is never read before it is counted.
                 let send = move |d: Done| {
+                    sent.fetch_add(1, Ordering::SeqCst);
                     let _ = done_tx.send(d);
                     wake.request_repaint();
                 };
+                // Counted off after the answers are sent: see `settled`.
+                let handled_n = |n: usize| {
+                    handled.fetch_sub(n, Ordering::SeqCst);
+                };
                 match Worker::new(data_dir, network) {
-                    Ok(mut worker) => worker.run(&job_rx, &send),
-                    Err(e) => send(Done::Failed(failure::failure(&e))),
+                    Ok(mut worker) => worker.run(&job_rx, &send, &handled_n),
+                    Err(e) => {
+                        drop(job_rx);
+                        handled.store(0, Ordering::SeqCst);
+                        send(Done::Failed(failure::failure(&e)));
+                    }
                 }
             })
             .ok();
@@ -66,19 +85,35 @@ impl Backend {
             jobs: Some(jobs),
             done,
             thread,
+            pending,
+            unread,
         }
     }
 
     /// Asks the worker for something.
     pub fn ask(&self, job: Job) {
         if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(job);
+            self.pending.fetch_add(1, Ordering::SeqCst);
+            if jobs.send(job).is_err() {
+                self.pending.fetch_sub(1, Ordering::SeqCst);
+            }
         }
     }
 
     /// The answers that arrived since the last call.
     pub fn answers(&self) -> Vec<Done> {
-        self.done.try_iter().collect()
+        let answers: Vec<Done> = self.done.try_iter().collect();
+        self.unread.fetch_sub(answers.len(), Ordering::SeqCst);
+        answers
+    }
+
+    /// Whether every job asked has been answered and every answer read. The worker sends
+    /// a job's answers before it counts the job off, so once none is pending, all their
+    /// answers are counted as unread until the UI takes them. Asking happens on the UI's
+    /// thread only, so between frames this cannot change but by a report of the worker's
+    /// own (the network's state, a teammate's change).
+    pub fn settled(&self) -> bool {
+        self.pending.load(Ordering::SeqCst) == 0 && self.unread.load(Ordering::SeqCst) == 0
     }
 
     /// Stops the worker and waits for it: it commits the index, stops the node, removes

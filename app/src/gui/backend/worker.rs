@@ -68,7 +68,8 @@ impl Worker {
 
     /// Opens the library if there is one, then runs jobs until the UI lets go of the
     /// channel; between jobs it reports the edited entry's changes and the network state.
-    pub fn run(&mut self, jobs: &Receiver<Job>, send: &impl Fn(Done)) {
+    /// Each batch of jobs is counted off with `handled` once their answers are sent.
+    pub fn run(&mut self, jobs: &Receiver<Job>, send: &impl Fn(Done), handled: &impl Fn(usize)) {
         if self.data_dir.join(lore_core::DB_FILE).exists() {
             let opened = self.reopen();
             reply(opened, send);
@@ -83,10 +84,13 @@ impl Worker {
                 Err(RecvTimeoutError::Timeout) => None,
                 Err(RecvTimeoutError::Disconnected) => break,
             };
-            for job in newest_search_only(first.into_iter().chain(jobs.try_iter()).collect()) {
+            let batch: Vec<Job> = first.into_iter().chain(jobs.try_iter()).collect();
+            let asked = batch.len();
+            for job in newest_search_only(batch) {
                 let outcome = self.handle(job);
                 reply(outcome, send);
             }
+            handled(asked);
             if let Some(changed) = self.watch() {
                 send(changed);
             }
