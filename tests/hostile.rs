@@ -137,29 +137,7 @@ pub(crate) fn forge(
     change: impl FnOnce(&mut AutoCommit),
 ) {
     let db = redb::Database::open(dir.join("library.redb")).expect("database");
-    let (mut doc, next, incrementals) = {
-        let txn = db.begin_read().expect("read");
-        let chunks = txn.open_table(CHUNKS).expect("chunks");
-        let mut bytes = Vec::new();
-        for item in chunks.range((key, 0)..=(key, u64::MAX)).expect("range") {
-            // A stored chunk: automerge's bytes, proof records, their count (u32 LE).
-            let value = item.expect("chunk").1.value().to_vec();
-            let count = u32::from_le_bytes(value[value.len() - 4..].try_into().expect("4"));
-            bytes.extend_from_slice(&value[..value.len() - 4 - 100 * count as usize]);
-        }
-        let state = txn
-            .open_table(DOCS)
-            .expect("docs")
-            .get(key)
-            .expect("get")
-            .map(|v| (v.value().0, v.value().1));
-        match state {
-            Some((next, incrementals)) => {
-                (AutoCommit::load(&bytes).expect("load"), next, incrementals)
-            }
-            None => (AutoCommit::new(), 0, 0),
-        }
-    };
+    let (mut doc, next, incrementals) = read_stored(&db, key);
     let before = doc.get_heads();
     let mut actor = key_bytes(claimed);
     actor.extend_from_slice(&[0x5a; 16]);
@@ -202,6 +180,36 @@ pub(crate) fn forge(
             .expect("docs");
     }
     txn.commit().expect("commit");
+}
+
+/// Document `key` as a stopped library's database holds it, with its chunk count and how
+/// many of those are increments (an empty document and nought when it has none).
+fn read_stored(db: &redb::Database, key: &str) -> (AutoCommit, u64, u64) {
+    let txn = db.begin_read().expect("read");
+    let chunks = txn.open_table(CHUNKS).expect("chunks");
+    let mut bytes = Vec::new();
+    for item in chunks.range((key, 0)..=(key, u64::MAX)).expect("range") {
+        // A stored chunk: automerge's bytes, proof records, their count (u32 LE).
+        let value = item.expect("chunk").1.value().to_vec();
+        let count = u32::from_le_bytes(value[value.len() - 4..].try_into().expect("4"));
+        bytes.extend_from_slice(&value[..value.len() - 4 - 100 * count as usize]);
+    }
+    let state = txn
+        .open_table(DOCS)
+        .expect("docs")
+        .get(key)
+        .expect("get")
+        .map(|v| (v.value().0, v.value().1));
+    match state {
+        Some((next, incrementals)) => (AutoCommit::load(&bytes).expect("load"), next, incrementals),
+        None => (AutoCommit::new(), 0, 0),
+    }
+}
+
+/// Document `key` as the stopped library in `dir` holds it.
+pub(crate) fn stored(dir: &Path, key: &str) -> AutoCommit {
+    let db = redb::Database::open(dir.join("library.redb")).expect("database");
+    read_stored(&db, key).0
 }
 
 /// Sets `field` of `member` on the team document's roster.

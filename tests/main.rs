@@ -30,6 +30,7 @@ mod insights;
 mod insights_rules;
 mod interval;
 mod layout;
+mod ledger_days;
 mod library;
 mod live;
 mod news;

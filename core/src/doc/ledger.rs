@@ -2,9 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value, transaction::Transactable};
+use automerge::{
+    AutoCommit, ObjType, ROOT, ReadDoc, ScalarValueRef, Value, ValueRef, transaction::Transactable,
+};
 use autosurgeon::{Hydrate, Reconcile};
 
+use super::days;
 use crate::Result;
 use crate::model::Ledger;
 
@@ -19,8 +22,21 @@ struct LedgerDoc {
     pinned: BTreeMap<String, i64>,
 }
 
-/// Reads a ledger out of its document.
+/// Reads a ledger out of its document. Its uses are the map `uses` (every use before
+/// copies were kept by day) and one more for each copy kept by day.
 pub(crate) fn read_ledger(doc: &AutoCommit) -> Result<Ledger> {
+    let mut ledger = read_fields(doc)?;
+    for record in days::listed(doc, COPIES_BY_DAY)? {
+        if let Some(copy) = parse_copy(&record) {
+            *ledger.uses.entry(copy.entry).or_insert(0) += 1;
+        }
+    }
+    Ok(ledger)
+}
+
+/// The ledger's own fields, its uses those of the map `uses` only: what checking a ledger
+/// and writing one need, read without going through its copies.
+pub(crate) fn read_fields(doc: &AutoCommit) -> Result<Ledger> {
     let d: LedgerDoc = autosurgeon::hydrate(doc)?;
     Ok(Ledger {
         member: d.member,
@@ -30,18 +46,33 @@ pub(crate) fn read_ledger(doc: &AutoCommit) -> Result<Ledger> {
     })
 }
 
-/// Writes `ledger` into its document as minimal operations.
+/// Writes `ledger` into its document as minimal operations. Uses are not written: the map
+/// `uses` keeps what it holds, and a copy counts as a use by being kept.
 pub(crate) fn write_ledger(doc: &mut AutoCommit, ledger: &Ledger) -> Result<()> {
+    let uses = read_fields(doc).map(|l| l.uses).unwrap_or_default();
     let d = LedgerDoc {
-        schema: 1,
+        schema: 2,
         member: ledger.member.clone(),
-        uses: ledger.uses.clone(),
+        uses,
         votes: ledger.votes.clone(),
         pinned: ledger.pinned.clone(),
     };
     autosurgeon::reconcile(doc, &d)?;
     Ok(())
 }
+
+/// The query log before it was kept by day: one map, record key → tally.
+const QUERIES: &str = "queries";
+/// The query log by day (the asker's local day): a map per day, record key → tally.
+const QUERIES_BY_DAY: &str = "queries_by_day";
+
+/// Copies kept by day (see [`days`]): a list per day of one short string each.
+const COPIES_BY_DAY: &str = "copies_by_day";
+/// Solve marks by the day of their copy: a map per day, copy key → 1 or -1.
+const MARKS_BY_DAY: &str = "marks_by_day";
+/// The API token each copy made through one came by, by the day of the copy: a map per
+/// day, copy key → token name.
+const VIA_BY_DAY: &str = "via_by_day";
 
 /// One copy of a reply, as its copier's ledger records it: appended to the list `copies`
 /// as one short string (`secs\tentry\tanswer`), so a year of copies stays a few bytes
@@ -64,13 +95,46 @@ impl Copy {
     }
 }
 
-/// Appends a copy to the ledger document.
+/// Appends a copy to its day's list in the ledger document.
 pub(crate) fn append_copy(doc: &mut AutoCommit, copy: &Copy) -> Result<()> {
-    append(
+    days::append_on(
         doc,
-        "copies",
+        COPIES_BY_DAY,
+        days::day_of(copy.at),
         format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer),
     )
+}
+
+/// Records that the copy under `key` was made through the API token `name`.
+pub(crate) fn put_via(doc: &mut AutoCommit, key: &str, name: &str) -> Result<()> {
+    let day = day_of_key(key)?;
+    days::put_on(doc, VIA_BY_DAY, day, key, Some(name.into()))
+}
+
+/// The API token each copy made through one came by: copy key → token name.
+pub(crate) fn read_via(doc: &AutoCommit) -> Result<BTreeMap<String, String>> {
+    let mut via: BTreeMap<String, String> = keyed_records(doc, "via")?.into_iter().collect();
+    for (_, key, name) in days::keyed(doc, VIA_BY_DAY, string)? {
+        via.insert(key, name);
+    }
+    Ok(via)
+}
+
+/// The day of the copy whose key is `key` (it starts with the copy's time).
+fn day_of_key(key: &str) -> Result<i64> {
+    key.split('\t')
+        .next()
+        .and_then(|t| t.parse::<i64>().ok())
+        .map(days::day_of)
+        .ok_or_else(|| crate::Error::invalid(format!("`{key}` is not the key of a copy")))
+}
+
+/// A string value.
+fn string(v: &ValueRef<'_>) -> Option<String> {
+    match v {
+        ValueRef::Scalar(ScalarValueRef::Str(s)) => Some(s.to_string()),
+        _ => None,
+    }
 }
 
 /// Appends one record (a short string) to the list `list` of the ledger document.
@@ -101,8 +165,8 @@ pub(crate) fn keyed_records(doc: &AutoCommit, map: &str) -> Result<Vec<(String, 
     let mut all = Vec::new();
     if let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, map)? {
         for item in doc.map_range(&obj, ..) {
-            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value {
-                all.push((item.key.to_string(), s.to_string()));
+            if let Some(s) = string(&item.value) {
+                all.push((item.key.to_string(), s));
             }
         }
     }
@@ -112,58 +176,69 @@ pub(crate) fn keyed_records(doc: &AutoCommit, map: &str) -> Result<Vec<(String, 
 /// The records of the list `list` of the ledger document, oldest first.
 pub(crate) fn records(doc: &AutoCommit, list: &str) -> Result<Vec<String>> {
     let mut all = Vec::new();
-    if let Some((Value::Object(ObjType::List), obj)) = doc.get(ROOT, list)? {
-        for item in doc.list_range(&obj, ..) {
-            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value {
-                all.push(s.to_string());
-            }
-        }
+    for obj in days::every(doc, &ROOT, list, ObjType::List)? {
+        all.extend(
+            doc.list_range(&obj, ..)
+                .filter_map(|item| string(&item.value)),
+        );
     }
     Ok(all)
 }
 
 /// Marks the copy under `key` as having solved the problem or not.
 pub(crate) fn mark_copy(doc: &mut AutoCommit, key: &str, solved: bool) -> Result<()> {
-    let marks = object(doc, "marks", ObjType::Map)?;
-    doc.put(&marks, key, if solved { 1_i64 } else { -1_i64 })?;
-    Ok(())
+    let day = day_of_key(key)?;
+    let mark = if solved { 1_i64 } else { -1_i64 };
+    days::put_on(doc, MARKS_BY_DAY, day, key, Some(mark.into()))
 }
 
-/// Every copy the ledger records, oldest first, with its mark.
+/// Every copy the ledger records with its mark: those of the single list `copies` (before
+/// copies were kept by day) first, then day by day, oldest first.
 pub(crate) fn read_copies(doc: &AutoCommit) -> Result<Vec<Copy>> {
     let mut marks: BTreeMap<String, bool> = BTreeMap::new();
-    if let Some((Value::Object(ObjType::Map), obj)) = doc.get(ROOT, "marks")? {
-        for item in doc.map_range(&obj, ..) {
-            if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Int(n)) = item.value {
+    for map in days::every(doc, &ROOT, "marks", ObjType::Map)? {
+        for item in doc.map_range(&map, ..) {
+            if let ValueRef::Scalar(ScalarValueRef::Int(n)) = item.value {
                 marks.insert(item.key.to_string(), n > 0);
             }
         }
     }
+    let int = |v: &ValueRef<'_>| match v {
+        ValueRef::Scalar(ScalarValueRef::Int(n)) => Some(*n),
+        _ => None,
+    };
+    for (_, key, n) in days::keyed(doc, MARKS_BY_DAY, int)? {
+        marks.insert(key, n > 0);
+    }
     let mut copies = Vec::new();
-    if let Some((Value::Object(ObjType::List), list)) = doc.get(ROOT, "copies")? {
-        for item in doc.list_range(&list, ..) {
-            let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Str(s)) = &item.value else {
-                continue;
-            };
-            let mut parts = s.splitn(3, '\t');
-            let (Some(at), Some(entry), answer) = (
-                parts.next().and_then(|t| t.parse::<i64>().ok()),
-                parts.next(),
-                parts.next().unwrap_or(""),
-            ) else {
-                continue;
-            };
-            let mut copy = Copy {
-                entry: entry.to_string(),
-                at,
-                answer: answer.to_string(),
-                solved: None,
-            };
+    for record in records(doc, "copies")?
+        .into_iter()
+        .chain(days::listed(doc, COPIES_BY_DAY)?)
+    {
+        if let Some(mut copy) = parse_copy(&record) {
             copy.solved = marks.get(&copy.key()).copied();
             copies.push(copy);
         }
     }
     Ok(copies)
+}
+
+/// A copy out of its record (`secs\tentry\tanswer`), unmarked; `None` if it is not one.
+fn parse_copy(record: &str) -> Option<Copy> {
+    let mut parts = record.splitn(3, '\t');
+    let (Some(at), Some(entry), answer) = (
+        parts.next().and_then(|t| t.parse::<i64>().ok()),
+        parts.next(),
+        parts.next().unwrap_or(""),
+    ) else {
+        return None;
+    };
+    Some(Copy {
+        entry: entry.to_string(),
+        at,
+        answer: answer.to_string(),
+        solved: None,
+    })
 }
 
 /// The object at `field` of the root, made when it is not there yet.
@@ -172,4 +247,42 @@ fn object(doc: &mut AutoCommit, field: &str, kind: ObjType) -> Result<automerge:
         Some((Value::Object(k), id)) if k == kind => Ok(id),
         _ => Ok(doc.put_object(ROOT, field, kind)?),
     }
+}
+
+/// Every record of the query log, by key (see `insights::log`): those of the single map
+/// `queries` first, then day by day.
+pub(crate) fn query_records(doc: &AutoCommit) -> Result<Vec<(String, String)>> {
+    let mut all = keyed_records(doc, QUERIES)?;
+    for (_, key, tally) in days::keyed(doc, QUERIES_BY_DAY, string)? {
+        all.push((key, tally));
+    }
+    Ok(all)
+}
+
+/// Rewrites the query log as `keep` says: records of the single map `queries` all leave
+/// it (a record kept goes to its day), a day `keep` turns down goes whole, and `put` is
+/// written record by record into its day.
+pub(crate) fn write_queries(
+    doc: &mut AutoCommit,
+    keep: impl Fn(i64) -> bool,
+    day_of_record: impl Fn(&str) -> Option<i64>,
+    put: &[(String, String)],
+) -> Result<()> {
+    for (key, tally) in keyed_records(doc, QUERIES)? {
+        put_record(doc, QUERIES, &key, None)?;
+        if let Some(day) = day_of_record(&key).filter(|d| keep(*d)) {
+            days::put_on(doc, QUERIES_BY_DAY, day, &key, Some(tally.into()))?;
+        }
+    }
+    for day in days::days(doc, QUERIES_BY_DAY)? {
+        if !keep(day) {
+            days::drop_day(doc, QUERIES_BY_DAY, day)?;
+        }
+    }
+    for (key, tally) in put {
+        if let Some(day) = day_of_record(key).filter(|d| keep(*d)) {
+            days::put_on(doc, QUERIES_BY_DAY, day, key, Some(tally.as_str().into()))?;
+        }
+    }
+    Ok(())
 }

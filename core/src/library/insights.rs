@@ -17,8 +17,6 @@ use crate::{Error, Result};
 /// How long asked questions wait in memory before they are written on their own.
 pub const FLUSH_AFTER: Duration = Duration::from_secs(10 * 60);
 
-/// The ledger map holding the query log.
-const QUERIES: &str = "queries";
 /// The ledger map holding a lead's decisions on candidate phrasings (`entry\ttext`).
 const PHRASINGS: &str = "phrasings";
 
@@ -108,7 +106,7 @@ impl Library {
     fn delete_own_log(&mut self) -> Result<bool> {
         let me = self.writer.member.clone();
         let held = match self.doc_mut(&DocKey::ledger(&me)) {
-            Ok(stored) => !doc::keyed_records(&stored.doc, QUERIES)?.is_empty(),
+            Ok(stored) => !doc::query_records(&stored.doc)?.is_empty(),
             Err(Error::NotFound(_)) => false,
             Err(e) => return Err(e),
         };
@@ -201,7 +199,7 @@ impl Library {
             }
             logs.push((
                 member.id.clone(),
-                log::read(&doc::keyed_records(&stored.doc, QUERIES)?),
+                log::read(&doc::query_records(&stored.doc)?),
             ));
             for (k, _) in doc::keyed_records(&stored.doc, PHRASINGS)? {
                 if let Some((entry, text)) = k.split_once('\t') {
@@ -332,31 +330,30 @@ pub(super) fn write_log(
 ) -> Result<()> {
     let today = log::local_day(now_millis());
     let oldest = today - i64::from(setting.retention_days) + 1;
-    let held = doc::keyed_records(document, QUERIES)?;
+    let held = doc::query_records(document)?;
     if pending.is_empty() && held.is_empty() {
         return Ok(());
     }
     let mut current: BTreeMap<String, String> = held.into_iter().collect();
-    for key in current.keys() {
-        let expired = Question::parse(key).is_none_or(|q| q.day < oldest);
-        if expired || !setting.on {
-            doc::put_record(document, QUERIES, key, None)?;
+    let mut put = Vec::new();
+    if setting.on {
+        for (q, tally) in pending {
+            if q.day < oldest {
+                continue;
+            }
+            let key = q.key();
+            let mut merged = current
+                .remove(&key)
+                .and_then(|v| insights::Tally::decode(&v))
+                .unwrap_or_default();
+            merged.merge(tally);
+            put.push((key, merged.encode()));
         }
     }
-    if !setting.on {
-        return Ok(());
-    }
-    for (q, tally) in pending {
-        if q.day < oldest {
-            continue;
-        }
-        let key = q.key();
-        let mut merged = current
-            .remove(&key)
-            .and_then(|v| insights::Tally::decode(&v))
-            .unwrap_or_default();
-        merged.merge(tally);
-        doc::put_record(document, QUERIES, &key, Some(merged.encode()))?;
-    }
-    Ok(())
+    doc::write_queries(
+        document,
+        |day| setting.on && day >= oldest,
+        |key| Question::parse(key).map(|q| q.day),
+        &put,
+    )
 }

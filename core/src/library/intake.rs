@@ -313,7 +313,7 @@ pub(super) fn check(peer: &str, found: Found<'_>, seals: &Proofs, team: &Team) -
             None
         }
         DocKey::Ledger(_) => {
-            doc::read_ledger(&after).map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
+            doc::read_fields(&after).map_err(|e| refuse(format!("not a readable ledger: {e}")))?;
             None
         }
     };

@@ -67,25 +67,22 @@ impl Library {
             answer: answer.unwrap_or_default().to_string(),
             solved: None,
         };
-        let mut count = 0;
         self.change_own_ledger_doc(
             &format!("used {id}"),
-            |ledger| {
-                let n = ledger.uses.entry(id.clone()).or_insert(0);
-                *n += 1;
-                count = *n;
-            },
+            |_| {},
             |doc| {
                 doc::append_copy(doc, &copy)?;
                 match via {
-                    Some(name) => doc::put_record(doc, "via", &copy.key(), Some(name.into())),
+                    Some(name) => doc::put_via(doc, &copy.key(), name),
                     None => Ok(()),
                 }
             },
         )?;
         self.usage_changed(&id, 1);
+        let member = self.writer.member.clone();
+        let uses = self.ledger(&member)?.uses.get(&id).copied().unwrap_or(0);
         Ok(Recorded {
-            uses: count,
+            uses,
             key: copy.key(),
         })
     }
@@ -109,11 +106,7 @@ impl Library {
         }
         self.change_own_ledger_doc(
             &format!("recorded {} copies", copies.len()),
-            |ledger| {
-                for c in copies {
-                    *ledger.uses.entry(c.entry.clone()).or_insert(0) += 1;
-                }
-            },
+            |_| {},
             |doc| {
                 for c in copies {
                     doc::append_copy(doc, c)?;
@@ -207,8 +200,7 @@ impl Library {
 
     /// This writer's favourite replies, the most recently pinned first.
     pub fn favourites(&mut self) -> Result<Vec<EntryId>> {
-        let member = self.writer.member.clone();
-        let mut pinned: Vec<(EntryId, i64)> = self.ledger(&member)?.pinned.into_iter().collect();
+        let mut pinned: Vec<(EntryId, i64)> = self.own_fields()?.pinned.into_iter().collect();
         pinned.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(pinned
             .into_iter()
@@ -233,7 +225,7 @@ impl Library {
     ) -> Result<()> {
         let member = self.writer.member.clone();
         let key = DocKey::ledger(&member);
-        let mut ledger = self.ledger(&member)?;
+        let mut ledger = self.own_fields()?;
         change(&mut ledger);
         // `ledger` caches the document when it exists; otherwise this is the first change.
         if !self.docs.contains_key(&key) {
@@ -258,6 +250,20 @@ impl Library {
             self.restore_queries(queries);
         }
         persisted
+    }
+
+    /// This writer's ledger without going through its copies (its uses those before copies
+    /// were kept by day): see [`doc::read_fields`].
+    fn own_fields(&mut self) -> Result<Ledger> {
+        let member = self.writer.member.clone();
+        match self.doc_mut(&DocKey::ledger(&member)) {
+            Ok(stored) => doc::read_fields(&stored.doc),
+            Err(Error::NotFound(_)) => Ok(Ledger {
+                member,
+                ..Ledger::default()
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// Usage of every entry summed over all members' ledgers.

@@ -222,7 +222,7 @@ pub(super) fn unreadable_documents(store: &Store) -> Result<Vec<Error>> {
             match DocKey::parse(&key) {
                 Some(DocKey::Entry(_)) => doc::read_entry(&stored.doc).map(|_| ()),
                 Some(DocKey::Team) => doc::read_team(&stored.doc).map(|_| ()),
-                Some(DocKey::Ledger(_)) | None => doc::read_ledger(&stored.doc).map(|_| ()),
+                Some(DocKey::Ledger(_)) | None => doc::read_fields(&stored.doc).map(|_| ()),
             }
         });
         if let Err(e) = outcome {

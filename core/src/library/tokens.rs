@@ -142,9 +142,7 @@ impl Library {
                 Err(Error::NotFound(_)) => continue,
                 Err(e) => return Err(e),
             };
-            let via: BTreeMap<String, String> = doc::keyed_records(&stored.doc, "via")?
-                .into_iter()
-                .collect();
+            let via = doc::read_via(&stored.doc)?;
             if via.is_empty() {
                 continue;
             }
