@@ -10,17 +10,22 @@ use lore_core::credit::Period;
 use lore_core::insights::Tally;
 use lore_core::insights::log::local_day;
 use lore_core::model::now_millis;
+use lore_core::training::Attempt;
 use lore_core::{DocKey, Role};
 
 use crate::hostile::{ENTRY, forge, stored, team};
+
+/// The demo's broken-cup role-play.
+const ITEM: &str = "training-rp-broken-cup";
 
 /// Two copies a day apart, long ago.
 const T0: i64 = 1_700_000_000;
 
 /// A ledger as Lore wrote it before copies went by day: two uses in the map `uses`, the
 /// two copies in the list `copies`, the first marked solved in `marks`, the second made
-/// through the API token 网站客服 in `via`, and a query log in the map `queries` with a
-/// question asked yesterday (three times) and one from long past the retention period.
+/// through the API token 网站客服 in `via`, a practice attempt in the list `attempts`,
+/// and a query log in the map `queries` with a question asked yesterday (three times)
+/// and one from long past the retention period.
 fn old_layout(member: String, today: i64) -> impl FnOnce(&mut AutoCommit) {
     move |doc: &mut AutoCommit| {
         doc.put(ROOT, "schema", 1_u64).expect("put");
@@ -41,6 +46,22 @@ fn old_layout(member: String, today: i64) -> impl FnOnce(&mut AutoCommit) {
         let via = doc.put_object(ROOT, "via", ObjType::Map).expect("via");
         doc.put(&via, format!("{}\t{ENTRY}", T0 + 86_400), "网站客服")
             .expect("via");
+        let attempts = doc
+            .put_object(ROOT, "attempts", ObjType::List)
+            .expect("list");
+        let attempt = Attempt {
+            item: ITEM.into(),
+            member: String::new(),
+            at: T0,
+            seconds: 60,
+            replies: vec!["您好".into()],
+            score: 40,
+            passed: false,
+            points: Vec::new(),
+            versions: Vec::new(),
+        };
+        let record = serde_json::to_string(&attempt).expect("json");
+        doc.insert(&attempts, 0, record).expect("attempt");
         let queries = doc.put_object(ROOT, "queries", ObjType::Map).expect("log");
         for (day, asked) in [(today - 1, 3), (today - 400, 5)] {
             let tally = Tally {
@@ -90,6 +111,16 @@ async fn a_ledger_from_before_copies_went_by_day_counts_as_it_did_and_grows_by_d
         l.mark_last_copy(ENTRY, false).expect("mark");
         let credit = l.entry_credit(ENTRY, Period::ALL).expect("credit");
         assert_eq!((credit.uses, credit.marked, credit.solved), (3, 2, 1));
+        // A new attempt goes after the old one.
+        let replies = vec!["非常抱歉给您带来不便，请拍照给我们，我们马上为您补发。".to_string()];
+        l.practice(ITEM, &replies, 30).expect("practice");
+        let ats: Vec<i64> = l
+            .attempts(&bob_id)
+            .expect("attempts")
+            .iter()
+            .map(|a| a.at)
+            .collect();
+        assert!(ats.len() == 2 && ats[0] == T0 && ats[1] > T0, "{ats:?}");
         // The write moved yesterday's question to its day and let the old one go.
         let after = l.insights(0).expect("insights").searches;
         assert_eq!(after, before - 5);
@@ -102,6 +133,7 @@ async fn a_ledger_from_before_copies_went_by_day_counts_as_it_did_and_grows_by_d
         let credit = l.entry_credit(ENTRY, Period::ALL).expect("credit");
         assert_eq!((credit.uses, credit.marked, credit.solved), (3, 2, 1));
         assert_eq!(l.insights(0).expect("insights").searches, searches);
+        assert_eq!(l.attempts(&bob_id).expect("attempts").len(), 2);
     });
     bob.stop().await;
     let doc = stored(&bob.dir, &key);
@@ -113,7 +145,12 @@ async fn a_ledger_from_before_copies_went_by_day_counts_as_it_did_and_grows_by_d
         std::slice::from_ref(&day),
         "today's copy"
     );
-    assert_eq!(keys(&doc, "marks_by_day"), [day], "today's mark");
+    assert_eq!(
+        keys(&doc, "marks_by_day"),
+        std::slice::from_ref(&day),
+        "today's mark"
+    );
+    assert_eq!(keys(&doc, "attempts_by_day"), [day], "today's attempt");
     assert!(
         keys(&doc, "queries").is_empty(),
         "the old query log is emptied"

@@ -66,6 +66,9 @@ const QUERIES: &str = "queries";
 /// The query log by day (the asker's local day): a map per day, record key → tally.
 const QUERIES_BY_DAY: &str = "queries_by_day";
 
+/// Practice attempts by day: a list per day of one JSON record each.
+const ATTEMPTS_BY_DAY: &str = "attempts_by_day";
+
 /// Copies kept by day (see [`days`]): a list per day of one short string each.
 const COPIES_BY_DAY: &str = "copies_by_day";
 /// Solve marks by the day of their copy: a map per day, copy key → 1 or -1.
@@ -137,14 +140,6 @@ fn string(v: &ValueRef<'_>) -> Option<String> {
     }
 }
 
-/// Appends one record (a short string) to the list `list` of the ledger document.
-pub(crate) fn append(doc: &mut AutoCommit, list: &str, record: String) -> Result<()> {
-    let list = object(doc, list, ObjType::List)?;
-    let at = doc.length(&list);
-    doc.insert(&list, at, record)?;
-    Ok(())
-}
-
 /// Puts (or with `None` removes) record `key` of the map `map` of the ledger document.
 pub(crate) fn put_record(
     doc: &mut AutoCommit,
@@ -174,7 +169,7 @@ pub(crate) fn keyed_records(doc: &AutoCommit, map: &str) -> Result<Vec<(String, 
 }
 
 /// The records of the list `list` of the ledger document, oldest first.
-pub(crate) fn records(doc: &AutoCommit, list: &str) -> Result<Vec<String>> {
+fn records(doc: &AutoCommit, list: &str) -> Result<Vec<String>> {
     let mut all = Vec::new();
     for obj in days::every(doc, &ROOT, list, ObjType::List)? {
         all.extend(
@@ -285,4 +280,18 @@ pub(crate) fn write_queries(
         }
     }
     Ok(())
+}
+
+/// Appends a practice attempt's record, made at `at` (seconds since the epoch), to its
+/// day's list.
+pub(crate) fn append_attempt(doc: &mut AutoCommit, at: i64, record: String) -> Result<()> {
+    days::append_on(doc, ATTEMPTS_BY_DAY, days::day_of(at), record)
+}
+
+/// Every practice attempt's record: those of the single list `attempts` first, then day
+/// by day.
+pub(crate) fn attempt_records(doc: &AutoCommit) -> Result<Vec<String>> {
+    let mut all = records(doc, "attempts")?;
+    all.extend(days::listed(doc, ATTEMPTS_BY_DAY)?);
+    Ok(all)
 }

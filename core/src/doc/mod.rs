@@ -24,8 +24,8 @@ pub(crate) use history::changes_of;
 pub use key::DocKey;
 pub use ledger::Copy;
 pub(crate) use ledger::{
-    append, append_copy, keyed_records, mark_copy, put_record, put_via, query_records, read_copies,
-    read_fields, read_ledger, read_via, records, write_ledger, write_queries,
+    append_attempt, append_copy, attempt_records, keyed_records, mark_copy, put_record, put_via,
+    query_records, read_copies, read_fields, read_ledger, read_via, write_ledger, write_queries,
 };
 pub use proof::{Proofs, Seal, member_of_actor, written_only_by};
 pub use replica::EntryReplica;

@@ -77,7 +77,7 @@ impl Library {
         self.change_own_ledger_doc(
             &format!("practised {}: {}", attempt.item, attempt.score),
             |_| {},
-            |d| doc::append(d, "attempts", record),
+            |d| doc::append_attempt(d, attempt.at, record),
         )?;
         attempt.member = self.writer().member.clone();
         Ok(attempt)
@@ -86,7 +86,7 @@ impl Library {
     /// Every attempt `member` made, oldest first (records that do not read are skipped).
     pub fn attempts(&mut self, member: &str) -> Result<Vec<Attempt>> {
         let records = match self.doc_mut(&DocKey::ledger(member)) {
-            Ok(stored) => doc::records(&stored.doc, "attempts")?,
+            Ok(stored) => doc::attempt_records(&stored.doc)?,
             Err(Error::NotFound(_)) => Vec::new(),
             Err(e) => return Err(e),
         };
