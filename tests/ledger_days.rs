@@ -140,17 +140,15 @@ async fn a_ledger_from_before_copies_went_by_day_counts_as_it_did_and_grows_by_d
     let (_, old) = doc.get(ROOT, "copies").expect("get").expect("old list");
     assert_eq!(doc.length(&old), 2, "the old list is left as it was");
     let day = format!("{:06}", now_millis().div_euclid(86_400_000));
-    assert_eq!(
-        keys(&doc, "copies_by_day"),
-        std::slice::from_ref(&day),
-        "today's copy"
-    );
-    assert_eq!(
-        keys(&doc, "marks_by_day"),
-        std::slice::from_ref(&day),
-        "today's mark"
-    );
-    assert_eq!(keys(&doc, "attempts_by_day"), [day], "today's attempt");
+    // Today's copy, its count, its mark and the attempt, each in today's object.
+    for field in [
+        "copies_by_day",
+        "uses_by_day",
+        "marks_by_day",
+        "attempts_by_day",
+    ] {
+        assert_eq!(keys(&doc, field), std::slice::from_ref(&day), "{field}");
+    }
     assert!(
         keys(&doc, "queries").is_empty(),
         "the old query log is emptied"

@@ -22,16 +22,21 @@ struct LedgerDoc {
     pinned: BTreeMap<String, i64>,
 }
 
-/// Reads a ledger out of its document. Its uses are the map `uses` (every use before
-/// copies were kept by day) and one more for each copy kept by day.
+/// Reads a ledger out of its document. Its uses are those of the map `uses` (counted
+/// before copies were kept by day) plus each day's count in `uses_by_day`.
 pub(crate) fn read_ledger(doc: &AutoCommit) -> Result<Ledger> {
     let mut ledger = read_fields(doc)?;
-    for record in days::listed(doc, COPIES_BY_DAY)? {
-        if let Some(copy) = parse_copy(&record) {
-            *ledger.uses.entry(copy.entry).or_insert(0) += 1;
-        }
+    for (_, entry, n) in days::keyed(doc, USES_BY_DAY, days::count)? {
+        *ledger.uses.entry(entry).or_insert(0) += n;
     }
     Ok(ledger)
+}
+
+/// How often the ledger says its member used entry `id` (a lookup a day; see
+/// [`read_ledger`]).
+pub(crate) fn uses_of(doc: &AutoCommit, id: &str) -> Result<u64> {
+    let before = read_fields(doc)?.uses.get(id).copied().unwrap_or(0);
+    Ok(before + days::sum_of(doc, USES_BY_DAY, id)?)
 }
 
 /// The ledger's own fields, its uses those of the map `uses` only: what checking a ledger
@@ -47,7 +52,7 @@ pub(crate) fn read_fields(doc: &AutoCommit) -> Result<Ledger> {
 }
 
 /// Writes `ledger` into its document as minimal operations. Uses are not written: the map
-/// `uses` keeps what it holds, and a copy counts as a use by being kept.
+/// `uses` keeps what it holds, and each copy counts itself on its day ([`append_copy`]).
 pub(crate) fn write_ledger(doc: &mut AutoCommit, ledger: &Ledger) -> Result<()> {
     let uses = read_fields(doc).map(|l| l.uses).unwrap_or_default();
     let d = LedgerDoc {
@@ -69,6 +74,8 @@ const QUERIES_BY_DAY: &str = "queries_by_day";
 /// Practice attempts by day: a list per day of one JSON record each.
 const ATTEMPTS_BY_DAY: &str = "attempts_by_day";
 
+/// Uses counted by day: a map per day, entry id → copies of it that day.
+const USES_BY_DAY: &str = "uses_by_day";
 /// Copies kept by day (see [`days`]): a list per day of one short string each.
 const COPIES_BY_DAY: &str = "copies_by_day";
 /// Solve marks by the day of their copy: a map per day, copy key → 1 or -1.
@@ -98,14 +105,14 @@ impl Copy {
     }
 }
 
-/// Appends a copy to its day's list in the ledger document.
+/// Appends a copy to its day's list in the ledger document, and counts it among that
+/// day's uses of its entry.
 pub(crate) fn append_copy(doc: &mut AutoCommit, copy: &Copy) -> Result<()> {
-    days::append_on(
-        doc,
-        COPIES_BY_DAY,
-        days::day_of(copy.at),
-        format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer),
-    )
+    let day = days::day_of(copy.at);
+    let record = format!("{}\t{}\t{}", copy.at, copy.entry, copy.answer);
+    days::append_on(doc, COPIES_BY_DAY, day, record)?;
+    let n = days::count_on(doc, USES_BY_DAY, day, &copy.entry)?;
+    days::put_on(doc, USES_BY_DAY, day, &copy.entry, Some((n + 1).into()))
 }
 
 /// Records that the copy under `key` was made through the API token `name`.

@@ -25,7 +25,8 @@ pub use key::DocKey;
 pub use ledger::Copy;
 pub(crate) use ledger::{
     append_attempt, append_copy, attempt_records, keyed_records, mark_copy, put_record, put_via,
-    query_records, read_copies, read_fields, read_ledger, read_via, write_ledger, write_queries,
+    query_records, read_copies, read_fields, read_ledger, read_via, uses_of, write_ledger,
+    write_queries,
 };
 pub use proof::{Proofs, Seal, member_of_actor, written_only_by};
 pub use replica::EntryReplica;

@@ -80,7 +80,7 @@ impl Library {
         )?;
         self.usage_changed(&id, 1);
         let member = self.writer.member.clone();
-        let uses = self.ledger(&member)?.uses.get(&id).copied().unwrap_or(0);
+        let uses = doc::uses_of(&self.doc_mut(&DocKey::ledger(&member))?.doc, &id)?;
         Ok(Recorded {
             uses,
             key: copy.key(),
