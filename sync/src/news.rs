@@ -31,6 +31,7 @@ use crate::frame::{Frame, NEWS_ALPN};
 use crate::gate::Gate;
 use crate::known_peers;
 use crate::library::lock;
+use crate::pace::in_turn;
 use crate::peers::Peers;
 use crate::roll::{Due, Roll};
 
@@ -181,16 +182,15 @@ impl News {
             library.forget_own_news();
             topic_of(&library.team()?.id)
         };
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        interval.tick().await;
+        let mut interval = peers.steady(every);
         loop {
             let known = self.admit(peers)?;
-            // Those asked to join: every known peer again only while this node has no
-            // neighbour. Each join makes the peer take this node into its neighbours,
-            // dropping one of its own if it has its fill, so joining all of a large team
-            // each interval would keep the whole overlay changing.
+            // Those asked to join: a known peer once, and while this node has no
+            // neighbour a few in turn each interval. Each join makes the peer take this
+            // node into its neighbours, dropping one of its own if it has its fill, so
+            // joining all of a large team each interval would keep the overlay changing.
             let mut joined: HashSet<iroh::EndpointId> = known.iter().copied().collect();
+            let mut alone_turn = 0;
             let (sender, receiver) = self
                 .gossip
                 .subscribe(topic, known)
@@ -215,11 +215,20 @@ impl News {
                         }
                     }
                     _ = interval.tick() => {
-                        let alone = self.roll().neighbours() == 0;
-                        let join: Vec<_> = self
-                            .admit(peers)?
+                        // Alone, a few known peers in turn: each one joined takes this
+                        // node in, dropping a neighbour of its own when it has its fill.
+                        let known = self.admit(peers)?;
+                        let again: HashSet<usize> = if self.roll().neighbours() == 0 {
+                            alone_turn += 1;
+                            in_turn(known.len(), alone_turn).into_iter().collect()
+                        } else {
+                            HashSet::new()
+                        };
+                        let join: Vec<_> = known
                             .into_iter()
-                            .filter(|peer| joined.insert(*peer) || alone)
+                            .enumerate()
+                            .filter(|(i, peer)| joined.insert(*peer) || again.contains(i))
+                            .map(|(_, peer)| peer)
                             .collect();
                         if !join.is_empty() {
                             self.joins.fetch_add(join.len() as u64, Ordering::Relaxed);

@@ -27,6 +27,20 @@ pub fn in_turn(known: usize, turn: usize) -> Vec<usize> {
         .collect()
 }
 
+/// A steady interval of `every` for the node whose id is `id`, its first tick a share of
+/// `every` after `every` that the id decides: the nodes of one team tick at times spread
+/// over the interval, not all at once, so periodic work started together (a team's
+/// machines switched on at nine, a benchmark's nodes) does not stay in step and come due
+/// for every node in the same moment. A tick missed while busy is delayed, not repeated.
+pub(crate) fn steady(every: Duration, id: &[u8; 32]) -> tokio::time::Interval {
+    let spread = u64::from_le_bytes(id[..8].try_into().unwrap_or_default());
+    let share = (spread % 1024) as f64 / 1024.0;
+    let first = tokio::time::Instant::now() + every + every.mul_f64(share);
+    let mut interval = tokio::time::interval_at(first, every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    interval
+}
+
 /// A peer's pace: how long to wait after its last session before the next.
 #[derive(Debug, Clone)]
 pub(crate) struct Pace {

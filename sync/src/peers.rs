@@ -139,9 +139,7 @@ impl Peers {
     pub(crate) fn start_syncing(self: &Arc<Self>, every: Duration) {
         let this = self.clone();
         self.keep(tokio::spawn(async move {
-            let mut interval = tokio::time::interval(every);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            interval.tick().await;
+            let mut interval = this.steady(every);
             this.poke_known_peers(every, None);
             // Counted by ticks alone: a change poking everyone takes no peer's turn.
             let mut turn = 0;
@@ -155,6 +153,11 @@ impl Peers {
                 }
             }
         }));
+    }
+
+    /// The node's steady interval of `every` (see [`crate::pace::steady`]).
+    pub(crate) fn steady(&self, every: Duration) -> tokio::time::Interval {
+        crate::pace::steady(every, self.endpoint.id().as_bytes())
     }
 
     /// Closes every link.
