@@ -71,7 +71,7 @@ pub struct NewsStats {
     /// neighbour answered).
     pub silent: u64,
     /// Known peers asked to join this node on the topic after it subscribed: peers newly
-    /// known, or every known one again while it had no neighbour (the silent apart).
+    /// known, or a few known ones in turn while it had no neighbour (the silent apart).
     pub joins: u64,
     /// Gossip messages sent, data and control.
     pub messages_sent: u64,
@@ -157,8 +157,8 @@ impl News {
 
     /// Joins the team's topic with the known peers and keeps announcing this node's
     /// changes and taking in everyone else's until the node stops; every `every`, the
-    /// roster is read again and peers newly known joined (all known ones again while this
-    /// node has no neighbour).
+    /// roster is read again and peers newly known joined (a few known ones in turn while
+    /// this node has no neighbour).
     pub(crate) fn start(self: &Arc<Self>, peers: &Arc<Peers>, every: Duration) {
         if self.running.swap(true, Ordering::Relaxed) {
             return;
