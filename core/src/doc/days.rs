@@ -70,21 +70,25 @@ pub(crate) fn sum_of(doc: &AutoCommit, field: &str, key: &str) -> Result<u64> {
 /// A count: a whole number not below nought.
 pub(crate) fn count(v: &ValueRef<'_>) -> Option<u64> {
     match v {
-        ValueRef::Scalar(automerge::ScalarValueRef::Uint(n)) => Some(*n),
-        ValueRef::Scalar(automerge::ScalarValueRef::Int(n)) => u64::try_from(*n).ok(),
-        _ => None,
+        ValueRef::Scalar(s) => count_of(&s.into()),
+        ValueRef::Object(_) => None,
     }
 }
 
 /// A count, as `doc.get` gives a value.
 fn count_in(v: &Value<'_>) -> Option<u64> {
     match v {
-        Value::Scalar(s) => match s.as_ref() {
-            ScalarValue::Uint(n) => Some(*n),
-            ScalarValue::Int(n) => u64::try_from(*n).ok(),
-            _ => None,
-        },
+        Value::Scalar(s) => count_of(s),
         Value::Object(_) => None,
+    }
+}
+
+/// A count, from the scalar that holds it.
+fn count_of(s: &ScalarValue) -> Option<u64> {
+    match s {
+        ScalarValue::Uint(n) => Some(*n),
+        ScalarValue::Int(n) => u64::try_from(*n).ok(),
+        _ => None,
     }
 }
 

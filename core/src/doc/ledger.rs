@@ -84,9 +84,10 @@ const MARKS_BY_DAY: &str = "marks_by_day";
 /// day, copy key → token name.
 const VIA_BY_DAY: &str = "via_by_day";
 
-/// One copy of a reply, as its copier's ledger records it: appended to the list `copies`
-/// as one short string (`secs\tentry\tanswer`), so a year of copies stays a few bytes
-/// each; a solve mark goes in the map `marks` under the copy's key.
+/// One copy of a reply, as its copier's ledger records it: appended to its day's list in
+/// `copies_by_day` as one short string (`secs\tentry\tanswer`), so a year of copies stays
+/// a few bytes each; a solve mark goes in its day's map in `marks_by_day` under the copy's
+/// key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Copy {
     pub entry: String,
@@ -197,20 +198,20 @@ pub(crate) fn mark_copy(doc: &mut AutoCommit, key: &str, solved: bool) -> Result
 /// Every copy the ledger records with its mark: those of the single list `copies` (before
 /// copies were kept by day) first, then day by day, oldest first.
 pub(crate) fn read_copies(doc: &AutoCommit) -> Result<Vec<Copy>> {
+    let mark = |v: &ValueRef<'_>| match v {
+        ValueRef::Scalar(ScalarValueRef::Int(n)) => Some(*n > 0),
+        _ => None,
+    };
     let mut marks: BTreeMap<String, bool> = BTreeMap::new();
     for map in days::every(doc, &ROOT, "marks", ObjType::Map)? {
         for item in doc.map_range(&map, ..) {
-            if let ValueRef::Scalar(ScalarValueRef::Int(n)) = item.value {
-                marks.insert(item.key.to_string(), n > 0);
+            if let Some(solved) = mark(&item.value) {
+                marks.insert(item.key.to_string(), solved);
             }
         }
     }
-    let int = |v: &ValueRef<'_>| match v {
-        ValueRef::Scalar(ScalarValueRef::Int(n)) => Some(*n),
-        _ => None,
-    };
-    for (_, key, n) in days::keyed(doc, MARKS_BY_DAY, int)? {
-        marks.insert(key, n > 0);
+    for (_, key, solved) in days::keyed(doc, MARKS_BY_DAY, mark)? {
+        marks.insert(key, solved);
     }
     let mut copies = Vec::new();
     for record in records(doc, "copies")?
